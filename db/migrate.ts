@@ -1,0 +1,53 @@
+// Runs the numbered migrations in db/migrations with Kysely's Migrator; `npm run migrate` from the shell.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { runDatabaseCommand } from './cli';
+import { createDb, type Db } from './index';
+
+const migrationsDir = path.join(__dirname, 'migrations');
+
+// Kysely's FileMigrationProvider loads files with import(), which Jest's module system cannot follow;
+// require() works under tsx, Jest and compiled code alike.
+const migrationFiles: MigrationProvider = {
+  async getMigrations() {
+    const migrations: Record<string, Migration> = {};
+    for (const file of readdirSync(migrationsDir).sort()) {
+      const match = /^(\d{4}_[\w-]+)\.(ts|js)$/.exec(file);
+      if (!match?.[1]) continue;
+      migrations[match[1]] = require(path.join(migrationsDir, file)) as Migration;
+    }
+    return migrations;
+  },
+};
+
+export interface MigrationOutcome {
+  applied: string[];
+}
+
+export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider: migrationFiles });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** Brings the database at `url` up to date over a short-lived connection; run before serving. */
+export async function migrateDatabase(url: string): Promise<MigrationOutcome> {
+  const db = createDb(url, { max: 1 });
+  try {
+    return await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (require.main === module) {
+  void runDatabaseCommand(async (db) => {
+    const { applied } = await migrateToLatest(db);
+    return applied.length === 0 ? 'migrations: already up to date' : `migrations: applied ${applied.join(', ')}`;
+  });
+}

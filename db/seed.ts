@@ -1,0 +1,207 @@
+// Demo data shaped like the charities we serve; `npm run seed`, and `npm start` on an empty database.
+import { runDatabaseCommand } from './cli';
+import type { Db } from './index';
+import type { NewCampaign } from './schema';
+import type { LocalizedText } from '../server/locale';
+import { money } from '../server/money';
+
+interface DemoCampaign extends Omit<NewCampaign, 'target_amount' | 'target_currency' | 'cost_unit_amount'> {
+  target: { amount: number; currency: string };
+  costUnit: { amount: number; label: LocalizedText } | null;
+  presets: Array<{ currency: string; majorUnits: number; label?: LocalizedText }>;
+}
+
+const missionMonths = [5, 7, 11] as const;
+const monthNames = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+interface Round {
+  year: number;
+  month: number;
+  opens: Date;
+  closes: Date;
+}
+
+/** A round raises money from the end of the previous mission until the end of its own mission month. */
+function roundOf(year: number, index: number): Round {
+  const month = missionMonths[index]!;
+  const previousIndex = (index + missionMonths.length - 1) % missionMonths.length;
+  const previousYear = index === 0 ? year - 1 : year;
+  return {
+    year,
+    month,
+    opens: new Date(Date.UTC(previousYear, missionMonths[previousIndex]!, 1)),
+    closes: new Date(Date.UTC(year, month, 1) - 1000),
+  };
+}
+
+/** The round open today and the two before it, newest first. */
+export function happySmileRounds(today: Date): Round[] {
+  let year = today.getUTCFullYear();
+  let index = missionMonths.findIndex((month) => today.getUTCMonth() + 1 <= month);
+  if (index === -1) {
+    year += 1;
+    index = 0;
+  }
+  const rounds: Round[] = [];
+  for (let i = 0; i < 3; i++) {
+    rounds.push(roundOf(year, index));
+    index -= 1;
+    if (index < 0) {
+      index = missionMonths.length - 1;
+      year -= 1;
+    }
+  }
+  return rounds;
+}
+
+const surgeryCost = { amount: money(5_000, 'CNY').amount, label: { en: 'one cleft-lip surgery', 'zh-CN': '一例唇腭裂手术' } };
+
+function happySmileCampaign(round: Round, today: Date): DemoCampaign {
+  const live = round.opens <= today && today <= round.closes;
+  const monthZh = `${round.year}年${round.month}月`;
+  return {
+    slug: `happy-smile-${round.year}-${String(round.month).padStart(2, '0')}`,
+    title: { en: `Happy Smile: ${monthNames[round.month]} ${round.year} mission`, 'zh-CN': `微笑行动：${monthZh}医疗队` },
+    summary: {
+      en: 'Free cleft lip and palate surgery for children in rural China, by volunteer surgical teams.',
+      'zh-CN': '志愿医疗队为中国偏远地区的唇腭裂儿童免费实施手术。',
+    },
+    story: {
+      en:
+        `In ${monthNames[round.month]} our volunteer surgeons, anaesthetists and nurses travel to partner hospitals to operate on children born with a cleft lip or palate. ` +
+        'Every operation is free to the family: your gift pays for the surgery, the hospital stay and the follow-up visit.\n\n' +
+        'A cleft can be repaired in about an hour. It changes how a child eats, speaks and smiles for the rest of their life.',
+      'zh-CN':
+        `${monthZh}，我们的志愿外科医生、麻醉师和护士将前往合作医院，为先天唇腭裂儿童实施手术。` +
+        '手术对家庭完全免费：您的捐款将用于手术费、住院费和术后复诊。\n\n一台唇裂修复手术大约只需一小时，却能改变孩子一生的进食、说话和微笑。',
+    },
+    status: live ? 'live' : 'closed',
+    target: money(800_000, 'CNY'),
+    accepted_currencies: ['CNY', 'HKD', 'USD'],
+    starts_at: round.opens,
+    ends_at: round.closes,
+    costUnit: surgeryCost,
+    cover_image_url: null,
+    presets: [
+      { currency: 'CNY', majorUnits: 200, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' } },
+      { currency: 'CNY', majorUnits: 1_000, label: { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费' } },
+      { currency: 'CNY', majorUnits: 5_000, label: surgeryCost.label },
+      { currency: 'HKD', majorUnits: 200, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' } },
+      { currency: 'HKD', majorUnits: 1_100, label: { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费' } },
+      { currency: 'HKD', majorUnits: 5_500, label: surgeryCost.label },
+      { currency: 'USD', majorUnits: 30, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' } },
+      { currency: 'USD', majorUnits: 140, label: { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费' } },
+      { currency: 'USD', majorUnits: 700, label: surgeryCost.label },
+    ],
+  };
+}
+
+function yearBounds(today: Date) {
+  const year = today.getUTCFullYear();
+  return { opens: new Date(Date.UTC(year, 0, 1)), closes: new Date(Date.UTC(year + 1, 0, 1) - 1000) };
+}
+
+function speechTherapyFund(today: Date): DemoCampaign {
+  const { opens } = yearBounds(today);
+  const sessionLabel = { en: 'one speech-therapy session', 'zh-CN': '一节言语治疗课' };
+  return {
+    slug: 'speech-therapy-fund',
+    title: { en: 'Speech therapy fund', 'zh-CN': '言语治疗基金' },
+    summary: {
+      en: 'After surgery, speech therapy helps children find their voice.',
+      'zh-CN': '手术之后，言语治疗帮助孩子们清楚地说话。',
+    },
+    story: {
+      en: 'Many children need a year or more of speech therapy after a palate repair. Our therapists in Hong Kong and Guangdong run weekly sessions and train parents to practise at home.',
+      'zh-CN': '许多孩子在腭裂修复后需要一年或更长时间的言语治疗。我们在香港和广东的治疗师每周开课，并指导家长在家练习。',
+    },
+    status: 'live',
+    target: money(300_000, 'HKD'),
+    accepted_currencies: ['HKD', 'CNY', 'USD'],
+    starts_at: opens,
+    ends_at: null,
+    costUnit: { amount: money(800, 'HKD').amount, label: sessionLabel },
+    cover_image_url: null,
+    presets: [
+      { currency: 'HKD', majorUnits: 100 },
+      { currency: 'HKD', majorUnits: 800, label: sessionLabel },
+      { currency: 'HKD', majorUnits: 3_200, label: { en: 'a month of weekly sessions', 'zh-CN': '一个月的每周课程' } },
+      { currency: 'CNY', majorUnits: 100 },
+      { currency: 'CNY', majorUnits: 750, label: sessionLabel },
+      { currency: 'USD', majorUnits: 100, label: sessionLabel },
+    ],
+  };
+}
+
+function generalFund(today: Date): DemoCampaign {
+  const { opens, closes } = yearBounds(today);
+  return {
+    slug: 'general',
+    title: { en: 'General fund', 'zh-CN': '综合基金' },
+    summary: { en: 'Where the need is greatest: missions, training and family support.', 'zh-CN': '用于最需要的地方：医疗行动、培训和家庭支援。' },
+    story: {
+      en: 'Gifts to the general fund let us respond where the need is greatest: training local surgical teams, supporting families through recovery, and preparing the next mission.',
+      'zh-CN': '综合基金让我们能够在最需要的地方作出回应：培训当地手术团队、支持家庭康复，以及筹备下一次医疗行动。',
+    },
+    status: 'live',
+    target: money(50_000, 'USD'),
+    accepted_currencies: ['USD', 'HKD', 'CNY'],
+    starts_at: opens,
+    ends_at: closes,
+    costUnit: null,
+    cover_image_url: null,
+    presets: [
+      { currency: 'USD', majorUnits: 25 },
+      { currency: 'USD', majorUnits: 50 },
+      { currency: 'USD', majorUnits: 100 },
+      { currency: 'HKD', majorUnits: 200 },
+      { currency: 'HKD', majorUnits: 500 },
+      { currency: 'CNY', majorUnits: 200 },
+      { currency: 'CNY', majorUnits: 500 },
+    ],
+  };
+}
+
+export function demoCampaigns(today: Date): DemoCampaign[] {
+  return [...happySmileRounds(today).map((round) => happySmileCampaign(round, today)), speechTherapyFund(today), generalFund(today)];
+}
+
+/** Inserts or refreshes the demo campaigns by slug; safe to run again. */
+export async function seedDemoData(db: Db, today = new Date()): Promise<string[]> {
+  const campaigns = demoCampaigns(today);
+  await db.transaction().execute(async (trx) => {
+    for (const { target, costUnit, presets, ...campaign } of campaigns) {
+      const row = {
+        ...campaign,
+        target_amount: target.amount,
+        target_currency: target.currency,
+        cost_unit_amount: costUnit?.amount ?? null,
+        cost_unit_label: costUnit?.label ?? null,
+      };
+      const { id } = await trx
+        .insertInto('campaigns')
+        .values(row)
+        .onConflict((oc) => oc.column('slug').doUpdateSet({ ...row, updated_at: new Date() }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.deleteFrom('campaign_presets').where('campaign_id', '=', id).execute();
+      await trx
+        .insertInto('campaign_presets')
+        .values(
+          presets.map((preset, position) => ({
+            campaign_id: id,
+            currency: preset.currency,
+            amount: money(preset.majorUnits, preset.currency).amount,
+            label: preset.label ?? null,
+            position,
+          })),
+        )
+        .execute();
+    }
+  });
+  return campaigns.map((c) => c.slug);
+}
+
+if (require.main === module) {
+  void runDatabaseCommand(async (db) => `seed: ${(await seedDemoData(db)).join(', ')}`);
+}

@@ -1,0 +1,77 @@
+// A local SMTP server for `npm start` with no SMTP_URL: it accepts every message and keeps it under
+// .data/mail/, where the dev-only page /dev/mail shows it.
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { NotFound } from '../server/http/errors';
+import { freePort } from './ports';
+import type { LocalService } from './postgres';
+
+export interface MailCatcher extends LocalService {
+  routes: Router;
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+export async function startMailCatcher(dataDir: string): Promise<MailCatcher> {
+  const dir = path.resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      readStream(stream)
+        .then((raw) => writeFile(path.join(dir, `${Date.now()}-${randomBytes(4).toString('hex')}.eml`), raw))
+        .then(() => callback(), callback);
+    },
+  });
+  const port = await freePort(2525);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+
+  const routes = Router();
+  routes.get('/dev/mail', async (_req, res) => {
+    const files = (await readdir(dir)).filter((file) => file.endsWith('.eml')).sort().reverse().slice(0, 100);
+    const messages = await Promise.all(
+      files.map(async (file) => {
+        const mail = await simpleParser(await readFile(path.join(dir, file)));
+        return { id: file.replace(/\.eml$/, ''), subject: mail.subject ?? '(no subject)', to: mail.to ? [mail.to].flat().map((a) => a.text).join(', ') : '', date: mail.date };
+      }),
+    );
+    res.render('dev/mail-list', { title: 'Caught mail', dir: dataDir, messages });
+  });
+  routes.get('/dev/mail/:id', async (req, res) => {
+    if (!/^\d+-[0-9a-f]{8}$/.test(req.params.id)) throw new NotFound();
+    const raw = await readFile(path.join(dir, `${req.params.id}.eml`)).catch(() => {
+      throw new NotFound('That message is not in the mail folder.');
+    });
+    const mail = await simpleParser(raw);
+    res.render('dev/mail-show', {
+      title: mail.subject ?? 'Message',
+      subject: mail.subject,
+      from: mail.from?.text,
+      to: mail.to ? [mail.to].flat().map((a) => a.text).join(', ') : '',
+      date: mail.date,
+      text: mail.text,
+      html: typeof mail.html === 'string' ? mail.html : undefined,
+    });
+  });
+
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    description: `local catcher on 127.0.0.1:${port}, messages in ${dataDir}, shown at /dev/mail`,
+    routes,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

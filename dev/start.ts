@@ -1,0 +1,97 @@
+// `npm start`: the whole platform in one process. Any service the environment does not name is
+// replaced by a local stand-in, so a fresh clone runs with no configuration at all.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createDb } from '../db/index';
+import { migrateToLatest } from '../db/migrate';
+import { seedDemoData } from '../db/seed';
+import { startWorker } from '../jobs/worker';
+import { configOrExit, type Config, type ReadyConfig } from '../server/config';
+import { createLogger } from '../server/logger';
+import { startWeb } from '../server/main';
+import { stopOnSignals } from '../server/shutdown';
+import { startMailCatcher } from './mail-catcher';
+import { startEmbeddedPostgres, type LocalService } from './postgres';
+import { findOrStartRedis } from './redis';
+
+function hostOf(url: string): string {
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname === '/' ? '' : pathname}`;
+}
+
+function localSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+async function main(): Promise<void> {
+  const config: Config = configOrExit((c) => c);
+  const logger = createLogger(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const standIns: LocalService[] = [];
+  const stopStandIns = async () => {
+    for (const service of standIns.reverse()) await service.stop().catch(() => undefined);
+  };
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (databaseUrl) console.log(`postgres: ${hostOf(databaseUrl)} (DATABASE_URL)`);
+    else {
+      const postgres = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'));
+      standIns.push(postgres);
+      databaseUrl = postgres.url;
+      console.log(`postgres: ${postgres.description}`);
+    }
+
+    let redisUrl = config.redisUrl;
+    if (redisUrl) console.log(`redis: ${hostOf(redisUrl)} (REDIS_URL)`);
+    else {
+      const redis = await findOrStartRedis(path.join(config.dataDir, 'redis'));
+      standIns.push(redis);
+      redisUrl = redis.url;
+      console.log(`redis: ${redis.description}`);
+    }
+
+    console.log(config.stripe.secretKey ? `stripe: ${config.stripe.apiUrl ?? 'api.stripe.com'} (STRIPE_SECRET_KEY)` : 'stripe: not configured; the local emulator comes with donations');
+
+    let smtpUrl = config.smtpUrl;
+    const mailCatcher = smtpUrl ? undefined : await startMailCatcher(path.join(config.dataDir, 'mail'));
+    if (mailCatcher) {
+      standIns.push(mailCatcher);
+      smtpUrl = mailCatcher.url;
+      console.log(`smtp: ${mailCatcher.description}`);
+    } else console.log(`smtp: ${hostOf(smtpUrl!)} (SMTP_URL)`);
+
+    const ready: ReadyConfig = { ...config, databaseUrl, redisUrl, smtpUrl, sessionSecret: config.sessionSecret ?? localSessionSecret(config.dataDir) };
+
+    const db = createDb(databaseUrl, { max: 1 });
+    try {
+      await migrateToLatest(db);
+      const anyCampaign = await db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
+      if (!anyCampaign) console.log(`seed: demo campaigns ${(await seedDemoData(db)).join(', ')}`);
+    } finally {
+      await db.destroy();
+    }
+
+    const web = await startWeb(ready, logger, { extraRoutes: mailCatcher ? [mailCatcher.routes] : [] });
+    const worker = await startWorker(ready, logger);
+    stopOnSignals(async () => {
+      await web.stop();
+      await worker.stop();
+      await stopStandIns();
+    }, logger);
+    console.log(`\nSmilefund is running: open ${web.url}`);
+  } catch (error) {
+    await stopStandIns();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

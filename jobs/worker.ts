@@ -1,0 +1,55 @@
+// The worker process: `npm run worker`. Registers one processor per queue and shuts down cleanly.
+import { Worker, type Processor } from 'bullmq';
+import { migrateDatabase } from '../db/migrate';
+import { configOrExit, requireReadyConfig, type ReadyConfig } from '../server/config';
+import { closeContext, openContext, type AppContext } from '../server/context';
+import { createLogger, type Logger } from '../server/logger';
+import { stopOnSignals } from '../server/shutdown';
+import { workerConnection, type QueueName, type QueuePayloads } from './queues';
+
+type ProcessorTable = { [Q in QueueName]: (ctx: AppContext) => Processor<QueuePayloads[Q]> };
+
+const processors: ProcessorTable = {};
+
+export interface RunningWorker {
+  queues: QueueName[];
+  /** Lets active jobs finish, then closes connections. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: ReadyConfig, logger: Logger): Promise<RunningWorker> {
+  const ctx = openContext(config, logger);
+  const connection = workerConnection(config.redisUrl);
+  const queues = Object.keys(processors) as QueueName[];
+  const workers = queues.map((queue) => {
+    const worker = new Worker(queue, (processors[queue] as (ctx: AppContext) => Processor)(ctx), { connection, prefix: config.redisPrefix, autorun: true });
+    worker.on('failed', (job, error) => logger.warn({ queue, jobId: job?.id, err: error }, 'job failed'));
+    worker.on('error', (error) => logger.error({ queue, err: error }, 'worker error'));
+    return worker;
+  });
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  return {
+    queues,
+    async stop() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await connection.quit().catch(() => connection.disconnect());
+      await closeContext(ctx);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit(requireReadyConfig);
+  const logger = createLogger(config);
+  await migrateDatabase(config.databaseUrl);
+  const worker = await startWorker(config, logger);
+  stopOnSignals(worker.stop, logger);
+  logger.info({ queues: worker.queues }, 'worker: ready');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('worker: could not start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,44 @@
+// Assembles the Express app from the features; nothing else happens here.
+import path from 'node:path';
+import express, { type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { campaignRoutes } from './campaigns/routes';
+import type { AppContext } from './context';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { useViews, viewsDir } from './http/views';
+import { healthRoutes } from './health/routes';
+
+export interface AppOptions {
+  /** Routes mounted before the 404 handler: the development mail viewer, test probes. */
+  extraRoutes?: Router[];
+}
+
+export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
+  const app = express();
+  app.set('env', ctx.config.env);
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  useViews(app, { cache: ctx.config.env === 'production' });
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'] } } }));
+  app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: ctx.config.env === 'production' ? '1d' : 0 }));
+
+  app.use(healthRoutes(ctx));
+  app.use(campaignRoutes(ctx));
+  for (const router of options.extraRoutes ?? []) app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

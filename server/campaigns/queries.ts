@@ -1,0 +1,21 @@
+import type { Db } from '../../db/index';
+import type { Campaign, CampaignPreset } from '../../db/schema';
+
+export async function listLiveCampaigns(db: Db): Promise<Campaign[]> {
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('status', '=', 'live')
+    .orderBy('ends_at', (ob) => ob.asc().nullsLast())
+    .orderBy('id')
+    .execute();
+}
+
+/** A campaign donors may see: live or closed, never a draft. */
+export async function findPublicCampaign(db: Db, slug: string): Promise<Campaign | undefined> {
+  return db.selectFrom('campaigns').selectAll().where('slug', '=', slug).where('status', '<>', 'draft').executeTakeFirst();
+}
+
+export async function listPresets(db: Db, campaignId: number): Promise<CampaignPreset[]> {
+  return db.selectFrom('campaign_presets').selectAll().where('campaign_id', '=', campaignId).orderBy('position').execute();
+}

@@ -1,0 +1,152 @@
+// The one place that reads the environment. Everything else receives a Config.
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET']);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+function urlWithProtocols(protocols: string[]) {
+  return optionalText.pipe(
+    z
+      .string()
+      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+        message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      })
+      .optional(),
+  );
+}
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'expected development, test or production' }).default('development'),
+  PORT: z.coerce
+    .number({ message: 'expected a whole number between 0 and 65535' })
+    .int({ message: 'expected a whole number between 0 and 65535' })
+    .min(0, { message: 'expected a whole number between 0 and 65535' })
+    .max(65535, { message: 'expected a whole number between 0 and 65535' })
+    .default(3000),
+  BASE_URL: urlWithProtocols(['http:', 'https:']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  DATA_DIR: optionalText,
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'expected 1 to 64 letters, digits, ":", "_" or "-"' }).default('smilefund'),
+  STRIPE_SECRET_KEY: optionalText.pipe(z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { message: 'expected a Stripe secret key (sk_test_… or sk_live_…)' }).optional()),
+  STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^whsec_\w+$/, { message: 'expected a webhook signing secret (whsec_…)' }).optional()),
+  STRIPE_API_URL: urlWithProtocols(['http:', 'https:']),
+  SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']),
+  MAIL_FROM: z.string().trim().min(3, { message: 'expected an address such as "Smile Charity <giving@example.org>"' }).default('Smilefund <giving@localhost>'),
+  SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 random characters' }).optional()),
+  ORG_NAME: z.string().trim().min(1, { message: 'expected the organisation\'s name' }).default('Smile Mission Demo Charity'),
+  ORG_ADDRESS: z.string().trim().min(1, { message: 'expected the organisation\'s postal address' }).default('1 Harbour Road, Wan Chai, Hong Kong'),
+  ORG_REGISTRATION: z
+    .string()
+    .trim()
+    .min(1, { message: 'expected the charity registration text' })
+    .default('Demo data only: not a registered charity.'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  env: Environment['NODE_ENV'];
+  port: number;
+  /** Public address of the site, without a trailing slash; defaults to http://localhost:PORT. */
+  baseUrl: string | undefined;
+  logLevel: Environment['LOG_LEVEL'];
+  /** Where the local stand-ins keep their data (embedded PostgreSQL, Redis, caught mail). */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Prefix for every Redis key and BullMQ queue, so several deployments or test files can share one Redis. */
+  redisPrefix: string;
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiUrl: string | undefined };
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  sessionSecret: string | undefined;
+  organisation: { name: string; address: string; registration: string };
+}
+
+/** A Config whose services are all known: what the web and worker processes run with. */
+export type ReadyConfig = Config & { databaseUrl: string; redisUrl: string; sessionSecret: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}\nSee .env.example for every variable and what it expects.`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeValue(variable: string, value: unknown): string {
+  if (value === undefined) return 'it is not set';
+  if (secretVariables.has(variable)) return 'the value is hidden';
+  return `got ${JSON.stringify(value)}`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0]);
+        return `${variable}: ${issue.message} (${describeValue(variable, env[variable])})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    baseUrl: e.BASE_URL?.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR ?? '.data',
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    sessionSecret: e.SESSION_SECRET,
+    organisation: { name: e.ORG_NAME, address: e.ORG_ADDRESS, registration: e.ORG_REGISTRATION },
+  };
+}
+
+const requiredSettings = {
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  sessionSecret: 'SESSION_SECRET',
+} as const;
+
+/** The web and worker processes run without local stand-ins, so every service must be named. */
+export function requireReadyConfig(config: Config): ReadyConfig {
+  const missing = Object.entries(requiredSettings).filter(([key]) => config[key as keyof typeof requiredSettings] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map(([, variable]) => `${variable}: required by \`npm run web\` and \`npm run worker\` (it is not set); \`npm start\` provides local stand-ins instead`));
+  }
+  return config as ReadyConfig;
+}
+
+/** Reads `.env` into the process environment when the file exists; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function publicUrl(config: Config, port: number): string {
+  return config.baseUrl ?? `http://localhost:${port}`;
+}
+
+/** For process entry points: reads `.env` and the environment, or prints what is wrong and exits 1. */
+export function configOrExit<T>(shape: (config: Config) => T): T {
+  loadDotEnv();
+  try {
+    return shape(loadConfig(process.env));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { Redis } from 'ioredis';
+import type { Db } from '../../db/index';
+
+export type ServiceName = 'postgres' | 'redis';
+export type HealthReport = Record<ServiceName, 'ok' | string>;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<'ok' | string> {
+  try {
+    await withTimeout(check(), timeoutMs);
+    return 'ok';
+  } catch (error) {
+    return error instanceof Error && error.message ? error.message : 'failed';
+  }
+}
+
+export async function checkHealth(services: { db: Db; redis: Redis }, timeoutMs = 2_000): Promise<HealthReport> {
+  const [postgres, redis] = await Promise.all([
+    probe(() => sql`select 1`.execute(services.db), timeoutMs),
+    probe(() => services.redis.ping(), timeoutMs),
+  ]);
+  return { postgres, redis };
+}
+
+export function failingServices(report: HealthReport): ServiceName[] {
+  return (Object.keys(report) as ServiceName[]).filter((name) => report[name] !== 'ok');
+}

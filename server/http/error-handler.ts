@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Logger } from '../logger';
+import { AppError, NotFound, ValidationError, type ErrorCode } from './errors';
+
+function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') || req.path === '/healthz' || req.accepts(['html', 'json']) === 'json';
+}
+
+/** body-parser and friends mark a client's mistake with a 4xx `status` and `expose`. */
+function asClientError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  const e = error as { status?: unknown; expose?: unknown; type?: unknown };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
+    const code: ErrorCode = e.status === 413 ? 'payload_too_large' : e.status === 404 ? 'not_found' : 'bad_request';
+    const message = e.status === 413 ? 'The request body is too large.' : 'The request could not be read.';
+    return new AppError(e.status, code, message);
+  }
+  return undefined;
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => next(new NotFound(`Nothing lives at ${req.path}.`));
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const clientError = asClientError(error);
+    const status = clientError?.status ?? 500;
+    const code: ErrorCode = clientError?.code ?? 'internal_error';
+    const errorId = String(req.id ?? '');
+    const message = clientError?.message ?? 'Something went wrong on our side. It has been logged; please try again in a moment.';
+    if (!clientError) logger.error({ err: error, errorId, path: req.path }, 'request failed');
+    if (res.headersSent) return req.socket.destroy();
+
+    res.status(status);
+    if (wantsJson(req)) {
+      res.json({
+        error: { code, message, ...(error instanceof ValidationError ? { fields: error.fields } : {}), ...(clientError ? {} : { errorId }) },
+      });
+      return;
+    }
+    res.render('errors/error', { title: status === 404 ? 'Page not found' : 'Something went wrong', status, message, errorId: clientError ? undefined : errorId });
+  };
+}

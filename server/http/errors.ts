@@ -1,0 +1,38 @@
+// The few errors a request may end in; the error handler maps each to its status and stable code.
+export type ErrorCode = 'validation_failed' | 'bad_request' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'internal_error';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: a message per field, shown beside the field on a page or under `fields` in JSON. */
+export class ValidationError extends AppError {
+  constructor(readonly fields: Record<string, string>) {
+    super(422, 'validation_failed', 'Some fields need attention.');
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message = 'Not found.') {
+    super(404, 'not_found', message);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message = 'You do not have access to this page.') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string) {
+    super(409, 'conflict', message);
+  }
+}

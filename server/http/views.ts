@@ -1,0 +1,34 @@
+// Handlebars for every page: layouts, partials and the few helpers templates need.
+import path from 'node:path';
+import type { Express } from 'express';
+import { create } from 'express-handlebars';
+import { formatMoney } from '../money';
+
+export const viewsDir = path.join(__dirname, '..', '..', 'views');
+
+const helpers = {
+  /** {{money amount currency}}: an integer of minor units, shown in the page's locale. */
+  money(amount: number, currency: string, options: { data?: { root?: { locale?: string } }; hash?: { whole?: boolean } }) {
+    return formatMoney({ amount, currency }, options.data?.root?.locale ?? 'en', { wholeUnits: options.hash?.whole === true });
+  },
+  date(value: Date | null | undefined, options: { data?: { root?: { locale?: string } } }) {
+    if (!value) return '';
+    return new Intl.DateTimeFormat(options.data?.root?.locale ?? 'en', { dateStyle: 'medium', timeZone: 'UTC' }).format(value);
+  },
+  iso: (value: Date | null | undefined) => value?.toISOString() ?? '',
+  eq: (a: unknown, b: unknown) => a === b,
+};
+
+export function useViews(app: Express, options: { cache: boolean }): void {
+  const handlebars = create({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(viewsDir, 'layouts'),
+    partialsDir: path.join(viewsDir, 'partials'),
+    helpers,
+  });
+  app.engine('hbs', handlebars.engine);
+  app.set('view engine', 'hbs');
+  app.set('views', viewsDir);
+  app.set('view cache', options.cache);
+}

@@ -1,0 +1,12 @@
+// Which languages the platform speaks, and how bilingual content falls back from one to the other.
+export const locales = ['en', 'zh-CN'] as const;
+export type Locale = (typeof locales)[number];
+export const defaultLocale: Locale = 'en';
+
+/** Text kept in several languages, e.g. {"en": "Happy Smile", "zh-CN": "微笑行动"}; at least one is present. */
+export type LocalizedText = Partial<Record<Locale, string>>;
+
+export function localize(text: LocalizedText | null | undefined, locale: Locale): string {
+  if (!text) return '';
+  return text[locale] ?? text[defaultLocale] ?? Object.values(text).find((value) => value !== undefined) ?? '';
+}

@@ -1,0 +1,54 @@
+// The web process: `npm run web`. `npm start` runs it too, beside the worker and the local stand-ins.
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { migrateDatabase } from '../db/migrate';
+import { createApp, type AppOptions } from './app';
+import { configOrExit, publicUrl, requireReadyConfig, type ReadyConfig } from './config';
+import { closeContext, openContext } from './context';
+import { createLogger, type Logger } from './logger';
+import { stopOnSignals } from './shutdown';
+
+export interface RunningWeb {
+  server: Server;
+  port: number;
+  url: string;
+  /** Stops accepting connections, waits for requests in flight, then closes the pools. */
+  stop(): Promise<void>;
+}
+
+export async function startWeb(config: ReadyConfig, logger: Logger, options: AppOptions = {}): Promise<RunningWeb> {
+  const ctx = openContext(config, logger);
+  const server = createServer(createApp(ctx, options));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const closed = new Promise<void>((resolve) => server.once('close', resolve));
+  return {
+    server,
+    port,
+    url: publicUrl(config, port),
+    async stop() {
+      if (server.listening) server.close();
+      await closed;
+      await closeContext(ctx);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit(requireReadyConfig);
+  const logger = createLogger(config);
+  await migrateDatabase(config.databaseUrl);
+  const web = await startWeb(config, logger);
+  stopOnSignals(web.stop, logger);
+  logger.info({ url: web.url, port: web.port }, 'web: listening');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('web: could not start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,91 @@
+// The one place that knows about minor units, zero-decimal currencies and how money is shown.
+// An amount is always an integer count of the currency's minor unit (fen, cents); never a float.
+
+export interface Money {
+  /** Integer, in the currency's minor unit: 10050 is ¥100.50, 500 is ¥500 only for a zero-decimal currency. */
+  amount: number;
+  /** ISO 4217, upper case. */
+  currency: string;
+}
+
+// Stripe's lists, which differ slightly from ISO 4217: https://docs.stripe.com/currencies
+const zeroDecimal = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+const threeDecimal = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
+
+export function isCurrencyCode(value: string): boolean {
+  return /^[A-Z]{3}$/.test(value);
+}
+
+/** Digits after the decimal point in the currency's major unit, as Stripe counts them. */
+export function currencyExponent(currency: string): number {
+  if (zeroDecimal.has(currency)) return 0;
+  if (threeDecimal.has(currency)) return 3;
+  return 2;
+}
+
+/** A whole number of major units, e.g. money(5000, 'CNY') for ¥5,000; for literals in seeds and tests. */
+export function money(majorUnits: number, currency: string): Money {
+  if (!Number.isSafeInteger(majorUnits)) throw new RangeError(`money() takes whole major units, got ${majorUnits}`);
+  return { amount: majorUnits * 10 ** currencyExponent(currency), currency };
+}
+
+export type AmountParseResult = { ok: true; money: Money } | { ok: false; problem: 'format' | 'fraction' | 'too_large' };
+
+/** Reads an amount as a person types it in major units ("100", "100.5", "1,000.50") without going through a float. */
+export function parseAmount(input: string, currency: string): AmountParseResult {
+  const text = input.trim().replace(/[,\s]/g, '');
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(text);
+  if (!match) return { ok: false, problem: 'format' };
+  const whole = match[1] ?? '0';
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  const exponent = currencyExponent(currency);
+  if (fraction.length > exponent) return { ok: false, problem: 'fraction' };
+  const digits = (whole + fraction.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
+  if (digits.length > 15) return { ok: false, problem: 'too_large' };
+  return { ok: true, money: { amount: Number(digits), currency } };
+}
+
+/** The exact decimal text of an amount in major units: 10050 CNY is "100.50"; for CSV files and inputs. */
+export function toMajorUnits({ amount, currency }: Money): string {
+  const exponent = currencyExponent(currency);
+  const sign = amount < 0 ? '-' : '';
+  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0');
+  if (exponent === 0) return sign + digits;
+  return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** Money for people, in their locale: ¥1,000.00, HK$500.00, US$50.00. */
+export function formatMoney(value: Money, locale: string, options: { wholeUnits?: boolean } = {}): string {
+  const key = `${locale}|${value.currency}|${options.wholeUnits ? 'whole' : 'exact'}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    const exponent = currencyExponent(value.currency);
+    formatter = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: value.currency,
+      minimumFractionDigits: options.wholeUnits ? 0 : exponent,
+      maximumFractionDigits: options.wholeUnits ? 0 : exponent,
+    });
+    formatters.set(key, formatter);
+  }
+  // A decimal string keeps Intl exact: no float ever stands between the ledger and the page.
+  return formatter.format(toMajorUnits(value) as `${number}`);
+}
+
+export function sameCurrency(a: Money, b: Money): void {
+  if (a.currency !== b.currency) throw new TypeError(`cannot combine ${a.currency} with ${b.currency} without a recorded rate`);
+}
+
+export function addMoney(a: Money, b: Money): Money {
+  sameCurrency(a, b);
+  return { amount: a.amount + b.amount, currency: a.currency };
+}
+
+/** Whole percent of target reached, rounded down so a campaign never shows 100% before it gets there. */
+export function percentOf(part: Money, whole: Money): number {
+  sameCurrency(part, whole);
+  if (whole.amount <= 0) return 0;
+  return Math.floor((part.amount * 100) / whole.amount);
+}

@@ -1,7 +1,7 @@
 // Runs the numbered migrations in db/migrations with Kysely's Migrator; `npm run migrate` from the shell.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { runDatabaseCommand } from './cli';
 import { createDb, type Db } from './index';
 
@@ -26,8 +26,15 @@ export interface MigrationOutcome {
 }
 
 export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: migrationFiles });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  return outcomeOf(await new Migrator({ db, provider: migrationFiles }).migrateToLatest());
+}
+
+/** Undoes the newest migration; for development and for proving each `down` works. */
+export async function migrateDown(db: Db): Promise<MigrationOutcome> {
+  return outcomeOf(await new Migrator({ db, provider: migrationFiles }).migrateDown());
+}
+
+function outcomeOf({ error, results = [] }: MigrationResultSet): MigrationOutcome {
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

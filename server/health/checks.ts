@@ -22,10 +22,33 @@ async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<
   }
 }
 
+/**
+ * The web connection has no offline queue, so a ping sent while it is still connecting would fail;
+ * wait for the connection to be ready, or for its next error, first.
+ */
+function untilConnected(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = () => settle();
+    const onError = (error: Error) => settle(error);
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}
+
 export async function checkHealth(services: { db: Db; redis: Redis }, timeoutMs = 2_000): Promise<HealthReport> {
   const [postgres, redis] = await Promise.all([
     probe(() => sql`select 1`.execute(services.db), timeoutMs),
-    probe(() => services.redis.ping(), timeoutMs),
+    probe(async () => {
+      await untilConnected(services.redis);
+      return services.redis.ping();
+    }, timeoutMs),
   ]);
   return { postgres, redis };
 }

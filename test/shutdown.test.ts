@@ -1,0 +1,73 @@
+import http from 'node:http';
+import { Router } from 'express';
+import request from 'supertest';
+import { createLogger } from '../server/logger';
+import { startWeb } from '../server/main';
+import { testConfig } from './support/context';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { exitOf, spawnScript, waitForOutput } from './support/processes';
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('graceful shutdown', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('stops accepting, lets a request in flight finish, then closes the pools', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const slow = Router().get('/test/slow', async (_req, res) => {
+      arrived();
+      await released;
+      res.send('finished');
+    });
+    const config = testConfig({ databaseUrl: database.url });
+    const web = await startWeb(config, createLogger(config), { extraRoutes: [slow] });
+    const base = `http://127.0.0.1:${web.port}`;
+
+    const slowResponse = get(`${base}/test/slow`);
+    await inFlight;
+    const events: string[] = [];
+    const stopped = web.stop().then(() => events.push('stopped'));
+    await expect(get(`${base}/healthz`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+
+    release();
+    const response = await slowResponse;
+    events.push('response');
+    await stopped;
+    expect(response).toEqual({ status: 200, body: 'finished' });
+    expect(events).toEqual(['response', 'stopped']);
+    await expect(request(base).get('/healthz')).rejects.toThrow();
+  });
+
+  it('exits 0 on SIGTERM when run as `npm run web`', async () => {
+    const config = testConfig({ databaseUrl: database.url });
+    const web = spawnScript('server/main.ts', {
+      PORT: '0',
+      DATABASE_URL: database.url,
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX: config.redisPrefix,
+      SESSION_SECRET: config.sessionSecret,
+    });
+    const [, port] = await waitForOutput(web, /"port":(\d+)/);
+    expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    web.kill('SIGTERM');
+    expect(await exitOf(web)).toBe(0);
+    expect(web.output.stdout).toContain('shut down cleanly');
+  });
+});

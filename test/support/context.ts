@@ -1,0 +1,53 @@
+// The harness most tests start from: a fresh database, a Redis prefix of their own, an app for supertest.
+import { randomBytes } from 'node:crypto';
+import type express from 'express';
+import { createApp, type AppOptions } from '../../server/app';
+import { loadConfig, type ReadyConfig } from '../../server/config';
+import { closeContext, openContext, type AppContext } from '../../server/context';
+import { createLogger } from '../../server/logger';
+import { createTestDatabase, type TestDatabase } from './database';
+import { testRedisUrl } from './services';
+
+export function testConfig(overrides: Partial<ReadyConfig> = {}): ReadyConfig {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });
+  return {
+    ...config,
+    databaseUrl: 'postgres://unset.invalid/none',
+    redisUrl: testRedisUrl,
+    redisPrefix: `smilefund-test:${randomBytes(4).toString('hex')}`,
+    sessionSecret: 'test-session-secret-of-at-least-32-characters',
+    ...overrides,
+  };
+}
+
+async function deleteRedisKeys({ redis }: AppContext, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+export interface TestContext {
+  ctx: AppContext;
+  app: express.Express;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function startTestContext(overrides: Partial<ReadyConfig> = {}, options: AppOptions = {}): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const config = testConfig({ databaseUrl: database.url, ...overrides });
+  const ctx = openContext(config, createLogger(config));
+  return {
+    ctx,
+    database,
+    app: createApp(ctx, options),
+    async close() {
+      if (ctx.redis.status === 'ready') await deleteRedisKeys(ctx, `${config.redisPrefix}:*`);
+      await closeContext(ctx);
+      await database.drop();
+    },
+  };
+}

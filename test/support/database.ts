@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDb, type Db } from '../../db/index';
+import { adminDatabaseUrl, databaseUrl, templateDatabase, testDatabasePrefix } from './services';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminDatabaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of this file's own: cloned from the migrated template, or empty with `{ empty: true }`. */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  const name = `${testDatabasePrefix(process.env.SMILEFUND_TEST_RUN ?? 'x')}${randomBytes(4).toString('hex')}`;
+  // Cloning needs the template to have no other session, and files start at once: retry briefly.
+  await admin(async (client) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(options.empty ? `create database ${name}` : `create database ${name} template ${templateDatabase()}`);
+        return;
+      } catch (error) {
+        if (attempt >= 50 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  });
+  const url = databaseUrl(name);
+  const db = createDb(url, { max: 5 });
+  return {
+    name,
+    url,
+    db,
+    async drop() {
+      await db.destroy();
+      await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}

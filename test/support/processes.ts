@@ -1,0 +1,49 @@
+// Runs the platform's own entry points as child processes, the way npm scripts do.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const projectRoot = path.join(__dirname, '..', '..');
+const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+
+/** The variables a child may inherit; everything Smilefund reads is given explicitly by the test. */
+function baseEnvironment(): NodeJS.ProcessEnv {
+  const { PATH, HOME, LANG, TMPDIR } = process.env;
+  return { PATH, HOME, LANG, TMPDIR, NODE_ENV: 'test', LOG_LEVEL: 'info' };
+}
+
+export function spawnScript(script: string, env: NodeJS.ProcessEnv): ChildProcess & { output: { stdout: string; stderr: string } } {
+  const child = spawn(tsx, [script], { cwd: projectRoot, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  return Object.assign(child, { output });
+}
+
+export function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+export async function runScript(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnScript(script, env);
+  const code = await exitOf(child);
+  return { code, ...child.output };
+}
+
+/** Resolves with the first match of `pattern` in the child's stdout; rejects if the child exits first. */
+export function waitForOutput(child: ReturnType<typeof spawnScript>, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = child.output.stdout.match(pattern);
+      if (match) {
+        child.stdout?.off('data', check);
+        child.off('exit', onExit);
+        resolve(match);
+      }
+    };
+    const onExit = (code: number | null) => reject(new Error(`exited with ${code} before printing ${pattern}:\n${child.output.stdout}\n${child.output.stderr}`));
+    child.stdout?.on('data', check);
+    child.once('exit', onExit);
+    check();
+  });
+}

@@ -15,7 +15,8 @@ export async function redisAnswers(url: string): Promise<boolean> {
   } catch {
     return false;
   } finally {
-    redis.disconnect();
+    // After a refused connection the stream is already closed, and ioredis would arm a timer to close it again.
+    if (redis.status !== 'end') redis.disconnect();
   }
 }
 

@@ -17,5 +17,5 @@ export function openContext(config: ReadyConfig, logger: Logger): AppContext {
 }
 
 export async function closeContext({ db, redis }: AppContext): Promise<void> {
-  await Promise.allSettled([db.destroy(), redis.quit().catch(() => redis.disconnect())]);
+  await Promise.allSettled([db.destroy(), redis.status === 'ready' ? redis.quit() : redis.disconnect()]);
 }

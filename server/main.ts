@@ -31,7 +31,11 @@ export async function startWeb(config: ReadyConfig, logger: Logger, options: App
     url: publicUrl(config, port),
     async stop() {
       if (server.listening) server.close();
+      // close() drops only the connections idle at that moment; a keep-alive connection whose request
+      // finishes later would hold shutdown until its timeout, so keep dropping them as they go idle.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       await closed;
+      clearInterval(sweep);
       await closeContext(ctx);
     },
   };

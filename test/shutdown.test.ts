@@ -55,19 +55,25 @@ describe('graceful shutdown', () => {
     await expect(request(base).get('/healthz')).rejects.toThrow();
   });
 
-  it('exits 0 on SIGTERM when run as `npm run web`', async () => {
+  function processEnvironment(): NodeJS.ProcessEnv {
     const config = testConfig({ databaseUrl: database.url });
-    const web = spawnScript('server/main.ts', {
-      PORT: '0',
-      DATABASE_URL: database.url,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      SESSION_SECRET: config.sessionSecret,
-    });
+    return { PORT: '0', DATABASE_URL: database.url, REDIS_URL: config.redisUrl, REDIS_PREFIX: config.redisPrefix, SESSION_SECRET: config.sessionSecret };
+  }
+
+  it('exits 0 on SIGTERM when run as `npm run web`', async () => {
+    const web = spawnScript('server/main.ts', processEnvironment());
     const [, port] = await waitForOutput(web, /"port":(\d+)/);
     expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     web.kill('SIGTERM');
     expect(await exitOf(web)).toBe(0);
     expect(web.output.stdout).toContain('shut down cleanly');
+  });
+
+  it('exits 0 on SIGTERM when run as `npm run worker`', async () => {
+    const worker = spawnScript('jobs/worker.ts', processEnvironment());
+    await waitForOutput(worker, /worker: ready/);
+    worker.kill('SIGTERM');
+    expect(await exitOf(worker)).toBe(0);
+    expect(worker.output.stdout).toContain('shut down cleanly');
   });
 });

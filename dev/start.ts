@@ -10,7 +10,7 @@ import { startWorker } from '../jobs/worker';
 import { configOrExit, type Config, type ReadyConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
-import { stopOnSignals } from '../server/shutdown';
+import { stopOnSignals } from '../server/lifecycle';
 import { startMailCatcher } from './mail-catcher';
 import { startEmbeddedPostgres, type LocalService } from './postgres';
 import { findOrStartRedis } from './redis';

@@ -1,10 +1,9 @@
 // The worker process: `npm run worker`. Registers one processor per queue and shuts down cleanly.
 import { Worker, type Processor } from 'bullmq';
-import { migrateDatabase } from '../db/migrate';
-import { configOrExit, requireReadyConfig, type ReadyConfig } from '../server/config';
+import type { ReadyConfig } from '../server/config';
 import { closeContext, openContext, type AppContext } from '../server/context';
-import { createLogger, type Logger } from '../server/logger';
-import { stopOnSignals } from '../server/shutdown';
+import type { Logger } from '../server/logger';
+import { runProcess } from '../server/lifecycle';
 import { workerConnection, type QueueName, type QueuePayloads } from './queues';
 
 type ProcessorTable = { [Q in QueueName]: (ctx: AppContext) => Processor<QueuePayloads[Q]> };
@@ -38,18 +37,9 @@ export async function startWorker(config: ReadyConfig, logger: Logger): Promise<
   };
 }
 
-async function main(): Promise<void> {
-  const config = configOrExit(requireReadyConfig);
-  const logger = createLogger(config);
-  await migrateDatabase(config.databaseUrl);
-  const worker = await startWorker(config, logger);
-  stopOnSignals(worker.stop, logger);
-  logger.info({ queues: worker.queues }, 'worker: ready');
-}
-
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error('worker: could not start:', error instanceof Error ? error.message : error);
-    process.exit(1);
+  runProcess('worker', async (config, logger) => {
+    const worker = await startWorker(config, logger);
+    return { stop: worker.stop, describe: { queues: worker.queues } };
   });
 }

@@ -1,12 +1,11 @@
 // The web process: `npm run web`. `npm start` runs it too, beside the worker and the local stand-ins.
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { migrateDatabase } from '../db/migrate';
 import { createApp, type AppOptions } from './app';
-import { configOrExit, publicUrl, requireReadyConfig, type ReadyConfig } from './config';
+import { publicUrl, type ReadyConfig } from './config';
 import { closeContext, openContext } from './context';
-import { createLogger, type Logger } from './logger';
-import { stopOnSignals } from './shutdown';
+import type { Logger } from './logger';
+import { runProcess } from './lifecycle';
 
 export interface RunningWeb {
   server: Server;
@@ -41,18 +40,9 @@ export async function startWeb(config: ReadyConfig, logger: Logger, options: App
   };
 }
 
-async function main(): Promise<void> {
-  const config = configOrExit(requireReadyConfig);
-  const logger = createLogger(config);
-  await migrateDatabase(config.databaseUrl);
-  const web = await startWeb(config, logger);
-  stopOnSignals(web.stop, logger);
-  logger.info({ url: web.url, port: web.port }, 'web: listening');
-}
-
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error('web: could not start:', error instanceof Error ? error.message : error);
-    process.exit(1);
+  runProcess('web', async (config, logger) => {
+    const web = await startWeb(config, logger);
+    return { stop: web.stop, describe: { url: web.url, port: web.port } };
   });
 }

@@ -1,0 +1,142 @@
+// Customers, and the card on file that their renewals charge.
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import type Stripe from 'stripe';
+import { z } from 'zod';
+import type { Account } from './account';
+import { findTestCard, useATestCard, type TestCard } from './cards';
+import { InvalidParams } from './errors';
+import { sample } from './fixtures';
+import { requestOf } from './http';
+import { newId } from './ids';
+import { listParams, paginate } from './lists';
+import { expand, metadata, parseParams, text } from './params';
+import { createPaymentMethod } from './payment-methods';
+import { respond } from './responses';
+
+export interface CustomerFields {
+  email?: string | null;
+  name?: string | null;
+  description?: string | null;
+  phone?: string | null;
+  metadata?: Record<string, string>;
+  preferred_locales?: string[];
+}
+
+export function createCustomer(account: Account, fields: CustomerFields): Stripe.Customer {
+  const customer: Stripe.Customer = {
+    ...sample('customer'),
+    id: newId('cus'),
+    created: account.store.now(),
+    address: null,
+    balance: 0,
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: fields.description ?? null,
+    discount: null,
+    email: fields.email ?? null,
+    invoice_prefix: randomBytes(4).toString('hex').toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: false,
+    metadata: fields.metadata ?? {},
+    name: fields.name ?? null,
+    next_invoice_sequence: 1,
+    phone: fields.phone ?? null,
+    preferred_locales: fields.preferred_locales ?? [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: null,
+  };
+  account.store.insert(customer);
+  account.emit('customer.created', customer);
+  return customer;
+}
+
+/** Metadata as Stripe updates it: given keys are set, a key set to '' is removed. */
+export function mergeMetadata(current: Stripe.Metadata | null, changes: Record<string, string>): Stripe.Metadata {
+  const merged: Stripe.Metadata = { ...(current ?? {}) };
+  if (Object.keys(changes).length === 0) return {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === '') delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/** The card that renewals charge from now on, as when a donor updates it in the billing portal. */
+export function setCardOnFile(account: Account, customer: Stripe.Customer, card: TestCard): Stripe.PaymentMethod {
+  const method = createPaymentMethod(account, { type: 'card', card }, customer.id, customer.email);
+  account.store.notes(customer.id).card = card.number;
+  account.emit('payment_method.attached', method);
+  const before = structuredClone(customer);
+  customer.invoice_settings.default_payment_method = method.id;
+  account.emitChange('customer.updated', customer, before);
+  for (const subscription of account.store.all('subscription')) {
+    if (subscription.customer !== customer.id || subscription.status === 'canceled') continue;
+    const previous = structuredClone(subscription);
+    subscription.default_payment_method = method.id;
+    account.emitChange('customer.subscription.updated', subscription, previous);
+  }
+  return method;
+}
+
+export function testCardOrRefuse(typed: string, param = 'card_number'): TestCard {
+  const card = findTestCard(typed);
+  if (!card) throw new InvalidParams(useATestCard, { param, code: 'invalid_number' });
+  return card;
+}
+
+const customerFields = {
+  email: text.optional(),
+  name: text.optional(),
+  description: text.optional(),
+  phone: text.optional(),
+  metadata: metadata.optional(),
+  preferred_locales: z.array(text).optional(),
+  expand,
+};
+const createParams = z.strictObject(customerFields);
+const updateParams = z.strictObject(customerFields);
+const listCustomersParams = listParams({ email: text.optional() });
+
+export function customerRoutes(account: Account): Router {
+  const routes = Router();
+  routes.post('/v1/customers', (req, res) => {
+    const params = parseParams(createParams, req.body);
+    const customer = account.onBehalfOf(requestOf(res, req), () => createCustomer(account, params));
+    respond(res, account, customer, params.expand);
+  });
+  routes.get('/v1/customers', (req, res) => {
+    const params = parseParams(listCustomersParams, req.query);
+    const customers = account.store.all('customer').filter((customer) => params.email === undefined || customer.email === params.email);
+    respond(res, account, paginate(customers, params, '/v1/customers'), params.expand);
+  });
+  routes.get('/v1/customers/:id', (req, res) => {
+    const params = parseParams(z.strictObject({ expand }), req.query);
+    respond(res, account, account.store.get('customer', req.params.id), params.expand);
+  });
+  routes.post('/v1/customers/:id', (req, res) => {
+    const params = parseParams(updateParams, req.body);
+    const customer = account.store.get('customer', req.params.id);
+    account.onBehalfOf(requestOf(res, req), () => {
+      const before = structuredClone(customer);
+      const { metadata: metadataChanges, expand: _expand, ...fields } = params;
+      for (const [key, value] of Object.entries(fields)) {
+        if (value !== undefined) (customer as unknown as Record<string, unknown>)[key] = value === '' ? null : value;
+      }
+      if (metadataChanges) customer.metadata = mergeMetadata(customer.metadata, metadataChanges);
+      account.emitChange('customer.updated', customer, before);
+    });
+    respond(res, account, customer, params.expand);
+  });
+
+  routes.post('/_emulator/customers/:id/card', (req, res) => {
+    const params = parseParams(z.strictObject({ card_number: text }), req.body);
+    const customer = account.store.get('customer', req.params.id);
+    const card = testCardOrRefuse(params.card_number);
+    account.onBehalfOf(requestOf(res, req), () => setCardOnFile(account, customer, card));
+    respond(res, account, customer);
+  });
+  return routes;
+}

@@ -1,0 +1,198 @@
+// Webhook delivery as Stripe does it: each event POSTed as JSON with a Stripe-Signature header, one at a
+// time in the order they were created, and retried on a schedule after a failed attempt.
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type Stripe from 'stripe';
+import { noSuch } from './errors';
+import type { Store } from './store';
+
+export type ReleaseOrder = 'created' | 'reverse' | 'shuffle';
+
+export interface WebhookDelivery {
+  url(): string | undefined;
+  setUrl(url: string | undefined): void;
+  /** Queues a new event; returns how many endpoints will receive it (Stripe's pending_webhooks). */
+  deliver(event: Stripe.Event): number;
+  settled(): Promise<void>;
+  hold(): void;
+  release(order?: ReleaseOrder): Promise<void>;
+  resend(eventId: string): Promise<void>;
+  stop(): void;
+}
+
+export interface WebhookOptions {
+  url?: string;
+  secret: string;
+  retryDelaysMs: number[];
+}
+
+/** Stripe's scheme: v1 is the hex HMAC-SHA256 of "timestamp.payload", keyed with the whole whsec_ secret. */
+export function signatureHeader(payload: string, secret: string, timestamp: number): string {
+  const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
+  return `t=${timestamp},v1=${signature}`;
+}
+
+interface Waiter {
+  ids: Set<string>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** POSTs once on a connection of its own, so no pooled socket outlives stop(). */
+function post(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const client = url.startsWith('https:') ? https : http;
+    const request = client.request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, agent: false, signal, timeout: 10_000 }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out after 10 s')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+export function createWebhookDelivery(store: Store, options: WebhookOptions): WebhookDelivery {
+  let endpoint = options.url;
+  let held = false;
+  let stopped = false;
+  let sending = false;
+  const queue: string[] = [];
+  const unsettled = new Set<string>();
+  const attempts = new Map<string, number>();
+  const retries = new Map<string, NodeJS.Timeout>();
+  const failures = new Map<string, string>();
+  let waiters: Waiter[] = [];
+  const inFlight = new AbortController();
+
+  const failureOf = (ids: Iterable<string>) => {
+    for (const id of ids) {
+      const reason = failures.get(id);
+      if (reason) return new Error(`webhook for ${id} was not delivered: ${reason}`);
+    }
+    return undefined;
+  };
+  const checkWaiters = () => {
+    waiters = waiters.filter((waiter) => {
+      const failure = failureOf(waiter.ids);
+      if (failure) waiter.reject(failure);
+      else if ([...waiter.ids].some((id) => unsettled.has(id))) return true;
+      else waiter.resolve();
+      return false;
+    });
+  };
+  const waitFor = (ids: Iterable<string>) =>
+    new Promise<void>((resolve, reject) => {
+      waiters.push({ ids: new Set(ids), resolve, reject });
+      checkWaiters();
+    });
+
+  const settle = (id: string) => {
+    unsettled.delete(id);
+    attempts.delete(id);
+    const event = store.find('event', id);
+    if (event) event.pending_webhooks = 0;
+  };
+
+  const fail = (id: string, reason: string) => {
+    const attempt = attempts.get(id) ?? 1;
+    const delay = options.retryDelaysMs[attempt - 1];
+    if (delay === undefined || stopped) {
+      unsettled.delete(id);
+      failures.set(id, `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${reason})`);
+      return;
+    }
+    const timer = setTimeout(() => {
+      retries.delete(id);
+      queue.push(id);
+      void pump();
+    }, delay);
+    timer.unref();
+    retries.set(id, timer);
+  };
+
+  const send = async (id: string) => {
+    const event = store.find('event', id);
+    const url = endpoint;
+    if (!event || !url) return settle(id);
+    attempts.set(id, (attempts.get(id) ?? 0) + 1);
+    const payload = JSON.stringify(event, null, 2);
+    // Signed with real time, not the emulator's clock: the receiver checks it against its own clock.
+    const header = signatureHeader(payload, options.secret, Math.floor(Date.now() / 1000));
+    try {
+      const status = await post(url, payload, { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': header, 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' }, inFlight.signal);
+      if (status >= 200 && status < 300) settle(id);
+      else fail(id, `HTTP ${status}`);
+    } catch (error) {
+      fail(id, (error as Error).message);
+    }
+  };
+
+  const pump = async () => {
+    if (sending) return;
+    sending = true;
+    try {
+      while (queue.length > 0 && !held && !stopped) await send(queue.shift() as string);
+    } finally {
+      sending = false;
+      checkWaiters();
+    }
+  };
+
+  return {
+    url: () => endpoint,
+    setUrl(url) {
+      endpoint = url;
+    },
+    deliver(event) {
+      if (!endpoint) return 0;
+      unsettled.add(event.id);
+      queue.push(event.id);
+      void pump();
+      return 1;
+    },
+    settled() {
+      const earlier = failureOf(failures.keys());
+      return earlier ? Promise.reject(earlier) : waitFor(unsettled);
+    },
+    hold() {
+      held = true;
+    },
+    release(order = 'created') {
+      const waiting = queue.splice(0, queue.length);
+      const sequence = order === 'reverse' ? [...waiting].reverse() : order === 'shuffle' ? shuffled(waiting) : waiting;
+      queue.push(...sequence);
+      held = false;
+      void pump();
+      return waitFor(waiting);
+    },
+    resend(eventId) {
+      if (!store.find('event', eventId)) return Promise.reject(noSuch('event', eventId));
+      if (!endpoint) return Promise.reject(new Error('no webhook URL is set, so there is nowhere to resend to'));
+      failures.delete(eventId);
+      unsettled.add(eventId);
+      queue.push(eventId);
+      void pump();
+      return waitFor([eventId]);
+    },
+    stop() {
+      stopped = true;
+      for (const timer of retries.values()) clearTimeout(timer);
+      retries.clear();
+      inFlight.abort();
+      for (const waiter of waiters) waiter.reject(new Error('the Stripe emulator stopped'));
+      waiters = [];
+    },
+  };
+}

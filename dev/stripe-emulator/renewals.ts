@@ -8,6 +8,7 @@ import { makeFundsAvailable } from './balance';
 import { findTestCard } from './cards';
 import { expireDueSessions } from './checkout';
 import { invalidRequest } from './errors';
+import { newId } from './ids';
 import { attemptInvoicePayment, draftInvoice, finalizeInvoice, subscriptionOfInvoice } from './invoices';
 import { integer, parseParams } from './params';
 import type { PaymentMethodChoice } from './payment-methods';
@@ -43,9 +44,10 @@ function renew(account: Account, subscription: Stripe.Subscription): Stripe.Invo
   const ended = { start: first.current_period_start, end: first.current_period_end };
   const next = { start: ended.end, end: nextPeriodEnd(subscription.billing_cycle_anchor, first.price.recurring, ended.end) };
   for (const item of subscription.items.data) Object.assign(item, { current_period_start: next.start, current_period_end: next.end });
-  const invoice = draftInvoice(account, { subscription, billing_reason: 'subscription_cycle', period: ended });
-  subscription.latest_invoice = invoice.id;
+  // The new period's subscription names its invoice before the invoice is drafted, as Stripe's events show it.
+  subscription.latest_invoice = newId('in');
   account.emitChange('customer.subscription.updated', subscription, before);
+  const invoice = draftInvoice(account, { id: subscription.latest_invoice, subscription, billing_reason: 'subscription_cycle', period: ended });
 
   const paused = subscription.pause_collection?.behavior;
   if (paused) {

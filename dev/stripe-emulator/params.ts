@@ -52,7 +52,7 @@ function toStripeError(issues: z.core.$ZodIssue[]): InvalidParams {
   }
   if (issue.code === 'invalid_value') {
     const values = issue.values.map(String);
-    const choices = values.length > 1 ? `${values.slice(0, -1).join(', ')}, or ${values[values.length - 1]}` : values.join('');
+    const choices = values.length > 2 ? `${values.slice(0, -1).join(', ')}, or ${values[values.length - 1]}` : values.join(' or ');
     return new InvalidParams(`Invalid ${name}: must be one of ${choices}`, { param });
   }
   return new InvalidParams(`Invalid ${name}: ${issue.message}`, { param });

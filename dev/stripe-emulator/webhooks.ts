@@ -157,6 +157,7 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
     },
     deliver(event) {
       if (!endpoint) return 0;
+      event.pending_webhooks = 1;
       unsettled.add(event.id);
       queue.push(event.id);
       void pump();
@@ -178,8 +179,10 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
       return waitFor(waiting);
     },
     resend(eventId) {
-      if (!store.find('event', eventId)) return Promise.reject(noSuch('event', eventId));
+      const event = store.find('event', eventId);
+      if (!event) return Promise.reject(noSuch('event', eventId));
       if (!endpoint) return Promise.reject(new Error('no webhook URL is set, so there is nowhere to resend to'));
+      event.pending_webhooks = 1;
       failures.delete(eventId);
       unsettled.add(eventId);
       queue.push(eventId);

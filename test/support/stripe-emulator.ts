@@ -11,6 +11,8 @@ export interface WebhookReceiver {
   deliveries: Stripe.Event[];
   /** Deliveries refused because their signature did not verify; a test expects none. */
   rejected: string[];
+  /** Every POST received, answered or failed. */
+  attempts(): number;
   /** Answers the next `count` deliveries with `status` instead of 200. */
   failNext(count: number, status?: number): void;
   types(): string[];
@@ -22,7 +24,9 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   const deliveries: Stripe.Event[] = [];
   const rejected: string[] = [];
   let failures: { count: number; status: number } = { count: 0, status: 500 };
+  let attempts = 0;
   const server = http.createServer((req, res) => {
+    attempts += 1;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -46,6 +50,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/stripe`,
     deliveries,
     rejected,
+    attempts: () => attempts,
     failNext(count, status = 500) {
       failures = { count, status };
     },

@@ -61,11 +61,13 @@ type CreateParams = z.output<typeof createParams>;
 
 function refuseBadUrl(value: string | undefined, param: string): void {
   if (value === undefined) return;
+  let protocol = '';
   try {
-    new URL(value.replace('{CHECKOUT_SESSION_ID}', 'cs'));
+    protocol = new URL(value.replace(/\{CHECKOUT_SESSION_ID\}/g, 'cs')).protocol;
   } catch {
-    throw new InvalidParams('Not a valid URL', { param });
+    // Falls through to the refusal below.
   }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new InvalidParams('Not a valid URL', { param });
 }
 
 /** The checks Stripe makes across parameters, before anything is created. */
@@ -146,34 +148,46 @@ function lineItemFor(account: Account, price: Stripe.Price, quantity: number): S
   };
 }
 
-function refuseMismatched(params: CreateParams, items: Stripe.LineItem[]): void {
-  const currencies = new Set(items.map((item) => item.currency));
-  if (currencies.size > 1) throw new InvalidParams('All line items must use the same currency.', { param: 'line_items' });
-  const recurringItems = items.filter((item) => item.price?.recurring);
-  if (params.mode === 'payment' && recurringItems.length > 0) {
+interface RequestedItem {
+  currency: string;
+  amount: number;
+  recurring: { interval: string; interval_count: number } | null;
+}
+
+/** What each line item asks for, read before any inline Price is stored, so a refused request leaves nothing behind. */
+function requestedItem(account: Account, item: z.output<typeof lineItem>): RequestedItem {
+  const quantity = item.quantity ?? 1;
+  if (item.price) {
+    const price = account.store.get('price', item.price);
+    return { currency: price.currency, amount: (price.unit_amount ?? 0) * quantity, recurring: price.recurring };
+  }
+  const data = item.price_data!;
+  const recurring = data.recurring ? { interval: data.recurring.interval, interval_count: data.recurring.interval_count ?? 1 } : null;
+  return { currency: data.currency, amount: data.unit_amount * quantity, recurring };
+}
+
+function refuseMismatched(mode: CreateParams['mode'], items: RequestedItem[]): void {
+  if (new Set(items.map((item) => item.currency)).size > 1) throw new InvalidParams('All line items must use the same currency.', { param: 'line_items' });
+  const recurring = items.filter((item) => item.recurring);
+  if (mode === 'payment' && recurring.length > 0) {
     throw new InvalidParams('You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.', { param: 'line_items' });
   }
-  if (params.mode === 'subscription' && recurringItems.length === 0) {
+  if (mode === 'subscription' && recurring.length === 0) {
     throw new InvalidParams('You must provide at least one recurring price in `subscription` mode when using prices.', { param: 'line_items' });
   }
-  const intervals = new Set(recurringItems.map((item) => `${item.price?.recurring?.interval}/${item.price?.recurring?.interval_count}`));
-  if (intervals.size > 1) throw new InvalidParams('All recurring prices must have the same billing interval.', { param: 'line_items' });
-  if (items.reduce((sum, item) => sum + item.amount_total, 0) <= 0) throw new InvalidParams('The Checkout Session\'s total amount due must be greater than zero.', { param: 'line_items' });
+  if (new Set(recurring.map((item) => `${item.recurring?.interval}/${item.recurring?.interval_count}`)).size > 1) {
+    throw new InvalidParams('All recurring prices must have the same billing interval.', { param: 'line_items' });
+  }
+  if (items.reduce((sum, item) => sum + item.amount, 0) <= 0) throw new InvalidParams("The Checkout Session's total amount due must be greater than zero.", { param: 'line_items' });
 }
 
 export function createCheckoutSession(account: Account, params: CreateParams): Stripe.Checkout.Session {
   const { store } = account;
   const now = store.now();
   refuseInconsistent(account, params, now);
-  // Prices from price_data are checked for consistency before they are stored, so a refused request leaves nothing behind.
-  const requested = (params.line_items ?? []).map((item) => ({ item, quantity: item.quantity ?? 1 }));
-  const preview = requested.map(({ item, quantity }) => {
-    const data = item.price_data;
-    const price = data ? ({ currency: data.currency, unit_amount: data.unit_amount, recurring: data.recurring ? { interval: data.recurring.interval, interval_count: data.recurring.interval_count ?? 1 } : null } as Stripe.Price) : store.get('price', item.price!);
-    return { currency: price.currency, amount_total: (price.unit_amount ?? 0) * quantity, price } as Stripe.LineItem;
-  });
-  refuseMismatched(params, preview);
-  const items = requested.map(({ item, quantity }) => lineItemFor(account, priceOf(account, item), quantity));
+  const lines = params.line_items ?? [];
+  refuseMismatched(params.mode, lines.map((item) => requestedItem(account, item)));
+  const items = lines.map((item) => lineItemFor(account, priceOf(account, item), item.quantity ?? 1));
   const total = items.reduce((sum, item) => sum + item.amount_total, 0);
   const id = newCheckoutSessionId();
   const methods = offeredMethods(params);

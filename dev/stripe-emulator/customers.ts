@@ -96,14 +96,13 @@ const customerFields = {
   preferred_locales: z.array(text).optional(),
   expand,
 };
-const createParams = z.strictObject(customerFields);
-const updateParams = z.strictObject(customerFields);
+const customerParams = z.strictObject(customerFields);
 const listCustomersParams = listParams({ email: text.optional() });
 
 export function customerRoutes(account: Account): Router {
   const routes = Router();
   routes.post('/v1/customers', (req, res) => {
-    const params = parseParams(createParams, req.body);
+    const params = parseParams(customerParams, req.body);
     const customer = account.onBehalfOf(requestOf(res, req), () => createCustomer(account, params));
     respond(res, account, customer, params.expand);
   });
@@ -117,15 +116,18 @@ export function customerRoutes(account: Account): Router {
     respond(res, account, account.store.get('customer', req.params.id), params.expand);
   });
   routes.post('/v1/customers/:id', (req, res) => {
-    const params = parseParams(updateParams, req.body);
+    const params = parseParams(customerParams, req.body);
     const customer = account.store.get('customer', req.params.id);
     account.onBehalfOf(requestOf(res, req), () => {
       const before = structuredClone(customer);
-      const { metadata: metadataChanges, expand: _expand, ...fields } = params;
-      for (const [key, value] of Object.entries(fields)) {
-        if (value !== undefined) (customer as unknown as Record<string, unknown>)[key] = value === '' ? null : value;
-      }
-      if (metadataChanges) customer.metadata = mergeMetadata(customer.metadata, metadataChanges);
+      // Stripe takes an empty string as "clear this field".
+      const cleared = (value: string | undefined, current: string | null | undefined) => (value === undefined ? (current ?? null) : value || null);
+      customer.email = cleared(params.email, customer.email);
+      customer.name = cleared(params.name, customer.name);
+      customer.description = cleared(params.description, customer.description);
+      customer.phone = cleared(params.phone, customer.phone);
+      if (params.preferred_locales) customer.preferred_locales = params.preferred_locales;
+      if (params.metadata) customer.metadata = mergeMetadata(customer.metadata, params.metadata);
       account.emitChange('customer.updated', customer, before);
     });
     respond(res, account, customer, params.expand);

@@ -115,6 +115,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   account.url = url;
+  // Sessions kept in a state file point at the port of the run that made them.
+  for (const session of store.all('checkout.session')) if (session.status === 'open') session.url = `${url}/pay/${session.id}`;
+  for (const portal of store.all('billing_portal.session')) portal.url = `${url}/billing/${portal.id}`;
 
   return {
     url,

@@ -129,6 +129,26 @@ describe('the Stripe emulator takes a one-off gift through Checkout', () => {
     expect(((settled.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge).payment_method_details?.type).toBe('alipay');
   });
 
+  it('takes WeChat Pay only with its web client option, and settles it a moment later', async () => {
+    await expect(aGiftSession(h.stripe, { allowed_payment_method_types: ['wechat_pay'] })).rejects.toMatchObject({
+      code: 'parameter_missing',
+      param: 'payment_method_options[wechat_pay][client]',
+    });
+    const session = await aGiftSession(h.stripe, { allowed_payment_method_types: ['card', 'wechat_pay'], payment_method_options: { wechat_pay: { client: 'web' } } });
+    expect(session.payment_method_types).toEqual(['card', 'wechat_pay']);
+    const page = await request(h.emulator.url).get(`/pay/${session.id}`).expect(200);
+    expect(page.text).toContain('<button type="submit" name="payment_method" value="wechat_pay">WeChat Pay</button>');
+    const redirected = await request(h.emulator.url).post(`/pay/${session.id}`).type('form').send({ payment_method: 'wechat_pay' }).expect(303);
+    expect(redirected.headers.location).toContain(session.id);
+    await h.emulator.webhooksSettled();
+    expect(h.newEventTypes().at(-1)).toBe('checkout.session.async_payment_succeeded');
+    expect((await h.stripe.checkout.sessions.retrieve(session.id)).payment_status).toBe('paid');
+  });
+
+  it('refuses return URLs a browser should not follow', async () => {
+    await expect(aGiftSession(h.stripe, { cancel_url: 'javascript:alert(1)' })).rejects.toMatchObject({ param: 'cancel_url', message: 'Not a valid URL' });
+  });
+
   it('records a payment made outside Checkout, as a Payment Link or the Dashboard would', async () => {
     const intent = await h.helper<Stripe.PaymentIntent>('/_emulator/payment_intents', { amount: 30000, currency: 'usd', metadata: { source: 'payment_link' }, receipt_email: 'walkin@example.com', description: 'Gala table' });
     expect(intent).toMatchObject({ status: 'succeeded', amount: 30000, currency: 'usd', metadata: { source: 'payment_link' }, receipt_email: 'walkin@example.com' });

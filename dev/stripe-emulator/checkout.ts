@@ -102,7 +102,7 @@ function refuseInconsistent(account: Account, params: CreateParams, now: number)
     const param = `line_items[${index}]`;
     if (Boolean(item.price) === Boolean(item.price_data)) throw new InvalidParams(`You must specify either \`price\` or \`price_data\` in ${param}.`, { param });
     if (item.quantity === undefined) throw missingParam(`${param}[quantity]`);
-    if (item.price) account.store.get('price', item.price, `${param}[price]`);
+    if (item.price) refuseUnsettled(account, account.store.get('price', item.price, `${param}[price]`).currency, `${param}[price]`);
     const data = item.price_data;
     if (data) {
       if (Boolean(data.product) === Boolean(data.product_data)) throw new InvalidParams(`You must specify either \`product\` or \`product_data\` in ${param}[price_data].`, { param: `${param}[price_data]` });

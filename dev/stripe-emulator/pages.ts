@@ -71,10 +71,12 @@ ${methods.includes('card')
 <button type="submit">${text.pay}</button>
 </form>`
   : ''}
-<form method="post" action="${action}" class="wallets">
+${methods.includes('alipay') || methods.includes('wechat_pay')
+  ? html`<form method="post" action="${action}" class="wallets">
 ${methods.includes('alipay') ? html`<button type="submit" name="payment_method" value="alipay">${text.alipay}</button>` : ''}
 ${methods.includes('wechat_pay') ? html`<button type="submit" name="payment_method" value="wechat_pay">${text.wechatPay}</button>` : ''}
-</form>
+</form>`
+  : ''}
 ${session.cancel_url ? html`<p><a href="${session.cancel_url}">${text.cancel}</a></p>` : ''}`;
   }
   return page(text, text.paymentHeading, body);

@@ -65,7 +65,7 @@ function refuseBadUrl(value: string | undefined, param: string): void {
   try {
     protocol = new URL(value.replace(/\{CHECKOUT_SESSION_ID\}/g, 'cs')).protocol;
   } catch {
-    // Falls through to the refusal below.
+    // Unparseable: refused below like any other non-http URL.
   }
   if (protocol !== 'http:' && protocol !== 'https:') throw new InvalidParams('Not a valid URL', { param });
 }

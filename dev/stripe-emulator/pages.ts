@@ -1,6 +1,6 @@
 // The hosted pages a donor's browser opens instead of Stripe's: Checkout's payment page and the
 // billing portal's card page. Plain server-rendered forms, no script, every value escaped.
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type Stripe from 'stripe';
 import { formatMoney } from '../../server/money';
 import type { Account } from './account';
@@ -115,7 +115,6 @@ function successUrl(session: Stripe.Checkout.Session): string {
 
 export function pageRoutes(account: Account): Router {
   const routes = Router();
-  const form = express.urlencoded({ extended: false });
   const sessionOf = (req: Request) => account.store.find('checkout.session', String(req.params.id));
   const portalOf = (req: Request) => account.store.find('billing_portal.session', String(req.params.id));
 
@@ -125,7 +124,7 @@ export function pageRoutes(account: Account): Router {
     if (!session) return notFound(res, req);
     res.type('html').send(payPage(account, session, pageTextFor(session.locale, req)));
   });
-  routes.post('/pay/:id', form, (req, res) => {
+  routes.post('/pay/:id', (req, res) => {
     const session = sessionOf(req);
     if (!session) return notFound(res, req);
     const text = pageTextFor(session.locale, req);
@@ -145,7 +144,7 @@ export function pageRoutes(account: Account): Router {
     if (!session) return notFound(res, req);
     res.type('html').send(cardPage(account, session, pageTextFor(session.locale, req)));
   });
-  routes.post('/billing/:id', form, (req, res) => {
+  routes.post('/billing/:id', (req, res) => {
     const session = portalOf(req);
     if (!session) return notFound(res, req);
     const text = pageTextFor(session.locale, req);

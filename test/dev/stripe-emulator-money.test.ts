@@ -47,6 +47,23 @@ describe('the Stripe emulator moves the money finance reconciles: refunds, dispu
     expect(refunded).toMatchObject({ amount_refunded: 3333, refunded: false });
   });
 
+  it('refunds a whole Alipay gift in one go, the wallet’s confirmation following as refund.updated', async () => {
+    const session = await aGiftSession(h.stripe, { allowed_payment_method_types: ['alipay'] });
+    await h.helper(`/_emulator/checkout/sessions/${session.id}/pay`, { payment_method: 'alipay' });
+    await h.emulator.webhooksSettled();
+    h.newEventTypes();
+    const intent = String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent);
+    const refund = await h.stripe.refunds.create({ payment_intent: intent, expand: ['balance_transaction', 'charge'] });
+    expect(refund).toMatchObject({ status: 'succeeded', amount: 10000, destination_details: { type: 'alipay' } });
+    expect(refund.balance_transaction).toMatchObject({ type: 'refund', amount: -10850, net: -10850 });
+    expect(refund.charge).toMatchObject({ amount_refunded: 10000, refunded: true });
+    await h.emulator.webhooksSettled();
+    expect(h.newEventTypes()).toEqual(['refund.created', 'charge.refunded', 'refund.updated']);
+    const [created, , updated] = h.receiver.deliveries.slice(-3);
+    expect((created?.data.object as Stripe.Refund).status).toBe('pending');
+    expect(updated?.data.previous_attributes).toEqual({ status: 'pending' });
+  });
+
   it('opens a dispute and wins it: the amount and the fee go out, then come back', async () => {
     const charge = await paidGift();
     const dispute = await h.helper<Stripe.Dispute>('/_emulator/disputes', { charge: charge.id, reason: 'fraudulent' });

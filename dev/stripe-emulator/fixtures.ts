@@ -28,7 +28,12 @@ interface Samples {
 
 const samples = fixtures.resources as unknown as Samples;
 
+/** Fields the samples still carry that API version 2026-10-28.endive dropped (an invoice names its subscription under parent). */
+const dropped: Partial<Record<keyof Samples, string[]>> = { invoice: ['subscription'] };
+
 /** A fresh copy of Stripe's sample, for the caller to overwrite every field that matters. */
 export function sample<K extends keyof Samples>(name: K): Samples[K] {
-  return structuredClone(samples[name]);
+  const copy = structuredClone(samples[name]) as Samples[K] & Record<string, unknown>;
+  for (const field of dropped[name] ?? []) delete copy[field];
+  return copy;
 }

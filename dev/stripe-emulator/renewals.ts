@@ -102,24 +102,36 @@ function nextDue(account: Account, until: number): Due | undefined {
   return due;
 }
 
+/** Does, in time order, everything that falls due up to `until`, each dated to its own moment; returns the invoices made. */
+function doWhatFallsDue(account: Account, until: number): Stripe.Invoice[] {
+  const { store } = account;
+  const created: Stripe.Invoice[] = [];
+  try {
+    for (let due = nextDue(account, until); due; due = nextDue(account, until)) {
+      store.pinClock(Math.max(due.at, store.now()));
+      makeFundsAvailable(account);
+      const invoice = due.run();
+      if (invoice) created.push(invoice);
+    }
+  } finally {
+    store.pinClock(undefined);
+  }
+  return created;
+}
+
 /** Moves the clock to `target`, doing on the way everything that falls due; returns the invoices it created. */
 export function advanceClock(account: Account, target: number): Stripe.Invoice[] {
   const { store } = account;
   if (target < store.now()) throw invalidRequest(`The clock only moves forward: ${target} is before the emulator's time, ${store.now()}.`, { param: 'to' });
-  const created: Stripe.Invoice[] = [];
-  for (let due = nextDue(account, target); due; due = nextDue(account, target)) {
-    if (due.at > store.now()) store.moveClockTo(due.at);
-    makeFundsAvailable(account);
-    const invoice = due.run();
-    if (invoice) created.push(invoice);
-  }
+  const created = doWhatFallsDue(account, target);
   store.moveClockTo(target);
   catchUp(account);
   return created;
 }
 
-/** Whatever the passing of time alone has made true by now. */
+/** Whatever the passing of time alone has made true by now, as it would be at Stripe while `npm start` runs. */
 export function catchUp(account: Account): void {
+  doWhatFallsDue(account, account.store.now());
   makeFundsAvailable(account);
   expireDueSessions(account);
 }

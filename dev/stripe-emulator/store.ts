@@ -54,6 +54,8 @@ export interface Store {
   /** The emulator's clock in unix seconds: real time plus however far it was advanced. */
   now(): number;
   moveClockTo(unixSeconds: number): void;
+  /** Holds the clock at one second while work that Stripe dates to that moment runs; undefined lets it tick again. */
+  pinClock(unixSeconds: number | undefined): void;
   insert<T extends StripeObject>(object: T): T;
   find<K extends ObjectType>(type: K, id: string): ObjectsByType[K] | undefined;
   /** The object, or Stripe's 404 naming the parameter that carried the id. */
@@ -69,6 +71,7 @@ const realNow = () => Math.floor(Date.now() / 1000);
 
 export function createStore(snapshot?: StoreSnapshot): Store {
   let clockOffsetSeconds = snapshot?.clockOffsetSeconds ?? 0;
+  let pinned: number | undefined;
   const byId = new Map<string, StripeObject>();
   const byType = new Map<ObjectType, StripeObject[]>();
   const notes = new Map<string, Notes>(Object.entries(snapshot?.notes ?? {}));
@@ -90,9 +93,12 @@ export function createStore(snapshot?: StoreSnapshot): Store {
   };
 
   return {
-    now: () => realNow() + clockOffsetSeconds,
+    now: () => pinned ?? realNow() + clockOffsetSeconds,
     moveClockTo(unixSeconds) {
       clockOffsetSeconds = unixSeconds - realNow();
+    },
+    pinClock(unixSeconds) {
+      pinned = unixSeconds;
     },
     insert,
     find,

@@ -45,6 +45,7 @@ describe('the Stripe emulator runs monthly gifts as subscriptions', () => {
     expect(first.parent).toEqual({ type: 'subscription_details', quote_details: null, subscription_details: { subscription: subscription.id, metadata: { plan_id: 'plan_1' } } });
     expect(first).not.toHaveProperty('payment_intent');
     expect(first).not.toHaveProperty('charge');
+    expect(first).not.toHaveProperty('subscription');
     expect(first.lines.data[0]).toMatchObject({ amount: 20000, description: '1 × Monthly gift to speech therapy (at HK$200.00 / month)', period: { start: item?.current_period_start, end: item?.current_period_end } });
     const firstPayment = first.payments?.data[0];
     expect(firstPayment).toMatchObject({ object: 'invoice_payment', status: 'paid', amount_paid: 20000, payment: { type: 'payment_intent' } });

@@ -40,7 +40,7 @@ export interface StripeEmulatorOptions {
   retryDelaysMs?: number[];
   /** Optional JSON snapshot, loaded at start and written after changes, so `npm start` keeps its objects across restarts. */
   stateFile?: string;
-  /** The account's currency, default 'HKD'. */
+  /** The account's currency, default 'HKD' (HKD or USD: the two it has rates and fees for). */
   settlementCurrency?: string;
 }
 
@@ -51,7 +51,10 @@ export interface StripeEmulator {
   secretKey: string;
   webhookSecret: string;
   setWebhookUrl(url: string | undefined): void;
-  /** Resolves when every event created so far has been delivered with a 2xx (or has no endpoint). */
+  /**
+   * Resolves when every event created so far has been delivered with a 2xx (or has no endpoint).
+   * Rejects, naming the event, if one was given up on after its last retry, rather than never resolving.
+   */
   webhooksSettled(): Promise<void>;
   /** While held, events queue up instead of being delivered; release delivers them in the order asked. */
   holdWebhooks(): void;

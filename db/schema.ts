@@ -47,12 +47,138 @@ export interface CampaignPresetTable {
   position: number;
 }
 
+/** Nullable column that may be left out of an insert. */
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+/** One per email address, whatever its case. */
+export interface DonorTable {
+  id: Generated<number>;
+  email: string;
+  name: Nullable<string>;
+  /** The language the donor gave in: 'en' or 'zh-CN'. */
+  locale: ColumnType<string, string | undefined, string>;
+  stripe_customer_id: Nullable<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type RecurringInterval = 'month' | 'year';
+export type RecurringPlanStatus = 'incomplete' | 'active' | 'past_due' | 'paused' | 'canceled';
+
+/** A monthly or yearly gift: a Stripe subscription seen from our side. Each payment is a donation. */
+export interface RecurringPlanTable {
+  id: Generated<string>;
+  donor_id: Nullable<number>;
+  campaign_id: number;
+  /** Minor units of currency, per interval. */
+  amount: number;
+  currency: string;
+  interval: RecurringInterval;
+  status: ColumnType<RecurringPlanStatus, RecurringPlanStatus | undefined, RecurringPlanStatus>;
+  stripe_subscription_id: Nullable<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  canceled_at: NullableTimestamp;
+}
+
+export type DonationStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'refunded' | 'partially_refunded' | 'disputed';
+export type DonationFrequency = 'once' | RecurringInterval;
+/** checkout: our donate form; subscription: a renewal of a recurring plan; stripe: a payment begun elsewhere (Payment Link, Dashboard). */
+export type DonationOrigin = 'checkout' | 'subscription' | 'stripe';
+
+/** One payment a donor makes or tries to make. Its money lives in ledger_entries, never here. */
+export interface DonationTable {
+  /** Also Stripe's metadata.donation_id and client_reference_id. */
+  id: Generated<string>;
+  campaign_id: number;
+  /** Null only for a payment made outside our site without any email. */
+  donor_id: Nullable<number>;
+  recurring_plan_id: Nullable<string>;
+  frequency: DonationFrequency;
+  /** What the donor chose to give, in minor units of currency. */
+  amount: number;
+  currency: string;
+  /** Kept in line with the ledger by the Stripe event handlers. */
+  status: ColumnType<DonationStatus, DonationStatus | undefined, DonationStatus>;
+  origin: DonationOrigin;
+  /** The name the donor typed; shown publicly unless anonymous. */
+  donor_name: Nullable<string>;
+  anonymous: ColumnType<boolean, boolean | undefined, boolean>;
+  message: Nullable<string>;
+  dedication_kind: Nullable<'honour' | 'memory'>;
+  dedication_name: Nullable<string>;
+  locale: ColumnType<string, string | undefined, string>;
+  /** Stripe's payment method type: card, alipay, wechat_pay. */
+  payment_method: Nullable<string>;
+  failure_message: Nullable<string>;
+  stripe_checkout_session_id: Nullable<string>;
+  stripe_payment_intent_id: Nullable<string>;
+  stripe_charge_id: Nullable<string>;
+  stripe_invoice_id: Nullable<string>;
+  succeeded_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type LedgerKind = 'gift' | 'refund' | 'refund_reversal' | 'dispute' | 'dispute_won';
+
+/**
+ * Append-only record of money that moved, one row per Stripe balance transaction. `amount` is in the
+ * donation's currency, signed (gifts in, refunds and disputes out); the settlement columns are what
+ * Stripe put in or took out of our balance, fee included.
+ */
+export interface LedgerEntryTable {
+  id: Generated<number>;
+  donation_id: string;
+  campaign_id: number;
+  kind: LedgerKind;
+  amount: number;
+  currency: string;
+  settlement_amount: number;
+  settlement_currency: string;
+  /** Stripe's fee in the settlement currency; negative when Stripe gives a fee back (a dispute won). */
+  fee: number;
+  /** settlement_amount - fee. */
+  net: number;
+  /** Stripe's rate from currency to settlement_currency, as an exact decimal string; null when they are the same. */
+  exchange_rate: ColumnType<string | null, string | null | undefined, never>;
+  stripe_balance_transaction_id: Nullable<string>;
+  /** The charge, refund or dispute the money moved for. */
+  stripe_object_id: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  created_at: Timestamp;
+}
+
+/** Every webhook event, stored once before it is answered; processed_at is set in the transaction that applies it. */
+export interface StripeEventTable {
+  id: string;
+  type: string;
+  payload: Jsonb<unknown>;
+  stripe_created_at: ColumnType<Date, Date | string, never>;
+  received_at: Timestamp;
+  processed_at: NullableTimestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: Nullable<string>;
+}
+
 export interface Database {
   campaigns: CampaignTable;
   campaign_presets: CampaignPresetTable;
+  donors: DonorTable;
+  recurring_plans: RecurringPlanTable;
+  donations: DonationTable;
+  ledger_entries: LedgerEntryTable;
+  stripe_events: StripeEventTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;
 export type NewCampaign = Insertable<CampaignTable>;
 export type CampaignUpdate = Updateable<CampaignTable>;
 export type CampaignPreset = Selectable<CampaignPresetTable>;
+export type Donor = Selectable<DonorTable>;
+export type RecurringPlan = Selectable<RecurringPlanTable>;
+export type Donation = Selectable<DonationTable>;
+export type NewDonation = Insertable<DonationTable>;
+export type LedgerEntry = Selectable<LedgerEntryTable>;
+export type NewLedgerEntry = Insertable<LedgerEntryTable>;

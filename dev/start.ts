@@ -7,13 +7,15 @@ import { createDb } from '../db/index';
 import { migrateToLatest } from '../db/migrate';
 import { seedDemoData } from '../db/seed';
 import { startWorker } from '../jobs/worker';
-import { configOrExit, type Config, type ReadyConfig } from '../server/config';
+import { ConfigError, configOrExit, type Config, type ReadyConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
 import { stopOnSignals } from '../server/lifecycle';
 import { startMailCatcher } from './mail-catcher';
 import { startEmbeddedPostgres, type LocalService } from './postgres';
+import { freePort } from './ports';
 import { findOrStartRedis } from './redis';
+import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index';
 
 function hostOf(url: string): string {
   const { host, pathname } = new URL(url);
@@ -56,7 +58,17 @@ async function main(): Promise<void> {
       console.log(`redis: ${redis.description}`);
     }
 
-    console.log(config.stripe.secretKey ? `stripe: ${config.stripe.apiUrl ?? 'api.stripe.com'} (STRIPE_SECRET_KEY)` : 'stripe: not configured; the local emulator comes with donations');
+    let stripe = config.stripe;
+    let emulator: StripeEmulator | undefined;
+    if (stripe.secretKey) {
+      if (!stripe.webhookSecret) throw new ConfigError(['STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (it is not set); `stripe listen` prints one']);
+      console.log(`stripe: ${stripe.apiUrl ?? 'api.stripe.com'} (STRIPE_SECRET_KEY)`);
+    } else {
+      emulator = await startStripeEmulator({ port: await freePort(12111), stateFile: path.join(config.dataDir, 'stripe.json') });
+      standIns.push({ url: emulator.url, description: 'stripe emulator', stop: emulator.stop });
+      stripe = { ...stripe, secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url };
+      console.log(`stripe: local emulator on ${emulator.url}, state in ${path.join(config.dataDir, 'stripe.json')} (test card 4242 4242 4242 4242)`);
+    }
 
     let smtpUrl = config.smtpUrl;
     const mailCatcher = smtpUrl ? undefined : await startMailCatcher(path.join(config.dataDir, 'mail'));
@@ -66,7 +78,14 @@ async function main(): Promise<void> {
       console.log(`smtp: ${mailCatcher.description}`);
     } else console.log(`smtp: ${hostOf(smtpUrl!)} (SMTP_URL)`);
 
-    const ready: ReadyConfig = { ...config, databaseUrl, redisUrl, smtpUrl, sessionSecret: config.sessionSecret ?? localSessionSecret(config.dataDir) };
+    const ready: ReadyConfig = {
+      ...config,
+      databaseUrl,
+      redisUrl,
+      smtpUrl,
+      stripe: { ...stripe, secretKey: stripe.secretKey!, webhookSecret: stripe.webhookSecret! },
+      sessionSecret: config.sessionSecret ?? localSessionSecret(config.dataDir),
+    };
 
     const db = createDb(databaseUrl, { max: 1 });
     try {
@@ -79,6 +98,7 @@ async function main(): Promise<void> {
 
     const web = await startWeb(ready, logger, { extraRoutes: mailCatcher ? [mailCatcher.routes] : [] });
     const worker = await startWorker(ready, logger);
+    emulator?.setWebhookUrl(`http://127.0.0.1:${web.port}/webhooks/stripe`);
     stopOnSignals(async () => {
       await web.stop();
       await worker.stop();

@@ -1,12 +1,71 @@
 // Queue names and typed producers: the only place that knows them.
+import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
-/** Payload type per queue; a queue exists once a feature needs one (Stripe events, receipts, …). */
-export interface QueuePayloads {}
+/** Payload type per queue. */
+export interface QueuePayloads {
+  /** One stored Stripe event to apply; the job id is the event id, so a second enqueue is a no-op. */
+  'stripe-events': { eventId: string };
+  /** Periodic housekeeping; the job name says which. */
+  maintenance: Record<string, never>;
+}
 
 export type QueueName = keyof QueuePayloads;
+export const queueNames: QueueName[] = ['stripe-events', 'maintenance'];
+
+/** Every job retries with exponential backoff, and finished jobs do not pile up in Redis. */
+export const defaultJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { count: 1_000, age: 24 * 60 * 60 },
+  removeOnFail: { count: 10_000 },
+};
 
 /** BullMQ workers block on Redis and must retry forever while it is away. */
 export function workerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+export interface JobQueues {
+  /**
+   * Queues a stored Stripe event. Resolves false instead of waiting when Redis does not answer
+   * within `timeoutMs`: the event is safe in Postgres and the sweeper will queue it later.
+   */
+  enqueueStripeEvent(eventId: string, timeoutMs?: number): Promise<boolean>;
+  queue<Q extends QueueName>(name: Q): Queue<QueuePayloads[Q]>;
+  close(): Promise<void>;
+}
+
+export function openQueues(connection: Redis, prefix: string): JobQueues {
+  const queues = new Map<QueueName, Queue>();
+  const queue = <Q extends QueueName>(name: Q): Queue<QueuePayloads[Q]> => {
+    let found = queues.get(name);
+    if (!found) {
+      found = new Queue(name, { connection, prefix, defaultJobOptions });
+      found.on('error', () => undefined);
+      queues.set(name, found);
+    }
+    return found as Queue<QueuePayloads[Q]>;
+  };
+  return {
+    queue,
+    async enqueueStripeEvent(eventId, timeoutMs = 1_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+      const added = (queue('stripe-events') as Queue<{ eventId: string }>)
+        .add('apply', { eventId }, { jobId: eventId })
+        .then(() => true as const);
+      try {
+        return await Promise.race([added, timeout]);
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+        added.catch(() => undefined);
+      }
+    },
+    async close() {
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+    },
+  };
 }

@@ -4,11 +4,16 @@ import type { ReadyConfig } from '../server/config';
 import { closeContext, openContext, type AppContext } from '../server/context';
 import type { Logger } from '../server/logger';
 import { runProcess } from '../server/lifecycle';
+import { maintenanceProcessor, scheduleChores } from './maintenance';
 import { workerConnection, type QueueName, type QueuePayloads } from './queues';
+import { stripeEventProcessor } from './stripe-events';
 
 type ProcessorTable = { [Q in QueueName]: (ctx: AppContext) => Processor<QueuePayloads[Q]> };
 
-const processors: ProcessorTable = {};
+const processors: ProcessorTable = {
+  'stripe-events': stripeEventProcessor,
+  maintenance: maintenanceProcessor,
+};
 
 export interface RunningWorker {
   queues: QueueName[];
@@ -21,12 +26,13 @@ export async function startWorker(config: ReadyConfig, logger: Logger): Promise<
   const connection = workerConnection(config.redisUrl);
   const queues = Object.keys(processors) as QueueName[];
   const workers = queues.map((queue) => {
-    const worker = new Worker(queue, (processors[queue] as (ctx: AppContext) => Processor)(ctx), { connection, prefix: config.redisPrefix, autorun: true });
+    const worker = new Worker(queue, (processors[queue] as (ctx: AppContext) => Processor)(ctx), { connection, prefix: config.redisPrefix, autorun: true, concurrency: 4 });
     worker.on('failed', (job, error) => logger.warn({ queue, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => logger.error({ queue, err: error }, 'worker error'));
     return worker;
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  await scheduleChores(ctx.queues.queue('maintenance'));
   return {
     queues,
     async stop() {

@@ -3,11 +3,14 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { campaignApiRoutes } from './campaigns/api-routes';
 import { campaignRoutes } from './campaigns/routes';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { useViews, viewsDir } from './http/views';
+import { donationRoutes } from './donations/routes';
 import { healthRoutes } from './health/routes';
+import { stripeWebhookRoutes } from './stripe/webhook-routes';
 
 export interface AppOptions {
   /** Routes mounted before the 404 handler: the development mail viewer, test probes. */
@@ -35,7 +38,10 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: ctx.config.env === 'production' ? '1d' : 0 }));
 
   app.use(healthRoutes(ctx));
+  app.use(stripeWebhookRoutes(ctx));
   app.use(campaignRoutes(ctx));
+  app.use(campaignApiRoutes(ctx));
+  app.use(donationRoutes(ctx));
   for (const router of options.extraRoutes ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -38,6 +38,19 @@ const environmentSchema = z.object({
   STRIPE_SECRET_KEY: optionalText.pipe(z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { message: 'expected a Stripe secret key (sk_test_… or sk_live_…)' }).optional()),
   STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^whsec_\w+$/, { message: 'expected a webhook signing secret (whsec_…)' }).optional()),
   STRIPE_API_URL: urlWithProtocols(['http:', 'https:']),
+  STRIPE_WALLETS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['alipay', 'wechat_pay']), { message: 'expected a comma-separated list of alipay and wechat_pay, or nothing' })),
+  DONATION_MAXIMUM: z.coerce
+    .number({ message: 'expected a whole number of major units between 1 and 999999' })
+    .int({ message: 'expected a whole number of major units between 1 and 999999' })
+    .min(1, { message: 'expected a whole number of major units between 1 and 999999' })
+    .max(999_999, { message: 'expected a whole number of major units between 1 and 999999' })
+    .default(100_000),
+  GENERAL_FUND_SLUG: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'expected a campaign slug such as "general"' }).default('general'),
   SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().trim().min(3, { message: 'expected an address such as "Smile Charity <giving@example.org>"' }).default('Smilefund <giving@localhost>'),
   SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 random characters' }).optional()),
@@ -64,7 +77,19 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix for every Redis key and BullMQ queue, so several deployments or test files can share one Redis. */
   redisPrefix: string;
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiUrl: string | undefined };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    apiUrl: string | undefined;
+    /** Wallets offered beside cards for one-off CNY and HKD gifts. */
+    wallets: Array<'alipay' | 'wechat_pay'>;
+  };
+  donations: {
+    /** Largest single gift accepted online, in major units of whatever currency it is given in. */
+    maximumMajorUnits: number;
+    /** Where a payment that names no campaign is counted (a Payment Link, a Dashboard charge). */
+    generalFundSlug: string;
+  };
   smtpUrl: string | undefined;
   mailFrom: string;
   sessionSecret: string | undefined;
@@ -72,7 +97,12 @@ export interface Config {
 }
 
 /** A Config whose services are all known: what the web and worker processes run with. */
-export type ReadyConfig = Config & { databaseUrl: string; redisUrl: string; sessionSecret: string };
+export type ReadyConfig = Config & {
+  databaseUrl: string;
+  redisUrl: string;
+  sessionSecret: string;
+  stripe: Config['stripe'] & { secretKey: string; webhookSecret: string };
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -107,7 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
-    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL },
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, wallets: e.STRIPE_WALLETS },
+    donations: { maximumMajorUnits: e.DONATION_MAXIMUM, generalFundSlug: e.GENERAL_FUND_SLUG },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
@@ -115,17 +146,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
-const requiredSettings = {
-  databaseUrl: 'DATABASE_URL',
-  redisUrl: 'REDIS_URL',
-  sessionSecret: 'SESSION_SECRET',
-} as const;
+const requiredSettings: Array<[string, (config: Config) => unknown]> = [
+  ['DATABASE_URL', (c) => c.databaseUrl],
+  ['REDIS_URL', (c) => c.redisUrl],
+  ['SESSION_SECRET', (c) => c.sessionSecret],
+  ['STRIPE_SECRET_KEY', (c) => c.stripe.secretKey],
+  ['STRIPE_WEBHOOK_SECRET', (c) => c.stripe.webhookSecret],
+];
 
 /** The web and worker processes run without local stand-ins, so every service must be named. */
 export function requireReadyConfig(config: Config): ReadyConfig {
-  const missing = Object.entries(requiredSettings).filter(([key]) => config[key as keyof typeof requiredSettings] === undefined);
+  const missing = requiredSettings.filter(([, read]) => read(config) === undefined).map(([variable]) => variable);
   if (missing.length > 0) {
-    throw new ConfigError(missing.map(([, variable]) => `${variable}: required by \`npm run web\` and \`npm run worker\` (it is not set); \`npm start\` provides local stand-ins instead`));
+    throw new ConfigError(missing.map((variable) => `${variable}: required by \`npm run web\` and \`npm run worker\` (it is not set); \`npm start\` provides local stand-ins instead`));
   }
   return config as ReadyConfig;
 }

@@ -89,3 +89,37 @@ export function percentOf(part: Money, whole: Money): number {
   if (whole.amount <= 0) return 0;
   return Math.floor((part.amount * 100) / whole.amount);
 }
+
+function decimalParts(decimal: string): { digits: bigint; scale: bigint } {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
+  if (!match) throw new RangeError(`not a decimal: ${decimal}`);
+  const fraction = match[2] ?? '';
+  return { digits: BigInt(`${match[1]}${fraction}`), scale: 10n ** BigInt(fraction.length) };
+}
+
+/**
+ * amount × decimal (or ÷ decimal with `divide`), × 10^powerOfTen, worked exactly with BigInt and
+ * rounded half away from zero so signs stay symmetric: the one way rates and percentages touch money.
+ */
+export function scaleByDecimal(amount: number, decimal: string, options: { divide?: boolean; powerOfTen?: number } = {}): number {
+  const { digits, scale } = decimalParts(decimal);
+  if (options.divide && digits === 0n) throw new RangeError('cannot divide by zero');
+  const [times, over] = options.divide ? [scale, digits] : [digits, scale];
+  const shift = options.powerOfTen ?? 0;
+  const numerator = BigInt(amount) * times * (shift > 0 ? 10n ** BigInt(shift) : 1n);
+  const denominator = over * (shift < 0 ? 10n ** BigInt(-shift) : 1n);
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const rounded = (magnitude * 2n + denominator) / (denominator * 2n);
+  return Number(negative ? -rounded : rounded);
+}
+
+/**
+ * Converts at a rate someone recorded (Stripe's `exchange_rate`: one major unit of `value.currency`
+ * buys `rate` major units of `to`). `inverse` divides by the rate instead, to go from `to` back.
+ */
+export function convertAtRate(value: Money, to: string, rate: string, options: { inverse?: boolean } = {}): Money {
+  if (value.currency === to) return value;
+  const powerOfTen = currencyExponent(to) - currencyExponent(value.currency);
+  return { amount: scaleByDecimal(value.amount, rate, { divide: options.inverse, powerOfTen }), currency: to };
+}

@@ -1,7 +1,7 @@
 // The account's settlement currency, the fixed rates it converts with and the fees it is charged.
 // Money here is integer minor units; rates and percentages are decimal strings worked with BigInt.
 import { Router } from 'express';
-import { currencyExponent } from '../../server/money';
+import { convertAtRate, scaleByDecimal } from '../../server/money';
 
 export interface Settlement {
   /** Lower case, as Stripe writes currencies. */
@@ -28,21 +28,6 @@ export function settlementIn(currency: string): Settlement {
   return { currency: key, ...found };
 }
 
-function decimalParts(decimal: string): { digits: bigint; scale: bigint } {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(decimal);
-  if (!match) throw new Error(`not a decimal: ${decimal}`);
-  const fraction = match[2] ?? '';
-  return { digits: BigInt(`${match[1]}${fraction}`), scale: 10n ** BigInt(fraction.length) };
-}
-
-/** numerator / denominator rounded half up (away from zero for negatives, so signs stay symmetric). */
-function roundedQuotient(numerator: bigint, denominator: bigint): number {
-  const negative = numerator < 0n;
-  const magnitude = negative ? -numerator : numerator;
-  const rounded = (magnitude * 2n + denominator) / (denominator * 2n);
-  return Number(negative ? -rounded : rounded);
-}
-
 export interface Conversion {
   /** In the settlement currency's minor units. */
   amount: number;
@@ -52,11 +37,7 @@ export interface Conversion {
 
 export function convertToSettlement(settlement: Settlement, amount: number, currency: string, rate = rateFor(settlement, currency)): Conversion {
   if (currency.toLowerCase() === settlement.currency) return { amount, rate: null };
-  const { digits, scale } = decimalParts(rate);
-  const shift = currencyExponent(settlement.currency.toUpperCase()) - currencyExponent(currency.toUpperCase());
-  const numerator = BigInt(amount) * digits * (shift > 0 ? 10n ** BigInt(shift) : 1n);
-  const denominator = scale * (shift < 0 ? 10n ** BigInt(-shift) : 1n);
-  return { amount: roundedQuotient(numerator, denominator), rate };
+  return { amount: convertAtRate({ amount, currency: currency.toUpperCase() }, settlement.currency.toUpperCase(), rate).amount, rate };
 }
 
 export function rateFor(settlement: Settlement, currency: string): string {
@@ -71,8 +52,7 @@ export function canSettle(settlement: Settlement, currency: string): boolean {
 
 /** The processing fee on a payment of `amount` settlement minor units: percentage rounded half up, plus the fixed part. */
 export function processingFee(settlement: Settlement, amount: number): number {
-  const { digits, scale } = decimalParts(settlement.feePercent);
-  return roundedQuotient(BigInt(amount) * digits, scale * 100n) + settlement.feeFixed;
+  return scaleByDecimal(amount, settlement.feePercent, { powerOfTen: -2 }) + settlement.feeFixed;
 }
 
 const day = 24 * 60 * 60;

@@ -1,7 +1,9 @@
 // How a campaign reads on a page: localized text, money and days left.
 import type { Campaign, CampaignPreset } from '../../db/schema';
+import type { PublicGift } from '../donations/queries';
 import { localize, type Locale } from '../locale';
-import { formatMoney } from '../money';
+import { formatMoney, percentOf, toMajorUnits } from '../money';
+import type { CampaignTotals } from './totals';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -11,9 +13,24 @@ export function daysLeft(endsAt: Date | null, now: Date): number | null {
   return Math.max(0, Math.ceil((endsAt.getTime() - now.getTime()) / dayMs));
 }
 
-export function campaignCard(campaign: Campaign, locale: Locale, now: Date) {
+/** The progress bar's numbers: raised of target, and the percentage as text beside it. */
+function progress(campaign: Campaign, totals: CampaignTotals, locale: Locale) {
+  const target = { amount: campaign.target_amount, currency: campaign.target_currency };
+  const percent = percentOf(totals.raised, target);
+  return {
+    raised: formatMoney(totals.raised, locale, { wholeUnits: true }),
+    percent,
+    barPercent: Math.min(100, percent),
+    donors: totals.donors,
+    recurringDonors: totals.recurringDonors,
+    raisedByCurrency: totals.raisedByCurrency.filter((m) => m.amount !== 0).map((m) => formatMoney(m, locale)),
+  };
+}
+
+export function campaignCard(campaign: Campaign, totals: CampaignTotals, locale: Locale, now: Date) {
   const target = { amount: campaign.target_amount, currency: campaign.target_currency };
   return {
+    ...progress(campaign, totals, locale),
     slug: campaign.slug,
     title: localize(campaign.title, locale),
     summary: localize(campaign.summary, locale),
@@ -25,7 +42,7 @@ export function campaignCard(campaign: Campaign, locale: Locale, now: Date) {
   };
 }
 
-export function campaignPage(campaign: Campaign, presets: CampaignPreset[], locale: Locale, now: Date) {
+export function campaignPage(campaign: Campaign, presets: CampaignPreset[], totals: CampaignTotals, gifts: PublicGift[], locale: Locale, now: Date) {
   const costUnit =
     campaign.cost_unit_amount !== null
       ? {
@@ -34,7 +51,8 @@ export function campaignPage(campaign: Campaign, presets: CampaignPreset[], loca
         }
       : null;
   return {
-    ...campaignCard(campaign, locale, now),
+    ...campaignCard(campaign, totals, locale, now),
+    open: campaign.status === 'live',
     storyParagraphs: localize(campaign.story, locale).split(/\n{2,}/),
     costUnit,
     acceptedCurrencies: campaign.accepted_currencies,
@@ -42,6 +60,14 @@ export function campaignPage(campaign: Campaign, presets: CampaignPreset[], loca
       currency: preset.currency,
       amount: formatMoney({ amount: preset.amount, currency: preset.currency }, locale, { wholeUnits: true }),
       label: localize(preset.label, locale),
+      href: `/campaigns/${campaign.slug}?amount=${toMajorUnits(preset)}&currency=${preset.currency}#give`,
+    })),
+    recentGifts: gifts.map((gift) => ({
+      name: gift.name,
+      amount: formatMoney(gift, locale),
+      message: gift.message,
+      recurring: gift.frequency !== 'once',
+      givenAt: gift.givenAt,
     })),
   };
 }

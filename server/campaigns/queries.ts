@@ -19,3 +19,19 @@ export async function findPublicCampaign(db: Db, slug: string): Promise<Campaign
 export async function listPresets(db: Db, campaignId: number): Promise<CampaignPreset[]> {
   return db.selectFrom('campaign_presets').selectAll().where('campaign_id', '=', campaignId).orderBy('position').execute();
 }
+
+/** Every campaign donors may see, live ones first. */
+export async function listPublicCampaigns(db: Db): Promise<Campaign[]> {
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('status', '<>', 'draft')
+    .orderBy((eb) => eb.case().when('status', '=', 'live').then(0).else(1).end())
+    .orderBy('ends_at', (ob) => ob.desc().nullsFirst())
+    .orderBy('id')
+    .execute();
+}
+
+export async function findCampaignBySlug(db: Db, slug: string): Promise<Campaign | undefined> {
+  return db.selectFrom('campaigns').selectAll().where('slug', '=', slug).executeTakeFirst();
+}

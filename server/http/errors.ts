@@ -1,5 +1,5 @@
 // The few errors a request may end in; the error handler maps each to its status and stable code.
-export type ErrorCode = 'validation_failed' | 'bad_request' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'internal_error';
+export type ErrorCode = 'validation_failed' | 'bad_request' | 'invalid_signature' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 export class AppError extends Error {
   constructor(
@@ -34,5 +34,12 @@ export class Forbidden extends AppError {
 export class Conflict extends AppError {
   constructor(message: string) {
     super(409, 'conflict', message);
+  }
+}
+
+/** A service we depend on (Stripe, the database) did not answer; the donor may try again shortly. */
+export class ServiceUnavailable extends AppError {
+  constructor(message: string) {
+    super(503, 'service_unavailable', message);
   }
 }

@@ -1,0 +1,49 @@
+// Everything the campaign page shows, gathered once for the page and for the donate form shown again after a mistake.
+import type { Db } from '../../db/index';
+import type { Campaign } from '../../db/schema';
+import { recentGifts } from '../donations/queries';
+import type { DonationFormValues } from '../donations/form';
+import type { Locale } from '../locale';
+import { campaignPage } from './presentation';
+import { listPresets } from './queries';
+import { totalsOf } from './totals';
+
+export interface DonateForm {
+  values: DonationFormValues;
+  errors: Record<string, string>;
+}
+
+/** The form as it first appears: the campaign's own currency, giving once, or what a preset link asked for. */
+export function blankDonateForm(campaign: Campaign, query: Record<string, unknown> = {}): DonateForm {
+  const asked = typeof query.currency === 'string' ? query.currency.toUpperCase() : '';
+  const currency = campaign.accepted_currencies.includes(asked)
+    ? asked
+    : campaign.accepted_currencies.includes(campaign.target_currency)
+      ? campaign.target_currency
+      : (campaign.accepted_currencies[0] ?? '');
+  const amount = typeof query.amount === 'string' && /^\d{1,9}(\.\d{1,3})?$/.test(query.amount) ? query.amount : '';
+  return {
+    values: { amount, currency, frequency: 'once', email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false },
+    errors: {},
+  };
+}
+
+export async function campaignPageView(db: Db, campaign: Campaign, locale: Locale, form: DonateForm) {
+  const [presets, totals, gifts] = await Promise.all([listPresets(db, campaign.id), totalsOf(db, campaign), recentGifts(db, campaign.id)]);
+  const view = campaignPage(campaign, presets, totals, gifts, locale, new Date());
+  const errorList = Object.entries(form.errors).map(([field, message]) => ({ field, message }));
+  return {
+    title: view.title,
+    campaign: view,
+    form: {
+      ...form,
+      errorList,
+      currencies: campaign.accepted_currencies.map((code) => ({ code, selected: code === form.values.currency })),
+      frequencies: [
+        { value: 'once', label: 'Once', checked: form.values.frequency === 'once' },
+        { value: 'month', label: 'Every month', checked: form.values.frequency === 'month' },
+        { value: 'year', label: 'Every year', checked: form.values.frequency === 'year' },
+      ],
+    },
+  };
+}

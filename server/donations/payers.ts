@@ -1,0 +1,43 @@
+// Who paid and for what, when a payment reaches us from Stripe without our own record of it.
+import { sql } from 'kysely';
+import type Stripe from 'stripe';
+import type { Db } from '../../db/index';
+import type { Campaign, Donor } from '../../db/schema';
+import { findCampaignBySlug } from '../campaigns/queries';
+import { findOrCreateDonor } from './queries';
+
+/** The campaign a payment names in its metadata, or the general fund when it names none we know. */
+export async function campaignForPayment(db: Db, slug: string | undefined, generalFundSlug: string): Promise<Campaign> {
+  const named = slug ? await findCampaignBySlug(db, slug) : undefined;
+  if (named) return named;
+  const general = await findCampaignBySlug(db, generalFundSlug);
+  if (!general) throw new Error(`no campaign "${generalFundSlug}" (GENERAL_FUND_SLUG) to count a payment that names no campaign`);
+  return general;
+}
+
+/** Remembers the donor's Stripe customer, unless another donor already has it. */
+export async function linkStripeCustomer(db: Db, donorId: number, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null): Promise<void> {
+  const customerId = typeof customer === 'string' ? customer : customer?.id;
+  if (!customerId) return;
+  await db
+    .updateTable('donors')
+    .set({ stripe_customer_id: customerId, updated_at: sql`now()` })
+    .where('id', '=', donorId)
+    .where('stripe_customer_id', 'is', null)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('donors as other').select('other.id').where('other.stripe_customer_id', '=', customerId))))
+    .execute();
+}
+
+export async function donorForCustomer(db: Db, stripe: Stripe, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null, fallbackEmail?: string | null): Promise<Donor | undefined> {
+  const customerId = typeof customer === 'string' ? customer : customer?.id;
+  if (customerId) {
+    const known = await db.selectFrom('donors').selectAll().where('stripe_customer_id', '=', customerId).executeTakeFirst();
+    if (known) return known;
+  }
+  const found = customerId ? await stripe.customers.retrieve(customerId) : undefined;
+  const email = (found && !found.deleted ? found.email : null) ?? fallbackEmail;
+  if (!email) return undefined;
+  const donor = await findOrCreateDonor(db, { email, name: found && !found.deleted ? found.name : null });
+  if (customerId) await linkStripeCustomer(db, donor.id, customerId);
+  return donor;
+}

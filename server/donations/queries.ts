@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index';
+import type { Campaign, Donation, Donor } from '../../db/schema';
+import type { DonationRequest } from './form';
+
+/** The donor an email belongs to, whatever its case; created on first sight. A name already known is kept. */
+export async function findOrCreateDonor(db: Db, donor: { email: string; name?: string | null; locale?: string }): Promise<Donor> {
+  return db
+    .insertInto('donors')
+    .values({ email: donor.email, name: donor.name ?? null, locale: donor.locale ?? 'en' })
+    .onConflict((oc) =>
+      oc.expression(sql`lower(email)`).doUpdateSet({ name: sql`coalesce(donors.name, excluded.name)`, updated_at: sql`now()` }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A pending donation, and for a monthly or yearly gift its plan, before the donor is sent to pay. */
+export async function startDonation(db: Db, campaign: Campaign, request: DonationRequest, locale: string): Promise<Donation> {
+  return db.transaction().execute(async (trx) => {
+    const donor = await findOrCreateDonor(trx, { email: request.email, name: request.name, locale });
+    const plan =
+      request.frequency === 'once'
+        ? undefined
+        : await trx
+            .insertInto('recurring_plans')
+            .values({ donor_id: donor.id, campaign_id: campaign.id, amount: request.amount.amount, currency: request.amount.currency, interval: request.frequency })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+    return trx
+      .insertInto('donations')
+      .values({
+        campaign_id: campaign.id,
+        donor_id: donor.id,
+        recurring_plan_id: plan?.id ?? null,
+        frequency: request.frequency,
+        amount: request.amount.amount,
+        currency: request.amount.currency,
+        origin: 'checkout',
+        donor_name: request.name,
+        anonymous: request.anonymous,
+        message: request.message,
+        dedication_kind: request.dedication?.kind ?? null,
+        dedication_name: request.dedication?.name ?? null,
+        locale,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+export async function attachCheckoutSession(db: Db, donationId: string, sessionId: string): Promise<void> {
+  await db.updateTable('donations').set({ stripe_checkout_session_id: sessionId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
+}
+
+export async function findDonation(db: Db, id: string): Promise<Donation | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+  return db.selectFrom('donations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findDonationByCheckoutSession(db: Db, sessionId: string) {
+  return db
+    .selectFrom('donations')
+    .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
+    .selectAll('donations')
+    .select(['campaigns.slug as campaign_slug', 'campaigns.title as campaign_title'])
+    .where('donations.stripe_checkout_session_id', '=', sessionId)
+    .executeTakeFirst();
+}
+
+export interface PublicGift {
+  name: string | null;
+  amount: number;
+  currency: string;
+  message: string | null;
+  frequency: string;
+  givenAt: Date;
+}
+
+/** The latest gifts that went through, as the campaign page shows them: a name only when the donor allowed it. */
+export async function recentGifts(db: Db, campaignId: number, limit = 10): Promise<PublicGift[]> {
+  const rows = await db
+    .selectFrom('donations')
+    .select(['donor_name', 'anonymous', 'amount', 'currency', 'message', 'frequency', 'succeeded_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', ['succeeded', 'partially_refunded'])
+    .orderBy('succeeded_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    name: row.anonymous ? null : row.donor_name,
+    amount: row.amount,
+    currency: row.currency,
+    message: row.message,
+    frequency: row.frequency,
+    givenAt: row.succeeded_at ?? new Date(0),
+  }));
+}

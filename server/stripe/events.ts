@@ -1,0 +1,77 @@
+// Stripe events: stored once as they arrive, applied once by a job, swept up again if a job never ran.
+import { sql } from 'kysely';
+import type Stripe from 'stripe';
+import type { Db } from '../../db/index';
+import type { AppContext } from '../context';
+import { stripeEventHandlers } from './handlers';
+
+/** Stores the event unless its id is already stored; true when this delivery is the first. */
+export async function storeStripeEvent(db: Db, event: Stripe.Event): Promise<boolean> {
+  const stored = await db
+    .insertInto('stripe_events')
+    .values({ id: event.id, type: event.type, payload: event, stripe_created_at: new Date(event.created * 1000) })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return stored !== undefined;
+}
+
+export type ApplyOutcome = 'applied' | 'ignored' | 'already applied';
+
+/**
+ * Applies a stored event in one transaction that also marks it processed; the row lock makes a second
+ * run wait and then find it done. A failure rolls everything back and is noted for staff before it is rethrown.
+ */
+export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | 'config'>, eventId: string): Promise<ApplyOutcome> {
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('stripe_events').select(['type', 'payload', 'processed_at']).where('id', '=', eventId).forUpdate().executeTakeFirst();
+      if (!row) throw new Error(`Stripe event ${eventId} is not stored`);
+      if (row.processed_at) return 'already applied';
+      const handler = stripeEventHandlers[row.type as Stripe.Event.Type];
+      if (handler) await handler(row.payload as Stripe.Event, { trx, stripe: ctx.stripe, generalFundSlug: ctx.config.donations.generalFundSlug });
+      await trx
+        .updateTable('stripe_events')
+        .set((eb) => ({ processed_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: null }))
+        .where('id', '=', eventId)
+        .execute();
+      return handler ? 'applied' : 'ignored';
+    });
+  } catch (error) {
+    await ctx.db
+      .updateTable('stripe_events')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error instanceof Error ? error.message.slice(0, 2000) : String(error) }))
+      .where('id', '=', eventId)
+      .execute()
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Queues again every stored event still unapplied after `olderThanSeconds`: those whose enqueue was lost
+ * while Redis was away, and those whose job gave up. Returns how many it queued or retried.
+ */
+export async function sweepStripeEvents(ctx: Pick<AppContext, 'db' | 'queues'>, olderThanSeconds = 120): Promise<number> {
+  const stale = await ctx.db
+    .selectFrom('stripe_events')
+    .select('id')
+    .where('processed_at', 'is', null)
+    .where('received_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+    .where('attempts', '<', 200)
+    .orderBy('received_at')
+    .limit(500)
+    .execute();
+  const queue = ctx.queues.queue('stripe-events');
+  let swept = 0;
+  for (const { id } of stale) {
+    const job = await queue.getJob(id);
+    if (!job) {
+      if (await ctx.queues.enqueueStripeEvent(id)) swept += 1;
+    } else if (await job.isFailed()) {
+      await job.retry();
+      swept += 1;
+    }
+  }
+  return swept;
+}

@@ -1,0 +1,38 @@
+// One small handler per Stripe event type we act on, each a function of (event, recording context).
+// A type not listed here is stored and marked processed, and nothing else happens.
+import type Stripe from 'stripe';
+import { recordCharge, recordCheckoutSession, recordInvoice, recordPaymentIntent, recordUnpaidCheckout, type RecordingContext } from '../donations/record';
+import { syncPlan } from '../donations/plans';
+
+type Handler = (event: Stripe.Event, c: RecordingContext) => Promise<unknown>;
+
+const objectOf = <T>(event: Stripe.Event) => event.data.object as T;
+const chargeIdOf = (charge: string | { id: string }) => (typeof charge === 'string' ? charge : charge.id);
+
+const onSubscription: Handler = (event, c) => syncPlan(c.trx, c.stripe, objectOf<Stripe.Subscription>(event).id, c.generalFundSlug);
+const onInvoice: Handler = async (event, c) => {
+  const invoice = objectOf<Stripe.Invoice>(event);
+  await recordInvoice(c, invoice.id!);
+  const subscription = invoice.parent?.subscription_details?.subscription;
+  if (subscription) await syncPlan(c.trx, c.stripe, typeof subscription === 'string' ? subscription : subscription.id, c.generalFundSlug);
+};
+
+export const stripeEventHandlers: Partial<Record<Stripe.Event.Type, Handler>> = {
+  'checkout.session.completed': (event, c) => recordCheckoutSession(c, objectOf<Stripe.Checkout.Session>(event).id),
+  'checkout.session.async_payment_succeeded': (event, c) => recordCheckoutSession(c, objectOf<Stripe.Checkout.Session>(event).id),
+  'checkout.session.async_payment_failed': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event), 'failed'),
+  'checkout.session.expired': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event), 'expired'),
+  'payment_intent.succeeded': (event, c) => recordPaymentIntent(c, objectOf<Stripe.PaymentIntent>(event).id),
+  'invoice.paid': onInvoice,
+  'invoice.payment_failed': onInvoice,
+  'customer.subscription.created': onSubscription,
+  'customer.subscription.updated': onSubscription,
+  'customer.subscription.deleted': onSubscription,
+  'charge.refunded': (event, c) => recordCharge(c, objectOf<Stripe.Charge>(event).id),
+  'refund.updated': async (event, c) => {
+    const charge = objectOf<Stripe.Refund>(event).charge;
+    if (charge) await recordCharge(c, chargeIdOf(charge));
+  },
+  'charge.dispute.created': (event, c) => recordCharge(c, chargeIdOf(objectOf<Stripe.Dispute>(event).charge)),
+  'charge.dispute.closed': (event, c) => recordCharge(c, chargeIdOf(objectOf<Stripe.Dispute>(event).charge)),
+};

@@ -1,0 +1,23 @@
+// POST /webhooks/stripe: verify the signature on the raw body, store the event once, answer at once.
+import express, { Router } from 'express';
+import type { AppContext } from '../context';
+import { AppError } from '../http/errors';
+import { storeStripeEvent } from './events';
+
+export function stripeWebhookRoutes({ db, stripe, queues, config, logger }: AppContext): Router {
+  const router = Router();
+  router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    let event;
+    try {
+      event = stripe.webhooks.constructEvent(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.get('stripe-signature') ?? '', config.stripe.webhookSecret);
+    } catch {
+      throw new AppError(400, 'invalid_signature', 'The Stripe-Signature header does not match this body.');
+    }
+    const first = await storeStripeEvent(db, event);
+    // A duplicate is queued again too: if its first job was lost, this brings it back; if not, the job id dedupes it.
+    const queued = await queues.enqueueStripeEvent(event.id);
+    if (!queued) logger.warn({ eventId: event.id }, 'webhook: stored but not queued (Redis away); the sweeper will queue it');
+    res.json({ received: true, duplicate: !first });
+  });
+  return router;
+}

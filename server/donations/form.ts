@@ -38,7 +38,7 @@ const formShape = z.object({
   message: text,
   dedication_kind: text,
   dedication_name: text,
-  anonymous: z.unknown(),
+  anonymous: z.unknown().optional(),
 });
 
 const emailSchema = z.email();

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { testRedisUrl } from './services';
 
 export function testConfig(overrides: Partial<ReadyConfig> = {}): ReadyConfig {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0' });
   return {
     ...config,
     databaseUrl: 'postgres://unset.invalid/none',

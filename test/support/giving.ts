@@ -1,0 +1,110 @@
+// The whole path of a gift for tests: the web server and the worker on a fresh database, the Stripe
+// emulator delivering signed webhooks to the web server, and the donor's steps as helpers.
+import request from 'supertest';
+import Stripe from 'stripe';
+import { seedDemoData } from '../../db/seed';
+import type { Donation } from '../../db/schema';
+import { startWorker, type RunningWorker } from '../../jobs/worker';
+import type { ReadyConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { startWeb, type RunningWeb } from '../../server/main';
+import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../dev/stripe-emulator/index';
+import { testConfig } from './context';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface GivingHarness {
+  database: TestDatabase;
+  config: ReadyConfig;
+  web: RunningWeb;
+  /** http://127.0.0.1:PORT of the web server. */
+  url: string;
+  emulator: StripeEmulator;
+  /** stripe-node talking to the emulator, as the platform does. */
+  stripe: Stripe;
+  /** Fills in the donate form of `slug` and follows it to Checkout; the donation it started. */
+  give(slug: string, form: Record<string, string>): Promise<{ donation: Donation; sessionId: string; response: request.Response }>;
+  /** What the emulator's hosted page does when the donor pays. */
+  pay(sessionId: string, cardNumber?: string): Promise<{ status: string; session: Stripe.Checkout.Session }>;
+  /** Calls a /_emulator helper endpoint. */
+  helper<T = Record<string, unknown>>(path: string, body?: Record<string, unknown>): Promise<T>;
+  /** Waits until every webhook is delivered and every stored event applied (or fails naming the one that was not). */
+  settle(): Promise<void>;
+  donation(id: string): Promise<Donation>;
+  stop(): Promise<void>;
+}
+
+export const aDonor = (overrides: Record<string, string> = {}) => ({
+  amount: '100',
+  currency: 'HKD',
+  frequency: 'once',
+  email: 'mei.chan@example.com',
+  name: 'Mei Chan',
+  message: '',
+  dedication_kind: '',
+  dedication_name: '',
+  ...overrides,
+});
+
+export async function startGivingHarness(options: { emulator?: StripeEmulatorOptions; worker?: boolean; config?: Partial<ReadyConfig> } = {}): Promise<GivingHarness> {
+  const database = await createTestDatabase();
+  await seedDemoData(database.db, new Date());
+  const emulator = await startStripeEmulator({ retryDelaysMs: [100, 300, 1000], ...options.emulator });
+  const config = testConfig({
+    databaseUrl: database.url,
+    stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [] },
+    ...options.config,
+  });
+  const logger = createLogger(config);
+  const web = await startWeb(config, logger);
+  const url = `http://127.0.0.1:${web.port}`;
+  emulator.setWebhookUrl(`${url}/webhooks/stripe`);
+  const worker: RunningWorker | undefined = options.worker === false ? undefined : await startWorker(config, logger);
+  const stripe = new Stripe(emulator.secretKey, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
+
+  const harness: GivingHarness = {
+    database,
+    config,
+    web,
+    url,
+    emulator,
+    stripe,
+    async give(slug, form) {
+      const response = await request(url).post(`/campaigns/${slug}/donate`).type('form').send(form);
+      if (response.status !== 303) throw new Error(`the donate form answered ${response.status}:\n${response.text.slice(0, 2000)}`);
+      const sessionId = /\/pay\/(cs_\w+)/.exec(String(response.headers.location))?.[1];
+      if (!sessionId) throw new Error(`not sent to Checkout: ${response.headers.location}`);
+      const donation = await database.db.selectFrom('donations').selectAll().where('stripe_checkout_session_id', '=', sessionId).executeTakeFirstOrThrow();
+      return { donation, sessionId, response };
+    },
+    pay(sessionId, cardNumber = '4242424242424242') {
+      return harness.helper(`/_emulator/checkout/sessions/${sessionId}/pay`, { card_number: cardNumber });
+    },
+    async helper<T>(path: string, body: Record<string, unknown> = {}): Promise<T> {
+      const response = await fetch(`${emulator.url}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${emulator.secretKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await response.json()) as T;
+      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
+      return json;
+    },
+    async settle() {
+      await emulator.webhooksSettled();
+      for (let attempt = 0; ; attempt++) {
+        const pending = await database.db.selectFrom('stripe_events').select(['id', 'type', 'last_error']).where('processed_at', 'is', null).execute();
+        if (pending.length === 0) return;
+        if (attempt >= 600) throw new Error(`events still unapplied: ${JSON.stringify(pending)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    donation: (id) => database.db.selectFrom('donations').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    async stop() {
+      await worker?.stop();
+      await web.stop();
+      await emulator.stop();
+      await database.drop();
+    },
+  };
+  return harness;
+}

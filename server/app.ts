@@ -34,7 +34,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
       },
     }),
   );
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'] } } }));
+  // The donate form's answer is a redirect to Stripe Checkout, which form-action must allow.
+  const checkoutOrigin = ctx.config.stripe.apiUrl ? new URL(ctx.config.stripe.apiUrl).origin : 'https://checkout.stripe.com';
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'], 'form-action': ["'self'", checkoutOrigin] } } }));
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: ctx.config.env === 'production' ? '1d' : 0 }));
 
   app.use(healthRoutes(ctx));

@@ -43,7 +43,7 @@ const environmentSchema = z.object({
     .trim()
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['alipay', 'wechat_pay']), { message: 'expected a comma-separated list of alipay and wechat_pay, or nothing' })),
+    .pipe(z.array(z.enum(['alipay', 'wechat_pay'], { message: 'expected a comma-separated list of alipay and wechat_pay, or nothing' }))),
   DONATION_MAXIMUM: z.coerce
     .number({ message: 'expected a whole number of major units between 1 and 999999' })
     .int({ message: 'expected a whole number of major units between 1 and 999999' })

@@ -32,6 +32,9 @@ describe('configuration', () => {
       STRIPE_SECRET_KEY: 'sk_test_abc123',
       STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
       STRIPE_API_URL: 'http://127.0.0.1:12111',
+      STRIPE_WALLETS: 'alipay, wechat_pay',
+      DONATION_MAXIMUM: '50000',
+      GENERAL_FUND_SLUG: 'where-most-needed',
       SMTP_URL: 'smtp://mail.internal:587',
       MAIL_FROM: 'Smile Charity <giving@example.org>',
       SESSION_SECRET: 'x'.repeat(40),
@@ -43,7 +46,8 @@ describe('configuration', () => {
       port: 8080,
       baseUrl: 'https://give.example.org',
       databaseUrl: 'postgres://app@db.internal:5432/smilefund',
-      stripe: { secretKey: 'sk_test_abc123', webhookSecret: 'whsec_abc123', apiUrl: 'http://127.0.0.1:12111' },
+      stripe: { secretKey: 'sk_test_abc123', webhookSecret: 'whsec_abc123', apiUrl: 'http://127.0.0.1:12111', wallets: ['alipay', 'wechat_pay'] },
+      donations: { maximumMajorUnits: 50000, generalFundSlug: 'where-most-needed' },
       organisation: { name: '微笑基金会', registration: 'Charity No. 91/12345' },
     });
   });
@@ -54,6 +58,9 @@ describe('configuration', () => {
     expect(problemsOf({ BASE_URL: 'give.example.org' })[0]).toMatch(/^BASE_URL: expected a URL starting with http:\/\/ or https:\/\//);
     expect(problemsOf({ SESSION_SECRET: 'short' })[0]).toMatch(/^SESSION_SECRET: expected at least 32 random characters/);
     expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: expected one of/);
+    expect(problemsOf({ STRIPE_WALLETS: 'alipay,paypal' })[0]).toMatch(/^STRIPE_WALLETS: expected a comma-separated list of alipay and wechat_pay/);
+    expect(problemsOf({ DONATION_MAXIMUM: '2000000' })[0]).toMatch(/^DONATION_MAXIMUM: expected a whole number of major units between 1 and 999999/);
+    expect(problemsOf({ GENERAL_FUND_SLUG: 'General Fund' })[0]).toMatch(/^GENERAL_FUND_SLUG: expected a campaign slug/);
   });
 
   it('lists every bad variable at once and never echoes a secret', () => {
@@ -69,7 +76,7 @@ describe('configuration', () => {
   });
 
   it('requires the services to be named for the web and worker processes', () => {
-    expect(() => requireReadyConfig(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }))).toThrow(/DATABASE_URL[\s\S]*SESSION_SECRET/);
+    expect(() => requireReadyConfig(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }))).toThrow(/DATABASE_URL[\s\S]*SESSION_SECRET[\s\S]*STRIPE_SECRET_KEY[\s\S]*STRIPE_WEBHOOK_SECRET/);
   });
 
   it('stops `npm run web` with a message, not a stack trace, when a value is bad', async () => {

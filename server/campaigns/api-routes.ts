@@ -1,4 +1,4 @@
-// The public JSON view of campaigns, for widgets and partner sites; a few seconds stale at most.
+// The public JSON view of campaigns, for widgets and partner sites.
 import { Router } from 'express';
 import type { Db } from '../../db/index';
 import type { Campaign } from '../../db/schema';
@@ -25,36 +25,22 @@ function campaignJson(campaign: Campaign, totals: CampaignTotals) {
   };
 }
 
-/** Remembers each answer for a few seconds, so a busy widget does not sum the ledger on every request. */
-function briefly<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
-  const answers = new Map<string, { expires: number; value: Promise<T> }>();
-  return (key) => {
-    const now = Date.now();
-    const cached = answers.get(key);
-    if (cached && cached.expires > now) return cached.value;
-    const value = load(key);
-    answers.set(key, { expires: now + cacheSeconds * 1000, value });
-    value.catch(() => answers.delete(key));
-    return value;
-  };
-}
-
-async function loadCampaigns(db: Db, slug: string) {
-  const campaigns = slug === '*' ? await listPublicCampaigns(db) : [await findPublicCampaign(db, slug)].filter((c) => c !== undefined);
+async function campaignsJson(db: Db, campaigns: Campaign[]) {
   const totals = await campaignTotals(db, campaigns);
   return campaigns.map((c) => campaignJson(c, totals.get(c.id)!));
 }
 
+// Totals are summed from the ledger on every request; browsers and CDNs may keep an answer a few seconds.
 export function campaignApiRoutes({ db }: AppContext): Router {
   const router = Router();
-  const campaigns = briefly((slug) => loadCampaigns(db, slug));
 
   router.get('/api/campaigns', async (_req, res) => {
-    res.set('Cache-Control', `public, max-age=${cacheSeconds}`).json({ campaigns: await campaigns('*') });
+    res.set('Cache-Control', `public, max-age=${cacheSeconds}`).json({ campaigns: await campaignsJson(db, await listPublicCampaigns(db)) });
   });
 
   router.get('/api/campaigns/:slug', async (req, res) => {
-    const [campaign] = /^[a-z0-9-]{1,80}$/.test(req.params.slug) ? await campaigns(req.params.slug) : [];
+    const found = await findPublicCampaign(db, req.params.slug);
+    const [campaign] = found ? await campaignsJson(db, [found]) : [];
     if (!campaign) throw new NotFound('There is no campaign at this address.');
     res.set('Cache-Control', `public, max-age=${cacheSeconds}`).json(campaign);
   });

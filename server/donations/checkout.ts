@@ -10,7 +10,7 @@ const walletCurrencies = new Set(['CNY', 'HKD']);
 export function checkoutSessionParams(
   donation: Donation,
   campaign: Campaign,
-  donor: { email: string; stripeCustomerId: string | null },
+  donorEmail: string,
   options: { baseUrl: string; wallets: ReadyConfig['stripe']['wallets'] },
 ): Stripe.Checkout.SessionCreateParams {
   const title = localize(campaign.title, donation.locale as Locale);
@@ -32,8 +32,9 @@ export function checkoutSessionParams(
         },
       },
     ],
-    ...(donor.stripeCustomerId ? { customer: donor.stripeCustomerId } : { customer_email: donor.email }),
-    ...(once && !donor.stripeCustomerId ? { customer_creation: 'always' as const } : {}),
+    // Never an existing customer: anyone can type an email, and Checkout would offer that person's saved cards.
+    customer_email: donorEmail,
+    ...(once ? { customer_creation: 'always' as const } : {}),
     client_reference_id: donation.id,
     metadata,
     ...(once ? { payment_intent_data: { metadata, description } } : { subscription_data: { metadata, description } }),

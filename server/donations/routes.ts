@@ -31,8 +31,7 @@ export function donationRoutes(ctx: AppContext): Router {
     }
 
     const donation = await startDonation(db, campaign, result.request, defaultLocale);
-    const donor = await db.selectFrom('donors').select(['email', 'stripe_customer_id']).where('id', '=', donation.donor_id!).executeTakeFirstOrThrow();
-    const params = checkoutSessionParams(donation, campaign, { email: donor.email, stripeCustomerId: donor.stripe_customer_id }, { baseUrl: siteUrl(ctx, req), wallets: config.stripe.wallets });
+    const params = checkoutSessionParams(donation, campaign, result.request.email, { baseUrl: siteUrl(ctx, req), wallets: config.stripe.wallets });
     let session;
     try {
       session = await createCheckoutSession(stripe, params);

@@ -21,14 +21,13 @@ function urlWithProtocols(protocols: string[]) {
   );
 }
 
+function wholeNumber(min: number, max: number, message: string) {
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+}
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'expected development, test or production' }).default('development'),
-  PORT: z.coerce
-    .number({ message: 'expected a whole number between 0 and 65535' })
-    .int({ message: 'expected a whole number between 0 and 65535' })
-    .min(0, { message: 'expected a whole number between 0 and 65535' })
-    .max(65535, { message: 'expected a whole number between 0 and 65535' })
-    .default(3000),
+  PORT: wholeNumber(0, 65535, 'expected a whole number between 0 and 65535').default(3000),
   BASE_URL: urlWithProtocols(['http:', 'https:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   DATA_DIR: optionalText,
@@ -44,12 +43,7 @@ const environmentSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['alipay', 'wechat_pay'], { message: 'expected a comma-separated list of alipay and wechat_pay, or nothing' }))),
-  DONATION_MAXIMUM: z.coerce
-    .number({ message: 'expected a whole number of major units between 1 and 999999' })
-    .int({ message: 'expected a whole number of major units between 1 and 999999' })
-    .min(1, { message: 'expected a whole number of major units between 1 and 999999' })
-    .max(999_999, { message: 'expected a whole number of major units between 1 and 999999' })
-    .default(100_000),
+  DONATION_MAXIMUM: wholeNumber(1, 999_999, 'expected a whole number of major units between 1 and 999999').default(100_000),
   GENERAL_FUND_SLUG: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'expected a campaign slug such as "general"' }).default('general'),
   SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().trim().min(3, { message: 'expected an address such as "Smile Charity <giving@example.org>"' }).default('Smilefund <giving@localhost>'),

@@ -24,6 +24,8 @@ const types = {
 export interface DbOptions {
   /** Largest number of pooled connections. */
   max?: number;
+  /** Told when an idle pooled connection fails. */
+  onIdleError?: (error: Error) => void;
 }
 
 export function createDb(connectionString: string, options: DbOptions = {}): Db {
@@ -33,5 +35,8 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
     connectionTimeoutMillis: 5_000,
     types,
   });
+  // An idle connection dropped by the server (a restart, a failover) is an 'error' on the pool; pg has
+  // already discarded that client and the next query opens a new one, so it must not crash the process.
+  pool.on('error', (error) => options.onIdleError?.(error));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -13,6 +13,8 @@ export async function listLiveCampaigns(db: Db): Promise<Campaign[]> {
 
 /** A campaign donors may see: live or closed, never a draft. */
 export async function findPublicCampaign(db: Db, slug: string): Promise<Campaign | undefined> {
+  // The shape the table's check constraint allows; anything else (a NUL byte would fail the query) is no campaign.
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 80) return undefined;
   return db.selectFrom('campaigns').selectAll().where('slug', '=', slug).where('status', '<>', 'draft').executeTakeFirst();
 }
 

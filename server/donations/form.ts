@@ -27,7 +27,9 @@ export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'e
 
 export type DonationFormResult = { ok: true; request: DonationRequest } | { ok: false; errors: Record<string, string>; values: DonationFormValues };
 
-const text = z.preprocess((value) => (typeof value === 'string' ? value.trim() : ''), z.string());
+// Control characters are never typed by a person, and PostgreSQL refuses a NUL in text: they are dropped.
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const text = z.preprocess((value) => (typeof value === 'string' ? value.replace(controlCharacters, '').trim() : ''), z.string());
 
 const formShape = z.object({
   amount: text,

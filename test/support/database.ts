@@ -43,7 +43,16 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     db,
     async drop() {
       await db.destroy();
-      await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+      await admin(async (client) => {
+        // A pool's end() resolves before its connections have closed; forcing the drop at once answers a
+        // closing connection with a FATAL error that its pool re-emits unhandled. Let them leave first.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }

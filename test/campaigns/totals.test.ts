@@ -1,0 +1,212 @@
+import { seedDemoData } from '../../db/seed';
+import type { Campaign } from '../../db/schema';
+import { campaignTotals, totalsOf } from '../../server/campaigns/totals';
+import { startTestContext, type TestContext } from '../support/context';
+import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan } from '../support/ledger-rows';
+
+const seededOn = new Date('2026-11-23T08:00:00Z');
+const at = (iso: string) => new Date(`2026-11-${iso}Z`);
+
+async function campaignBySlug(t: TestContext, slug: string): Promise<Campaign> {
+  return t.database.db.selectFrom('campaigns').selectAll().where('slug', '=', slug).executeTakeFirstOrThrow();
+}
+
+describe('what a CNY campaign has raised, from gifts in CNY, HKD and USD settled in HKD', () => {
+  let t: TestContext;
+  let mission: Campaign;
+  beforeAll(async () => {
+    t = await startTestContext();
+    await seedDemoData(t.database.db, seededOn);
+    mission = await campaignBySlug(t, 'happy-smile-2026-11');
+  });
+  afterAll(() => t.close());
+
+  it('has raised nothing, from no one, before the first gift', async () => {
+    expect(await totalsOf(t.database.db, mission)).toEqual({
+      raised: { amount: 0, currency: 'CNY' },
+      raisedByCurrency: [],
+      unconverted: [],
+      donors: 0,
+      recurringDonors: 0,
+    });
+  });
+
+  it('leaves HKD and USD out of the total, as unconverted, while no CNY→HKD rate has been recorded', async () => {
+    const { db } = t.database;
+    // A USD→HKD rate is known, but it cannot bring anything into CNY.
+    await aPaidGift(db, { campaignId: mission.id, donorId: await aDonorRow(db, 'hk@example.com'), amount: 50_000, currency: 'HKD', occurredAt: at('01T10:00:00') });
+    await aPaidGift(db, {
+      campaignId: mission.id,
+      donorId: await aDonorRow(db, 'us@example.com'),
+      amount: 10_000,
+      currency: 'USD',
+      settlement: { amount: 78_000, currency: 'HKD', rate: '7.8' },
+      occurredAt: at('02T10:00:00'),
+    });
+
+    expect(await totalsOf(db, mission)).toEqual({
+      raised: { amount: 0, currency: 'CNY' },
+      raisedByCurrency: [
+        { amount: 50_000, currency: 'HKD' },
+        { amount: 10_000, currency: 'USD' },
+      ],
+      unconverted: [
+        { amount: 50_000, currency: 'HKD' },
+        { amount: 10_000, currency: 'USD' },
+      ],
+      donors: 2,
+      recurringDonors: 0,
+    });
+  });
+
+  it('counts CNY as given and converts the rest from what Stripe settled, at the latest CNY→HKD rate', async () => {
+    const { db } = t.database;
+    // Two CNY gifts settled in HKD record Stripe's CNY→HKD rate; the later one is the rate used.
+    await aPaidGift(db, {
+      campaignId: mission.id,
+      donorId: await aDonorRow(db, 'cn1@example.com'),
+      amount: 100_000,
+      currency: 'CNY',
+      settlement: { amount: 108_500, currency: 'HKD', rate: '1.085' },
+      fee: 3_924,
+      occurredAt: at('03T10:00:00'),
+    });
+    await aPaidGift(db, {
+      campaignId: mission.id,
+      donorId: await aDonorRow(db, 'cn2@example.com'),
+      amount: 20_000,
+      currency: 'CNY',
+      settlement: { amount: 21_800, currency: 'HKD', rate: '1.09' },
+      occurredAt: at('04T10:00:00'),
+    });
+
+    const totals = await totalsOf(db, mission);
+    // Each currency's HKD settlement converted on its own, rounded half up: HK$500 ÷ 1.09 = 45,871.56 fen, HK$780 ÷ 1.09 = 71,559.63.
+    expect(totals.raised).toEqual({ amount: 100_000 + 20_000 + 45_872 + 71_560, currency: 'CNY' });
+    expect(totals.unconverted).toEqual([]);
+    expect(totals.raisedByCurrency).toEqual([
+      { amount: 120_000, currency: 'CNY' },
+      { amount: 50_000, currency: 'HKD' },
+      { amount: 10_000, currency: 'USD' },
+    ]);
+    expect(totals.donors).toBe(4);
+  });
+
+  it('takes the latest rate by when it was recorded at Stripe, not by when the row was written', async () => {
+    const { db } = t.database;
+    // Written last, but its money moved before the 1.09 gift: 1.09 stays the latest rate.
+    await aPaidGift(db, {
+      campaignId: mission.id,
+      donorId: await aDonorRow(db, 'cn3@example.com'),
+      amount: 10_000,
+      currency: 'CNY',
+      settlement: { amount: 10_700, currency: 'HKD', rate: '1.07' },
+      occurredAt: at('02T12:00:00'),
+    });
+    const totals = await totalsOf(db, mission);
+    expect(totals.raised).toEqual({ amount: 130_000 + 45_872 + 71_560, currency: 'CNY' });
+  });
+});
+
+describe('refunds, disputes and who counts as a donor', () => {
+  let t: TestContext;
+  let fund: Campaign;
+  let general: Campaign;
+  beforeAll(async () => {
+    t = await startTestContext();
+    await seedDemoData(t.database.db, seededOn);
+    fund = await campaignBySlug(t, 'speech-therapy-fund');
+    general = await campaignBySlug(t, 'general');
+  });
+  afterAll(() => t.close());
+
+  it('refunds and lost disputes reduce what was raised, in every currency, and a won dispute gives it back', async () => {
+    const { db } = t.database;
+    const hk = await aPaidGift(db, { campaignId: fund.id, donorId: await aDonorRow(db, 'hk@example.com'), amount: 100_000, currency: 'HKD' });
+    await aLedgerEntry(db, hk, { kind: 'refund', amount: -30_000 });
+
+    const us = await aPaidGift(db, { campaignId: fund.id, donorId: await aDonorRow(db, 'us@example.com'), amount: 10_000, currency: 'USD', settlement: { amount: 78_000, currency: 'HKD', rate: '7.8' } });
+    await aLedgerEntry(db, us, { kind: 'refund', amount: -10_000, settlement: { amount: -78_000, currency: 'HKD', rate: '7.8' } });
+
+    const cn = await aPaidGift(db, { campaignId: fund.id, donorId: await aDonorRow(db, 'cn@example.com'), amount: 10_000, currency: 'CNY', settlement: { amount: 10_850, currency: 'HKD', rate: '1.085' } });
+    await aLedgerEntry(db, cn, { kind: 'refund', amount: -5_000, settlement: { amount: -5_425, currency: 'HKD', rate: '1.085' } });
+
+    let totals = await totalsOf(db, fund);
+    // HKD as given, net: 1,000 − 300; the USD gift is gone; the CNY gift counts as Stripe settled it, net: 108.50 − 54.25.
+    expect(totals.raised).toEqual({ amount: 70_000 + 5_425, currency: 'HKD' });
+    expect(totals.raisedByCurrency).toEqual([
+      { amount: 5_000, currency: 'CNY' },
+      { amount: 70_000, currency: 'HKD' },
+      { amount: 0, currency: 'USD' },
+    ]);
+    expect(totals.unconverted).toEqual([]);
+    // The USD donor, refunded in full, no longer counts.
+    expect(totals.donors).toBe(2);
+
+    await aLedgerEntry(db, hk, { kind: 'dispute', amount: -70_000, fee: 8_500 });
+    totals = await totalsOf(db, fund);
+    expect(totals.raised).toEqual({ amount: 5_425, currency: 'HKD' });
+    expect(totals.donors).toBe(1);
+
+    await aLedgerEntry(db, hk, { kind: 'dispute_won', amount: 70_000, fee: -8_500 });
+    totals = await totalsOf(db, fund);
+    expect(totals.raised).toEqual({ amount: 75_425, currency: 'HKD' });
+    expect(totals.donors).toBe(2);
+  });
+
+  it('counts people, not gifts: one donor giving twice is one, a gift without a donor is one of its own', async () => {
+    const { db } = t.database;
+    const regular = await aDonorRow(db, 'regular@example.com', 'Regular');
+    await aPaidGift(db, { campaignId: general.id, donorId: regular, amount: 5_000, currency: 'USD' });
+    await aPaidGift(db, { campaignId: general.id, donorId: regular, amount: 20_000, currency: 'HKD' });
+    // A donor one of whose two gifts was refunded still counts, once.
+    const halfRefunded = await aDonorRow(db, 'half@example.com');
+    await aPaidGift(db, { campaignId: general.id, donorId: halfRefunded, amount: 5_000, currency: 'USD' });
+    const refunded = await aPaidGift(db, { campaignId: general.id, donorId: halfRefunded, amount: 7_000, currency: 'USD' });
+    await aLedgerEntry(db, refunded, { kind: 'refund', amount: -7_000 });
+    // Payments made outside the site without an email: each is somebody.
+    await aPaidGift(db, { campaignId: general.id, donorId: null, amount: 1_000, currency: 'USD' });
+    await aPaidGift(db, { campaignId: general.id, donorId: null, amount: 2_000, currency: 'USD' });
+    // A pending donation has no ledger entry and counts for nothing.
+    await db.insertInto('donations').values({ campaign_id: general.id, donor_id: await aDonorRow(db, 'pending@example.com'), frequency: 'once', amount: 9_900, currency: 'USD', origin: 'checkout' }).execute();
+
+    const totals = await totalsOf(db, general);
+    expect(totals.donors).toBe(4);
+    // USD as given; HK$200 at the USD→HKD rate Stripe recorded for the other campaign's gift: 20,000 ÷ 7.8 = 2,564.1 cents.
+    expect(totals.raised).toEqual({ amount: 5_000 + 5_000 + 1_000 + 2_000 + 2_564, currency: 'USD' });
+    expect(totals.unconverted).toEqual([]);
+  });
+
+  it('moves to a newer USD→HKD rate as soon as Stripe records one', async () => {
+    const { db } = t.database;
+    await aPaidGift(db, { campaignId: general.id, donorId: await aDonorRow(db, 'usd-settled@example.com'), amount: 1_000, currency: 'USD', settlement: { amount: 7_750, currency: 'HKD', rate: '7.75' } });
+    const totals = await totalsOf(db, general);
+    // USD 130.00 + 10.00 as given, and HK$200 ÷ 7.75 = US$25.806… → 25.81.
+    expect(totals.raised).toEqual({ amount: 13_000 + 1_000 + 2_581, currency: 'USD' });
+    expect(totals.unconverted).toEqual([]);
+  });
+
+  it('counts recurring donors by their active or past-due plans, each person once', async () => {
+    const { db } = t.database;
+    const monthly = await aDonorRow(db, 'monthly@example.com');
+    await aRecurringPlan(db, { campaignId: fund.id, donorId: monthly, amount: 10_000, currency: 'HKD', status: 'active' });
+    await aRecurringPlan(db, { campaignId: fund.id, donorId: monthly, amount: 5_000, currency: 'USD', status: 'active' });
+    await aRecurringPlan(db, { campaignId: fund.id, donorId: await aDonorRow(db, 'late@example.com'), amount: 10_000, currency: 'HKD', status: 'past_due' });
+    for (const status of ['incomplete', 'paused', 'canceled'] as const) {
+      await aRecurringPlan(db, { campaignId: fund.id, donorId: await aDonorRow(db, `${status}@example.com`), amount: 10_000, currency: 'HKD', status });
+    }
+    expect((await totalsOf(db, fund)).recurringDonors).toBe(2);
+    expect((await totalsOf(db, general)).recurringDonors).toBe(0);
+  });
+
+  it('gives every campaign asked for its own totals in one call, and an empty answer for none', async () => {
+    const { db } = t.database;
+    const closed = await campaignBySlug(t, 'happy-smile-2026-07');
+    const all = await campaignTotals(db, [fund, general, closed]);
+    expect([...all.keys()]).toEqual([fund.id, general.id, closed.id]);
+    expect(all.get(fund.id)).toEqual(await totalsOf(db, fund));
+    expect(all.get(general.id)).toEqual(await totalsOf(db, general));
+    expect(all.get(closed.id)).toEqual({ raised: { amount: 0, currency: 'CNY' }, raisedByCurrency: [], unconverted: [], donors: 0, recurringDonors: 0 });
+    expect((await campaignTotals(db, [])).size).toBe(0);
+  });
+});

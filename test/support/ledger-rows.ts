@@ -1,0 +1,95 @@
+// Factories for rows as the Stripe event handlers would have left them, written straight into the
+// database: for tests of what is read from the ledger (totals, the campaign API), not of how it is written.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/index';
+import type { Donation, LedgerKind, RecurringPlanStatus } from '../../db/schema';
+
+const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+export async function campaignId(db: Db, slug: string): Promise<number> {
+  return (await db.selectFrom('campaigns').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
+}
+
+export async function aDonorRow(db: Db, email: string, name: string | null = null): Promise<number> {
+  return (await db.insertInto('donors').values({ email, name }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export interface PaidGift {
+  campaignId: number;
+  donorId: number | null;
+  /** Minor units of currency, as the donor gave it. */
+  amount: number;
+  currency: string;
+  /** What Stripe put in our balance, gross of the fee; the same as the gift when not given. */
+  settlement?: { amount: number; currency: string; rate?: string };
+  fee?: number;
+  occurredAt?: Date;
+  frequency?: Donation['frequency'];
+  planId?: string;
+  name?: string;
+  anonymous?: boolean;
+}
+
+/** A succeeded donation and its one gift ledger entry. */
+export async function aPaidGift(db: Db, gift: PaidGift): Promise<Donation> {
+  const occurredAt = gift.occurredAt ?? new Date();
+  const donation = await db
+    .insertInto('donations')
+    .values({
+      campaign_id: gift.campaignId,
+      donor_id: gift.donorId,
+      recurring_plan_id: gift.planId ?? null,
+      frequency: gift.frequency ?? 'once',
+      amount: gift.amount,
+      currency: gift.currency,
+      status: 'succeeded',
+      origin: 'checkout',
+      donor_name: gift.name ?? null,
+      anonymous: gift.anonymous ?? false,
+      payment_method: 'card',
+      stripe_payment_intent_id: stripeId('pi'),
+      stripe_charge_id: stripeId('ch'),
+      succeeded_at: occurredAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await aLedgerEntry(db, donation, { kind: 'gift', amount: gift.amount, settlement: gift.settlement, fee: gift.fee, occurredAt });
+  return donation;
+}
+
+/** One more movement of a donation's money: a refund or dispute is negative, in the donation's currency. */
+export async function aLedgerEntry(
+  db: Db,
+  donation: Pick<Donation, 'id' | 'campaign_id' | 'currency'>,
+  entry: { kind: LedgerKind; amount: number; settlement?: { amount: number; currency: string; rate?: string }; fee?: number; occurredAt?: Date },
+): Promise<void> {
+  const settlement = entry.settlement ?? { amount: entry.amount, currency: donation.currency };
+  const fee = entry.fee ?? 0;
+  await db
+    .insertInto('ledger_entries')
+    .values({
+      donation_id: donation.id,
+      campaign_id: donation.campaign_id,
+      kind: entry.kind,
+      amount: entry.amount,
+      currency: donation.currency,
+      settlement_amount: settlement.amount,
+      settlement_currency: settlement.currency,
+      fee,
+      net: settlement.amount - fee,
+      exchange_rate: settlement.rate ?? null,
+      stripe_balance_transaction_id: stripeId('txn'),
+      stripe_object_id: stripeId(entry.kind === 'gift' ? 'ch' : entry.kind.startsWith('refund') ? 're' : 'dp'),
+      occurred_at: entry.occurredAt ?? new Date(),
+    })
+    .execute();
+}
+
+export async function aRecurringPlan(db: Db, plan: { campaignId: number; donorId: number; amount: number; currency: string; status: RecurringPlanStatus }): Promise<string> {
+  const row = await db
+    .insertInto('recurring_plans')
+    .values({ campaign_id: plan.campaignId, donor_id: plan.donorId, amount: plan.amount, currency: plan.currency, interval: 'month', status: plan.status, stripe_subscription_id: stripeId('sub') })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -61,6 +61,8 @@ export interface DonorTable {
   stripe_customer_id: Nullable<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set by the one-click unsubscribe link in an impact update; no further impact updates are sent. */
+  impact_opt_out_at: NullableTimestamp;
 }
 
 export type RecurringInterval = 'month' | 'year';
@@ -162,6 +164,45 @@ export interface StripeEventTable {
   last_error: Nullable<string>;
 }
 
+/** The last receipt number issued in a year. */
+export interface ReceiptCounterTable {
+  year: number;
+  last_sequence: number;
+}
+
+/** The charitable receipt of one gift: numbered once, in the gift's own transaction, never reused. */
+export interface ReceiptTable {
+  id: Generated<string>;
+  donation_id: string;
+  year: number;
+  sequence: number;
+  /** "2026-000123": year, then the sequence within it. */
+  number: string;
+  issued_at: ColumnType<Date, Date | string, never>;
+  created_at: Timestamp;
+}
+
+export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement';
+
+/**
+ * Emails owed to donors, written in the same transaction as what caused them; a relay copies each
+ * row into BullMQ (job id = dedupe_key) and the sender marks it sent.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: OutboxTopic;
+  /** One email per key, ever: "receipt-<donation id>", "refund-<refund id>". */
+  dedupe_key: string;
+  payload: Jsonb<Record<string, string | number | null>>;
+  created_at: Timestamp;
+  /** When the relay handed it to BullMQ; null while Redis was away. */
+  queued_at: NullableTimestamp;
+  /** When the SMTP server accepted it. */
+  sent_at: NullableTimestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: Nullable<string>;
+}
+
 export interface Database {
   campaigns: CampaignTable;
   campaign_presets: CampaignPresetTable;
@@ -170,6 +211,11 @@ export interface Database {
   donations: DonationTable;
   ledger_entries: LedgerEntryTable;
   stripe_events: StripeEventTable;
+  receipt_counters: ReceiptCounterTable;
+  receipts: ReceiptTable;
+  outbox: OutboxTable;
+  impact_updates: ImpactUpdateTable;
+  impact_deliveries: ImpactDeliveryTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;
@@ -182,3 +228,47 @@ export type Donation = Selectable<DonationTable>;
 export type NewDonation = Insertable<DonationTable>;
 export type LedgerEntry = Selectable<LedgerEntryTable>;
 export type NewLedgerEntry = Insertable<LedgerEntryTable>;
+export type Receipt = Selectable<ReceiptTable>;
+export type OutboxMessage = Selectable<OutboxTable>;
+
+/** One number an impact update reports: {"label": "Children operated", "value": 152}. */
+export interface ImpactFigure {
+  label: string;
+  value: number;
+}
+
+export interface ImpactPhoto {
+  /** https only: the page's Content-Security-Policy loads no other images. */
+  url: string;
+  /** What the photo shows, for people who cannot see it; null when the manager gave none. */
+  alt: string | null;
+}
+
+/** What a campaign's money did, posted by its manager, shown on the campaign page and emailed to its donors. */
+export interface ImpactUpdateTable {
+  id: Generated<number>;
+  campaign_id: number;
+  title: string;
+  body_markdown: string;
+  /** body_markdown rendered and sanitised once, when posted; safe to output unescaped. */
+  body_html: string;
+  figures: ColumnType<ImpactFigure[], ImpactFigure[] | undefined, ImpactFigure[]>;
+  photos: ColumnType<ImpactPhoto[], ImpactPhoto[] | undefined, ImpactPhoto[]>;
+  created_at: Timestamp;
+  /** How many donors the fan-out found; null until it has walked them all. */
+  total_recipients: Nullable<number>;
+  /** When the last delivery was sent or skipped. */
+  completed_at: NullableTimestamp;
+}
+
+/** One donor's copy of an impact update: a row per (update, donor), sent or skipped at most once. */
+export interface ImpactDeliveryTable {
+  update_id: number;
+  donor_id: number;
+  sent_at: NullableTimestamp;
+  /** Set instead of sent_at when the donor opted out between the fan-out and the send. */
+  skipped_at: NullableTimestamp;
+}
+
+export type ImpactUpdate = Selectable<ImpactUpdateTable>;
+export type ImpactDelivery = Selectable<ImpactDeliveryTable>;

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       ...config,
       databaseUrl,
       redisUrl,
-      smtpUrl,
+      smtpUrl: smtpUrl!,
       stripe: { ...stripe, secretKey: stripe.secretKey!, webhookSecret: stripe.webhookSecret! },
       sessionSecret: config.sessionSecret ?? localSessionSecret(config.dataDir),
     };

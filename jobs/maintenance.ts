@@ -1,16 +1,38 @@
 // Periodic housekeeping, one job name per chore, each run by a BullMQ job scheduler.
-import type { Processor, Queue } from 'bullmq';
+import type { Processor, Queue, RepeatOptions } from 'bullmq';
+import type { ReadyConfig } from '../server/config';
 import type { AppContext } from '../server/context';
+import { resumeImpactUpdates } from '../server/impact/fanout';
+import { receiptYear } from '../server/receipts/issue';
+import { relayOutbox, sweepOutbox } from '../server/receipts/outbox';
+import { oweAnnualStatements } from '../server/receipts/statements';
 import { sweepStripeEvents } from '../server/stripe/events';
 import type { QueuePayloads } from './queues';
 
-const chores: Record<string, { everyMs: number; run: (ctx: AppContext) => Promise<unknown> }> = {
-  'sweep-stripe-events': { everyMs: 60_000, run: (ctx) => sweepStripeEvents(ctx) },
+interface Chore {
+  repeat: (config: ReadyConfig) => Omit<RepeatOptions, 'key'>;
+  run: (ctx: AppContext) => Promise<unknown>;
+}
+
+const every = (ms: number) => () => ({ every: ms });
+
+const chores: Record<string, Chore> = {
+  'sweep-stripe-events': { repeat: every(60_000), run: (ctx) => sweepStripeEvents(ctx) },
+  // The gift's job relays its own outbox rows at once; this catches what it could not (Redis away).
+  'relay-outbox': { repeat: every(5_000), run: (ctx) => relayOutbox(ctx) },
+  'sweep-outbox': { repeat: every(5 * 60_000), run: (ctx) => sweepOutbox(ctx) },
+  // An impact update still incomplete after five minutes has its fan-out run again: any email job Redis lost is queued anew.
+  'resume-impact-updates': { repeat: every(60_000), run: (ctx) => resumeImpactUpdates(ctx, 300) },
+  // Early January, once the year's last gifts have settled: last year's statement to every donor.
+  'annual-statements': {
+    repeat: (config) => ({ pattern: '0 9 5 1 *', tz: config.organisation.timeZone }),
+    run: (ctx) => oweAnnualStatements(ctx, receiptYear(new Date(), ctx.config.organisation.timeZone) - 1),
+  },
 };
 
-export async function scheduleChores(queue: Queue<QueuePayloads['maintenance']>): Promise<void> {
+export async function scheduleChores(queue: Queue<QueuePayloads['maintenance']>, config: ReadyConfig): Promise<void> {
   for (const [name, chore] of Object.entries(chores)) {
-    await queue.upsertJobScheduler(name, { every: chore.everyMs }, { name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    await queue.upsertJobScheduler(name, chore.repeat(config), { name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }
 }
 

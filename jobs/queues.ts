@@ -6,16 +6,23 @@ import { Redis } from 'ioredis';
 export interface QueuePayloads {
   /** One stored Stripe event to apply; the job id is the event id, so a second enqueue is a no-op. */
   'stripe-events': { eventId: string };
+  /** One owed email (an outbox row); the job id is the row's dedupe key, so it is sent once. */
+  emails: { outboxId: number };
   /** Periodic housekeeping; the job name says which. */
   maintenance: Record<string, never>;
+  /**
+   * Impact updates: a 'fanout' job per update (job id impact-fanout-<update>) queues an 'email' job
+   * per donor (job id impact-<update>-<donor>), which carries the donor.
+   */
+  impact: { updateId: number; donorId?: number };
 }
 
 export type QueueName = keyof QueuePayloads;
-export const queueNames: QueueName[] = ['stripe-events', 'maintenance'];
+export const queueNames: QueueName[] = ['stripe-events', 'emails', 'maintenance', 'impact'];
 
 /** Every job retries with exponential backoff, and finished jobs do not pile up in Redis. */
 export const defaultJobOptions: JobsOptions = {
-  attempts: 8,
+  attempts: 5,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: { count: 1_000, age: 24 * 60 * 60 },
   removeOnFail: { count: 10_000 },
@@ -24,6 +31,23 @@ export const defaultJobOptions: JobsOptions = {
 /** BullMQ workers block on Redis and must retry forever while it is away. */
 export function workerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+/**
+ * BullMQ waits for Redis to come back rather than failing; callers that must not wait (a webhook
+ * answer, the outbox relay) give up after `ms`, and whatever they were adding is retried later.
+ */
+export async function withinMs<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
+  }
 }
 
 export interface JobQueues {
@@ -50,19 +74,11 @@ export function openQueues(connection: Redis, prefix: string): JobQueues {
   return {
     queue,
     async enqueueStripeEvent(eventId, timeoutMs = 1_000) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
-      const added = (queue('stripe-events') as Queue<{ eventId: string }>)
-        .add('apply', { eventId }, { jobId: eventId })
-        .then(() => true as const);
-      try {
-        return await Promise.race([added, timeout]);
-      } catch {
-        return false;
-      } finally {
-        clearTimeout(timer);
-        added.catch(() => undefined);
-      }
+      const added = (queue('stripe-events') as Queue<{ eventId: string }>).add('apply', { eventId }, { jobId: eventId });
+      return withinMs(added, timeoutMs, 'queue a Stripe event').then(
+        () => true,
+        () => false,
+      );
     },
     async close() {
       await Promise.allSettled([...queues.values()].map((q) => q.close()));

@@ -1,10 +1,16 @@
-// Applies one stored Stripe event; BullMQ retries with backoff when Stripe or Postgres is briefly away.
+// Applies one stored Stripe event, then relays the emails it owes; BullMQ retries with backoff when
+// Stripe or Postgres is briefly away.
 import type { Processor } from 'bullmq';
 import type { AppContext } from '../server/context';
+import { relayOutbox } from '../server/receipts/outbox';
 import { applyStripeEvent } from '../server/stripe/events';
 import type { QueuePayloads } from './queues';
 
 export const stripeEventProcessor =
   (ctx: AppContext): Processor<QueuePayloads['stripe-events']> =>
-  (job) =>
-    applyStripeEvent(ctx, job.data.eventId);
+  async (job) => {
+    const outcome = await applyStripeEvent(ctx, job.data.eventId);
+    // The rows are committed; if this relay fails, the relay-outbox chore moves them later.
+    await relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
+    return outcome;
+  };

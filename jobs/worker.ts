@@ -1,9 +1,11 @@
 // The worker process: `npm run worker`. Registers one processor per queue and shuts down cleanly.
-import { Worker, type Processor } from 'bullmq';
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { ReadyConfig } from '../server/config';
 import { closeContext, openContext, type AppContext } from '../server/context';
 import type { Logger } from '../server/logger';
 import { runProcess } from '../server/lifecycle';
+import { emailProcessor, emailWorkerOptions } from './emails';
+import { impactProcessor, impactWorkerOptions } from './impact';
 import { maintenanceProcessor, scheduleChores } from './maintenance';
 import { workerConnection, type QueueName, type QueuePayloads } from './queues';
 import { stripeEventProcessor } from './stripe-events';
@@ -12,7 +14,14 @@ type ProcessorTable = { [Q in QueueName]: (ctx: AppContext) => Processor<QueuePa
 
 const processors: ProcessorTable = {
   'stripe-events': stripeEventProcessor,
+  emails: emailProcessor,
   maintenance: maintenanceProcessor,
+  impact: impactProcessor,
+};
+
+const workerOptions: Partial<Record<QueueName, (config: ReadyConfig) => Partial<WorkerOptions>>> = {
+  emails: emailWorkerOptions,
+  impact: impactWorkerOptions,
 };
 
 export interface RunningWorker {
@@ -26,13 +35,19 @@ export async function startWorker(config: ReadyConfig, logger: Logger): Promise<
   const connection = workerConnection(config.redisUrl);
   const queues = Object.keys(processors) as QueueName[];
   const workers = queues.map((queue) => {
-    const worker = new Worker(queue, (processors[queue] as (ctx: AppContext) => Processor)(ctx), { connection, prefix: config.redisPrefix, autorun: true, concurrency: 4 });
+    const worker = new Worker(queue, (processors[queue] as (ctx: AppContext) => Processor)(ctx), {
+      connection,
+      prefix: config.redisPrefix,
+      autorun: true,
+      concurrency: 8,
+      ...workerOptions[queue]?.(config),
+    });
     worker.on('failed', (job, error) => logger.warn({ queue, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => logger.error({ queue, err: error }, 'worker error'));
     return worker;
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  await scheduleChores(ctx.queues.queue('maintenance'));
+  await scheduleChores(ctx.queues.queue('maintenance'), config);
   return {
     queues,
     async stop() {

@@ -8,8 +8,11 @@ import { campaignRoutes } from './campaigns/routes';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { useViews, viewsDir } from './http/views';
+import { planRoutes } from './donations/plan-routes';
 import { donationRoutes } from './donations/routes';
 import { healthRoutes } from './health/routes';
+import { impactRoutes } from './impact/routes';
+import { receiptRoutes } from './receipts/routes';
 import { stripeWebhookRoutes } from './stripe/webhook-routes';
 
 export interface AppOptions {
@@ -44,6 +47,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(campaignRoutes(ctx));
   app.use(campaignApiRoutes(ctx));
   app.use(donationRoutes(ctx));
+  app.use(planRoutes(ctx));
+  app.use(receiptRoutes(ctx));
+  app.use(impactRoutes(ctx));
   for (const router of options.extraRoutes ?? []) app.use(router);
 
   app.use(notFoundHandler);

@@ -50,6 +50,25 @@ const environmentSchema = z.object({
   SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 random characters' }).optional()),
   ORG_NAME: z.string().trim().min(1, { message: 'expected the organisation\'s name' }).default('Smile Mission Demo Charity'),
   ORG_ADDRESS: z.string().trim().min(1, { message: 'expected the organisation\'s postal address' }).default('1 Harbour Road, Wan Chai, Hong Kong'),
+  ORG_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, { message: 'expected an IANA time zone such as Asia/Hong_Kong' })
+    .default('Asia/Hong_Kong'),
+  RECEIPT_WORDING: z
+    .string()
+    .trim()
+    .min(1, { message: 'expected the sentence printed on every receipt' })
+    .default('No goods or services were provided in exchange for this donation. Please keep this receipt for your tax records.'),
+  MAIL_CONCURRENCY: wholeNumber(1, 100, 'expected a whole number of emails sent at once, 1 to 100').default(5),
+  MAIL_RATE_PER_SECOND: wholeNumber(1, 10_000, 'expected a whole number of emails per second, 1 to 10000').default(20),
   ORG_REGISTRATION: z
     .string()
     .trim()
@@ -87,7 +106,10 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   sessionSecret: string | undefined;
-  organisation: { name: string; address: string; registration: string };
+  organisation: { name: string; address: string; registration: string; timeZone: string };
+  /** The charitable-receipt sentence printed on every receipt. */
+  receiptWording: string;
+  mail: { concurrency: number; ratePerSecond: number };
 }
 
 /** A Config whose services are all known: what the web and worker processes run with. */
@@ -95,6 +117,7 @@ export type ReadyConfig = Config & {
   databaseUrl: string;
   redisUrl: string;
   sessionSecret: string;
+  smtpUrl: string;
   stripe: Config['stripe'] & { secretKey: string; webhookSecret: string };
 };
 
@@ -136,7 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
-    organisation: { name: e.ORG_NAME, address: e.ORG_ADDRESS, registration: e.ORG_REGISTRATION },
+    organisation: { name: e.ORG_NAME, address: e.ORG_ADDRESS, registration: e.ORG_REGISTRATION, timeZone: e.ORG_TIME_ZONE },
+    receiptWording: e.RECEIPT_WORDING,
+    mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
   };
 }
 
@@ -144,6 +169,7 @@ const requiredSettings: Array<[string, (config: Config) => unknown]> = [
   ['DATABASE_URL', (c) => c.databaseUrl],
   ['REDIS_URL', (c) => c.redisUrl],
   ['SESSION_SECRET', (c) => c.sessionSecret],
+  ['SMTP_URL', (c) => c.smtpUrl],
   ['STRIPE_SECRET_KEY', (c) => c.stripe.secretKey],
   ['STRIPE_WEBHOOK_SECRET', (c) => c.stripe.webhookSecret],
 ];

@@ -1,10 +1,11 @@
-// What every feature is handed: configuration, the database, Redis, the job queues, Stripe and the logger.
+// What every feature is handed: configuration, the database, Redis, the job queues, Stripe, mail and the logger.
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 import { createDb, type Db } from '../db/index';
 import { openQueues, type JobQueues } from '../jobs/queues';
 import type { ReadyConfig } from './config';
 import type { Logger } from './logger';
+import { createMailer, type Mailer } from './receipts/mailer';
 import { createRedis } from './redis';
 import { createStripeClient } from './stripe/client';
 
@@ -14,6 +15,7 @@ export interface AppContext {
   redis: Redis;
   queues: JobQueues;
   stripe: Stripe;
+  mailer: Mailer;
   logger: Logger;
 }
 
@@ -22,14 +24,16 @@ export function openContext(config: ReadyConfig, logger: Logger): AppContext {
   return {
     config,
     logger,
-    db: createDb(config.databaseUrl),
+    db: createDb(config.databaseUrl, { onIdleError: (error) => logger.warn({ err: error }, 'postgres: idle connection lost') }),
     redis,
     queues: openQueues(redis, config.redisPrefix),
     stripe: createStripeClient(config.stripe),
+    mailer: createMailer(config.smtpUrl),
   };
 }
 
-export async function closeContext({ db, redis, queues }: AppContext): Promise<void> {
+export async function closeContext({ db, redis, queues, mailer }: AppContext): Promise<void> {
   await queues.close();
+  mailer.close();
   await Promise.allSettled([db.destroy(), redis.status === 'ready' ? redis.quit() : redis.disconnect()]);
 }

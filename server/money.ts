@@ -56,13 +56,14 @@ export function toMajorUnits({ amount, currency }: Money): string {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** Money for people, in their locale: ¥1,000.00, HK$500.00, US$50.00. */
+/** Money for people, in their locale: CN¥1,000.00 (¥ in Chinese), HK$500.00, US$50.00. */
 export function formatMoney(value: Money, locale: string, options: { wholeUnits?: boolean } = {}): string {
   const key = `${locale}|${value.currency}|${options.wholeUnits ? 'whole' : 'exact'}`;
   let formatter = formatters.get(key);
   if (!formatter) {
     const exponent = currencyExponent(value.currency);
-    formatter = new Intl.NumberFormat(locale, {
+    // Our donors give in dollars of two kinds: English as written in Hong Kong says US$ and HK$, never a bare $.
+    formatter = new Intl.NumberFormat(locale === 'en' ? 'en-HK' : locale, {
       style: 'currency',
       currency: value.currency,
       minimumFractionDigits: options.wholeUnits ? 0 : exponent,

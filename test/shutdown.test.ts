@@ -57,7 +57,7 @@ describe('graceful shutdown', () => {
 
   function processEnvironment(): NodeJS.ProcessEnv {
     const config = testConfig({ databaseUrl: database.url });
-    return { PORT: '0', DATABASE_URL: database.url, REDIS_URL: config.redisUrl, REDIS_PREFIX: config.redisPrefix, SESSION_SECRET: config.sessionSecret, STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_test' };
+    return { PORT: '0', DATABASE_URL: database.url, REDIS_URL: config.redisUrl, REDIS_PREFIX: config.redisPrefix, SESSION_SECRET: config.sessionSecret, STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_test', SMTP_URL: 'smtp://127.0.0.1:9' };
   }
 
   it('exits 0 on SIGTERM when run as `npm run web`', async () => {

@@ -3,6 +3,8 @@ import type { Db } from '../../db/index';
 import type { Campaign } from '../../db/schema';
 import { recentGifts } from '../donations/queries';
 import type { DonationFormValues } from '../donations/form';
+import { impactUpdateView } from '../impact/presentation';
+import { listImpactUpdates } from '../impact/queries';
 import type { Locale } from '../locale';
 import { campaignPage } from './presentation';
 import { listPresets } from './queries';
@@ -29,12 +31,13 @@ export function blankDonateForm(campaign: Campaign, query: Record<string, unknow
 }
 
 export async function campaignPageView(db: Db, campaign: Campaign, locale: Locale, form: DonateForm) {
-  const [presets, totals, gifts] = await Promise.all([listPresets(db, campaign.id), totalsOf(db, campaign), recentGifts(db, campaign.id)]);
+  const [presets, totals, gifts, updates] = await Promise.all([listPresets(db, campaign.id), totalsOf(db, campaign), recentGifts(db, campaign.id), listImpactUpdates(db, campaign.id)]);
   const view = campaignPage(campaign, presets, totals, gifts, locale, new Date());
   const errorList = Object.entries(form.errors).map(([field, message]) => ({ field, message }));
   return {
     title: view.title,
     campaign: view,
+    impactUpdates: updates.map((update) => impactUpdateView(update, locale)),
     form: {
       ...form,
       errorList,

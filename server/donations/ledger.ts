@@ -2,8 +2,9 @@
 // Each balance transaction becomes one row, at most once, so any event about a charge may simply resync it.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
 import type { Donation, DonationStatus, LedgerKind, NewLedgerEntry } from '../../db/schema';
+import { issueReceipt, oweEmail } from '../receipts/issue';
+import type { RecordingContext } from './record';
 
 function entryFor(donation: Donation, kind: LedgerKind, amount: number, currency: string, objectId: string, bt: Stripe.BalanceTransaction): NewLedgerEntry {
   return {
@@ -53,14 +54,38 @@ async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Strip
 
 const disputeStillOpenOrLost = (dispute: Stripe.Dispute) => dispute.status !== 'won' && dispute.status !== 'warning_closed';
 
+/** What a newly recorded row owes the donor, in the same transaction: a receipt for the gift, a notice for a refund. */
+async function oweDonor(c: RecordingContext, donation: Donation, added: Array<{ kind: LedgerKind; stripe_object_id: string; amount: number; currency: string; occurred_at: Date }>) {
+  for (const entry of added) {
+    if (entry.kind === 'gift') await issueReceipt(c.trx, donation, entry.occurred_at, c.timeZone);
+    if (entry.kind === 'refund' && donation.donor_id) {
+      await oweEmail(c.trx, 'refund_notice', `refund-${entry.stripe_object_id}`, {
+        donationId: donation.id,
+        amount: -entry.amount,
+        currency: entry.currency,
+        refundedAt: entry.occurred_at.toISOString(),
+      });
+    }
+  }
+}
+
 /**
  * Records every balance transaction of `chargeId` not yet in the ledger and sets the donation's
  * status from the ledger. The caller holds the donation's row lock, so two deliveries never race.
  */
-export async function syncCharge(trx: Db, stripe: Stripe, donation: Donation, chargeId: string): Promise<DonationStatus> {
+export async function syncCharge(c: RecordingContext, donation: Donation, chargeId: string): Promise<DonationStatus> {
+  const { trx, stripe } = c;
   const charge = await stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] });
   const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge);
-  if (entries.length > 0) await trx.insertInto('ledger_entries').values(entries).onConflict((oc) => oc.column('stripe_balance_transaction_id').doNothing()).execute();
+  if (entries.length > 0) {
+    const added = await trx
+      .insertInto('ledger_entries')
+      .values(entries)
+      .onConflict((oc) => oc.column('stripe_balance_transaction_id').doNothing())
+      .returning(['kind', 'stripe_object_id', 'amount', 'currency', 'occurred_at'])
+      .execute();
+    await oweDonor(c, donation, added);
+  }
 
   const { gifts, total } = await trx
     .selectFrom('ledger_entries')

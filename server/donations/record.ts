@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/index';
 import type { Donation } from '../../db/schema';
+import { oweEmail } from '../receipts/issue';
 import { syncCharge } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
 import { planForSubscription, syncPlan } from './plans';
@@ -12,6 +13,8 @@ export interface RecordingContext {
   trx: Db;
   stripe: Stripe;
   generalFundSlug: string;
+  /** The organisation's time zone, which dates and numbers receipts. */
+  timeZone: string;
 }
 
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
@@ -73,7 +76,7 @@ export async function recordInvoice(c: RecordingContext, invoiceId: string): Pro
     await c.trx.updateTable('donations').set({ stripe_payment_intent_id: intent.id }).where('id', '=', donation.id).execute();
   }
   const chargeId = idOf(intent?.latest_charge);
-  if (chargeId) await syncCharge(c.trx, c.stripe, donation, chargeId);
+  if (chargeId) await syncCharge(c, donation, chargeId);
   if (invoice.status === 'open' && invoice.attempt_count > 0 && !chargeIdSucceeded(intent)) {
     await c.trx
       .updateTable('donations')
@@ -81,6 +84,7 @@ export async function recordInvoice(c: RecordingContext, invoiceId: string): Pro
       .where('id', '=', donation.id)
       .where('status', '=', 'pending')
       .execute();
+    if (donation.donor_id) await oweEmail(c.trx, 'payment_failed', `payment-failed-${invoice.id}-${invoice.attempt_count}`, { donationId: donation.id });
   }
   return donation;
 }
@@ -134,7 +138,7 @@ export async function recordPaymentIntent(c: RecordingContext, intentId: string)
   const found = await donationForPaymentIntent(c, intent);
   if (!found) return undefined;
   const chargeId = idOf(intent.latest_charge);
-  if (!found.viaInvoice && chargeId) await syncCharge(c.trx, c.stripe, found.donation, chargeId);
+  if (!found.viaInvoice && chargeId) await syncCharge(c, found.donation, chargeId);
   return found.donation;
 }
 
@@ -146,7 +150,7 @@ export async function recordCharge(c: RecordingContext, chargeId: string): Promi
   const intent = await c.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] });
   const found = await donationForPaymentIntent(c, intent);
   if (!found) return undefined;
-  await syncCharge(c.trx, c.stripe, found.donation, chargeId);
+  await syncCharge(c, found.donation, chargeId);
   return found.donation;
 }
 

@@ -2,7 +2,7 @@ import express, { Router, type Request } from 'express';
 import type { AppContext } from '../context';
 import { campaignPageView } from '../campaigns/page';
 import { findPublicCampaign } from '../campaigns/queries';
-import { NotFound, ServiceUnavailable } from '../http/errors';
+import { NotFound, ServiceUnavailable, ValidationError } from '../http/errors';
 import { defaultLocale, localize } from '../locale';
 import { formatMoney } from '../money';
 import { checkoutSessionParams, createCheckoutSession } from './checkout';
@@ -26,11 +26,14 @@ export function donationRoutes(ctx: AppContext): Router {
         ? readDonationForm(req.body, campaign, config.donations)
         : { ok: false as const, errors: { amount: 'This campaign has closed and no longer takes gifts. Thank you for thinking of it.' }, values: formValues(req.body) };
     if (!result.ok) {
+      if (req.accepts(['html', 'json']) === 'json') throw new ValidationError(result.errors);
       res.status(422).render('campaigns/show', await campaignPageView(db, campaign, defaultLocale, { values: result.values, errors: result.errors }));
       return;
     }
 
-    const donation = await startDonation(db, campaign, result.request, defaultLocale);
+    // The language receipts are written in; the page itself learns Chinese in a later change.
+    const locale = req.body?.locale === 'zh-CN' ? 'zh-CN' : defaultLocale;
+    const donation = await startDonation(db, campaign, result.request, locale);
     const params = checkoutSessionParams(donation, campaign, result.request.email, { baseUrl: siteUrl(ctx, req), wallets: config.stripe.wallets });
     let session;
     try {

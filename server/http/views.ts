@@ -19,14 +19,20 @@ const helpers = {
   eq: (a: unknown, b: unknown) => a === b,
 };
 
+const handlebars = create({
+  extname: '.hbs',
+  defaultLayout: 'main',
+  layoutsDir: path.join(viewsDir, 'layouts'),
+  partialsDir: path.join(viewsDir, 'partials'),
+  helpers,
+});
+
+/** Renders a view outside a request, without the page layout: emails. */
+export function renderTemplate(name: string, context: Record<string, unknown>, options: { cache?: boolean } = {}): Promise<string> {
+  return handlebars.render(path.join(viewsDir, `${name}.hbs`), context, { cache: options.cache ?? false });
+}
+
 export function useViews(app: Express, options: { cache: boolean }): void {
-  const handlebars = create({
-    extname: '.hbs',
-    defaultLayout: 'main',
-    layoutsDir: path.join(viewsDir, 'layouts'),
-    partialsDir: path.join(viewsDir, 'partials'),
-    helpers,
-  });
   app.engine('hbs', handlebars.engine);
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);

@@ -29,7 +29,12 @@ export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | '
       if (!row) throw new Error(`Stripe event ${eventId} is not stored`);
       if (row.processed_at) return 'already applied';
       const handler = stripeEventHandlers[row.type as Stripe.Event.Type];
-      if (handler) await handler(row.payload as Stripe.Event, { trx, stripe: ctx.stripe, generalFundSlug: ctx.config.donations.generalFundSlug });
+      if (handler) await handler(row.payload as Stripe.Event, {
+          trx,
+          stripe: ctx.stripe,
+          generalFundSlug: ctx.config.donations.generalFundSlug,
+          timeZone: ctx.config.organisation.timeZone,
+        });
       await trx
         .updateTable('stripe_events')
         .set((eb) => ({ processed_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: null }))

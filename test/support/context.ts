@@ -16,6 +16,8 @@ export function testConfig(overrides: Partial<ReadyConfig> = {}): ReadyConfig {
     redisUrl: testRedisUrl,
     redisPrefix: `smilefund-test:${randomBytes(4).toString('hex')}`,
     sessionSecret: 'test-session-secret-of-at-least-32-characters',
+    // Nothing listens here either: a test that reads mail passes its own SMTP sink.
+    smtpUrl: 'smtp://127.0.0.1:9',
     // Nothing listens here: a test that talks to Stripe passes the emulator's address instead.
     stripe: { ...config.stripe, secretKey: 'sk_test_unused', webhookSecret: 'whsec_test', apiUrl: 'http://127.0.0.1:9' },
     ...overrides,

@@ -11,6 +11,7 @@ import { startWeb, type RunningWeb } from '../../server/main';
 import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../dev/stripe-emulator/index';
 import { testConfig } from './context';
 import { createTestDatabase, type TestDatabase } from './database';
+import { startSmtpSink, type SmtpSink } from './smtp-sink';
 
 export interface GivingHarness {
   database: TestDatabase;
@@ -21,6 +22,8 @@ export interface GivingHarness {
   emulator: StripeEmulator;
   /** stripe-node talking to the emulator, as the platform does. */
   stripe: Stripe;
+  /** The SMTP server the platform sends to; every message it accepted. */
+  mail: SmtpSink;
   /** Fills in the donate form of `slug` and follows it to Checkout; the donation it started. */
   give(slug: string, form: Record<string, string>): Promise<{ donation: Donation; sessionId: string; response: request.Response }>;
   /** What the emulator's hosted page does when the donor pays. */
@@ -45,14 +48,20 @@ export const aDonor = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
-export async function startGivingHarness(options: { emulator?: StripeEmulatorOptions; worker?: boolean; config?: Partial<ReadyConfig> } = {}): Promise<GivingHarness> {
+/** `config.stripe` is merged over the emulator's keys and address, e.g. `{ stripe: { wallets: ['alipay'] } }`. */
+export type GivingConfig = Partial<Omit<ReadyConfig, 'stripe'>> & { stripe?: Partial<ReadyConfig['stripe']> };
+
+export async function startGivingHarness(options: { emulator?: StripeEmulatorOptions; worker?: boolean; config?: GivingConfig } = {}): Promise<GivingHarness> {
   const database = await createTestDatabase();
   await seedDemoData(database.db, new Date());
   const emulator = await startStripeEmulator({ retryDelaysMs: [100, 300, 1000], ...options.emulator });
+  const mail = await startSmtpSink();
+  const { stripe: stripeOverrides, ...configOverrides } = options.config ?? {};
   const config = testConfig({
     databaseUrl: database.url,
-    stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [] },
-    ...options.config,
+    smtpUrl: mail.url,
+    stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [], ...stripeOverrides },
+    ...configOverrides,
   });
   const logger = createLogger(config);
   const web = await startWeb(config, logger);
@@ -68,6 +77,7 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
     url,
     emulator,
     stripe,
+    mail,
     async give(slug, form) {
       const response = await request(url).post(`/campaigns/${slug}/donate`).type('form').send(form);
       if (response.status !== 303) throw new Error(`the donate form answered ${response.status}:\n${response.text.slice(0, 2000)}`);
@@ -103,6 +113,7 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
       await worker?.stop();
       await web.stop();
       await emulator.stop();
+      await mail.close();
       await database.drop();
     },
   };

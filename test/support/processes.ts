@@ -11,8 +11,8 @@ function baseEnvironment(): NodeJS.ProcessEnv {
   return { PATH, HOME, LANG, TMPDIR, NODE_ENV: 'test', LOG_LEVEL: 'info' };
 }
 
-export function spawnScript(script: string, env: NodeJS.ProcessEnv): ChildProcess & { output: { stdout: string; stderr: string } } {
-  const child = spawn(tsx, [script], { cwd: projectRoot, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnScript(script: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess & { output: { stdout: string; stderr: string } } {
+  const child = spawn(tsx, [script, ...args], { cwd: projectRoot, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -24,8 +24,8 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-export async function runScript(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnScript(script, env);
+export async function runScript(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnScript(script, env, args);
   const code = await exitOf(child);
   return { code, ...child.output };
 }

@@ -1,0 +1,32 @@
+// The "update your card" link in a failed-payment email: a fresh Stripe billing portal session each
+// time, since portal links expire within minutes and an email may be opened days later.
+import { Router } from 'express';
+import type { AppContext } from '../context';
+import { NotFound, ServiceUnavailable } from '../http/errors';
+import { siteUrl } from '../receipts/receipt-view';
+import { verifyToken } from '../receipts/tokens';
+
+export function planRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/donations/update-card/:token', async (req, res) => {
+    const planId = verifyToken(ctx.config.sessionSecret, 'update-card', req.params.token);
+    const plan = planId
+      ? await ctx.db
+          .selectFrom('recurring_plans')
+          .innerJoin('donors', 'donors.id', 'recurring_plans.donor_id')
+          .select(['donors.stripe_customer_id', 'recurring_plans.status'])
+          .where('recurring_plans.id', '=', planId)
+          .executeTakeFirst()
+      : undefined;
+    if (!plan?.stripe_customer_id || plan.status === 'canceled') throw new NotFound('This link is no longer valid. Please contact us to update your regular gift.');
+    let session;
+    try {
+      session = await ctx.stripe.billingPortal.sessions.create({ customer: plan.stripe_customer_id, return_url: siteUrl(ctx.config), flow_data: { type: 'payment_method_update' } });
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'billing portal: Stripe refused or did not answer');
+      throw new ServiceUnavailable('We could not reach our payment provider just now. Please try the link again in a minute.');
+    }
+    res.redirect(303, session.url);
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+// The relay from the outbox table into BullMQ, and the sweeper that catches what Redis lost.
+import { sql } from 'kysely';
+import { withinMs } from '../../jobs/queues';
+import type { AppContext } from '../context';
+
+/**
+ * Hands unqueued outbox rows to BullMQ, oldest first, and marks them queued. While Redis is away the
+ * add fails, the transaction rolls back, and the rows wait for the next run. Returns how many it moved.
+ */
+export async function relayOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, batchSize = 200): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const count = await ctx.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('outbox')
+        .select(['id', 'dedupe_key'])
+        .where('queued_at', 'is', null)
+        .orderBy('id')
+        .limit(batchSize)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return 0;
+      const jobs = rows.map((row) => ({ name: 'send', data: { outboxId: row.id }, opts: { jobId: row.dedupe_key } }));
+      await withinMs(ctx.queues.queue('emails').addBulk(jobs), 2_000, 'relay the outbox');
+      await trx.updateTable('outbox').set({ queued_at: sql`now()` }).where('id', 'in', rows.map((row) => row.id)).execute();
+      return rows.length;
+    });
+    moved += count;
+    if (count < batchSize) return moved;
+  }
+}
+
+/**
+ * Queues again what was queued but never sent and whose job Redis no longer has (a Redis restart
+ * without persistence). A job that failed its attempts stays failed, for staff to see and retry.
+ */
+export async function sweepOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, olderThanSeconds = 600): Promise<number> {
+  const stale = await ctx.db
+    .selectFrom('outbox')
+    .select(['id', 'dedupe_key'])
+    .where('sent_at', 'is', null)
+    .where('queued_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+    .orderBy('id')
+    .limit(1000)
+    .execute();
+  const queue = ctx.queues.queue('emails');
+  let requeued = 0;
+  for (const row of stale) {
+    if (await queue.getJob(row.dedupe_key)) continue;
+    await queue.add('send', { outboxId: row.id }, { jobId: row.dedupe_key });
+    requeued += 1;
+  }
+  return requeued + (await relayOutbox(ctx));
+}

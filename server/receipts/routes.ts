@@ -1,0 +1,19 @@
+// The printable receipt behind each receipt email's link.
+import { Router } from 'express';
+import type { AppContext } from '../context';
+import { NotFound } from '../http/errors';
+import { loadReceipt, receiptView } from './receipt-view';
+import { verifyToken } from './tokens';
+
+export function receiptRoutes({ db, config }: AppContext): Router {
+  const router = Router();
+  router.get('/receipts/:token', async (req, res) => {
+    const id = verifyToken(config.sessionSecret, 'receipt', req.params.token);
+    const receipt = id ? await loadReceipt(db, id) : undefined;
+    if (!receipt) throw new NotFound('This receipt link is not valid. Please use the link in your receipt email.');
+    const view = receiptView(config, receipt);
+    res.set('Cache-Control', 'private, no-store').set('X-Robots-Tag', 'noindex');
+    res.render('receipts/show', { title: view.subject, locale: view.locale, receipt: view });
+  });
+  return router;
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { seedDemoData } from '../../db/seed';
+import { fanOutJobId } from '../../server/impact/fanout';
+import { startTestContext, type TestContext } from '../support/context';
+import { seedDonorsWhoGave } from '../support/donors';
+import { runScript } from '../support/processes';
+
+describe('npm run impact', () => {
+  let t: TestContext;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestContext();
+    await seedDemoData(t.database.db, new Date());
+    await seedDonorsWhoGave(t.database.db, 'speech-therapy-fund', 3, { prefix: 'cli' });
+    dir = mkdtempSync(path.join(tmpdir(), 'smilefund-impact-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await t.close();
+  });
+
+  const environment = () => ({ DATABASE_URL: t.database.url, REDIS_URL: t.ctx.config.redisUrl, REDIS_PREFIX: t.ctx.config.redisPrefix, BASE_URL: 'https://give.example.org' });
+  const impact = (args: string[]) => runScript('server/impact/cli.ts', environment(), args);
+
+  it('posts an update from a Markdown file, with figures and photos, and queues its fan-out', async () => {
+    const file = path.join(dir, 'november.md');
+    writeFileSync(file, '# The November mission\n\nThe team operated on **152 children** in ten days.\n');
+    const { code, stdout, stderr } = await impact([
+      '--campaign', 'speech-therapy-fund',
+      '--file', file,
+      '--figure', 'Children operated=152',
+      '--figure', 'Surgeries=160',
+      '--photo', 'https://photos.example.org/mei.jpg Mei, four, the day after her surgery',
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const update = await t.ctx.db.selectFrom('impact_updates').selectAll().executeTakeFirstOrThrow();
+    expect(stdout).toContain(`Posted impact update ${update.id} to speech-therapy-fund: "The November mission" (2 figures, 1 photo).`);
+    expect(stdout).toContain(`https://give.example.org/campaigns/speech-therapy-fund#update-${update.id}`);
+    expect(stdout).toContain('Queued it for 3 donors');
+    expect(update.title).toBe('The November mission');
+    expect(update.body_markdown).toBe('The team operated on **152 children** in ten days.');
+    expect(update.body_html).toBe('<p>The team operated on <strong>152 children</strong> in ten days.</p>');
+    expect(update.figures).toEqual([
+      { label: 'Children operated', value: 152 },
+      { label: 'Surgeries', value: 160 },
+    ]);
+    expect(update.photos).toEqual([{ url: 'https://photos.example.org/mei.jpg', alt: 'Mei, four, the day after her surgery' }]);
+    const job = await t.ctx.queues.queue('impact').getJob(fanOutJobId(update.id));
+    expect(job?.name).toBe('fanout');
+    expect(job?.data).toEqual({ updateId: update.id });
+  });
+
+  it('says what is wrong, without a stack trace, and exits 1 on bad arguments', async () => {
+    const file = path.join(dir, 'untitled.md');
+    writeFileSync(file, 'No heading in this one.\n');
+    const cases: Array<[string[], string]> = [
+      [['--file', file], 'impact: missing --campaign'],
+      [['--campaign', 'speech-therapy-fund', '--file', file, '--colour', 'red'], "impact: Unknown option '--colour'"],
+      [['--campaign', 'speech-therapy-fund', '--file', path.join(dir, 'missing.md')], 'impact: cannot read'],
+      [['--campaign', 'speech-therapy-fund', '--file', file], 'has no "# " heading to take the title from'],
+      [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--figure', 'Children operated'], 'impact: --figure "Children operated": expected LABEL=NUMBER'],
+      [['--campaign', 'no-such-campaign', '--file', file, '--title', 'T'], 'impact: the update was not posted:\n  campaign: There is no campaign "no-such-campaign".'],
+      [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--photo', 'http://photos.example.org/a.jpg'], '  photos: Each photo needs an https:// address'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => impact(args)));
+    results.forEach((result, i) => {
+      expect({ args: cases[i]![0], code: result.code }).toEqual({ args: cases[i]![0], code: 1 });
+      expect(result.stderr).toContain(cases[i]![1]);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+    const count = await t.ctx.db.selectFrom('impact_updates').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1);
+  });
+});

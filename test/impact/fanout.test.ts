@@ -1,0 +1,189 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { seedDemoData } from '../../db/seed';
+import { fanOutImpactUpdate, impactEmailJobId, queueImpactFanOut, resumeImpactUpdates } from '../../server/impact/fanout';
+import { postImpactUpdate } from '../../server/impact/post';
+import { impactProgress } from '../../server/impact/queries';
+import { startTestContext, type TestContext } from '../support/context';
+import { seedDonorsWhoGave } from '../support/donors';
+import { exitOf, spawnScript, waitForOutput } from '../support/processes';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+
+type Child = ReturnType<typeof spawnScript>;
+
+/** Waits, bounded, until `condition` holds; fails naming what it waited for. */
+async function until(what: string, limitMs: number, condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 10) {
+    if (waited >= limitMs) throw new Error(`gave up after ${limitMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The process ids under `pid`: `tsx` runs the script in a child node process of its own. */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const [child, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/** SIGKILL for the worker itself, not only the tsx wrapper in front of it: no handler, no cleanup. */
+async function killHard(child: Child): Promise<void> {
+  for (const pid of descendantsOf(child.pid!).reverse()) process.kill(pid, 'SIGKILL');
+  child.kill('SIGKILL');
+  await exitOf(child);
+}
+
+describe('an impact update to a thousand donors', () => {
+  let t: TestContext;
+  let mail: SmtpSink;
+  const children: Child[] = [];
+  beforeAll(async () => {
+    mail = await startSmtpSink();
+    t = await startTestContext({ smtpUrl: mail.url });
+    await seedDemoData(t.database.db, new Date());
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) await killHard(child);
+    await t.close();
+    await mail.close();
+  });
+
+  function startWorkerProcess(): Child {
+    const { config } = t.ctx;
+    const child = spawnScript('jobs/worker.ts', {
+      DATABASE_URL: t.database.url,
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX: config.redisPrefix,
+      SESSION_SECRET: config.sessionSecret,
+      SMTP_URL: mail.url,
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_test',
+      // Fast enough to finish in seconds, slow enough that "mid-run" is a wide window.
+      MAIL_RATE_PER_SECOND: '250',
+      MAIL_CONCURRENCY: '5',
+    });
+    children.push(child);
+    return child;
+  }
+
+  it('reaches every donor exactly once although the worker is killed mid-run and restarted', async () => {
+    const { db } = t.ctx;
+    const donors = await seedDonorsWhoGave(db, 'speech-therapy-fund', 1000, { chineseEvery: 10 });
+    // Not recipients: a gift that failed, and a gift to another campaign.
+    await seedDonorsWhoGave(db, 'speech-therapy-fund', 1, { prefix: 'declined', status: 'failed' });
+    await seedDonorsWhoGave(db, 'general', 1, { prefix: 'elsewhere' });
+
+    const update = await postImpactUpdate(db, {
+      campaignSlug: 'speech-therapy-fund',
+      title: 'The November mission: 152 children operated',
+      bodyMarkdown: 'Thank you. In ten days in Kunming the team operated on **152 children**.',
+      figures: [
+        { label: 'Children operated', value: 152 },
+        { label: 'Surgeries', value: 160 },
+      ],
+    });
+    await queueImpactFanOut(t.ctx, update.id);
+    const ofThisUpdate = () => mail.messages.filter((m) => m.messageId?.startsWith(`<impact-${update.id}-`));
+    const sentInDb = async () => (await impactProgress(db, update.id))!.sent;
+
+    const first = startWorkerProcess();
+    await waitForOutput(first, /worker: ready/);
+    await until('300 messages from the first worker', 20_000, () => ofThisUpdate().length >= 300);
+
+    // Stop the sink from accepting (it answers 451 and keeps nothing), and wait until every message
+    // it did accept is marked sent. Then the kill lands while sends are in flight but never between
+    // the server's acceptance and our commit: a window no SMTP sender can close, which only the
+    // stable Message-ID covers (mail clients fold a resend into one message).
+    mail.refuseNext(Number.MAX_SAFE_INTEGER);
+    await until('the accepted messages to be marked sent', 10_000, async () => (await sentInDb()) === ofThisUpdate().length);
+    const atKill = ofThisUpdate().length;
+    await killHard(first);
+    mail.refuseNext(0);
+    expect(atKill).toBeGreaterThanOrEqual(300);
+    expect(atKill).toBeLessThan(1000);
+
+    // As if the crash had also fallen between our commit and BullMQ's record of some jobs as done, and
+    // the resume chore had found the update incomplete: sent donors' jobs run again, and so does the fan-out.
+    const queue = t.ctx.queues.queue('impact');
+    const alreadySent = await db.selectFrom('impact_deliveries').select('donor_id').where('update_id', '=', update.id).where('sent_at', 'is not', null).limit(50).execute();
+    expect(alreadySent).toHaveLength(50);
+    for (const { donor_id: donorId } of alreadySent) {
+      await queue.remove(impactEmailJobId(update.id, donorId));
+      await queue.add('email', { updateId: update.id, donorId }, { jobId: impactEmailJobId(update.id, donorId) });
+    }
+    expect(await resumeImpactUpdates(t.ctx, 0)).toBe(1);
+
+    const second = startWorkerProcess();
+    await waitForOutput(second, /worker: ready/);
+    await until('the update to be complete', 45_000, async () => Boolean((await impactProgress(db, update.id))!.completedAt));
+    second.kill('SIGTERM');
+    expect(await exitOf(second)).toBe(0);
+
+    const received = new Map<string, number>();
+    for (const message of ofThisUpdate()) {
+      const to = message.to && !Array.isArray(message.to) ? message.to.text : '';
+      received.set(to, (received.get(to) ?? 0) + 1);
+    }
+    expect(received.size).toBe(1000);
+    expect(donors.filter((donor) => received.get(donor.email) !== 1)).toEqual([]);
+    expect(ofThisUpdate()).toHaveLength(1000);
+    expect(mail.to('declined-1@example.com')).toEqual([]);
+    expect(mail.to('elsewhere-1@example.com')).toEqual([]);
+    expect(mail.to('donor-1@example.com')[0]!.subject).toBe('Speech therapy fund: The November mission: 152 children operated');
+    expect(mail.to('donor-10@example.com')[0]!.subject).toBe('言语治疗基金：The November mission: 152 children operated');
+    expect(await impactProgress(db, update.id)).toEqual({ sent: 1000, skipped: 0, total: 1000, completedAt: expect.any(Date) });
+  }, 90_000);
+
+  it('a fan-out run again, as after a crash or a lost Redis, records each donor once and queues only what is unsent', async () => {
+    const { db } = t.ctx;
+    const donors = await seedDonorsWhoGave(db, 'general', 5, { prefix: 'rerun' });
+    const update = await postImpactUpdate(db, { campaignSlug: 'general', title: 'Where the general fund went', bodyMarkdown: 'Everywhere it was needed.' });
+    const queue = t.ctx.queues.queue('impact');
+    const queuedDonors = async () =>
+      (await queue.getWaiting())
+        .filter((job) => job.name === 'email' && job.data.updateId === update.id)
+        .map((job) => job.data.donorId)
+        .sort((a, b) => a! - b!);
+    const ids = donors.map((donor) => donor.id);
+    const generalDonorIds = (await db.selectFrom('donations').select('donor_id').where('campaign_id', '=', update.campaign_id).execute()).map((row) => row.donor_id!).sort((a, b) => a - b);
+
+    const everyone = generalDonorIds.length;
+    expect(everyone).toBeGreaterThanOrEqual(5);
+    // Batches of two, so the walk goes on across batches.
+    expect(await fanOutImpactUpdate(t.ctx, update.id, 2)).toEqual({ recipients: everyone, queued: everyone });
+    expect(await fanOutImpactUpdate(t.ctx, update.id, 2)).toEqual({ recipients: everyone, queued: everyone });
+    expect(await queuedDonors()).toEqual(generalDonorIds);
+
+    // One donor's email went out; two jobs vanished with Redis.
+    await db.updateTable('impact_deliveries').set({ sent_at: new Date() }).where('update_id', '=', update.id).where('donor_id', '=', ids[0]!).execute();
+    await queue.remove(impactEmailJobId(update.id, ids[0]!));
+    await queue.remove(impactEmailJobId(update.id, ids[1]!));
+    expect(await fanOutImpactUpdate(t.ctx, update.id, 2)).toEqual({ recipients: everyone, queued: everyone - 1 });
+    expect(await queuedDonors()).toEqual(generalDonorIds.filter((id) => id !== ids[0]));
+    const deliveries = await db.selectFrom('impact_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('update_id', '=', update.id).executeTakeFirstOrThrow();
+    expect(Number(deliveries.n)).toBe(everyone);
+    expect(await impactProgress(db, update.id)).toEqual({ sent: 1, skipped: 0, total: everyone, completedAt: null });
+
+    // The chore queues the fan-out of an incomplete update once, and leaves a waiting one alone.
+    expect(await resumeImpactUpdates(t.ctx, 0)).toBe(1);
+    expect(await resumeImpactUpdates(t.ctx, 0)).toBe(0);
+    expect(await resumeImpactUpdates(t.ctx, 3600)).toBe(0);
+  });
+});

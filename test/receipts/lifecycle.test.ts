@@ -1,0 +1,111 @@
+import request from 'supertest';
+import { startWorker } from '../../jobs/worker';
+import { closeContext, openContext } from '../../server/context';
+import { createLogger } from '../../server/logger';
+import { relayOutbox } from '../../server/receipts/outbox';
+import { oweAnnualStatements } from '../../server/receipts/statements';
+import { applyStripeEvent } from '../../server/stripe/events';
+import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+
+const day = 24 * 60 * 60;
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('receipts over a gift’s life', () => {
+  let h: GivingHarness;
+  beforeEach(async () => {
+    h = await startGivingHarness();
+  });
+  afterEach(() => h.stop());
+
+  it('receipts a monthly gift and each of its renewals, then asks for a new card when a renewal fails', async () => {
+    const { sessionId } = await h.give('speech-therapy-fund', aDonor({ email: 'monthly@example.com', frequency: 'month', amount: '200' }));
+    const { session } = await h.pay(sessionId);
+    await h.settle();
+    await h.helper('/_emulator/advance_time', { seconds: 62 * day });
+    await h.settle();
+    await until(() => h.mail.to('monthly@example.com').length === 3, 'three receipts');
+    const receipts = h.mail.to('monthly@example.com');
+    expect(receipts.map((m) => /Your receipt (\d{4}-\d{6})/.exec(m.subject ?? '')?.[1])).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+    expect(new Set(receipts.map((m) => m.subject)).size).toBe(3);
+    for (const receipt of receipts) {
+      expect(receipt.text).toContain('Gift: Monthly gift');
+      expect(receipt.text).toContain('Amount: HK$200.00');
+    }
+
+    const subscription = await h.stripe.subscriptions.retrieve(String(session.subscription));
+    await h.helper(`/_emulator/customers/${String(subscription.customer)}/card`, { card_number: '4000000000000002' });
+    await h.helper('/_emulator/advance_time', { to: subscription.items.data[0]!.current_period_end + 31 * day });
+    await h.settle();
+    await until(() => h.mail.to('monthly@example.com').some((m) => m.subject?.startsWith('Please update your card')), 'the card email');
+    const notice = h.mail.to('monthly@example.com').find((m) => m.subject?.startsWith('Please update your card'))!;
+    expect(notice.text).toContain('HK$200.00');
+    const link = new URL(/(http\S+\/donations\/update-card\/\S+)/.exec(notice.text ?? '')![1]!);
+    const portal = await request(h.url).get(link.pathname).expect(303);
+    expect(portal.headers.location).toMatch(new RegExp(`^${h.emulator.url}/billing/`));
+    await request(h.url).get(`${link.pathname}x`).expect(404);
+  });
+
+  it('sends each donor one statement of last year’s gifts, totalled per currency, however often it runs', async () => {
+    for (const [amount, currency] of [['100', 'HKD'], ['50', 'HKD'], ['20', 'USD']] as const) {
+      const { sessionId } = await h.give('general', aDonor({ email: 'yearly@example.com', amount, currency }));
+      await h.pay(sessionId);
+    }
+    await h.settle();
+    await until(() => h.mail.to('yearly@example.com').length === 3, 'three receipts');
+    const year = new Date().getFullYear();
+    const ctx = openContext(h.config, createLogger(h.config));
+    try {
+      expect(await oweAnnualStatements(ctx, year)).toBe(1);
+      expect(await oweAnnualStatements(ctx, year)).toBe(0);
+    } finally {
+      await closeContext(ctx);
+    }
+    await until(() => h.mail.to('yearly@example.com').length === 4, 'the statement');
+    const statement = h.mail.to('yearly@example.com')[3]!;
+    expect(statement.subject).toBe(`Your giving in ${year}: annual statement`);
+    expect(statement.text).toContain('Total: HK$150.00');
+    expect(statement.text).toContain('Total: US$20.00');
+    expect(statement.text?.match(/\d{4}-\d{6}/g)).toHaveLength(3);
+  });
+});
+
+describe('a gift recorded while Redis is away', () => {
+  it('keeps its receipt in the outbox and sends it once Redis is back', async () => {
+    const h = await startGivingHarness({ worker: false });
+    try {
+      const { sessionId, donation } = await h.give('speech-therapy-fund', aDonor({ email: 'outage@example.com' }));
+      await h.pay(sessionId);
+      await h.emulator.webhooksSettled();
+
+      const away = openContext({ ...h.config, redisUrl: 'redis://127.0.0.1:9' }, createLogger(h.config));
+      try {
+        const events = await h.database.db.selectFrom('stripe_events').select('id').orderBy('received_at').execute();
+        for (const { id } of events) await applyStripeEvent(away, id);
+        await expect(relayOutbox(away)).rejects.toThrow(/Redis did not answer/);
+      } finally {
+        await closeContext(away);
+      }
+      expect((await h.donation(donation.id)).status).toBe('succeeded');
+      const waiting = await h.database.db.selectFrom('outbox').selectAll().execute();
+      expect(waiting).toEqual([expect.objectContaining({ topic: 'receipt', queued_at: null, sent_at: null })]);
+      expect(h.mail.messages).toHaveLength(0);
+
+      const worker = await startWorker(h.config, createLogger(h.config));
+      try {
+        await h.mail.waitFor(1);
+        expect(h.mail.to('outage@example.com')).toHaveLength(1);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import request from 'supertest';
+import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+
+const year = new Date().getFullYear();
+
+describe('receipts', () => {
+  let h: GivingHarness;
+  beforeAll(async () => {
+    h = await startGivingHarness();
+  });
+  afterAll(() => h.stop());
+
+  async function giveAndPay(slug: string, form: Record<string, string>) {
+    const { donation, sessionId } = await h.give(slug, form);
+    await h.pay(sessionId);
+    return donation;
+  }
+
+  it('sends one receipt for a one-off gift, with its number, amount, campaign and a printable link', async () => {
+    const donation = await giveAndPay('speech-therapy-fund', aDonor({ email: 'ada@example.com', name: 'Ada Wong', amount: '250.50', dedication_kind: 'memory', dedication_name: 'Grandma Lin' }));
+    await h.settle();
+    const [receipt] = await h.mail.waitFor(1);
+    expect(receipt!.subject).toBe(`Your receipt ${year}-000001: thank you for your gift to Speech therapy fund`);
+    expect(receipt!.text).toContain('Amount: HK$250.50');
+    expect(receipt!.text).toContain('Donor: Ada Wong');
+    expect(receipt!.text).toContain('Gift: One-off gift');
+    expect(receipt!.text).toContain('Paid by: Card');
+    expect(receipt!.text).toContain('Dedication: In memory of Grandma Lin');
+    expect(receipt!.text).toContain(h.config.organisation.registration);
+    expect(receipt!.html).toContain('HK$250.50');
+
+    const link = /(\/receipts\/[A-Za-z0-9_.-]+)/.exec(receipt!.text ?? '')?.[1];
+    const page = await request(h.url).get(link!).expect(200);
+    expect(page.text).toContain(`${year}-000001`);
+    expect(page.text).toContain('Ada Wong');
+    await request(h.url).get(`${link!.slice(0, -3)}xyz`).expect(404);
+
+    const outbox = await h.database.db.selectFrom('outbox').selectAll().where('dedupe_key', '=', `receipt-${donation.id}`).execute();
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]!.sent_at).not.toBeNull();
+  });
+
+  it('writes to a donor who gave in Chinese in Chinese, with amounts formatted for each currency', async () => {
+    const before = h.mail.messages.length;
+    await giveAndPay('speech-therapy-fund', aDonor({ email: 'li@example.com', name: '李小明', currency: 'CNY', amount: '88', locale: 'zh-CN' }));
+    await giveAndPay('speech-therapy-fund', aDonor({ email: 'sam@example.com', name: 'Sam', currency: 'USD', amount: '25' }));
+    await h.settle();
+    await h.mail.waitFor(before + 2);
+    const [chinese] = h.mail.to('li@example.com');
+    expect(chinese!.subject).toMatch(/^您的捐款收据 \d{4}-\d{6}：感谢您支持言语治疗基金$/);
+    expect(chinese!.text).toContain('金额: ¥88.00');
+    expect(chinese!.text).toContain('捐款人: 李小明');
+    expect(h.mail.to('sam@example.com')[0]!.text).toContain('Amount: US$25.00');
+  });
+
+  it('numbers receipts without a gap when twenty gifts arrive at once', async () => {
+    const before = h.mail.messages.length;
+    const sessions = await Promise.all(Array.from({ length: 20 }, (_, i) => h.give('general', aDonor({ email: `crowd${i}@example.com`, currency: 'USD', amount: String(10 + i) }))));
+    await Promise.all(sessions.map(({ sessionId }) => h.pay(sessionId)));
+    await h.settle();
+    await h.mail.waitFor(before + 20);
+    const numbers = await h.database.db.selectFrom('receipts').select(['year', 'sequence']).orderBy('sequence').execute();
+    expect(numbers.map((n) => n.sequence)).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    expect(new Set(h.mail.messages.map((m) => m.subject)).size).toBe(h.mail.messages.length);
+  });
+
+  it('sends a refund notice when a gift is refunded, and never a second receipt', async () => {
+    const donation = await giveAndPay('speech-therapy-fund', aDonor({ email: 'refund@example.com' }));
+    await h.settle();
+    await h.mail.waitFor(h.mail.messages.length + 0);
+    const paid = await h.donation(donation.id);
+    await h.stripe.refunds.create({ payment_intent: paid.stripe_payment_intent_id!, amount: 4000 });
+    await h.settle();
+    for (let i = 0; i < 400 && h.mail.to('refund@example.com').length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const mails = h.mail.to('refund@example.com');
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^Your receipt/), 'Your gift to Speech therapy fund has been refunded']);
+    expect(mails[1]!.text).toContain('HK$40.00');
+  });
+});

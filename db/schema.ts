@@ -203,6 +203,55 @@ export interface OutboxTable {
   last_error: Nullable<string>;
 }
 
+export type StaffRole = 'admin' | 'finance' | 'campaign_manager';
+
+export interface StaffMemberTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  roles: StaffRole[];
+  /** scrypt, with its parameters and salt: "scrypt$N$r$p$salt$hash"; null until the invitation link is used. */
+  password_hash: Nullable<string>;
+  /** Wrong passwords since the last good one; five lock the account for a while. */
+  failed_sign_ins: ColumnType<number, number | undefined, number>;
+  locked_until: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StaffSessionTable {
+  /** SHA-256 of the cookie's token, never the token itself. */
+  token_hash: string;
+  staff_id: number;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  user_agent: Nullable<string>;
+}
+
+/** One-time links to set a password (the first admin's, an invited colleague's, a reset). */
+export interface StaffPasswordLinkTable {
+  token_hash: string;
+  staff_id: number;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** Who changed what, when, with the record before and after; append-only. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** Null for a change made from the command line. */
+  staff_id: Nullable<number>;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  before: Jsonb<unknown>;
+  after: Jsonb<unknown>;
+  at: Timestamp;
+}
+
 export interface Database {
   campaigns: CampaignTable;
   campaign_presets: CampaignPresetTable;
@@ -214,6 +263,10 @@ export interface Database {
   receipt_counters: ReceiptCounterTable;
   receipts: ReceiptTable;
   outbox: OutboxTable;
+  staff_members: StaffMemberTable;
+  staff_sessions: StaffSessionTable;
+  staff_password_links: StaffPasswordLinkTable;
+  audit_log: AuditLogTable;
   impact_updates: ImpactUpdateTable;
   impact_deliveries: ImpactDeliveryTable;
 }
@@ -272,3 +325,4 @@ export interface ImpactDeliveryTable {
 
 export type ImpactUpdate = Selectable<ImpactUpdateTable>;
 export type ImpactDelivery = Selectable<ImpactDeliveryTable>;
+export type StaffMember = Selectable<StaffMemberTable>;

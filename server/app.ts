@@ -13,6 +13,8 @@ import { donationRoutes } from './donations/routes';
 import { healthRoutes } from './health/routes';
 import { impactRoutes } from './impact/routes';
 import { receiptRoutes } from './receipts/routes';
+import { queueDashboardRoutes } from './staff/queue-dashboard';
+import { staffRoutes, staffShell } from './staff/routes';
 import { stripeWebhookRoutes } from './stripe/webhook-routes';
 
 export interface AppOptions {
@@ -49,6 +51,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(donationRoutes(ctx));
   app.use(planRoutes(ctx));
   app.use(receiptRoutes(ctx));
+  app.use('/staff', staffShell(ctx));
+  app.use(staffRoutes(ctx));
+  app.use(queueDashboardRoutes(ctx));
   app.use(impactRoutes(ctx));
   for (const router of options.extraRoutes ?? []) app.use(router);
 

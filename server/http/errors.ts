@@ -1,5 +1,5 @@
 // The few errors a request may end in; the error handler maps each to its status and stable code.
-export type ErrorCode = 'validation_failed' | 'bad_request' | 'invalid_signature' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+export type ErrorCode = 'validation_failed' | 'bad_request' | 'invalid_signature' | 'csrf_failed' | 'too_many_requests' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 export class AppError extends Error {
   constructor(
@@ -41,5 +41,12 @@ export class Conflict extends AppError {
 export class ServiceUnavailable extends AppError {
   constructor(message: string) {
     super(503, 'service_unavailable', message);
+  }
+}
+
+/** Too many attempts in a short time (sign-in); the message says when to try again. */
+export class TooManyRequests extends AppError {
+  constructor(message: string) {
+    super(429, 'too_many_requests', message);
   }
 }

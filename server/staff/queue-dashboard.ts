@@ -1,0 +1,17 @@
+// The BullMQ dashboard at /staff/queues, for admins: failed jobs can be inspected and retried there.
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Router } from 'express';
+import { queueNames } from '../../jobs/queues';
+import type { AppContext } from '../context';
+import { requireArea } from './access';
+
+export function queueDashboardRoutes(ctx: AppContext): Router {
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath('/staff/queues');
+  createBullBoard({ queues: queueNames.map((name) => new BullMQAdapter(ctx.queues.queue(name))), serverAdapter: adapter });
+  const router = Router();
+  router.use('/staff/queues', requireArea('queues'), adapter.getRouter() as Router);
+  return router;
+}

@@ -1,0 +1,221 @@
+// The staff area's own pages: signing in and out, setting a password, the home page, the team and
+// the audit log. Every staff request first passes through staffShell.
+import cookieParser from 'cookie-parser';
+import express, { Router, type Request, type Response } from 'express';
+import { sql } from 'kysely';
+import type { AppContext } from '../context';
+import { NotFound, TooManyRequests } from '../http/errors';
+import { areaRoles, loadStaff, mayOpen, requireArea, type StaffArea } from './access';
+import { csrfProtection } from './csrf';
+import { changeRoles, inviteStaff, isStaffRole, setDisabled, staffRoles } from './members';
+import { hashPassword, passwordRules } from './passwords';
+import { recordAudit } from './audit';
+import { endAllSessions, endSession, passwordLinkIsValid, sessionCookie, sessionHours, startSession, usePasswordLink } from './sessions';
+import { checkPassword, lockout, withinSignInLimit } from './sign-in';
+
+const areaLinks: Array<{ area: StaffArea; href: string; label: string; description: string }> = [
+  { area: 'campaigns', href: '/staff/campaigns', label: 'Campaigns', description: 'Targets, dashboards and impact updates' },
+  { area: 'finance', href: '/staff/finance', label: 'Finance', description: 'Gifts, refunds, offline gifts, payouts and reconciliation' },
+  { area: 'team', href: '/staff/team', label: 'Team', description: 'Colleagues and their roles' },
+  { area: 'audit', href: '/staff/audit', label: 'Audit log', description: 'Every change made by staff' },
+  { area: 'queues', href: '/staff/queues', label: 'Queues', description: 'Background jobs, failures and retries' },
+];
+
+const roleLabels: Record<string, string> = { admin: 'Administrator', finance: 'Finance', campaign_manager: 'Campaign manager' };
+
+const secureCookies = (ctx: AppContext) => ctx.config.baseUrl?.startsWith('https:') ?? false;
+
+/** What every /staff request passes through: cookies, form bodies, CSRF, who is signed in, the menu. */
+export function staffShell(ctx: AppContext): Router {
+  const shell = Router();
+  const csrf = csrfProtection(ctx.config.sessionSecret, secureCookies(ctx));
+  shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  shell.use((req, res, next) => {
+    // The queue dashboard's own scripts call its JSON API; a cross-site page cannot send JSON with the
+    // SameSite=Lax session cookie, and the dashboard is for admins only.
+    if (req.path.startsWith('/queues/api/')) return next();
+    csrf(req, res, next);
+  });
+  shell.use(loadStaff(ctx));
+  shell.use((_req, res, next) => {
+    const staff = res.locals.staff;
+    res.locals.layout = 'staff';
+    res.locals.staffNav = staff ? areaLinks.filter((link) => mayOpen(staff, link.area)) : [];
+    res.set('Cache-Control', 'private, no-store');
+    next();
+  });
+  return shell;
+}
+
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) && !next.startsWith('//') ? next : '/staff';
+}
+
+function setSessionCookie(ctx: AppContext, res: Response, token: string) {
+  res.cookie(sessionCookie, token, { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx), path: '/staff', maxAge: sessionHours * 3600_000 });
+}
+
+function rolesFrom(body: Request['body']) {
+  const raw = body?.roles;
+  return [...new Set([raw].flat().filter(isStaffRole))];
+}
+
+export function staffRoutes(ctx: AppContext): Router {
+  const { db } = ctx;
+  const router = Router();
+
+  router.get('/staff/sign-in', (req, res) => {
+    if (res.locals.staff) return res.redirect(303, safeNext(req.query.next));
+    res.render('staff/sign-in', { title: 'Sign in', next: safeNext(req.query.next) });
+  });
+
+  router.post('/staff/sign-in', async (req, res) => {
+    const email = typeof req.body.email === 'string' ? req.body.email.trim().slice(0, 254) : '';
+    const password = typeof req.body.password === 'string' ? req.body.password.slice(0, passwordRules.maxLength) : '';
+    if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, req.ip ?? 'unknown'))) {
+      throw new TooManyRequests('Too many sign-in attempts from this network. Please wait five minutes and try again.');
+    }
+    const result = await checkPassword(db, email, password);
+    if (!result.ok) {
+      const error =
+        result.problem === 'locked'
+          ? `This account is locked after ${lockout.failures} wrong passwords. Try again after ${result.until.toISOString().slice(11, 16)} UTC, or ask an administrator.`
+          : 'That email and password do not match an account.';
+      res.status(result.problem === 'locked' ? 423 : 401).render('staff/sign-in', { title: 'Sign in', error, email, next: safeNext(req.body.next) });
+      return;
+    }
+    setSessionCookie(ctx, res, await startSession(db, result.staffId, req.get('user-agent')));
+    res.redirect(303, safeNext(req.body.next));
+  });
+
+  router.post('/staff/sign-out', async (req, res) => {
+    const token = req.cookies?.[sessionCookie];
+    if (typeof token === 'string') await endSession(db, token);
+    res.clearCookie(sessionCookie, { path: '/staff' }).redirect(303, '/staff/sign-in');
+  });
+
+  router.post('/staff/sign-out-everywhere', requireArea('home'), async (_req, res) => {
+    await endAllSessions(db, res.locals.staff!.id);
+    res.clearCookie(sessionCookie, { path: '/staff' }).redirect(303, '/staff/sign-in');
+  });
+
+  router.get('/staff/password/:token', async (req, res) => {
+    const valid = await passwordLinkIsValid(db, req.params.token);
+    res.status(valid ? 200 : 404).render('staff/set-password', { title: 'Choose your password', invalid: !valid, minLength: passwordRules.minLength });
+  });
+
+  router.post('/staff/password/:token', async (req, res) => {
+    const password = typeof req.body.password === 'string' ? req.body.password : '';
+    const problem =
+      password.length < passwordRules.minLength
+        ? `Use at least ${passwordRules.minLength} characters.`
+        : password.length > passwordRules.maxLength
+          ? `Use at most ${passwordRules.maxLength} characters.`
+          : password !== req.body.confirm
+            ? 'The two passwords are not the same.'
+            : undefined;
+    if (problem) {
+      const valid = await passwordLinkIsValid(db, req.params.token);
+      res.status(valid ? 422 : 404).render('staff/set-password', { title: 'Choose your password', invalid: !valid, minLength: passwordRules.minLength, errors: { password: problem } });
+      return;
+    }
+    const passwordHash = await hashPassword(password);
+    const staffId = await db.transaction().execute(async (trx) => {
+      const id = await usePasswordLink(trx, req.params.token);
+      if (id === undefined) return undefined;
+      await trx.updateTable('staff_members').set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: null, updated_at: sql`now()` }).where('id', '=', id).execute();
+      // A new password ends every session the old one opened.
+      await trx.deleteFrom('staff_sessions').where('staff_id', '=', id).execute();
+      await recordAudit(trx, { staffId: id, action: 'staff.password_set', subjectType: 'staff_member', subjectId: id });
+      return id;
+    });
+    if (staffId === undefined) throw new NotFound('This link has expired or has been used already. Ask an administrator for a new one.');
+    res.redirect(303, '/staff/sign-in');
+  });
+
+  router.get('/staff', requireArea('home'), (_req, res) => {
+    res.render('staff/home', { title: 'Staff' });
+  });
+
+  async function renderTeam(res: Response, extra: Record<string, unknown> = {}, status = 200) {
+    const members = await db.selectFrom('staff_members').selectAll().orderBy('name').execute();
+    const now = new Date();
+    res.status(status).render('staff/team', {
+      title: 'Team',
+      members: members.map((m) => ({
+        id: m.id,
+        name: m.name,
+        email: m.email,
+        disabled: m.disabled_at !== null,
+        lockedUntil: m.locked_until && m.locked_until > now ? m.locked_until : null,
+        roleChoices: staffRoles.map((role) => ({ value: role, label: roleLabels[role], checked: m.roles.includes(role) })),
+      })),
+      inviteRoles: staffRoles.map((role) => ({ value: role, label: roleLabels[role], checked: false })),
+      ...extra,
+    });
+  }
+
+  router.get('/staff/team', requireArea('team'), (_req, res) => renderTeam(res));
+
+  router.post('/staff/team', requireArea('team'), async (req, res) => {
+    const name = typeof req.body.name === 'string' ? req.body.name.trim() : '';
+    const email = typeof req.body.email === 'string' ? req.body.email.trim() : '';
+    const roles = rolesFrom(req.body);
+    const errors: string[] = [];
+    if (name === '' || name.length > 100) errors.push('Enter their name (at most 100 characters).');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) errors.push('Enter an email address like name@example.org.');
+    if (roles.length === 0) errors.push('Choose at least one role.');
+    if (errors.length > 0) return renderTeam(res, { errors: true, errorList: errors, values: { name, email } }, 422);
+    const { token } = await inviteStaff(db, { name, email, roles }, res.locals.staff!.id);
+    await renderTeam(res, { invitedEmail: email, invitedLink: `${ctx.config.baseUrl ?? `${req.protocol}://${req.get('host')}`}/staff/password/${token}` });
+  });
+
+  router.post('/staff/team/:id/roles', requireArea('team'), async (req, res) => {
+    const staffId = Number(req.params.id);
+    const target = Number.isSafeInteger(staffId) ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
+    if (!target) throw new NotFound('There is no such colleague.');
+    const roles = rolesFrom(req.body);
+    if (roles.length === 0) return renderTeam(res, { errors: true, errorList: ['Keep at least one role, or disable the account instead.'] }, 422);
+    if (staffId === res.locals.staff!.id && !roles.includes('admin')) {
+      return renderTeam(res, { errors: true, errorList: ['You cannot take the administrator role from yourself; ask another administrator.'] }, 422);
+    }
+    await changeRoles(db, staffId, roles, res.locals.staff!.id);
+    res.redirect(303, '/staff/team');
+  });
+
+  for (const action of ['disable', 'enable'] as const) {
+    router.post(`/staff/team/:id/${action}`, requireArea('team'), async (req, res) => {
+      const staffId = Number(req.params.id);
+      const target = Number.isSafeInteger(staffId) ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
+      if (!target) throw new NotFound('There is no such colleague.');
+      if (staffId === res.locals.staff!.id) return renderTeam(res, { errors: true, errorList: ['You cannot disable your own account.'] }, 422);
+      await setDisabled(db, staffId, action === 'disable', res.locals.staff!.id);
+      res.redirect(303, '/staff/team');
+    });
+  }
+
+  router.get('/staff/audit', requireArea('audit'), async (_req, res) => {
+    const entries = await db
+      .selectFrom('audit_log')
+      .leftJoin('staff_members', 'staff_members.id', 'audit_log.staff_id')
+      .select(['audit_log.at', 'audit_log.action', 'audit_log.subject_type', 'audit_log.subject_id', 'audit_log.before', 'audit_log.after', 'staff_members.name'])
+      .orderBy('audit_log.id', 'desc')
+      .limit(200)
+      .execute();
+    res.render('staff/audit', {
+      title: 'Audit log',
+      entries: entries.map((e) => ({
+        at: e.at,
+        who: e.name ?? 'command line',
+        action: e.action,
+        subject: `${e.subject_type} ${e.subject_id}`,
+        before: e.before === null ? '' : JSON.stringify(e.before),
+        after: e.after === null ? '' : JSON.stringify(e.after),
+      })),
+    });
+  });
+
+  return router;
+}
+
+export { areaRoles };

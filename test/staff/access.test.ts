@@ -1,0 +1,132 @@
+import request from 'supertest';
+import { runScript } from '../support/processes';
+import { aStaffMember, csrfOf, signInAs, staffPassword } from '../support/staff';
+import { startTestContext, type TestContext } from '../support/context';
+import type { StaffRole } from '../../db/schema';
+
+/** Every staff page and who may open it; each feature adds its routes here as it arrives. */
+export const staffPages: Array<{ path: string; roles: StaffRole[] }> = [
+  { path: '/staff', roles: ['admin', 'finance', 'campaign_manager'] },
+  { path: '/staff/team', roles: ['admin'] },
+  { path: '/staff/audit', roles: ['admin'] },
+  { path: '/staff/queues', roles: ['admin'] },
+];
+
+describe('the staff area', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await startTestContext();
+  });
+  afterAll(() => t.close());
+
+  describe('role matrix', () => {
+    const people: Array<{ who: string; roles: StaffRole[] | null }> = [
+      { who: 'a visitor', roles: null },
+      { who: 'an admin', roles: ['admin'] },
+      { who: 'finance', roles: ['finance'] },
+      { who: 'a campaign manager', roles: ['campaign_manager'] },
+      { who: 'finance and a campaign manager', roles: ['finance', 'campaign_manager'] },
+    ];
+    for (const person of people) {
+      it(`opens each page for ${person.who} only as the rule says`, async () => {
+        const agent = person.roles ? (await signInAs(t.app, (await aStaffMember(t.database.db, person.roles)).email)).agent : request.agent(t.app);
+        for (const page of staffPages) {
+          const res = await agent.get(page.path);
+          const expected = !person.roles ? 303 : person.roles.some((r) => r === 'admin' || page.roles.includes(r)) ? 200 : 403;
+          expect({ path: page.path, status: res.status }).toEqual({ path: page.path, status: expected });
+          if (expected === 303) expect(res.headers.location).toBe(`/staff/sign-in?next=${encodeURIComponent(page.path)}`);
+        }
+      });
+    }
+  });
+
+  it('refuses a form without its CSRF token, and changes nothing', async () => {
+    const admin = await aStaffMember(t.database.db, ['admin']);
+    const { agent } = await signInAs(t.app, admin.email);
+    const res = await agent.post('/staff/team').type('form').send({ name: 'Eve', email: 'eve@example.org', roles: 'finance' }).expect(403);
+    expect(res.text).toContain('This form has expired');
+    await agent.post('/staff/team').type('form').send({ _csrf: 'forged', name: 'Eve', email: 'eve@example.org', roles: 'finance' }).expect(403);
+    expect(await t.database.db.selectFrom('staff_members').select('id').where('email', '=', 'eve@example.org').execute()).toEqual([]);
+    const json = await agent.post('/staff/sign-out-everywhere').set('Accept', 'application/json').expect(403);
+    expect(json.body.error.code).toBe('csrf_failed');
+  });
+
+  it('locks an account after five wrong passwords, even for the right one', async () => {
+    const member = await aStaffMember(t.database.db, ['finance']);
+    const agent = request.agent(t.app);
+    const csrf = csrfOf((await agent.get('/staff/sign-in')).text);
+    for (let i = 0; i < 4; i++) {
+      const res = await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email: member.email, password: 'wrong password!' }).expect(401);
+      expect(res.text).toContain('That email and password do not match an account.');
+    }
+    const fifth = await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email: member.email, password: 'wrong password!' }).expect(423);
+    expect(fifth.text).toContain('This account is locked');
+    await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email: member.email, password: staffPassword }).expect(423);
+    await agent.get('/staff').expect(303);
+  });
+
+  it('answers an unknown email exactly as a wrong password', async () => {
+    const agent = request.agent(t.app);
+    const csrf = csrfOf((await agent.get('/staff/sign-in')).text);
+    const res = await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email: 'nobody@example.org', password: 'whatever it is' }).expect(401);
+    expect(res.text).toContain('That email and password do not match an account.');
+  });
+
+  it('signs out everywhere: every other device’s session ends too', async () => {
+    const member = await aStaffMember(t.database.db, ['campaign_manager']);
+    const laptop = await signInAs(t.app, member.email);
+    const phone = await signInAs(t.app, member.email);
+    await phone.agent.get('/staff').expect(200);
+    await laptop.post('/staff/sign-out-everywhere').expect(303);
+    await phone.agent.get('/staff').expect(303);
+    await laptop.agent.get('/staff').expect(303);
+  });
+
+  it('keeps the session cookie HttpOnly and SameSite=Lax', async () => {
+    const member = await aStaffMember(t.database.db, ['finance']);
+    const agent = request.agent(t.app);
+    const csrf = csrfOf((await agent.get('/staff/sign-in')).text);
+    const res = await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email: member.email, password: staffPassword }).expect(303);
+    const cookie = [res.headers['set-cookie']].flat().find((c) => String(c).startsWith('sf_staff='));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Path=\/staff/);
+  });
+
+  it('invites a colleague, records it in the audit log, and lets them set a password once', async () => {
+    const admin = await aStaffMember(t.database.db, ['admin']);
+    const session = await signInAs(t.app, admin.email);
+    const invited = await session.post('/staff/team', { name: '陈经理', email: 'chan@example.org', roles: ['finance', 'campaign_manager'] }).expect(200);
+    const path = /\/staff\/password\/[A-Za-z0-9_-]{43}/.exec(invited.text)?.[0];
+    expect(path).toBeDefined();
+
+    const newcomer = request.agent(t.app);
+    const form = await newcomer.get(path!).expect(200);
+    await newcomer.post(path!).type('form').send({ _csrf: csrfOf(form.text), password: 'short', confirm: 'short' }).expect(422);
+    await newcomer.post(path!).type('form').send({ _csrf: csrfOf(form.text), password: 'a long enough password', confirm: 'a long enough password' }).expect(303);
+    await newcomer.get(path!).expect(404);
+    const signedIn = await signInAs(t.app, 'chan@example.org', 'a long enough password');
+    await signedIn.agent.get('/staff').expect(200);
+
+    const chan = await t.database.db.selectFrom('staff_members').select('id').where('email', '=', 'chan@example.org').executeTakeFirstOrThrow();
+    await session.post(`/staff/team/${chan.id}/roles`, { roles: 'finance' }).expect(303);
+    const audit = await t.database.db.selectFrom('audit_log').selectAll().where('subject_id', '=', String(chan.id)).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['staff.invited', 'staff.password_set', 'staff.roles_changed']);
+    expect(audit[0]).toMatchObject({ staff_id: admin.id, after: { email: 'chan@example.org', roles: ['finance', 'campaign_manager'] } });
+    expect(audit[2]).toMatchObject({ staff_id: admin.id, before: { roles: ['finance', 'campaign_manager'] }, after: { roles: ['finance'] } });
+    await expect(t.database.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+    const page = await session.agent.get('/staff/audit').expect(200);
+    expect(page.text).toContain('staff.roles_changed');
+  });
+
+  it('creates the first admin from the command line, printing a one-time link', async () => {
+    const env = { DATABASE_URL: t.database.url, BASE_URL: 'https://give.example.org' };
+    const created = await runScript('server/staff/cli.ts', env, ['create', '--email', 'first@example.org', '--role', 'admin', '--name', 'First Admin']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/https:\/\/give\.example\.org\/staff\/password\/[A-Za-z0-9_-]{43}/);
+    const bad = await runScript('server/staff/cli.ts', env, ['create', '--email', 'x@example.org', '--role', 'owner']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--role: expected one or more of admin, finance, campaign_manager.');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});

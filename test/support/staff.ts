@@ -1,0 +1,48 @@
+// Staff for tests: an account with a password, and a supertest agent signed in as it.
+import request from 'supertest';
+import type { Db } from '../../db/index';
+import type { StaffRole } from '../../db/schema';
+import { hashPassword } from '../../server/staff/passwords';
+
+export const staffPassword = 'correct horse battery staple';
+
+let counter = 0;
+
+export async function aStaffMember(db: Db, roles: StaffRole[], overrides: { email?: string; name?: string } = {}) {
+  counter += 1;
+  const email = overrides.email ?? `staff${counter}-${roles.join('-') || 'none'}@example.org`;
+  const row = await db
+    .insertInto('staff_members')
+    .values({ email, name: overrides.name ?? `Staff ${counter}`, roles, password_hash: await hashPassword(staffPassword) })
+    .returning(['id', 'email', 'name'])
+    .executeTakeFirstOrThrow();
+  return { ...row, password: staffPassword };
+}
+
+/** The hidden CSRF field of a staff page. */
+export function csrfOf(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('no CSRF field on the page');
+  return token;
+}
+
+export interface StaffAgent {
+  agent: ReturnType<typeof request.agent>;
+  /** A valid CSRF token for this agent's forms. */
+  csrf: string;
+  /** POSTs a form with the CSRF token added. */
+  post(path: string, form?: Record<string, string | string[]>): request.Test;
+}
+
+/** Signs in through the real sign-in form and keeps the cookies. */
+export async function signInAs(app: Parameters<typeof request.agent>[0], email: string, password = staffPassword): Promise<StaffAgent> {
+  const agent = request.agent(app);
+  const page = await agent.get('/staff/sign-in').expect(200);
+  const csrf = csrfOf(page.text);
+  await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email, password }).expect(303);
+  return {
+    agent,
+    csrf,
+    post: (path, form = {}) => agent.post(path).type('form').send({ _csrf: csrf, ...form }),
+  };
+}

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -38,5 +39,6 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
   // An idle connection dropped by the server (a restart, a failover) is an 'error' on the pool; pg has
   // already discarded that client and the next query opens a new one, so it must not crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The cursor lets `.stream()` read a large result (a CSV export) a few rows at a time.
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }

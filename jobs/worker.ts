@@ -48,6 +48,10 @@ export async function startWorker(config: ReadyConfig, logger: Logger): Promise<
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await scheduleChores(ctx.queues.queue('maintenance'), config);
+  // The chores' schedules live in Redis: after Redis comes back empty, schedule them again.
+  ctx.redis.on('ready', () => {
+    scheduleChores(ctx.queues.queue('maintenance'), config).catch((error: unknown) => logger.warn({ err: error }, 'chores: could not schedule'));
+  });
   return {
     queues,
     async stop() {

@@ -177,6 +177,8 @@ const requiredSettings: Array<[string, (config: Config) => unknown]> = [
 /** The web and worker processes run without local stand-ins, so every service must be named. */
 export function requireReadyConfig(config: Config): ReadyConfig {
   const missing = requiredSettings.filter(([, read]) => read(config) === undefined).map(([variable]) => variable);
+  // Links in receipts and unsubscribe headers must point at the real site, never at localhost.
+  if (config.env === 'production' && config.baseUrl === undefined) missing.push('BASE_URL');
   if (missing.length > 0) {
     throw new ConfigError(missing.map((variable) => `${variable}: required by \`npm run web\` and \`npm run worker\` (it is not set); \`npm start\` provides local stand-ins instead`));
   }

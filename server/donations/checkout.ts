@@ -11,7 +11,7 @@ export function checkoutSessionParams(
   donation: Donation,
   campaign: Campaign,
   donorEmail: string,
-  options: { baseUrl: string; wallets: ReadyConfig['stripe']['wallets'] },
+  options: { baseUrl: string; wallets: ReadyConfig['stripe']['wallets']; retryToken: string },
 ): Stripe.Checkout.SessionCreateParams {
   const title = localize(campaign.title, donation.locale as Locale);
   const once = donation.frequency === 'once';
@@ -46,7 +46,7 @@ export function checkoutSessionParams(
       : {}),
     locale: donation.locale === 'zh-CN' ? 'zh' : 'en',
     success_url: `${options.baseUrl}/donations/thanks?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${options.baseUrl}/campaigns/${campaign.slug}?retry=${donation.id}#give`,
+    cancel_url: `${options.baseUrl}/campaigns/${campaign.slug}?retry=${options.retryToken}#give`,
   };
 }
 

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Donation, DonationStatus, LedgerKind, NewLedgerEntry } from '../../db/schema';
+import { convertAtRate } from '../money';
 import { issueReceipt, oweEmail } from '../receipts/issue';
 import type { RecordingContext } from './record';
 
@@ -25,6 +26,21 @@ function entryFor(donation: Donation, kind: LedgerKind, amount: number, currency
   };
 }
 
+/**
+ * What one of a dispute's balance transactions moved, in the gift's currency. Usually the whole
+ * disputed amount goes out once and, if won, comes back once: then it is the dispute's own amount,
+ * exact. A partial withdrawal or reinstatement is taken back through Stripe's own rate.
+ */
+function disputedAmount(dispute: Stripe.Dispute, bt: Stripe.BalanceTransaction): number {
+  const sign = Math.sign(bt.amount);
+  const withdrawals = dispute.balance_transactions.filter((t) => t.amount < 0);
+  const wholeAmount = withdrawals.length === 1 ? -withdrawals[0]!.amount : undefined;
+  if (Math.abs(bt.amount) === wholeAmount) return sign * dispute.amount;
+  if (bt.currency === dispute.currency) return bt.amount;
+  if (bt.exchange_rate) return convertAtRate({ amount: bt.amount, currency: bt.currency.toUpperCase() }, dispute.currency.toUpperCase(), String(bt.exchange_rate), { inverse: true }).amount;
+  return sign * dispute.amount;
+}
+
 const expanded = <T extends { id: string }>(value: string | T | null | undefined): T | undefined => (typeof value === 'object' && value !== null ? value : undefined);
 
 async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Stripe.Charge): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
@@ -34,6 +50,9 @@ async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Strip
   ]);
   const entries: NewLedgerEntry[] = [];
   const giftTransaction = expanded<Stripe.BalanceTransaction>(charge.balance_transaction);
+  // Stripe may capture in the background: a charge can succeed a moment before its balance transaction
+  // exists. Failing here lets the job retry; charge.updated brings the same charge back too.
+  if (charge.status === 'succeeded' && !giftTransaction) throw new Error(`charge ${charge.id} has succeeded but has no balance transaction yet`);
   if (charge.status === 'succeeded' && giftTransaction) entries.push(entryFor(donation, 'gift', charge.amount, charge.currency, charge.id, giftTransaction));
   for (const refund of refunds.data) {
     const bt = expanded<Stripe.BalanceTransaction>(refund.balance_transaction);
@@ -45,8 +64,8 @@ async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Strip
   }
   for (const dispute of disputes.data) {
     for (const bt of dispute.balance_transactions) {
-      const won = bt.reporting_category === 'dispute_reversal';
-      entries.push(entryFor(donation, won ? 'dispute_won' : 'dispute', won ? dispute.amount : -dispute.amount, dispute.currency, dispute.id, bt));
+      const amount = disputedAmount(dispute, bt);
+      if (amount !== 0) entries.push(entryFor(donation, amount < 0 ? 'dispute' : 'dispute_won', amount, dispute.currency, dispute.id, bt));
     }
   }
   return { entries, disputes: disputes.data };
@@ -55,7 +74,7 @@ async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Strip
 const disputeStillOpenOrLost = (dispute: Stripe.Dispute) => dispute.status !== 'won' && dispute.status !== 'warning_closed';
 
 /** What a newly recorded row owes the donor, in the same transaction: a receipt for the gift, a notice for a refund. */
-async function oweDonor(c: RecordingContext, donation: Donation, added: Array<{ kind: LedgerKind; stripe_object_id: string; amount: number; currency: string; occurred_at: Date }>) {
+async function oweDonor(c: RecordingContext, donation: Donation, added: Array<{ kind: LedgerKind; stripe_object_id: string | null; amount: number; currency: string; occurred_at: Date }>) {
   for (const entry of added) {
     if (entry.kind === 'gift') await issueReceipt(c.trx, donation, entry.occurred_at, c.timeZone);
     if (entry.kind === 'refund' && donation.donor_id) {

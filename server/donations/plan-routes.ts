@@ -11,17 +11,19 @@ export function planRoutes(ctx: AppContext): Router {
   router.get('/donations/update-card/:token', async (req, res) => {
     const planId = verifyToken(ctx.config.sessionSecret, 'update-card', req.params.token);
     const plan = planId
-      ? await ctx.db
-          .selectFrom('recurring_plans')
-          .innerJoin('donors', 'donors.id', 'recurring_plans.donor_id')
-          .select(['donors.stripe_customer_id', 'recurring_plans.status'])
-          .where('recurring_plans.id', '=', planId)
-          .executeTakeFirst()
+      ? await ctx.db.selectFrom('recurring_plans').select(['stripe_subscription_id', 'status']).where('id', '=', planId).executeTakeFirst()
       : undefined;
-    if (!plan?.stripe_customer_id || plan.status === 'canceled') throw new NotFound('This link is no longer valid. Please contact us to update your regular gift.');
+    if (!plan?.stripe_subscription_id || plan.status === 'canceled') throw new NotFound('This link is no longer valid. Please contact us to update your regular gift.');
     let session;
     try {
-      session = await ctx.stripe.billingPortal.sessions.create({ customer: plan.stripe_customer_id, return_url: siteUrl(ctx.config), flow_data: { type: 'payment_method_update' } });
+      // The subscription's own customer: a donor who also gave once may have another customer at Stripe.
+      const subscription = await ctx.stripe.subscriptions.retrieve(plan.stripe_subscription_id);
+      const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+      session = await ctx.stripe.billingPortal.sessions.create({
+        customer,
+        return_url: siteUrl(ctx.config),
+        flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: siteUrl(ctx.config) } } },
+      });
     } catch (error) {
       ctx.logger.error({ err: error }, 'billing portal: Stripe refused or did not answer');
       throw new ServiceUnavailable('We could not reach our payment provider just now. Please try the link again in a minute.');

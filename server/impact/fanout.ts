@@ -49,9 +49,13 @@ export async function fanOutImpactUpdate(ctx: Pick<AppContext, 'db' | 'queues'>,
       .where('skipped_at', 'is', null)
       .execute();
     if (pending.length > 0) {
-      await ctx.queues.queue('impact').addBulk(
-        pending.map(({ donor_id: donorId }) => ({ name: 'email', data: { updateId, donorId }, opts: { jobId: impactEmailJobId(updateId, donorId) } })),
-      );
+      const queue = ctx.queues.queue('impact');
+      await queue.addBulk(pending.map(({ donor_id: donorId }) => ({ name: 'email', data: { updateId, donorId }, opts: { jobId: impactEmailJobId(updateId, donorId) } })));
+      // addBulk skips a job id that is still on the queue, failed ones included: a run after an SMTP outage retries those.
+      for (const { donor_id: donorId } of pending) {
+        const job = await queue.getJob(impactEmailJobId(updateId, donorId));
+        if (job && (await job.isFailed())) await job.retry();
+      }
       queued += pending.length;
     }
     after = donorIds[donorIds.length - 1]!;

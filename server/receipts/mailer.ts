@@ -6,5 +6,9 @@ export type Mailer = Transporter;
 export function createMailer(smtpUrl: string): Mailer {
   const url = new URL(smtpUrl);
   if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  // A mail server that stops answering must not hold a send (and its database transaction) for long.
+  for (const [name, ms] of [['connectionTimeout', '10000'], ['greetingTimeout', '10000'], ['socketTimeout', '30000']] as const) {
+    if (!url.searchParams.has(name)) url.searchParams.set(name, ms);
+  }
   return nodemailer.createTransport(url.toString());
 }

@@ -32,14 +32,16 @@ export async function relayOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, batchS
 }
 
 /**
- * Queues again what was queued but never sent and whose job Redis no longer has (a Redis restart
- * without persistence). A job that failed its attempts stays failed, for staff to see and retry.
+ * Queues again what was queued but never sent: a job Redis no longer has (a restart without
+ * persistence) is added again, and a job that used up its attempts (SMTP away for a while) is retried,
+ * up to a cap after which it stays failed on the queue dashboard for staff.
  */
 export async function sweepOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, olderThanSeconds = 600): Promise<number> {
   const stale = await ctx.db
     .selectFrom('outbox')
     .select(['id', 'dedupe_key'])
     .where('sent_at', 'is', null)
+    .where('attempts', '<', 50)
     .where('queued_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
     .orderBy('id')
     .limit(1000)
@@ -47,8 +49,10 @@ export async function sweepOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, olderT
   const queue = ctx.queues.queue('emails');
   let requeued = 0;
   for (const row of stale) {
-    if (await queue.getJob(row.dedupe_key)) continue;
-    await queue.add('send', { outboxId: row.id }, { jobId: row.dedupe_key });
+    const job = await queue.getJob(row.dedupe_key);
+    if (!job) await queue.add('send', { outboxId: row.id }, { jobId: row.dedupe_key });
+    else if (await job.isFailed()) await job.retry();
+    else continue;
     requeued += 1;
   }
   return requeued + (await relayOutbox(ctx));

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../db/index';
+import { withinRateLimit } from '../http/rate-limit';
 import { hashPassword, verifyPassword } from './passwords';
 
 export const lockout = { failures: 5, minutes: 15 };
@@ -39,13 +40,7 @@ export async function checkPassword(db: Db, email: string, password: string): Pr
   return until && failures === 0 ? { ok: false, problem: 'locked', until } : { ok: false, problem: 'wrong' };
 }
 
-/** True while this address has attempts left in the window. With Redis away the lockout still guards each account. */
-export async function withinSignInLimit(redis: Redis, prefix: string, ip: string): Promise<boolean> {
-  try {
-    const key = `${prefix}:sign-in:${ip}`;
-    const [[, count]] = (await redis.multi().incr(key).expire(key, ipLimit.windowSeconds, 'NX').exec()) as [[unknown, number]];
-    return count <= ipLimit.attempts;
-  } catch {
-    return true;
-  }
+/** True while this address has sign-in attempts left; with Redis away the lockout still guards each account. */
+export function withinSignInLimit(redis: Redis, prefix: string, ip: string): Promise<boolean> {
+  return withinRateLimit(redis, `${prefix}:sign-in:${ip}`, ipLimit.attempts, ipLimit.windowSeconds);
 }

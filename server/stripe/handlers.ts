@@ -12,10 +12,12 @@ const chargeIdOf = (charge: string | { id: string }) => (typeof charge === 'stri
 const onSubscription: Handler = (event, c) => syncPlan(c.trx, c.stripe, objectOf<Stripe.Subscription>(event).id, c.generalFundSlug);
 const onInvoice: Handler = async (event, c) => {
   const invoice = objectOf<Stripe.Invoice>(event);
-  await recordInvoice(c, invoice.id!);
+  // The plan first: recording the gift numbers its receipt, and that counter lock should be taken last.
   const subscription = invoice.parent?.subscription_details?.subscription;
   if (subscription) await syncPlan(c.trx, c.stripe, typeof subscription === 'string' ? subscription : subscription.id, c.generalFundSlug);
+  await recordInvoice(c, invoice.id!);
 };
+const onDispute: Handler = (event, c) => recordCharge(c, chargeIdOf(objectOf<Stripe.Dispute>(event).charge));
 
 export const stripeEventHandlers: Partial<Record<Stripe.Event.Type, Handler>> = {
   'checkout.session.completed': (event, c) => recordCheckoutSession(c, objectOf<Stripe.Checkout.Session>(event).id),
@@ -29,10 +31,15 @@ export const stripeEventHandlers: Partial<Record<Stripe.Event.Type, Handler>> = 
   'customer.subscription.updated': onSubscription,
   'customer.subscription.deleted': onSubscription,
   'charge.refunded': (event, c) => recordCharge(c, objectOf<Stripe.Charge>(event).id),
+  // With background capture a charge's balance transaction may arrive after the charge succeeded.
+  'charge.updated': (event, c) => recordCharge(c, objectOf<Stripe.Charge>(event).id),
   'refund.updated': async (event, c) => {
     const charge = objectOf<Stripe.Refund>(event).charge;
     if (charge) await recordCharge(c, chargeIdOf(charge));
   },
-  'charge.dispute.created': (event, c) => recordCharge(c, chargeIdOf(objectOf<Stripe.Dispute>(event).charge)),
-  'charge.dispute.closed': (event, c) => recordCharge(c, chargeIdOf(objectOf<Stripe.Dispute>(event).charge)),
+  'charge.dispute.created': onDispute,
+  'charge.dispute.updated': onDispute,
+  'charge.dispute.funds_withdrawn': onDispute,
+  'charge.dispute.funds_reinstated': onDispute,
+  'charge.dispute.closed': onDispute,
 };

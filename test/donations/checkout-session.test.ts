@@ -1,3 +1,4 @@
+import { signToken } from '../../server/receipts/tokens';
 import request from 'supertest';
 import type Stripe from 'stripe';
 import { checkoutSessionParams, createCheckoutSession } from '../../server/donations/checkout';
@@ -41,7 +42,7 @@ describe('the Checkout Session a gift sends the donor to', () => {
       allowed_payment_method_types: null,
       payment_method_types: ['card'],
       success_url: `${h.url}/donations/thanks?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${h.url}/campaigns/speech-therapy-fund?retry=${donation.id}#give`,
+      cancel_url: `${h.url}/campaigns/speech-therapy-fund?retry=${signToken(h.config.sessionSecret, 'retry', donation.id)}#give`,
     });
     expect(session.metadata).not.toHaveProperty('plan_id');
     expect(item).toMatchObject({ quantity: 1, amount_total: 25_050, currency: 'hkd', description: 'Gift to Speech therapy fund' });
@@ -108,7 +109,7 @@ describe('the Checkout Session a gift sends the donor to', () => {
   it('the idempotency key is per donation: asking again for the same donation gets the same session back', async () => {
     const { donation, sessionId } = await h.give('general', aDonor({ amount: '42', currency: 'USD', email: 'again@example.com' }));
     const campaign = await h.database.db.selectFrom('campaigns').selectAll().where('slug', '=', 'general').executeTakeFirstOrThrow();
-    const params = checkoutSessionParams(donation, campaign, 'again@example.com', { baseUrl: h.url, wallets: [] });
+    const params = checkoutSessionParams(donation, campaign, 'again@example.com', { baseUrl: h.url, wallets: [], retryToken: signToken(h.config.sessionSecret, 'retry', donation.id) });
     const again = await createCheckoutSession(h.stripe, params);
     expect(again.id).toBe(sessionId);
     expect((again as Stripe.Response<Stripe.Checkout.Session>).lastResponse.headers['idempotent-replayed']).toBe('true');

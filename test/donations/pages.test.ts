@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startWorker } from '../../jobs/worker';
 import { createLogger } from '../../server/logger';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+import { signToken } from '../../server/receipts/tokens';
 import { checkedRadio, inputValue, isChecked, links, selectedOption, textareaValue } from '../support/html';
 
 describe('the thank-you page', () => {
@@ -62,6 +63,7 @@ describe('the thank-you page', () => {
 
 describe('back from Checkout without paying', () => {
   let h: GivingHarness;
+  const retryToken = (donationId: string) => signToken(h.config.sessionSecret, 'retry', donationId);
   beforeAll(async () => {
     h = await startGivingHarness();
   });
@@ -81,9 +83,9 @@ describe('back from Checkout without paying', () => {
     });
     const { donation, sessionId } = await h.give('general', typed);
     const session = await h.stripe.checkout.sessions.retrieve(sessionId);
-    expect(session.cancel_url).toBe(`${h.url}/campaigns/general?retry=${donation.id}#give`);
+    expect(session.cancel_url).toBe(`${h.url}/campaigns/general?retry=${retryToken(donation.id)}#give`);
 
-    const res = await request(h.url).get(`/campaigns/general?retry=${donation.id}`).expect(200);
+    const res = await request(h.url).get(new URL(session.cancel_url!).pathname + new URL(session.cancel_url!).search).expect(200);
     expect(inputValue(res.text, 'amount')).toBe('1234.50');
     expect(selectedOption(res.text, 'currency')).toBe('USD');
     expect(checkedRadio(res.text, 'frequency')).toBe('month');
@@ -95,6 +97,11 @@ describe('back from Checkout without paying', () => {
     expect(isChecked(res.text, 'anonymous')).toBe(true);
     expect(res.text).not.toContain('field-error');
 
+    // The bare donation id, which a guess or an old link would carry, refills nothing.
+    const guessed = await request(h.url).get(`/campaigns/general?retry=${donation.id}`).expect(200);
+    expect(inputValue(guessed.text, 'email')).toBe('');
+    expect(inputValue(guessed.text, 'amount')).toBe('');
+
     // Posting the refilled form starts a new attempt.
     const again = await h.give('general', typed);
     expect(again.donation.id).not.toBe(donation.id);
@@ -102,17 +109,18 @@ describe('back from Checkout without paying', () => {
 
   it('does not refill from a gift that went through, another campaign\'s gift or a made-up id', async () => {
     const { donation, sessionId } = await h.give('speech-therapy-fund', aDonor({ amount: '777', email: 'paid@example.com', name: 'Paid Already' }));
-    const otherCampaign = await request(h.url).get(`/campaigns/general?retry=${donation.id}`).expect(200);
+    const otherCampaign = await request(h.url).get(`/campaigns/general?retry=${retryToken(donation.id)}`).expect(200);
     expect(inputValue(otherCampaign.text, 'email')).toBe('');
     expect(inputValue(otherCampaign.text, 'amount')).toBe('');
 
     await h.pay(sessionId);
     await h.settle();
-    const paid = await request(h.url).get(`/campaigns/speech-therapy-fund?retry=${donation.id}`).expect(200);
+    const paid = await request(h.url).get(`/campaigns/speech-therapy-fund?retry=${retryToken(donation.id)}`).expect(200);
     expect(inputValue(paid.text, 'email')).toBe('');
     expect(paid.text).not.toContain('paid@example.com');
 
-    for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000', "'; drop table donations; --"]) {
+    // A bare donation id, as an old link or a guess would carry, refills nothing.
+    for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000', "'; drop table donations; --", donation.id]) {
       const res = await request(h.url).get(`/campaigns/speech-therapy-fund?retry=${encodeURIComponent(id)}`).expect(200);
       expect(inputValue(res.text, 'amount')).toBe('');
       expect(selectedOption(res.text, 'currency')).toBe('HKD');

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/index';
 import type { Campaign } from '../../db/schema';
 import { recentGifts } from '../donations/queries';
-import type { DonationFormValues } from '../donations/form';
+import { readSource, type DonationFormValues } from '../donations/form';
 import { impactUpdateView } from '../impact/presentation';
 import { listImpactUpdates } from '../impact/queries';
 import type { Locale } from '../locale';
@@ -15,7 +15,7 @@ export interface DonateForm {
   errors: Record<string, string>;
 }
 
-/** The form as it first appears: the campaign's own currency, giving once, or what a preset link asked for. */
+/** The form as it first appears: the campaign's own currency, giving once, or what a preset link asked for; a link's utm_source rides along. */
 export function blankDonateForm(campaign: Campaign, query: Record<string, unknown> = {}): DonateForm {
   const asked = typeof query.currency === 'string' ? query.currency.toUpperCase() : '';
   const currency = campaign.accepted_currencies.includes(asked)
@@ -25,7 +25,7 @@ export function blankDonateForm(campaign: Campaign, query: Record<string, unknow
       : (campaign.accepted_currencies[0] ?? '');
   const amount = typeof query.amount === 'string' && /^\d{1,9}(\.\d{1,3})?$/.test(query.amount) ? query.amount : '';
   return {
-    values: { amount, currency, frequency: 'once', email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false },
+    values: { amount, currency, frequency: 'once', email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false, utm_source: readSource(query.utm_source) ?? '' },
     errors: {},
   };
 }

@@ -4,12 +4,16 @@ import { findDonation } from '../donations/queries';
 import { NotFound } from '../http/errors';
 import { defaultLocale } from '../locale';
 import { toMajorUnits } from '../money';
+import { verifyToken } from '../receipts/tokens';
 import { blankDonateForm, campaignPageView, type DonateForm } from './page';
 import { campaignCard } from './presentation';
 import { findPublicCampaign, listLiveCampaigns } from './queries';
 import { campaignTotals } from './totals';
 
-export function campaignRoutes({ db }: AppContext): Router {
+// A retry link may be forwarded or bookmarked: after this long it refills the gift, not the person.
+const personalDetailsKeptMs = 2 * 60 * 60 * 1000;
+
+export function campaignRoutes({ db, config }: AppContext): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -23,22 +27,31 @@ export function campaignRoutes({ db }: AppContext): Router {
     const campaign = await findPublicCampaign(db, req.params.slug);
     if (!campaign) throw new NotFound('There is no campaign at this address.');
     let form: DonateForm = blankDonateForm(campaign, req.query);
-    // Back from Checkout without paying: the form keeps what the donor typed.
-    const retry = typeof req.query.retry === 'string' ? await findDonation(db, req.query.retry) : undefined;
+    // Back from Checkout without paying: the form keeps what the donor typed. The link is signed, so
+    // nobody can walk through donation ids to read other donors' details.
+    const retryId = typeof req.query.retry === 'string' ? verifyToken(config.sessionSecret, 'retry', req.query.retry) : undefined;
+    const retry = retryId ? await findDonation(db, retryId) : undefined;
     if (retry && retry.campaign_id === campaign.id && retry.origin === 'checkout' && ['pending', 'expired', 'failed'].includes(retry.status)) {
-      const donor = retry.donor_id ? await db.selectFrom('donors').select('email').where('id', '=', retry.donor_id).executeTakeFirst() : undefined;
+      const fresh = Date.now() - retry.created_at.getTime() < personalDetailsKeptMs;
+      const donor = fresh && retry.donor_id ? await db.selectFrom('donors').select('email').where('id', '=', retry.donor_id).executeTakeFirst() : undefined;
       form = {
         errors: {},
         values: {
+          ...form.values,
           amount: toMajorUnits(retry),
           currency: retry.currency,
           frequency: retry.frequency,
-          email: donor?.email ?? '',
-          name: retry.donor_name ?? '',
-          message: retry.message ?? '',
-          dedication_kind: retry.dedication_kind ?? '',
-          dedication_name: retry.dedication_name ?? '',
-          anonymous: retry.anonymous,
+          utm_source: retry.utm_source ?? form.values.utm_source,
+          ...(fresh
+            ? {
+                email: donor?.email ?? '',
+                name: retry.donor_name ?? '',
+                message: retry.message ?? '',
+                dedication_kind: retry.dedication_kind ?? '',
+                dedication_name: retry.dedication_name ?? '',
+                anonymous: retry.anonymous,
+              }
+            : {}),
         },
       };
     }

@@ -34,6 +34,50 @@ async function latestRecordedRate(db: Db, from: string, to: string): Promise<str
   return row?.exchange_rate ?? undefined;
 }
 
+/** Ledger amounts summed for one pair of gift and settlement currencies. */
+export interface LedgerSum {
+  currency: string;
+  settlement_currency: string;
+  amount: number;
+  settlement_amount: number;
+}
+
+/** Rates already looked up, keyed "TARGET>SETTLEMENT", so one page asks the database once per pair. */
+export type RateBook = Map<string, string | undefined>;
+
+const ledgerSum = (row: { currency: string; settlement_currency: string; amount: string | number; settlement_amount: string | number }): LedgerSum => ({
+  currency: row.currency,
+  settlement_currency: row.settlement_currency,
+  amount: Number(row.amount),
+  settlement_amount: Number(row.settlement_amount),
+});
+
+/**
+ * One sum in the target currency: as given when given in it, as Stripe settled it when settled in it,
+ * otherwise the settlement brought back at Stripe's latest recorded rate; undefined when no rate exists.
+ */
+async function amountInTarget(db: Db, sum: LedgerSum, target: string, rates: RateBook): Promise<number | undefined> {
+  if (sum.currency === target) return sum.amount;
+  if (sum.settlement_currency === target) return sum.settlement_amount;
+  const key = `${target}>${sum.settlement_currency}`;
+  if (!rates.has(key)) rates.set(key, await latestRecordedRate(db, target, sum.settlement_currency));
+  const rate = rates.get(key);
+  if (!rate) return undefined;
+  return convertAtRate({ amount: sum.settlement_amount, currency: sum.settlement_currency }, target, rate, { inverse: true }).amount;
+}
+
+/** Several sums brought into `target` as campaign totals are; what no rate converts is kept apart. */
+export async function sumInTarget(db: Db, target: string, sums: LedgerSum[], rates: RateBook = new Map()): Promise<{ raised: Money; unconverted: Money[] }> {
+  const raised: Money = { amount: 0, currency: target };
+  const unconverted: Money[] = [];
+  for (const sum of sums) {
+    const converted = await amountInTarget(db, sum, target, rates);
+    if (converted === undefined) unconverted.push({ amount: sum.amount, currency: sum.currency });
+    else raised.amount += converted;
+  }
+  return { raised, unconverted };
+}
+
 export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<Map<number, CampaignTotals>> {
   const ids = campaigns.map((c) => c.id);
   const totals = new Map<number, CampaignTotals>(
@@ -73,25 +117,17 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
       .execute(),
   ]);
 
-  const rates = new Map<string, string | undefined>();
+  const rates: RateBook = new Map();
   for (const row of sums) {
     const total = totals.get(row.campaign_id)!;
     const amount = Number(row.amount);
-    const settled = Number(row.settlement_amount);
-    const target = total.raised.currency;
     const byCurrency = total.raisedByCurrency.find((m) => m.currency === row.currency);
     if (byCurrency) byCurrency.amount += amount;
     else total.raisedByCurrency.push({ amount, currency: row.currency });
 
-    if (row.currency === target) total.raised.amount += amount;
-    else if (row.settlement_currency === target) total.raised.amount += settled;
-    else {
-      const key = `${target}>${row.settlement_currency}`;
-      if (!rates.has(key)) rates.set(key, await latestRecordedRate(db, target, row.settlement_currency));
-      const rate = rates.get(key);
-      if (rate) total.raised.amount += convertAtRate({ amount: settled, currency: row.settlement_currency }, target, rate, { inverse: true }).amount;
-      else total.unconverted.push({ amount, currency: row.currency });
-    }
+    const converted = await amountInTarget(db, ledgerSum(row), total.raised.currency, rates);
+    if (converted === undefined) total.unconverted.push({ amount, currency: row.currency });
+    else total.raised.amount += converted;
   }
   for (const row of donors) totals.get(row.campaign_id)!.donors = Number(row.donors);
   for (const row of recurring) totals.get(row.campaign_id)!.recurringDonors = Number(row.donors);
@@ -100,4 +136,43 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
 
 export async function totalsOf(db: Db, campaign: CampaignRef): Promise<CampaignTotals> {
   return (await campaignTotals(db, [campaign])).get(campaign.id)!;
+}
+
+export interface DailyRaised {
+  /** A UTC day, "2026-11-03". */
+  day: string;
+  /** Everything raised up to the end of that day, in the target currency, as `raised` counts it. */
+  cumulative: Money;
+}
+
+/**
+ * What the campaign had raised by the end of each day that money moved, in UTC days. Each day's
+ * figure converts the running sums exactly as campaignTotals converts the final ones, so the last
+ * day's figure is the campaign's `raised` to the minor unit.
+ */
+export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef): Promise<DailyRaised[]> {
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .select([sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), 'currency', 'settlement_currency'])
+    .select((eb) => [eb.fn.sum<string>('amount').as('amount'), eb.fn.sum<string>('settlement_amount').as('settlement_amount')])
+    .where('campaign_id', '=', campaign.id)
+    .groupBy([sql`1`, 'currency', 'settlement_currency'])
+    .orderBy(sql`1`)
+    .orderBy('currency')
+    .orderBy('settlement_currency')
+    .execute();
+  const running = new Map<string, LedgerSum>();
+  const rates: RateBook = new Map();
+  const days: DailyRaised[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const key = `${row.currency}>${row.settlement_currency}`;
+    const sum = ledgerSum(row);
+    const before = running.get(key);
+    running.set(key, before ? { ...sum, amount: before.amount + sum.amount, settlement_amount: before.settlement_amount + sum.settlement_amount } : sum);
+    if (rows[i + 1]?.day === row.day) continue;
+    const { raised } = await sumInTarget(db, campaign.target_currency, [...running.values()], rates);
+    days.push({ day: row.day, cumulative: raised });
+  }
+  return days;
 }

@@ -23,7 +23,11 @@ export interface DonationRequest {
 }
 
 /** What the form shows again after a mistake: the values as typed. */
-export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'email' | 'name' | 'message' | 'dedication_kind' | 'dedication_name', string> & { anonymous: boolean };
+export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'email' | 'name' | 'message' | 'dedication_kind' | 'dedication_name', string> & {
+  anonymous: boolean;
+  /** The campaign link's utm_source, carried in a hidden field; '' when none or not a valid one. */
+  utm_source: string;
+};
 
 export type DonationFormResult = { ok: true; request: DonationRequest } | { ok: false; errors: Record<string, string>; values: DonationFormValues };
 
@@ -41,14 +45,20 @@ const formShape = z.object({
   dedication_kind: text,
   dedication_name: text,
   anonymous: z.unknown().optional(),
+  utm_source: z.unknown().optional(),
 });
+
+/** A link's utm_source as we store it: letters, digits, - _ . up to 64 characters; anything else is no source. */
+export function readSource(value: unknown): string | null {
+  return typeof value === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(value) ? value : null;
+}
 
 const emailSchema = z.email();
 
 export function formValues(body: unknown): DonationFormValues {
   const raw = formShape.parse(typeof body === 'object' && body !== null ? body : {});
   const anonymous = raw.anonymous === 'on' || raw.anonymous === 'true' || raw.anonymous === '1' || raw.anonymous === true;
-  return { ...raw, currency: raw.currency.toUpperCase(), anonymous };
+  return { ...raw, currency: raw.currency.toUpperCase(), anonymous, utm_source: readSource(raw.utm_source) ?? '' };
 }
 
 /** Checks the form against the campaign and the configured limits; a bad field gets a message of its own. */

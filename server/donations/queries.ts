@@ -15,8 +15,11 @@ export async function findOrCreateDonor(db: Db, donor: { email: string; name?: s
     .executeTakeFirstOrThrow();
 }
 
-/** A pending donation, and for a monthly or yearly gift its plan, before the donor is sent to pay. */
-export async function startDonation(db: Db, campaign: Campaign, request: DonationRequest, locale: string): Promise<Donation> {
+/**
+ * A pending donation, and for a monthly or yearly gift its plan, before the donor is sent to pay.
+ * `source` is the utm_source of the link the donor came by, already checked by readSource.
+ */
+export async function startDonation(db: Db, campaign: Campaign, request: DonationRequest, locale: string, source: string | null = null): Promise<Donation> {
   return db.transaction().execute(async (trx) => {
     const donor = await findOrCreateDonor(trx, { email: request.email, name: request.name, locale });
     const plan =
@@ -43,6 +46,7 @@ export async function startDonation(db: Db, campaign: Campaign, request: Donatio
         dedication_kind: request.dedication?.kind ?? null,
         dedication_name: request.dedication?.name ?? null,
         locale,
+        utm_source: source,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -5,8 +5,9 @@ import { findPublicCampaign } from '../campaigns/queries';
 import { NotFound, ServiceUnavailable, ValidationError } from '../http/errors';
 import { defaultLocale, localize } from '../locale';
 import { formatMoney } from '../money';
+import { signToken } from '../receipts/tokens';
 import { checkoutSessionParams, createCheckoutSession } from './checkout';
-import { formValues, readDonationForm } from './form';
+import { formValues, readDonationForm, readSource } from './form';
 import { attachCheckoutSession, findDonationByCheckoutSession, startDonation } from './queries';
 
 function siteUrl(ctx: AppContext, req: Request): string {
@@ -33,8 +34,12 @@ export function donationRoutes(ctx: AppContext): Router {
 
     // The language receipts are written in; the page itself learns Chinese in a later change.
     const locale = req.body?.locale === 'zh-CN' ? 'zh-CN' : defaultLocale;
-    const donation = await startDonation(db, campaign, result.request, locale);
-    const params = checkoutSessionParams(donation, campaign, result.request.email, { baseUrl: siteUrl(ctx, req), wallets: config.stripe.wallets });
+    const donation = await startDonation(db, campaign, result.request, locale, readSource(req.body?.utm_source));
+    const params = checkoutSessionParams(donation, campaign, result.request.email, {
+      baseUrl: siteUrl(ctx, req),
+      wallets: config.stripe.wallets,
+      retryToken: signToken(config.sessionSecret, 'retry', donation.id),
+    });
     let session;
     try {
       session = await createCheckoutSession(stripe, params);
@@ -64,7 +69,7 @@ export function donationRoutes(ctx: AppContext): Router {
       recurring: donation.frequency === 'month' ? 'every month' : donation.frequency === 'year' ? 'every year' : undefined,
       campaign: { slug: donation.campaign_slug, title: localize(donation.campaign_title, defaultLocale) },
       name: donation.donor_name,
-      retryHref: `/campaigns/${donation.campaign_slug}?retry=${donation.id}#give`,
+      retryHref: `/campaigns/${donation.campaign_slug}?retry=${signToken(config.sessionSecret, 'retry', donation.id)}#give`,
     });
   });
 

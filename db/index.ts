@@ -6,6 +6,7 @@ import type { Database } from './schema';
 export type Db = Kysely<Database>;
 
 const INT8_OID = 20;
+const DATE_OID = 1082;
 
 // Money lives in bigint columns as minor units; every real amount fits in a JS number, and one that
 // does not is a bug we want to hear about rather than a silently rounded gift.
@@ -18,6 +19,8 @@ function parseInt8(value: string): number {
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return parseInt8;
+    // A calendar day is not an instant: kept as its YYYY-MM-DD text rather than a Date at local midnight.
+    if (oid === DATE_OID && format !== 'binary') return (value: string) => value;
     return pg.types.getTypeParser(oid, format);
   },
 } as pg.CustomTypesConfig;

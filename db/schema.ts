@@ -51,11 +51,16 @@ export interface CampaignPresetTable {
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
+/** Who gave: a person, or an organisation giving as a whole (offline gifts mostly). */
+export type DonorType = 'person' | 'enterprise' | 'chamber_of_commerce' | 'charity_federation';
+
 /** One per email address, whatever its case. */
 export interface DonorTable {
   id: Generated<number>;
   email: string;
+  /** A person's name, or an organisation's. */
   name: Nullable<string>;
+  donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
   /** The language the donor gave in: 'en' or 'zh-CN'. */
   locale: ColumnType<string, string | undefined, string>;
   stripe_customer_id: Nullable<string>;
@@ -86,8 +91,11 @@ export interface RecurringPlanTable {
 
 export type DonationStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'refunded' | 'partially_refunded' | 'disputed';
 export type DonationFrequency = 'once' | RecurringInterval;
-/** checkout: our donate form; subscription: a renewal of a recurring plan; stripe: a payment begun elsewhere (Payment Link, Dashboard). */
-export type DonationOrigin = 'checkout' | 'subscription' | 'stripe';
+/**
+ * checkout: our donate form; subscription: a renewal of a recurring plan; stripe: a payment begun elsewhere
+ * (Payment Link, Dashboard); offline: a cheque, bank transfer or cash that finance recorded.
+ */
+export type DonationOrigin = 'checkout' | 'subscription' | 'stripe' | 'offline';
 
 /** One payment a donor makes or tries to make. Its money lives in ledger_entries, never here. */
 export interface DonationTable {
@@ -106,14 +114,18 @@ export interface DonationTable {
   origin: DonationOrigin;
   /** The name the donor typed; shown publicly unless anonymous. */
   donor_name: Nullable<string>;
+  /** Who gave, as recorded with this gift: the only record of it for an offline gift without an email (no donor row). */
+  donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
   anonymous: ColumnType<boolean, boolean | undefined, boolean>;
   message: Nullable<string>;
   dedication_kind: Nullable<'honour' | 'memory'>;
   dedication_name: Nullable<string>;
   locale: ColumnType<string, string | undefined, string>;
-  /** Stripe's payment method type: card, alipay, wechat_pay. */
+  /** Stripe's payment method type (card, alipay, wechat_pay), or an offline gift's method (cheque, bank_transfer, cash). */
   payment_method: Nullable<string>;
   failure_message: Nullable<string>;
+  /** The utm_source of the campaign link the donor followed ("newsletter", "wechat-moments"): letters, digits, - _ . up to 64. */
+  utm_source: Nullable<string>;
   stripe_checkout_session_id: Nullable<string>;
   stripe_payment_intent_id: Nullable<string>;
   stripe_charge_id: Nullable<string>;
@@ -123,12 +135,20 @@ export interface DonationTable {
   updated_at: Timestamp;
 }
 
-export type LedgerKind = 'gift' | 'refund' | 'refund_reversal' | 'dispute' | 'dispute_won';
+/** reversal: takes back an offline row recorded by mistake (corrects_entry_id names it); only offline rows are reversed. */
+export type LedgerKind = 'gift' | 'refund' | 'refund_reversal' | 'dispute' | 'dispute_won' | 'reversal';
+/** stripe: one row per Stripe balance transaction; offline: money finance recorded by hand. */
+export type LedgerSource = 'stripe' | 'offline';
+export type OfflineMethod = 'cheque' | 'bank_transfer' | 'cash';
 
 /**
- * Append-only record of money that moved, one row per Stripe balance transaction. `amount` is in the
- * donation's currency, signed (gifts in, refunds and disputes out); the settlement columns are what
- * Stripe put in or took out of our balance, fee included.
+ * Append-only record of money that moved: one row per Stripe balance transaction, or one per offline
+ * gift or correction. `amount` is in the donation's currency, signed (gifts in, refunds, disputes and
+ * reversals out); the settlement columns are what Stripe put in or took out of our balance, fee included.
+ * An offline row settles as itself: settlement_currency = currency, settlement_amount = amount, fee 0,
+ * net = amount, exchange_rate null (a check constraint holds it). A mistake in an offline row is never
+ * edited: a `reversal` row takes it back and a new `gift` row records what was right, both naming it in
+ * corrects_entry_id.
  */
 export interface LedgerEntryTable {
   id: Generated<number>;
@@ -146,10 +166,44 @@ export interface LedgerEntryTable {
   /** Stripe's rate from currency to settlement_currency, as an exact decimal string; null when they are the same. */
   exchange_rate: ColumnType<string | null, string | null | undefined, never>;
   stripe_balance_transaction_id: Nullable<string>;
-  /** The charge, refund or dispute the money moved for. */
-  stripe_object_id: string;
+  /** The charge, refund or dispute the money moved for; null for an offline row. */
+  stripe_object_id: Nullable<string>;
+  /** For an offline row: when the money was received; for a reversal, when the mistake was corrected. */
   occurred_at: ColumnType<Date, Date | string, never>;
   created_at: Timestamp;
+  source: ColumnType<LedgerSource, LedgerSource | undefined, never>;
+  /** Offline rows only. */
+  method: Nullable<OfflineMethod>;
+  /** Offline rows only: the cheque number, the bank's transfer reference, the cash book page. */
+  reference: Nullable<string>;
+  /** Offline rows only: the staff member who recorded it. */
+  recorded_by: Nullable<number>;
+  /** The offline row this one reverses or replaces. */
+  corrects_entry_id: Nullable<number>;
+}
+
+export type RefundRequestStatus = 'requested' | 'accepted' | 'refused';
+
+/**
+ * A refund finance asked Stripe for, one per (donation, attempt). The attempt number travels in the
+ * refund form and into the idempotency key, so a form sent twice asks Stripe once. The ledger is only
+ * written when Stripe's webhook confirms the refund.
+ */
+export interface RefundRequestTable {
+  id: Generated<number>;
+  donation_id: string;
+  attempt: number;
+  /** Minor units of currency (the donation's). */
+  amount: number;
+  currency: string;
+  reason: string;
+  requested_by: number;
+  /** requested: sent, or about to be, with no answer yet; accepted: Stripe made the refund; refused: Stripe said no. */
+  status: ColumnType<RefundRequestStatus, RefundRequestStatus | undefined, RefundRequestStatus>;
+  stripe_refund_id: Nullable<string>;
+  failure_message: Nullable<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 /** Every webhook event, stored once before it is answered; processed_at is set in the transaction that applies it. */
@@ -259,6 +313,7 @@ export interface Database {
   recurring_plans: RecurringPlanTable;
   donations: DonationTable;
   ledger_entries: LedgerEntryTable;
+  refund_requests: RefundRequestTable;
   stripe_events: StripeEventTable;
   receipt_counters: ReceiptCounterTable;
   receipts: ReceiptTable;
@@ -269,6 +324,7 @@ export interface Database {
   audit_log: AuditLogTable;
   impact_updates: ImpactUpdateTable;
   impact_deliveries: ImpactDeliveryTable;
+  reconciliation_discrepancies: ReconciliationDiscrepancyTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;
@@ -281,6 +337,7 @@ export type Donation = Selectable<DonationTable>;
 export type NewDonation = Insertable<DonationTable>;
 export type LedgerEntry = Selectable<LedgerEntryTable>;
 export type NewLedgerEntry = Insertable<LedgerEntryTable>;
+export type RefundRequest = Selectable<RefundRequestTable>;
 export type Receipt = Selectable<ReceiptTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
 
@@ -326,3 +383,40 @@ export interface ImpactDeliveryTable {
 export type ImpactUpdate = Selectable<ImpactUpdateTable>;
 export type ImpactDelivery = Selectable<ImpactDeliveryTable>;
 export type StaffMember = Selectable<StaffMemberTable>;
+
+export type DiscrepancyKind = 'missing_in_ledger' | 'amount_mismatch' | 'unknown_in_stripe';
+
+/**
+ * A difference the reconciliation found between Stripe's balance transactions of a day and our ledger;
+ * one row per (day, kind, balance transaction), open until resolved. Amounts are minor units of
+ * `currency`, the settlement currency.
+ */
+export interface ReconciliationDiscrepancyTable {
+  id: Generated<number>;
+  /** The day reconciled (YYYY-MM-DD), a calendar day in the organisation's time zone. */
+  day: ColumnType<string, string, never>;
+  kind: DiscrepancyKind;
+  stripe_balance_transaction_id: string;
+  /** The balance transaction's source: the charge, refund or dispute. */
+  stripe_object_id: Nullable<string>;
+  reporting_category: Nullable<string>;
+  currency: string;
+  /** What Stripe says; null for unknown_in_stripe. */
+  stripe_amount: Nullable<number>;
+  stripe_fee: Nullable<number>;
+  stripe_net: Nullable<number>;
+  ledger_entry_id: Nullable<number>;
+  donation_id: Nullable<string>;
+  /** What our ledger says (settlement_amount, fee, net); null for missing_in_ledger. */
+  ledger_amount: Nullable<number>;
+  ledger_fee: Nullable<number>;
+  ledger_net: Nullable<number>;
+  found_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  /** Null with resolved_at set: a later run no longer found it (a missed webhook recovered). */
+  resolved_by: Nullable<number>;
+  note: Nullable<string>;
+}
+
+export type ReconciliationDiscrepancy = Selectable<ReconciliationDiscrepancyTable>;
+export type NewReconciliationDiscrepancy = Insertable<ReconciliationDiscrepancyTable>;

@@ -2,6 +2,7 @@
 import type { Processor, Queue, RepeatOptions } from 'bullmq';
 import type { ReadyConfig } from '../server/config';
 import type { AppContext } from '../server/context';
+import { reconcileYesterday } from '../server/finance/reconciliation';
 import { resumeImpactUpdates } from '../server/impact/fanout';
 import { receiptYear } from '../server/receipts/issue';
 import { relayOutbox, sweepOutbox } from '../server/receipts/outbox';
@@ -28,6 +29,8 @@ const chores: Record<string, Chore> = {
     repeat: (config) => ({ pattern: '0 9 5 1 *', tz: config.organisation.timeZone }),
     run: (ctx) => oweAnnualStatements(ctx, receiptYear(new Date(), ctx.config.organisation.timeZone) - 1),
   },
+  // At 02:30 in the organisation's time zone: yesterday's balance transactions against the ledger, missed webhooks recovered first.
+  'reconcile-yesterday': { repeat: (config) => ({ pattern: '30 2 * * *', tz: config.organisation.timeZone }), run: (ctx) => reconcileYesterday(ctx) },
 };
 
 export async function scheduleChores(queue: Queue<QueuePayloads['maintenance']>, config: ReadyConfig): Promise<void> {

@@ -9,7 +9,8 @@ export type CsvValue = string | number | boolean | Date | null | undefined;
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   let text = value instanceof Date ? value.toISOString() : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // A negative amount ("-12.50", as csvAmount writes it) is a number, not a formula: it stays as it is.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-\d+(\.\d+)?$/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -33,8 +34,14 @@ export async function sendCsv<T>(res: Response, filename: string, header: string
   const write = async (chunk: string) => {
     if (res.destroyed) throw new Error('client went away');
     if (!res.write(chunk)) await new Promise<void>((resolve) => {
-      res.once('drain', resolve);
-      res.once('close', resolve);
+      // Whichever comes first removes the other, or a long download piles up 'close' listeners.
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
     });
   };
   await write(`\uFEFF${csvRow(header)}`);

@@ -1,46 +1,19 @@
 // A donor's whole journey in a real browser: the platform started as `npm start` starts it, Debian's
 // chromium driven by playwright-core, and the local Stripe emulator's hosted pay page in between.
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { exitOf, spawnScript, waitForOutput } from '../support/processes';
+import { startBrowserApp, type BrowserApp } from '../support/browser';
 
-const chromiumPath = '/usr/bin/chromium';
-const chromiumFlags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 
 describe('a donor gives in the browser', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let browser: Browser;
-  let app: ReturnType<typeof spawnScript>;
-  let url: string;
-
+  let b: BrowserApp;
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`The browser tests need Debian's chromium at ${chromiumPath}: apt-get install -y chromium`);
-    database = await createTestDatabase({ empty: true });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'smilefund-browser-'));
-    chmodSync(dataDir, 0o755);
-    app = spawnScript('dev/start.ts', { PORT: '0', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_PREFIX: `smilefund-browser-${process.pid}` });
-    [, url] = (await waitForOutput(app, /open (http:\/\/localhost:\d+)/)) as [string, string];
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+    b = await startBrowserApp('browser');
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (app && app.exitCode === null) {
-      app.kill('SIGTERM');
-      await exitOf(app);
-    }
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => b?.stop());
 
   it('gives from the home page through the pay page to the thank-you page, and sees the total move', async () => {
-    expect(app.output.stdout).toMatch(/stripe: local emulator on http:\/\/127\.0\.0\.1:\d+/);
-    const page = await browser.newPage();
-    await page.goto(url);
+    expect(b.app.output.stdout).toMatch(/stripe: local emulator on http:\/\/127\.0\.0\.1:\d+/);
+    const page = await b.browser.newPage();
+    await page.goto(b.url);
     const card = page.locator('.campaign-card', { hasText: 'Speech therapy fund' });
     await expect(card.locator('[data-raised]').textContent()).resolves.toBe('HK$0');
     await card.getByRole('link', { name: 'Speech therapy fund' }).click();
@@ -59,7 +32,7 @@ describe('a donor gives in the browser', () => {
     await page.getByText('Confirmed:').waitFor({ timeout: 30_000 });
     expect(await page.locator('.status-confirmed').textContent()).toContain('HK$150.00');
 
-    await page.goto(url);
+    await page.goto(b.url);
     await expect(page.locator('.campaign-card', { hasText: 'Speech therapy fund' }).locator('[data-raised]').textContent()).resolves.toBe('HK$150');
   });
 });

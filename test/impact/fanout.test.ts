@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { seedDemoData } from '../../db/seed';
 import { fanOutImpactUpdate, impactEmailJobId, queueImpactFanOut, resumeImpactUpdates } from '../../server/impact/fanout';
 import { postImpactUpdate } from '../../server/impact/post';
 import { impactProgress } from '../../server/impact/queries';
 import { startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave } from '../support/donors';
-import { exitOf, spawnScript, waitForOutput } from '../support/processes';
+import { descendantsOf, exitOf, spawnScript, waitForOutput } from '../support/processes';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
 type Child = ReturnType<typeof spawnScript>;
@@ -16,31 +15,6 @@ async function until(what: string, limitMs: number, condition: () => boolean | P
     if (waited >= limitMs) throw new Error(`gave up after ${limitMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** The process ids under `pid`: `tsx` runs the script in a child node process of its own. */
-function descendantsOf(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  const visit = (parent: number) => {
-    for (const [child, ppid] of parents) {
-      if (ppid === parent) {
-        found.push(child);
-        visit(child);
-      }
-    }
-  };
-  visit(pid);
-  return found;
 }
 
 /** SIGKILL for the worker itself, not only the tsx wrapper in front of it: no handler, no cleanup. */

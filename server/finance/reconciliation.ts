@@ -1,0 +1,308 @@
+// Reconciliation: Stripe's balance transactions of one day beside our ledger rows of that day. Missed
+// webhooks are recovered first (the day's events stored and applied), so only real differences are kept.
+// A "day" is a calendar day in the organisation's time zone (config.organisation.timeZone), as receipts
+// and finance count them.
+import { sql } from 'kysely';
+import type Stripe from 'stripe';
+import type { Db } from '../../db/index';
+import type { DiscrepancyKind, NewReconciliationDiscrepancy } from '../../db/schema';
+import type { AppContext } from '../context';
+import { NotFound, Conflict } from '../http/errors';
+import { recordAudit } from '../staff/audit';
+import { applyStripeEvent, storeStripeEvent } from '../stripe/events';
+import { stripeEventHandlers } from '../stripe/handlers';
+
+export const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isDay(value: unknown): value is string {
+  if (typeof value !== 'string' || !dayPattern.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The calendar day `at` falls on in `timeZone`, as YYYY-MM-DD. */
+export function dayIn(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at the instant `ms`, in ms. */
+function offsetAt(ms: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+      .formatToParts(ms)
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** When `day` begins in `timeZone`. */
+function startOf(day: string, timeZone: string): Date {
+  const wallMidnight = Date.parse(`${day}T00:00:00Z`);
+  let guess = wallMidnight - offsetAt(wallMidnight, timeZone);
+  // Once more at the guess, in case the offset changes (summer time) between UTC and local midnight.
+  guess = wallMidnight - offsetAt(guess, timeZone);
+  return new Date(guess);
+}
+
+export function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+export function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** [start, end) of a calendar day in `timeZone`. */
+export function dayBounds(day: string, timeZone: string): { start: Date; end: Date } {
+  return { start: startOf(day, timeZone), end: startOf(nextDay(day), timeZone) };
+}
+
+/** The Stripe balance transactions our ledger records a row for: gifts, refunds and disputes. */
+const ledgerCategories = new Set(['charge', 'refund', 'refund_failure', 'dispute', 'dispute_reversal']);
+
+export const isLedgerTransaction = (txn: Pick<Stripe.BalanceTransaction, 'reporting_category'>) => ledgerCategories.has(txn.reporting_category);
+
+/** A ledger row as reconciliation compares it. */
+export interface LedgerRowForReconciling {
+  id: number;
+  donation_id: string;
+  stripe_balance_transaction_id: string;
+  stripe_object_id: string | null;
+  settlement_amount: number;
+  settlement_currency: string;
+  fee: number;
+  net: number;
+}
+
+export type Discrepancy = Omit<NewReconciliationDiscrepancy, 'day' | 'found_at' | 'resolved_at' | 'resolved_by' | 'note'> & { kind: DiscrepancyKind };
+
+const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
+
+/**
+ * The differences between Stripe's transactions of a day and our rows: `ledgerOfDay` are our rows of
+ * that day, `ledgerById` our rows for Stripe's transactions whatever their day.
+ */
+export function findDiscrepancies(stripeOfDay: Stripe.BalanceTransaction[], ledgerOfDay: LedgerRowForReconciling[], ledgerById: LedgerRowForReconciling[]): Discrepancy[] {
+  const ours = new Map([...ledgerOfDay, ...ledgerById].map((row) => [row.stripe_balance_transaction_id, row]));
+  const stripeIds = new Set(stripeOfDay.map((txn) => txn.id));
+  const found: Discrepancy[] = [];
+  for (const txn of stripeOfDay.filter(isLedgerTransaction)) {
+    const row = ours.get(txn.id);
+    const stripeSide = {
+      stripe_balance_transaction_id: txn.id,
+      stripe_object_id: idOf(txn.source),
+      reporting_category: txn.reporting_category,
+      currency: txn.currency.toUpperCase(),
+      stripe_amount: txn.amount,
+      stripe_fee: txn.fee,
+      stripe_net: txn.net,
+    };
+    if (!row) found.push({ kind: 'missing_in_ledger', ...stripeSide });
+    else if (row.settlement_amount !== txn.amount || row.fee !== txn.fee || row.net !== txn.net || row.settlement_currency !== txn.currency.toUpperCase()) {
+      found.push({ kind: 'amount_mismatch', ...stripeSide, ledger_entry_id: row.id, donation_id: row.donation_id, ledger_amount: row.settlement_amount, ledger_fee: row.fee, ledger_net: row.net });
+    }
+  }
+  for (const row of ledgerOfDay) {
+    if (stripeIds.has(row.stripe_balance_transaction_id)) continue;
+    found.push({
+      kind: 'unknown_in_stripe',
+      stripe_balance_transaction_id: row.stripe_balance_transaction_id,
+      stripe_object_id: row.stripe_object_id,
+      currency: row.settlement_currency,
+      ledger_entry_id: row.id,
+      donation_id: row.donation_id,
+      ledger_amount: row.settlement_amount,
+      ledger_fee: row.fee,
+      ledger_net: row.net,
+    });
+  }
+  return found;
+}
+
+type ReconcilingContext = Pick<AppContext, 'db' | 'stripe' | 'config'> & { logger?: Pick<AppContext['logger'], 'warn'> };
+
+const toUnix = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Stripe allows at most 20 types per events.list call. */
+function typeBatches(): string[][] {
+  const types = Object.keys(stripeEventHandlers);
+  const batches: string[][] = [];
+  for (let i = 0; i < types.length; i += 20) batches.push(types.slice(i, i + 20));
+  return batches;
+}
+
+export interface RecoveryOutcome {
+  /** Events of the period Stripe sent that we had never stored. */
+  recovered: number;
+  /** Stored events applied now (recovered ones and ones still waiting). */
+  applied: number;
+  /** Events that failed to apply; their error is on the stripe_events row and the sweeper retries them. */
+  failed: string[];
+}
+
+/**
+ * Stores every event of [start, end) we act on and never received, then applies every one of them still
+ * unapplied, oldest first. The emails they owe are relayed by the relay-outbox chore.
+ */
+export async function recoverMissedEvents(ctx: ReconcilingContext, start: Date, end: Date): Promise<RecoveryOutcome> {
+  const events: Stripe.Event[] = [];
+  for (const types of typeBatches()) {
+    for await (const event of ctx.stripe.events.list({ created: { gte: toUnix(start), lt: toUnix(end) }, types, limit: 100 })) events.push(event);
+  }
+  events.sort((a, b) => a.created - b.created);
+  const outcome: RecoveryOutcome = { recovered: 0, applied: 0, failed: [] };
+  for (const event of events) {
+    if (await storeStripeEvent(ctx.db, event)) outcome.recovered += 1;
+  }
+  const unapplied = new Set(
+    events.length === 0
+      ? []
+      : (
+          await ctx.db
+            .selectFrom('stripe_events')
+            .select('id')
+            .where(
+              'id',
+              'in',
+              events.map((event) => event.id),
+            )
+            .where('processed_at', 'is', null)
+            .execute()
+        ).map((row) => row.id),
+  );
+  for (const event of events) {
+    if (!unapplied.has(event.id)) continue;
+    try {
+      if ((await applyStripeEvent(ctx, event.id)) !== 'already applied') outcome.applied += 1;
+    } catch (error) {
+      outcome.failed.push(event.id);
+      ctx.logger?.warn({ err: error, eventId: event.id }, 'reconciliation: a recovered event failed to apply');
+    }
+  }
+  return outcome;
+}
+
+export interface ReconciliationOutcome {
+  day: string;
+  timeZone: string;
+  events?: RecoveryOutcome;
+  stripeTransactions: number;
+  ledgerRows: number;
+  /** Every discrepancy this run found, new or already recorded. */
+  found: number;
+  /** Of those, recorded for the first time by this run. */
+  recorded: number;
+  /** Open ones of the day this run no longer found, now marked resolved. */
+  cleared: number;
+}
+
+const ledgerColumns = ['id', 'donation_id', 'stripe_balance_transaction_id', 'stripe_object_id', 'settlement_amount', 'fee', 'net'] as const;
+
+async function ledgerRows(db: Db, filter: { between: [Date, Date] } | { ids: string[] }): Promise<LedgerRowForReconciling[]> {
+  if ('ids' in filter && filter.ids.length === 0) return [];
+  let query = db
+    .selectFrom('ledger_entries')
+    .select([...ledgerColumns, sql<string>`trim(settlement_currency)`.as('settlement_currency')])
+    // Rows without a balance transaction (money that never went through Stripe) are not Stripe's to confirm.
+    .where('stripe_balance_transaction_id', 'is not', null);
+  query = 'ids' in filter ? query.where('stripe_balance_transaction_id', 'in', filter.ids) : query.where('occurred_at', '>=', filter.between[0]).where('occurred_at', '<', filter.between[1]);
+  const rows = await query.execute();
+  return rows.map((row) => ({ ...row, stripe_balance_transaction_id: row.stripe_balance_transaction_id! }));
+}
+
+/**
+ * Reconciles one day: recovers missed events (unless told not to), compares, and records each
+ * discrepancy once per (day, kind, balance transaction). An open discrepancy of the day that this run no
+ * longer finds is marked resolved by the run. Safe to run again, and at the same time as another run.
+ */
+export async function reconcileDay(ctx: ReconcilingContext, day: string, options: { recoverEvents?: boolean } = {}): Promise<ReconciliationOutcome> {
+  if (!isDay(day)) throw new RangeError(`not a day: ${day}`);
+  const timeZone = ctx.config.organisation.timeZone;
+  const { start, end } = dayBounds(day, timeZone);
+  const events = options.recoverEvents === false ? undefined : await recoverMissedEvents(ctx, start, end);
+
+  const stripeOfDay: Stripe.BalanceTransaction[] = [];
+  for await (const txn of ctx.stripe.balanceTransactions.list({ created: { gte: toUnix(start), lt: toUnix(end) }, limit: 100 })) stripeOfDay.push(txn);
+
+  return ctx.db.transaction().execute(async (trx) => {
+    // Two runs of one day take turns, so the second sees the first's rows.
+    await sql`select pg_advisory_xact_lock(hashtext(${`reconcile:${day}`}))`.execute(trx);
+    const ofDay = await ledgerRows(trx, { between: [start, end] });
+    const byId = await ledgerRows(trx, { ids: stripeOfDay.filter(isLedgerTransaction).map((txn) => txn.id) });
+    const found = findDiscrepancies(stripeOfDay, ofDay, byId);
+    const recorded =
+      found.length === 0
+        ? []
+        : await trx
+            .insertInto('reconciliation_discrepancies')
+            .values(found.map((d) => ({ ...d, day })))
+            .onConflict((oc) => oc.columns(['day', 'kind', 'stripe_balance_transaction_id']).doNothing())
+            .returning('id')
+            .execute();
+    const stillFound = new Set(found.map((d) => `${d.kind} ${d.stripe_balance_transaction_id}`));
+    const open = await trx
+      .selectFrom('reconciliation_discrepancies')
+      .select(['id', 'kind', 'stripe_balance_transaction_id'])
+      .where('day', '=', day)
+      .where('resolved_at', 'is', null)
+      .execute();
+    const gone = open.filter((d) => !stillFound.has(`${d.kind} ${d.stripe_balance_transaction_id}`)).map((d) => d.id);
+    if (gone.length > 0) {
+      await trx
+        .updateTable('reconciliation_discrepancies')
+        .set({ resolved_at: sql`now()`, note: sql`'No longer found by the reconciliation run of ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC.'` })
+        .where('id', 'in', gone)
+        .where('resolved_at', 'is', null)
+        .execute();
+    }
+    return {
+      day,
+      timeZone,
+      ...(events ? { events } : {}),
+      stripeTransactions: stripeOfDay.filter(isLedgerTransaction).length,
+      ledgerRows: ofDay.length,
+      found: found.length,
+      recorded: recorded.length,
+      cleared: gone.length,
+    };
+  });
+}
+
+/** The nightly run: yesterday, in the organisation's time zone. */
+export function reconcileYesterday(ctx: ReconcilingContext, now = new Date()): Promise<ReconciliationOutcome> {
+  return reconcileDay(ctx, previousDay(dayIn(now, ctx.config.organisation.timeZone)));
+}
+
+/** A staff member's run of a chosen day, in the audit log with what it found. */
+export async function reconcileDayAsStaff(ctx: ReconcilingContext, day: string, staffId: number): Promise<ReconciliationOutcome> {
+  const outcome = await reconcileDay(ctx, day);
+  await recordAudit(ctx.db, { staffId, action: 'reconciliation.run', subjectType: 'reconciliation_day', subjectId: day, after: outcome });
+  return outcome;
+}
+
+export const noteLimit = 2000;
+
+/** Marks a discrepancy resolved by `staffId` with their note, and audits it in the same transaction. */
+export async function resolveDiscrepancy(db: Db, id: number, staffId: number, note: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('reconciliation_discrepancies').select(['id', 'kind', 'stripe_balance_transaction_id', 'resolved_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!current) throw new NotFound('There is no such discrepancy.');
+    if (current.resolved_at) throw new Conflict('This discrepancy has been resolved already.');
+    const resolved = await trx
+      .updateTable('reconciliation_discrepancies')
+      .set({ resolved_at: sql`now()`, resolved_by: staffId, note })
+      .where('id', '=', id)
+      .returning(['resolved_at', 'resolved_by', 'note'])
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      staffId,
+      action: 'reconciliation.resolved',
+      subjectType: 'reconciliation_discrepancy',
+      subjectId: id,
+      before: { kind: current.kind, stripe_balance_transaction_id: current.stripe_balance_transaction_id, resolved_at: null },
+      after: resolved,
+    });
+  });
+}

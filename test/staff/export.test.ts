@@ -1,0 +1,121 @@
+// The gifts export streams: 100,000 gifts go out from the web process, run as `npm run web` runs it,
+// while that process's peak memory stays within a bound far smaller than the file.
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { sql } from 'kysely';
+import { seedDemoData } from '../../db/seed';
+import { startTestContext, type TestContext } from '../support/context';
+import { campaignId } from '../support/ledger-rows';
+import { descendantsOf, exitOf, spawnScript, waitForOutput } from '../support/processes';
+import { aStaffMember, csrfOf, staffPassword } from '../support/staff';
+
+const gifts = 100_000;
+const mb = 1024 * 1024;
+const memoryBound = 32 * mb;
+
+/** Signs in with plain HTTP, as a browser does; the cookies to send with later requests. */
+async function signInCookies(url: string, email: string): Promise<string> {
+  const form = await fetch(`${url}/staff/sign-in`);
+  const csrfCookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const signedIn = await fetch(`${url}/staff/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
+    body: new URLSearchParams({ _csrf: csrfOf(await form.text()), email, password: staffPassword }).toString(),
+  });
+  expect(signedIn.status).toBe(303);
+  return [csrfCookie, ...signedIn.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
+}
+
+/** A figure from /proc/PID/status, in bytes: VmRSS now, VmHWM the peak since it was last reset. */
+function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
+describe('the gifts export', () => {
+  let t: TestContext;
+  let web: ReturnType<typeof spawnScript>;
+  let url: string;
+
+  beforeAll(async () => {
+    t = await startTestContext();
+    await seedDemoData(t.database.db, new Date());
+    const { config } = t.ctx;
+    web = spawnScript('server/main.ts', {
+      PORT: '0',
+      DATABASE_URL: t.database.url,
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX: config.redisPrefix,
+      SESSION_SECRET: config.sessionSecret,
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_test',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    });
+    const [, port] = await waitForOutput(web, /"port":(\d+)/);
+    url = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    if (web.exitCode === null) {
+      web.kill('SIGTERM');
+      await exitOf(web);
+    }
+    await t.close();
+  });
+
+  it(`streams ${gifts.toLocaleString('en')} gifts as a CSV of over 60 MB while the web process grows by less than ${memoryBound / mb} MB`, async () => {
+    const db = t.database.db;
+    const speech = await campaignId(db, 'speech-therapy-fund');
+    // A message of ~480 bytes on every line: 100,000 lines make a file of about 66 MB.
+    await sql`
+      insert into donations (campaign_id, frequency, amount, currency, status, origin, donor_name, message, payment_method, stripe_payment_intent_id, stripe_charge_id, succeeded_at)
+      select ${speech}, 'once', 10000 + (i % 500) * 100, 'HKD', 'succeeded', 'checkout',
+             case when i = 50000 then '陈美玲' else 'Donor ' || i end, repeat('Thank you for the surgery. ', 18), 'card',
+             'pi_bulk' || i, 'ch_bulk' || i, timestamptz '2026-01-01 00:00Z' + i * interval '1 minute'
+      from generate_series(1, ${gifts}) as i`.execute(db);
+    await sql`
+      insert into ledger_entries (donation_id, campaign_id, kind, amount, currency, settlement_amount, settlement_currency, fee, net, stripe_balance_transaction_id, stripe_object_id, occurred_at)
+      select id, campaign_id, 'gift', amount, currency, amount, currency, 300, amount - 300, 'txn_' || stripe_charge_id, stripe_charge_id, succeeded_at
+      from donations where stripe_charge_id like 'ch_bulk%'`.execute(db);
+
+    const member = await aStaffMember(db, ['finance']);
+    const cookie = await signInCookies(url, member.email);
+
+    // The node process tsx started; its peak-memory mark is reset so that it measures the export alone.
+    const server = descendantsOf(web.pid!).at(-1)!;
+    await fetch(`${url}/healthz`);
+    writeFileSync(`/proc/${server}/clear_refs`, '5');
+    const before = memoryOf(server, 'VmRSS');
+    const result = await new Promise<{ status: number; bytes: number; lines: number; head: Buffer; chinese: string | undefined }>((resolve, reject) => {
+      http
+        .get(`${url}/staff/finance/exports/gifts.csv?campaign=speech-therapy-fund`, { headers: { Cookie: cookie } }, (res) => {
+          let bytes = 0;
+          let lines = 0;
+          let head = Buffer.alloc(0);
+          let tail = '';
+          let chinese: string | undefined;
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (head.length < 3) head = Buffer.concat([head, chunk.subarray(0, 3)]);
+            for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+            // Only the lines around the Chinese name are kept; each chunk is otherwise dropped at once.
+            const text = tail + chunk.toString('utf8');
+            const at = text.indexOf('陈美玲');
+            if (at !== -1 && chinese === undefined) chinese = text.slice(text.lastIndexOf('\n', at) + 1, text.indexOf('\n', at));
+            tail = text.slice(-64);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, lines, head, chinese }));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
+    const peak = memoryOf(server, 'VmHWM');
+
+    expect(result.status).toBe(200);
+    expect([...result.head]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(result.lines).toBe(gifts + 1);
+    expect(result.chinese).toMatch(/,陈美玲,person,,HKD,\d+\.00,0\.00,\d+\.00,HKD,\d+\.00,3\.00,\d+\.00,,Thank you for the surgery\./);
+    expect(result.bytes).toBeGreaterThan(60 * mb);
+    expect(peak - before).toBeLessThan(memoryBound);
+  });
+});

@@ -2,7 +2,8 @@ import express, { Router, type Request } from 'express';
 import type { AppContext } from '../context';
 import { campaignPageView } from '../campaigns/page';
 import { findPublicCampaign } from '../campaigns/queries';
-import { NotFound, ServiceUnavailable, ValidationError } from '../http/errors';
+import { NotFound, ServiceUnavailable, TooManyRequests, ValidationError } from '../http/errors';
+import { withinRateLimit } from '../http/rate-limit';
 import { defaultLocale, localize } from '../locale';
 import { formatMoney } from '../money';
 import { signToken } from '../receipts/tokens';
@@ -14,6 +15,9 @@ function siteUrl(ctx: AppContext, req: Request): string {
   return ctx.config.baseUrl ?? `${req.protocol}://${req.get('host')}`;
 }
 
+// Generous on purpose: at a fundraising dinner a whole room gives at once through the venue's one address.
+const donationAttempts = { perWindow: 300, windowSeconds: 600 };
+
 export function donationRoutes(ctx: AppContext): Router {
   const { db, stripe, config, logger } = ctx;
   const router = Router();
@@ -22,6 +26,10 @@ export function donationRoutes(ctx: AppContext): Router {
   router.post('/campaigns/:slug/donate', form, async (req, res) => {
     const campaign = await findPublicCampaign(db, req.params.slug);
     if (!campaign) throw new NotFound('There is no campaign at this address.');
+    // Each attempt opens a Checkout Session; a script hammering the form would fill Stripe with them.
+    if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:${req.ip ?? 'unknown'}`, donationAttempts.perWindow, donationAttempts.windowSeconds))) {
+      throw new TooManyRequests('Too many gifts started from this network in a short time. Please wait a few minutes and try again.');
+    }
     const result =
       campaign.status === 'live'
         ? readDonationForm(req.body, campaign, config.donations)

@@ -16,7 +16,7 @@ export interface RaisedChartInput {
 
 const width = 640;
 const height = 320;
-const margin = { top: 24, right: 24, bottom: 56, left: 96 };
+const margin = { top: 24, right: 24, bottom: 56, left: 120 };
 const plotWidth = width - margin.left - margin.right;
 const plotHeight = height - margin.top - margin.bottom;
 const dayMs = 86_400_000;
@@ -88,7 +88,7 @@ export function raisedChartSvg(input: RaisedChartInput): string {
         `<text x="${x(day)}" y="${margin.top + plotHeight + 18}" text-anchor="${index === 0 ? 'start' : index === xTicks.length - 1 ? 'end' : 'middle'}" font-size="12" fill="#1d2330">${escapeXml(readableDay(day, locale))}</text>`,
     ),
     `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12" fill="#4a5262">Day (UTC)</text>`,
-    `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#4a5262">Raised so far (${escapeXml(currency)})</text>`,
+    `<text transform="translate(12 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#4a5262">Raised so far (${escapeXml(currency)})</text>`,
     // The target is dashed and named, so it reads without colour.
     `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${targetY}" y2="${targetY}" stroke="#1d2330" stroke-width="1.5" stroke-dasharray="6 4"/>`,
     `<text x="${margin.left + 6}" y="${targetY - 6}" font-size="12" fill="#1d2330">Target ${escapeXml(money(input.target.amount))}</text>`,

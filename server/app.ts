@@ -8,6 +8,7 @@ import { campaignRoutes } from './campaigns/routes';
 import { staffCampaignRoutes } from './campaigns/staff-routes';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { languageNegotiation } from './http/language';
 import { useViews, viewsDir } from './http/views';
 import { planRoutes } from './donations/plan-routes';
 import { donationRoutes } from './donations/routes';
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   // The donate form's answer is a redirect to Stripe Checkout, which form-action must allow.
   const checkoutOrigin = ctx.config.stripe.apiUrl ? new URL(ctx.config.stripe.apiUrl).origin : 'https://checkout.stripe.com';
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'], 'form-action': ["'self'", checkoutOrigin] } } }));
+  app.use(languageNegotiation({ secure: ctx.config.baseUrl?.startsWith('https:') ?? false }));
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: ctx.config.env === 'production' ? '1d' : 0 }));
 
   app.use(healthRoutes(ctx));

@@ -17,10 +17,11 @@ export function campaignRoutes({ db, config }: AppContext): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
+    const locale = res.locals.locale ?? defaultLocale;
     const now = new Date();
     const campaigns = await listLiveCampaigns(db);
     const totals = await campaignTotals(db, campaigns);
-    res.render('campaigns/index', { title: 'Give a child a smile', campaigns: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, defaultLocale, now)) });
+    res.render('campaigns/index', { title: 'Give a child a smile', campaigns: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)) });
   });
 
   router.get('/campaigns/:slug', async (req, res) => {
@@ -55,7 +56,7 @@ export function campaignRoutes({ db, config }: AppContext): Router {
         },
       };
     }
-    res.render('campaigns/show', await campaignPageView(db, campaign, defaultLocale, form));
+    res.render('campaigns/show', await campaignPageView(db, campaign, res.locals.locale ?? defaultLocale, form));
   });
 
   return router;

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { campaignPageView } from '../campaigns/page';
 import { findPublicCampaign } from '../campaigns/queries';
 import { NotFound, ServiceUnavailable, TooManyRequests, ValidationError } from '../http/errors';
+import { asLocale } from '../http/language';
 import { withinRateLimit } from '../http/rate-limit';
 import { defaultLocale, localize } from '../locale';
 import { formatMoney } from '../money';
@@ -36,12 +37,12 @@ export function donationRoutes(ctx: AppContext): Router {
         : { ok: false as const, errors: { amount: 'This campaign has closed and no longer takes gifts. Thank you for thinking of it.' }, values: formValues(req.body) };
     if (!result.ok) {
       if (req.accepts(['html', 'json']) === 'json') throw new ValidationError(result.errors);
-      res.status(422).render('campaigns/show', await campaignPageView(db, campaign, defaultLocale, { values: result.values, errors: result.errors }));
+      res.status(422).render('campaigns/show', await campaignPageView(db, campaign, res.locals.locale ?? defaultLocale, { values: result.values, errors: result.errors }));
       return;
     }
 
-    // The language receipts are written in; the page itself learns Chinese in a later change.
-    const locale = req.body?.locale === 'zh-CN' ? 'zh-CN' : defaultLocale;
+    // The language of the page the donor gave from: their receipts and emails follow it.
+    const locale = asLocale(req.body?.locale) ?? res.locals.locale ?? defaultLocale;
     const donation = await startDonation(db, campaign, result.request, locale, readSource(req.body?.utm_source));
     const params = checkoutSessionParams(donation, campaign, result.request.email, {
       baseUrl: siteUrl(ctx, req),
@@ -73,9 +74,9 @@ export function donationRoutes(ctx: AppContext): Router {
       confirmed,
       unsuccessful,
       pending: !confirmed && !unsuccessful,
-      amount: formatMoney(donation, defaultLocale),
+      amount: formatMoney(donation, res.locals.locale ?? defaultLocale),
       recurring: donation.frequency === 'month' ? 'every month' : donation.frequency === 'year' ? 'every year' : undefined,
-      campaign: { slug: donation.campaign_slug, title: localize(donation.campaign_title, defaultLocale) },
+      campaign: { slug: donation.campaign_slug, title: localize(donation.campaign_title, res.locals.locale ?? defaultLocale) },
       name: donation.donor_name,
       retryHref: `/campaigns/${donation.campaign_slug}?retry=${signToken(config.sessionSecret, 'retry', donation.id)}#give`,
     });

@@ -2,11 +2,21 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import { create } from 'express-handlebars';
+import { isMessageKey, translate } from '../i18n/messages';
+import { asLocale } from './language';
+import { defaultLocale } from '../locale';
 import { formatMoney } from '../money';
 
 export const viewsDir = path.join(__dirname, '..', '..', 'views');
 
+type HelperOptions = { data?: { root?: { locale?: string } }; hash?: Record<string, string | number> };
+
 const helpers = {
+  /** {{t "donate.amount" name=value}}: the page's language, from the catalog in server/i18n/messages.ts. */
+  t(key: string, options: HelperOptions) {
+    if (!isMessageKey(key)) throw new Error(`no message "${key}" in server/i18n/messages.ts`);
+    return translate(asLocale(options.data?.root?.locale) ?? defaultLocale, key, options.hash ?? {});
+  },
   /** {{money amount currency}}: an integer of minor units, shown in the page's locale. */
   money(amount: number, currency: string, options: { data?: { root?: { locale?: string } }; hash?: { whole?: boolean } }) {
     return formatMoney({ amount, currency }, options.data?.root?.locale ?? 'en', { wholeUnits: options.hash?.whole === true });

@@ -1,0 +1,60 @@
+// Which language a request is answered in: ?lang= first (and remembered in a cookie), then the cookie,
+// then the browser's Accept-Language, then English. Every page gets links to switch.
+import type { Request, RequestHandler } from 'express';
+import { defaultLocale, locales, type Locale } from '../locale';
+
+const cookieName = 'sf_lang';
+
+/** Languages as their own speakers name them, for the switch. */
+const languageNames: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
+
+export function asLocale(value: unknown): Locale | undefined {
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  if (lower === 'en' || lower.startsWith('en-')) return 'en';
+  // Simplified Chinese is what we write; Traditional readers in Hong Kong read it better than English.
+  if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-CN';
+  return undefined;
+}
+
+function cookieLanguage(req: Request): Locale | undefined {
+  const match = /(?:^|;\s*)sf_lang=([^;]+)/.exec(req.headers.cookie ?? '');
+  return asLocale(match?.[1] && decodeURIComponent(match[1]));
+}
+
+export function negotiateLocale(req: Request): { locale: Locale; chosen: boolean } {
+  const asked = asLocale(req.query.lang);
+  if (asked) return { locale: asked, chosen: true };
+  const remembered = cookieLanguage(req);
+  if (remembered) return { locale: remembered, chosen: false };
+  const accepted = req.acceptsLanguages('en', 'zh-CN', 'zh', 'zh-HK', 'zh-TW', 'zh-Hans', 'zh-Hant');
+  return { locale: asLocale(accepted) ?? defaultLocale, chosen: false };
+}
+
+/** The same address with another ?lang=, for the switch. */
+function withLanguage(originalUrl: string, locale: Locale): string {
+  const url = new URL(originalUrl, 'http://localhost');
+  url.searchParams.set('lang', locale);
+  return `${url.pathname}${url.search}`;
+}
+
+export function languageNegotiation(options: { secure: boolean }): RequestHandler {
+  return (req, res, next) => {
+    const { locale, chosen } = negotiateLocale(req);
+    if (chosen) res.cookie(cookieName, locale, { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: 365 * 24 * 3600_000 });
+    res.locals.locale = locale;
+    res.locals.languages = locales.map((code) => ({ code, name: languageNames[code], href: withLanguage(req.originalUrl, code), current: code === locale }));
+    res.vary('Accept-Language').vary('Cookie');
+    next();
+  };
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** The language this response speaks; set for every request. */
+      locale?: Locale;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+// Every sentence the public site shows, in each language it speaks, gathered from one file per area.
+// A key missing from one language is a type error, so a page never falls back to a blank.
+import type { Locale } from '../locale';
+import * as site from './site';
+
+const en = { ...site.en } as const;
+
+export type MessageKey = keyof typeof en;
+
+const zhCN: Record<MessageKey, string> = { ...site.zhCN };
+
+export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+
+/** The sentence for `key` in `locale`, with {name} placeholders filled from `values`. */
+export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
+  const template: string = messages[locale][key] ?? messages.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return key in en;
+}

@@ -2,6 +2,7 @@
 export const en = {
   'site.name': 'Smilefund',
   'site.skip': 'Skip to content',
+  'site.nav.main': 'Main',
   'site.nav.campaigns': 'Campaigns',
   'site.nav.account': 'Your giving',
   'site.language': 'Language',
@@ -11,6 +12,7 @@ export const en = {
 export const zhCN: Record<keyof typeof en, string> = {
   'site.name': '微笑基金',
   'site.skip': '跳至正文',
+  'site.nav.main': '主导航',
   'site.nav.campaigns': '募捐项目',
   'site.nav.account': '我的捐款',
   'site.language': '语言',

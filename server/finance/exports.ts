@@ -16,7 +16,9 @@ export async function exportGifts(db: Db, res: Response, filters: GiftFilters, t
     .select(['donation_id', 'currency'])
     .select((eb) => [
       eb.fn.sum<string>('amount').as('kept'),
-      sql<string>`coalesce(sum(amount) filter (where amount < 0), 0)`.as('returned'),
+      // Refunds and disputes net of their reversals; an offline correction's reversal row is neither.
+      sql<string>`coalesce(sum(amount) filter (where kind in ('refund', 'refund_reversal')), 0)`.as('refunded'),
+      sql<string>`coalesce(sum(amount) filter (where kind in ('dispute', 'dispute_won')), 0)`.as('disputed'),
       eb.fn.max('settlement_currency').as('settlement_currency'),
       eb.fn.sum<string>('settlement_amount').as('settled'),
       eb.fn.sum<string>('fee').as('fee'),
@@ -45,7 +47,8 @@ export async function exportGifts(db: Db, res: Response, filters: GiftFilters, t
       'donations.amount',
       'donations.currency',
       'l.kept',
-      'l.returned',
+      'l.refunded',
+      'l.disputed',
       'l.settlement_currency',
       'l.settled',
       'l.fee',
@@ -64,7 +67,7 @@ export async function exportGifts(db: Db, res: Response, filters: GiftFilters, t
   await sendCsv(
     res,
     `smilefund-gifts-${day}.csv`,
-    ['gift_id', 'date', 'status', 'origin', 'payment_method', 'frequency', 'campaign', 'donor_name', 'donor_type', 'donor_email', 'currency', 'amount', 'refunded', 'kept', 'settlement_currency', 'settled', 'fee', 'net', 'reference', 'message', 'receipt_number', 'payment_intent', 'charge', 'invoice'],
+    ['gift_id', 'date', 'status', 'origin', 'payment_method', 'frequency', 'campaign', 'donor_name', 'donor_type', 'donor_email', 'currency', 'amount', 'refunded', 'disputed', 'kept', 'settlement_currency', 'settled', 'fee', 'net', 'reference', 'message', 'receipt_number', 'payment_intent', 'charge', 'invoice'],
     rows,
     (r) => {
       const settlement = r.settlement_currency ?? r.currency;
@@ -81,7 +84,8 @@ export async function exportGifts(db: Db, res: Response, filters: GiftFilters, t
         r.donor_email,
         r.currency,
         csvAmount(r.amount, r.currency),
-        csvAmount(r.returned === null ? 0 : -Number(r.returned), r.currency),
+        csvAmount(r.refunded === null ? 0 : -Number(r.refunded), r.currency),
+        csvAmount(r.disputed === null ? 0 : -Number(r.disputed), r.currency),
         csvAmount(r.kept === null ? 0 : Number(r.kept), r.currency),
         r.settlement_currency,
         r.settled === null ? '' : csvAmount(Number(r.settled), settlement),

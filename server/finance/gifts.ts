@@ -4,6 +4,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/index';
 import type { Database, DonationStatus } from '../../db/schema';
 import { isCurrencyCode } from '../money';
+import { cleanText } from '../http/text';
 
 export const giftStatuses: DonationStatus[] = ['succeeded', 'partially_refunded', 'refunded', 'disputed', 'pending', 'failed', 'expired'];
 export const paymentMethods = ['card', 'alipay', 'wechat_pay', 'cheque', 'bank_transfer', 'cash'] as const;
@@ -30,7 +31,7 @@ export interface GiftFilters {
 
 export type FilterParse = { ok: true; filters: GiftFilters; page: number } | { ok: false; problems: string[]; filters: GiftFilters; page: number };
 
-const one = (value: unknown): string => (typeof value === 'string' ? value.trim() : Array.isArray(value) ? one(value[0]) : '');
+const one = (value: unknown): string => (Array.isArray(value) ? one(value[0]) : cleanText(value));
 
 function isDay(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -145,9 +146,9 @@ export interface CurrencyTotals {
   currency: string;
   settlementCurrency: string;
   gifts: number;
-  /** Gift rows, positive, in `currency`. */
+  /** What the gifts are for now, in `currency`: gift rows less the offline rows a correction reversed (and replaced). */
   given: number;
-  /** Refunds, disputes and reversals net of their reversals, negative, in `currency`. */
+  /** Refunds and disputes net of their reversals, negative, in `currency`. */
   returned: number;
   /** given + returned, in `currency`. */
   gross: number;
@@ -164,8 +165,8 @@ export async function totalsByCurrency(db: Db, filters: GiftFilters, timeZone: s
     .select(['currency', 'settlement_currency'])
     .select((eb) => [
       sql<string>`count(distinct donation_id)`.as('gifts'),
-      sql<string>`coalesce(sum(amount) filter (where amount > 0), 0)`.as('given'),
-      sql<string>`coalesce(sum(amount) filter (where amount < 0), 0)`.as('returned'),
+      sql<string>`coalesce(sum(amount) filter (where kind in ('gift', 'reversal')), 0)`.as('given'),
+      sql<string>`coalesce(sum(amount) filter (where kind not in ('gift', 'reversal')), 0)`.as('returned'),
       eb.fn.sum<string>('amount').as('gross'),
       eb.fn.sum<string>('settlement_amount').as('settled'),
       eb.fn.sum<string>('fee').as('fee'),

@@ -6,6 +6,7 @@ import type { Donation, DonorType, LedgerEntry, OfflineMethod } from '../../db/s
 import { isCurrencyCode, parseAmount, toMajorUnits } from '../money';
 import { issueReceipt, oweEmail } from '../receipts/issue';
 import { recordAudit } from '../staff/audit';
+import { cleanText } from '../http/text';
 
 export const offlineMethods: Array<{ value: OfflineMethod; label: string }> = [
   { value: 'cheque', label: 'Cheque' },
@@ -44,7 +45,7 @@ export interface OfflineGift {
 }
 
 export function offlineFormFrom(body: Record<string, unknown> | undefined): OfflineGiftForm {
-  const text = (key: string) => (typeof body?.[key] === 'string' ? (body[key] as string).trim() : '');
+  const text = (key: string) => cleanText(body?.[key]);
   return {
     donor_type: text('donor_type'),
     donor_name: text('donor_name'),

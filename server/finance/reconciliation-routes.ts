@@ -6,6 +6,7 @@ import { AppError, NotFound } from '../http/errors';
 import { requireArea } from '../staff/access';
 import { csvAmount, sendCsv } from './csv';
 import { dayIn, isDay, noteLimit, previousDay, reconcileDayAsStaff, resolveDiscrepancy } from './reconciliation';
+import { cleanText } from '../http/text';
 
 const kindLabels: Record<string, string> = {
   missing_in_ledger: 'In Stripe, missing from our ledger',
@@ -86,7 +87,7 @@ export function reconciliationRoutes(ctx: AppContext): Router {
   router.post('/staff/finance/reconciliation/:id/resolve', finance, async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound('There is no such discrepancy.');
-    const note = typeof req.body.note === 'string' ? req.body.note.trim() : '';
+    const note = cleanText(req.body.note);
     if (note === '' || note.length > noteLimit) {
       return renderPage(res, { resolveErrors: { [id]: `Say what you found or did (at most ${noteLimit} characters).` } }, 422);
     }

@@ -80,10 +80,68 @@ function readForm(donation: Donation, form: RefundForm): { amount: number; reaso
   return { amount: parsed.money.amount, reason, attempt };
 }
 
+/** The refund Stripe made for this request, found by the metadata every refund we ask for carries. */
+async function refundMadeFor(stripe: Stripe, donation: Donation, request: RefundRequest): Promise<Stripe.Refund | undefined> {
+  const refunds = stripe.refunds.list({
+    ...(donation.stripe_payment_intent_id ? { payment_intent: donation.stripe_payment_intent_id } : { charge: donation.stripe_charge_id! }),
+    limit: 100,
+  });
+  for await (const refund of refunds) {
+    if (refund.metadata?.refund_request === String(request.id)) return refund;
+  }
+  return undefined;
+}
+
+/**
+ * Before an unanswered request is sent again: if Stripe did refund it, the request is accepted with that
+ * refund; if the gift no longer has its amount left, the request is closed unsent. Otherwise undefined: send it.
+ */
+async function settleUnansweredRequest(db: Db, stripe: Stripe, donation: Donation, request: RefundRequest, staffId: number): Promise<RefundOutcome | undefined> {
+  let made: Stripe.Refund | undefined;
+  try {
+    made = await refundMadeFor(stripe, donation, request);
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError) {
+      return { kind: 'refused', message: 'Stripe did not answer, so we do not know yet whether it refunded. Try again: the same request is sent, and it cannot refund twice.' };
+    }
+    throw error;
+  }
+  return db.transaction().execute(async (trx): Promise<RefundOutcome | undefined> => {
+    await trx.selectFrom('donations').select('id').where('id', '=', donation.id).forUpdate().executeTakeFirstOrThrow();
+    const current = await trx.selectFrom('refund_requests').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
+    if (current.status === 'accepted') return { kind: 'accepted', request: current, repeated: true };
+    if (current.status === 'refused') return { kind: 'refused', message: `Stripe refused this refund: ${current.failure_message ?? 'no reason given'}` };
+    if (made) {
+      const accepted = await trx
+        .updateTable('refund_requests')
+        .set({ status: 'accepted', stripe_refund_id: made.id, updated_at: sql`now()` })
+        .where('id', '=', request.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        staffId,
+        action: 'gift.refund_accepted',
+        subjectType: 'donation',
+        subjectId: donation.id,
+        after: { attempt: request.attempt, amount: made.amount, stripe_refund_id: made.id, found: 'already made at Stripe' },
+      });
+      return { kind: 'accepted', request: accepted, repeated: true };
+    }
+    const left = await refundableAmount(trx, donation, request.attempt);
+    if (request.amount > left.amount) {
+      const message = left.amount === 0 ? 'Nothing is left to refund, so it was not sent again.' : `Only ${formatMoney(left, 'en')} is left to refund, so it was not sent again.`;
+      await trx.updateTable('refund_requests').set({ status: 'refused', failure_message: message, updated_at: sql`now()` }).where('id', '=', request.id).execute();
+      await recordAudit(trx, { staffId, action: 'gift.refund_refused', subjectType: 'donation', subjectId: donation.id, after: { attempt: request.attempt, message } });
+      return { kind: 'refused', message: `This refund was not sent again: ${message}` };
+    }
+    return undefined;
+  });
+}
+
 /**
  * Asks Stripe to refund `form.amount` of the gift. The request row and its audit entry are written in
  * one transaction, under the donation's lock, before Stripe is called; the same form sent twice finds
- * its row and asks Stripe again under the same idempotency key, which Stripe answers with the first refund.
+ * its row and, unless Stripe already made a refund for it, asks Stripe again under the same idempotency key.
  */
 export async function requestRefund(db: Db, stripe: Stripe, donationId: string, form: RefundForm, staffId: number): Promise<RefundOutcome> {
   const prepared = await db.transaction().execute(async (trx) => {
@@ -128,6 +186,12 @@ export async function requestRefund(db: Db, stripe: Stripe, donationId: string, 
   if (prepared.kind !== 'send') return prepared;
 
   const { donation, request, repeated } = prepared;
+  if (repeated) {
+    // Stripe forgets an idempotency key after a day, so a request sent again must not lean on it:
+    // look for a refund Stripe made for this request, and check the gift still has the amount to give back.
+    const settled = await settleUnansweredRequest(db, stripe, donation, request, staffId);
+    if (settled) return settled;
+  }
   try {
     const refund = await stripe.refunds.create(
       {

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
       const roles = parsed.values.role ?? [];
       if (roles.length === 0 || !roles.every(isStaffRole)) fail(`--role: expected one or more of ${staffRoles.join(', ')}.`);
       const name = parsed.values.name?.trim() || email.split('@')[0]!;
-      ({ token } = await inviteStaff(db, { email, name, roles: roles.filter(isStaffRole) }, null));
+      const invited = await inviteStaff(db, { email, name, roles: roles.filter(isStaffRole) }, null);
+      if (invited.kind === 'disabled') fail(`${email}: this account is disabled; enable it first.`);
+      token = invited.token;
       console.log(`${email} may now sign in as ${roles.join(', ')} once they have chosen a password.`);
     } else {
       const staff = await db.selectFrom('staff_members').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();

@@ -11,22 +11,30 @@ export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (staffRoles as string[]).includes(value);
 }
 
-/** Creates the account, or adds the roles to an existing one, and returns a one-time password link token. */
-export async function inviteStaff(db: Db, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number | null): Promise<{ staffId: number; token: string }> {
+export type InviteOutcome = { kind: 'invited'; staffId: number; token: string } | { kind: 'disabled'; staffId: number };
+
+/**
+ * Creates the account, or adds the roles to an existing one, and returns a one-time password link token.
+ * A disabled account is left alone: inviting is not a way round enabling it, which is audited as such.
+ */
+export async function inviteStaff(db: Db, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number | null): Promise<InviteOutcome> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('staff_members').selectAll().where(sql`lower(email)`, '=', invite.email.toLowerCase()).forUpdate().executeTakeFirst();
     let staffId: number;
+    if (existing?.disabled_at) return { kind: 'disabled' as const, staffId: existing.id };
     if (existing) {
       const roles = [...new Set([...existing.roles, ...invite.roles])];
-      await trx.updateTable('staff_members').set({ roles, disabled_at: null, updated_at: sql`now()` }).where('id', '=', existing.id).execute();
+      await trx.updateTable('staff_members').set({ roles, updated_at: sql`now()` }).where('id', '=', existing.id).execute();
       await recordAudit(trx, { staffId: byStaffId, action: 'staff.roles_changed', subjectType: 'staff_member', subjectId: existing.id, before: { roles: existing.roles }, after: { roles } });
+      // The link lets whoever holds it choose this account's password: an admin's record of having issued it.
+      await recordAudit(trx, { staffId: byStaffId, action: 'staff.password_link_issued', subjectType: 'staff_member', subjectId: existing.id, after: { email: existing.email } });
       staffId = existing.id;
     } else {
       const created = await trx.insertInto('staff_members').values({ email: invite.email, name: invite.name, roles: invite.roles }).returning('id').executeTakeFirstOrThrow();
       await recordAudit(trx, { staffId: byStaffId, action: 'staff.invited', subjectType: 'staff_member', subjectId: created.id, after: { email: invite.email, name: invite.name, roles: invite.roles } });
       staffId = created.id;
     }
-    return { staffId, token: await createPasswordLink(trx, staffId) };
+    return { kind: 'invited' as const, staffId, token: await createPasswordLink(trx, staffId) };
   });
 }
 

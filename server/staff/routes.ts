@@ -12,6 +12,7 @@ import { hashPassword, passwordRules } from './passwords';
 import { recordAudit } from './audit';
 import { endAllSessions, endSession, passwordLinkIsValid, sessionCookie, sessionHours, startSession, usePasswordLink } from './sessions';
 import { checkPassword, lockout, withinSignInLimit } from './sign-in';
+import { cleanText } from '../http/text';
 
 const areaLinks: Array<{ area: StaffArea; href: string; label: string; description: string }> = [
   { area: 'campaigns', href: '/staff/campaigns', label: 'Campaigns', description: 'Targets, dashboards and impact updates' },
@@ -29,7 +30,7 @@ const secureCookies = (ctx: AppContext) => ctx.config.baseUrl?.startsWith('https
 export function staffShell(ctx: AppContext): Router {
   const shell = Router();
   const csrf = csrfProtection(ctx.config.sessionSecret, secureCookies(ctx));
-  shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   shell.use((req, res, next) => {
     // The queue dashboard's own scripts call its JSON API; a cross-site page cannot send JSON with the
     // SameSite=Lax session cookie, and the dashboard is for admins only.
@@ -70,18 +71,16 @@ export function staffRoutes(ctx: AppContext): Router {
   });
 
   router.post('/staff/sign-in', async (req, res) => {
-    const email = typeof req.body.email === 'string' ? req.body.email.trim().slice(0, 254) : '';
+    const email = cleanText(req.body.email).slice(0, 254);
     const password = typeof req.body.password === 'string' ? req.body.password.slice(0, passwordRules.maxLength) : '';
     if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, req.ip ?? 'unknown'))) {
       throw new TooManyRequests('Too many sign-in attempts from this network. Please wait five minutes and try again.');
     }
     const result = await checkPassword(db, email, password);
     if (!result.ok) {
-      const error =
-        result.problem === 'locked'
-          ? `This account is locked after ${lockout.failures} wrong passwords. Try again after ${result.until.toISOString().slice(11, 16)} UTC, or ask an administrator.`
-          : 'That email and password do not match an account.';
-      res.status(result.problem === 'locked' ? 423 : 401).render('staff/sign-in', { title: 'Sign in', error, email, next: safeNext(req.body.next) });
+      // Wrong and locked are answered alike, so the answer does not tell which addresses have accounts.
+      const error = `That email and password do not match an account, or the account is locked for ${lockout.minutes} minutes after repeated failures.`;
+      res.status(401).render('staff/sign-in', { title: 'Sign in', error, email, next: safeNext(req.body.next) });
       return;
     }
     setSessionCookie(ctx, res, await startSession(db, result.staffId, req.get('user-agent')));
@@ -158,16 +157,17 @@ export function staffRoutes(ctx: AppContext): Router {
   router.get('/staff/team', requireArea('team'), (_req, res) => renderTeam(res));
 
   router.post('/staff/team', requireArea('team'), async (req, res) => {
-    const name = typeof req.body.name === 'string' ? req.body.name.trim() : '';
-    const email = typeof req.body.email === 'string' ? req.body.email.trim() : '';
+    const name = cleanText(req.body.name);
+    const email = cleanText(req.body.email);
     const roles = rolesFrom(req.body);
     const errors: string[] = [];
     if (name === '' || name.length > 100) errors.push('Enter their name (at most 100 characters).');
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) errors.push('Enter an email address like name@example.org.');
     if (roles.length === 0) errors.push('Choose at least one role.');
     if (errors.length > 0) return renderTeam(res, { errors: true, errorList: errors, values: { name, email } }, 422);
-    const { token } = await inviteStaff(db, { name, email, roles }, res.locals.staff!.id);
-    await renderTeam(res, { invitedEmail: email, invitedLink: `${ctx.config.baseUrl ?? `${req.protocol}://${req.get('host')}`}/staff/password/${token}` });
+    const invited = await inviteStaff(db, { name, email, roles }, res.locals.staff!.id);
+    if (invited.kind === 'disabled') return renderTeam(res, { errors: true, errorList: ['This account is disabled; enable it first.'], values: { name, email } }, 409);
+    await renderTeam(res, { invitedEmail: email, invitedLink: `${ctx.config.baseUrl ?? `${req.protocol}://${req.get('host')}`}/staff/password/${invited.token}` });
   });
 
   router.post('/staff/team/:id/roles', requireArea('team'), async (req, res) => {

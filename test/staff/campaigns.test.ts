@@ -346,6 +346,22 @@ describe('campaign managers in the staff area', () => {
     expect(inputValue(pages[2]!.text, 'title_en')).toBe(hostile);
   });
 
+  it('takes a story as long as the form allows in each language, and an impact update as long', async () => {
+    // Chinese is nine bytes a character once URL-encoded: the longest stories are ~200 kB of form body.
+    const story_en = `${'Smiles. '.repeat(2_499)}The end.`;
+    const story_zh = '唇腭裂儿童的笑容'.repeat(2_500);
+    expect([story_en.length, story_zh.length]).toEqual([20_000, 20_000]);
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'the-long-story', story_en, story_zh })).expect(303);
+    const { story } = (await findCampaign(t, 'the-long-story'))!;
+    expect([story.en === story_en, story['zh-CN'] === story_zh]).toEqual([true, true]);
+
+    const body = '我们为十二名儿童做了手术。'.repeat(3_847).slice(0, 50_000);
+    expect(body.length).toBe(50_000);
+    await manager.post('/staff/campaigns/the-long-story/impact-updates', { impact_title: '春季行动', impact_body: body }).expect(303);
+    const update = await t.database.db.selectFrom('impact_updates').select('body_html').where('title', '=', '春季行动').executeTakeFirstOrThrow();
+    expect(update.body_html).toContain('我们为十二名儿童做了手术。');
+  });
+
   it('is closed to finance staff, who get a 403 and change nothing', async () => {
     const finance = await signInAs(t.app, (await aStaffMember(t.database.db, ['finance'])).email);
     await finance.agent.get('/staff/campaigns/cleft-care-2027').expect(403);

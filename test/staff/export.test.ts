@@ -114,7 +114,7 @@ describe('the gifts export', () => {
     expect(result.status).toBe(200);
     expect([...result.head]).toEqual([0xef, 0xbb, 0xbf]);
     expect(result.lines).toBe(gifts + 1);
-    expect(result.chinese).toMatch(/,陈美玲,person,,HKD,\d+\.00,0\.00,\d+\.00,HKD,\d+\.00,3\.00,\d+\.00,,Thank you for the surgery\./);
+    expect(result.chinese).toMatch(/,陈美玲,person,,HKD,\d+\.00,0\.00,0\.00,\d+\.00,HKD,\d+\.00,3\.00,\d+\.00,,Thank you for the surgery\./);
     expect(result.bytes).toBeGreaterThan(60 * mb);
     expect(peak - before).toBeLessThan(memoryBound);
   });

@@ -246,7 +246,7 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       const text = gifts.body as string;
       expect(gifts.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(text.startsWith('\uFEFFgift_id,date,status')).toBe(true);
-      expect(text).toContain(',chamber_of_commerce,,HKD,12000.00,0.00,12000.00,HKD,12000.00,0.00,12000.00,HSBC 004512,');
+      expect(text).toContain(',chamber_of_commerce,,HKD,12000.00,0.00,0.00,12000.00,HKD,12000.00,0.00,12000.00,HSBC 004512,');
       expect(text).not.toContain('Harbour Dental');
 
       const donors = await finance.agent.get('/staff/finance/exports/donors.csv').buffer(true).parse((res, done) => {
@@ -360,6 +360,49 @@ describe('finance: refunds through Stripe', () => {
     const audit = await h.database.db.selectFrom('audit_log').select('action').where('subject_id', '=', gift.id).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['gift.refund_requested', 'gift.refund_refused']);
     expect((await h.stripe.refunds.list({ payment_intent: gift.stripe_payment_intent_id! })).data).toHaveLength(1);
+  });
+
+  it('sends an unanswered refund again only after finding Stripe never made it, even once Stripe has forgotten its idempotency key', async () => {
+    const db = h.database.db;
+    const gift = await aPaidCardGift('unanswered@example.com');
+    const staffId = (await db.selectFrom('staff_members').select('id').where('name', '=', 'Fiona Finance').executeTakeFirstOrThrow()).id;
+    // Sent a day ago; Stripe made the refund but its answer was lost, and the key it kept has lapsed.
+    const request = await db
+      .insertInto('refund_requests')
+      .values({ donation_id: gift.id, attempt: 1, amount: 12_000, currency: 'HKD', reason: 'The donor gave twice by mistake', requested_by: staffId })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const made = await h.stripe.refunds.create({ payment_intent: gift.stripe_payment_intent_id!, amount: 12_000, metadata: { donation_id: gift.id, refund_request: String(request.id) } });
+    await h.settle();
+
+    const page = await finance.agent.get(`/staff/finance/gifts/${gift.id}`).expect(200);
+    expect(attemptOn(page.text)).toBe('1');
+    const again = await finance.post(`/staff/finance/gifts/${gift.id}/refunds`, { amount: '120', reason: 'The donor gave twice by mistake', attempt: '1' }).expect(303);
+    expect(again.headers.location).toBe(`/staff/finance/gifts/${gift.id}?refund=repeated`);
+    await h.settle();
+    expect((await h.stripe.refunds.list({ payment_intent: gift.stripe_payment_intent_id! })).data.map((r) => r.id)).toEqual([made.id]);
+    expect(await db.selectFrom('refund_requests').select(['status', 'stripe_refund_id']).where('id', '=', request.id).executeTakeFirstOrThrow()).toEqual({ status: 'accepted', stripe_refund_id: made.id });
+    const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', gift.id).orderBy('id').execute();
+    expect(audit).toMatchObject([{ action: 'gift.refund_accepted', staff_id: staffId, after: { attempt: 1, stripe_refund_id: made.id } }]);
+    expect(attemptOn((await finance.agent.get(`/staff/finance/gifts/${gift.id}`).expect(200)).text)).toBe('2');
+  });
+
+  it('does not send an unanswered refund again when the gift no longer has that much left', async () => {
+    const db = h.database.db;
+    const gift = await aPaidCardGift('nothing.left@example.com');
+    const staffId = (await db.selectFrom('staff_members').select('id').where('name', '=', 'Fiona Finance').executeTakeFirstOrThrow()).id;
+    const request = await db
+      .insertInto('refund_requests')
+      .values({ donation_id: gift.id, attempt: 1, amount: 30_000, currency: 'HKD', reason: 'Asked by the donor', requested_by: staffId })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // It never reached Stripe, and since then HK$400 of the gift has left the ledger: Stripe alone would still refund HK$300.
+    await aLedgerEntry(db, gift, { kind: 'dispute', amount: -40_000 });
+    const refused = await finance.post(`/staff/finance/gifts/${gift.id}/refunds`, { amount: '300', reason: 'Asked by the donor', attempt: '1' }).expect(409);
+    expect(decodeEntities(refused.text)).toContain('Only HK$100.00 is left to refund, so it was not sent again.');
+    expect((await h.stripe.refunds.list({ payment_intent: gift.stripe_payment_intent_id! })).data).toEqual([]);
+    expect(await db.selectFrom('refund_requests').select('status').where('id', '=', request.id).executeTakeFirstOrThrow()).toEqual({ status: 'refused' });
+    expect(attemptOn(refused.text)).toBe('2');
   });
 
   it('receipts an offline gift by email and counts it in the campaign total', async () => {

@@ -236,7 +236,7 @@ export interface ReceiptTable {
   created_at: Timestamp;
 }
 
-export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement';
+export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement' | 'sign_in_link';
 
 /**
  * Emails owed to donors, written in the same transaction as what caused them; a relay copies each
@@ -420,3 +420,31 @@ export interface ReconciliationDiscrepancyTable {
 
 export type ReconciliationDiscrepancy = Selectable<ReconciliationDiscrepancyTable>;
 export type NewReconciliationDiscrepancy = Insertable<ReconciliationDiscrepancyTable>;
+
+/** A one-time sign-in link to the donor account, emailed on request; valid for 30 minutes. */
+export interface DonorSignInLinkTable {
+  /** Carried by the outbox row that emails the link; the token is an HMAC of it under SESSION_SECRET. */
+  id: Generated<string>;
+  /** SHA-256 of the link's token, never the token itself. */
+  token_hash: string;
+  donor_id: number;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** A donor signed in to their account by a link; the cookie holds a random token, the table its SHA-256. */
+export interface DonorSessionTable {
+  token_hash: string;
+  donor_id: number;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  user_agent: Nullable<string>;
+}
+
+// Merged into Database above (declaration merging), so the donor account adds its tables without reordering the list.
+export interface Database {
+  donor_sign_in_links: DonorSignInLinkTable;
+  donor_sessions: DonorSessionTable;
+}

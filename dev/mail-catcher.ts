@@ -1,6 +1,7 @@
 // A local SMTP server for `npm start` with no SMTP_URL: it accepts every message and keeps it under
 // .data/mail/, where the dev-only page /dev/mail shows it.
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +9,7 @@ import { Router } from 'express';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { NotFound } from '../server/http/errors';
-import { freePort } from './ports';
+import { onPreferredPort } from './ports';
 import type { LocalService } from './postgres';
 
 export interface MailCatcher extends LocalService {
@@ -34,11 +35,15 @@ export async function startMailCatcher(dataDir: string): Promise<MailCatcher> {
         .then(() => callback(), callback);
     },
   });
-  const port = await freePort(2525);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const port = await onPreferredPort(2525, (candidate) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(candidate, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve((server.server.address() as AddressInfo).port);
+      });
+    }),
+  );
 
   const routes = Router();
   routes.get('/dev/mail', async (_req, res) => {

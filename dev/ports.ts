@@ -15,3 +15,16 @@ export function freePort(preferred = 0): Promise<number> {
     });
   });
 }
+
+/**
+ * Starts something on the preferred port, or on any free one if another process took that port
+ * between our look and our bind (several `npm start`s at once, as the browser tests run them).
+ */
+export async function onPreferredPort<T>(preferred: number, start: (port: number) => Promise<T>): Promise<T> {
+  try {
+    return await start(await freePort(preferred));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return start(0);
+  }
+}

@@ -13,7 +13,7 @@ import { startWeb } from '../server/main';
 import { stopOnSignals } from '../server/lifecycle';
 import { startMailCatcher } from './mail-catcher';
 import { startEmbeddedPostgres, type LocalService } from './postgres';
-import { freePort } from './ports';
+import { onPreferredPort } from './ports';
 import { findOrStartRedis } from './redis';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index';
 
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       if (!stripe.webhookSecret) throw new ConfigError(['STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (it is not set); `stripe listen` prints one']);
       console.log(`stripe: ${stripe.apiUrl ?? 'api.stripe.com'} (STRIPE_SECRET_KEY)`);
     } else {
-      emulator = await startStripeEmulator({ port: await freePort(12111), stateFile: path.join(config.dataDir, 'stripe.json') });
+      emulator = await onPreferredPort(12111, (port) => startStripeEmulator({ port, stateFile: path.join(config.dataDir, 'stripe.json') }));
       standIns.push({ url: emulator.url, description: 'stripe emulator', stop: emulator.stop });
       stripe = { ...stripe, secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url };
       console.log(`stripe: local emulator on ${emulator.url}, state in ${path.join(config.dataDir, 'stripe.json')} (test card 4242 4242 4242 4242)`);

@@ -5,6 +5,7 @@ import { recentGifts } from '../donations/queries';
 import { readSource, type DonationFormValues } from '../donations/form';
 import { impactUpdateView } from '../impact/presentation';
 import { listImpactUpdates } from '../impact/queries';
+import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { campaignPage } from './presentation';
 import { listPresets } from './queries';
@@ -43,9 +44,9 @@ export async function campaignPageView(db: Db, campaign: Campaign, locale: Local
       errorList,
       currencies: campaign.accepted_currencies.map((code) => ({ code, selected: code === form.values.currency })),
       frequencies: [
-        { value: 'once', label: 'Once', checked: form.values.frequency === 'once' },
-        { value: 'month', label: 'Every month', checked: form.values.frequency === 'month' },
-        { value: 'year', label: 'Every year', checked: form.values.frequency === 'year' },
+        { value: 'once', label: translate(locale, 'donate.once'), checked: form.values.frequency === 'once' },
+        { value: 'month', label: translate(locale, 'donate.month'), checked: form.values.frequency === 'month' },
+        { value: 'year', label: translate(locale, 'donate.year'), checked: form.values.frequency === 'year' },
       ],
     },
   };

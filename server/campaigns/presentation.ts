@@ -1,6 +1,7 @@
 // How a campaign reads on a page: localized text, money and days left.
 import type { Campaign, CampaignPreset } from '../../db/schema';
 import type { PublicGift } from '../donations/queries';
+import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
 import { formatMoney, percentOf, toMajorUnits } from '../money';
 import type { CampaignTotals } from './totals';
@@ -11,6 +12,12 @@ const dayMs = 24 * 60 * 60 * 1000;
 export function daysLeft(endsAt: Date | null, now: Date): number | null {
   if (!endsAt) return null;
   return Math.max(0, Math.ceil((endsAt.getTime() - now.getTime()) / dayMs));
+}
+
+/** " (3 days left)" or "（还剩 3 天）", said right after the closing date; '' for a fund that stays open. */
+export function daysLeftText(days: number | null, locale: Locale): string {
+  if (days === null) return '';
+  return translate(locale, days === 1 ? 'campaigns.dayLeftSuffix' : 'campaigns.daysLeftSuffix', { n: days });
 }
 
 /** The progress bar's numbers: raised of target, and the percentage as text beside it. */
@@ -38,6 +45,7 @@ export function campaignCard(campaign: Campaign, totals: CampaignTotals, locale:
     target: formatMoney(target, locale, { wholeUnits: true }),
     endsAt: campaign.ends_at,
     daysLeft: daysLeft(campaign.ends_at, now),
+    daysLeftText: daysLeftText(daysLeft(campaign.ends_at, now), locale),
     coverImageUrl: campaign.cover_image_url,
   };
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { findDonation } from '../donations/queries';
 import { NotFound } from '../http/errors';
+import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
 import { toMajorUnits } from '../money';
 import { verifyToken } from '../receipts/tokens';
@@ -21,12 +22,12 @@ export function campaignRoutes({ db, config }: AppContext): Router {
     const now = new Date();
     const campaigns = await listLiveCampaigns(db);
     const totals = await campaignTotals(db, campaigns);
-    res.render('campaigns/index', { title: 'Give a child a smile', campaigns: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)) });
+    res.render('campaigns/index', { title: translate(locale, 'campaigns.title'), campaigns: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)) });
   });
 
   router.get('/campaigns/:slug', async (req, res) => {
     const campaign = await findPublicCampaign(db, req.params.slug);
-    if (!campaign) throw new NotFound('There is no campaign at this address.');
+    if (!campaign) throw new NotFound(translate(res.locals.locale ?? defaultLocale, 'errors.campaignNotFound'));
     let form: DonateForm = blankDonateForm(campaign, req.query);
     // Back from Checkout without paying: the form keeps what the donor typed. The link is signed, so
     // nobody can walk through donation ids to read other donors' details.

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import type { Campaign, DonationFrequency } from '../../db/schema';
 import type { Config } from '../config';
+import { translate, type MessageKey } from '../i18n/messages';
+import { defaultLocale, type Locale } from '../locale';
 import { currencyExponent, formatMoney, money, parseAmount, type Money } from '../money';
 
 // Stripe's smallest charge per currency (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts);
@@ -61,53 +63,54 @@ export function formValues(body: unknown): DonationFormValues {
   return { ...raw, currency: raw.currency.toUpperCase(), anonymous, utm_source: readSource(raw.utm_source) ?? '' };
 }
 
-/** Checks the form against the campaign and the configured limits; a bad field gets a message of its own. */
-export function readDonationForm(body: unknown, campaign: Campaign, limits: Config['donations']): DonationFormResult {
+/** Checks the form against the campaign and the configured limits; a bad field gets a message of its own, in the page's language. */
+export function readDonationForm(body: unknown, campaign: Campaign, limits: Config['donations'], locale: Locale = defaultLocale): DonationFormResult {
   const values = formValues(body);
   const errors: Record<string, string> = {};
   const accepted = campaign.accepted_currencies;
+  const say = (key: MessageKey & `donate.error.${string}`, placeholders: Record<string, string | number> = {}) => translate(locale, key, placeholders);
 
   let amount: Money | undefined;
   if (!accepted.includes(values.currency)) {
-    errors.currency = `Choose one of ${accepted.join(', ')}.`;
+    errors.currency = say('donate.error.currency', { currencies: accepted.join(translate(locale, 'campaigns.listSeparator')) });
   } else if (values.amount === '') {
-    errors.amount = 'Enter the amount you would like to give.';
+    errors.amount = say('donate.error.amountMissing');
   } else {
     const parsed = parseAmount(values.amount, values.currency);
     const maximum = money(limits.maximumMajorUnits, values.currency);
     const minimum = minimumGift(values.currency);
     if (!parsed.ok && parsed.problem === 'fraction') {
       const exponent = currencyExponent(values.currency);
-      errors.amount = exponent === 0 ? `${values.currency} amounts are whole numbers, without decimals.` : `Use at most ${exponent} decimal places for ${values.currency}.`;
+      errors.amount = exponent === 0 ? say('donate.error.wholeNumbers', { currency: values.currency }) : say('donate.error.decimals', { places: exponent, currency: values.currency });
     } else if (!parsed.ok && parsed.problem === 'format') {
-      errors.amount = 'Enter an amount in numbers, such as 100 or 100.50.';
+      errors.amount = say('donate.error.amountFormat');
     } else if (!parsed.ok || parsed.money.amount > maximum.amount) {
-      errors.amount = `The most we can accept online is ${formatMoney(maximum, 'en', { wholeUnits: true })}. Please contact us about a larger gift.`;
+      errors.amount = say('donate.error.tooLarge', { maximum: formatMoney(maximum, locale, { wholeUnits: true }) });
     } else if (parsed.money.amount < minimum.amount) {
-      errors.amount = `The smallest gift we can take by card is ${formatMoney(minimum, 'en')}.`;
+      errors.amount = say('donate.error.tooSmall', { minimum: formatMoney(minimum, locale) });
     } else {
       amount = parsed.money;
     }
   }
 
   const frequency = (['once', 'month', 'year'] as const).find((f) => f === values.frequency);
-  if (!frequency) errors.frequency = 'Choose to give once, every month or every year.';
+  if (!frequency) errors.frequency = say('donate.error.frequency');
 
-  if (values.email === '') errors.email = 'Enter your email address, so that we can send your receipt.';
-  else if (values.email.length > 254 || !emailSchema.safeParse(values.email).success) errors.email = 'Enter an email address like name@example.com.';
+  if (values.email === '') errors.email = say('donate.error.emailMissing');
+  else if (values.email.length > 254 || !emailSchema.safeParse(values.email).success) errors.email = say('donate.error.emailFormat');
 
-  if (values.name === '') errors.name = 'Enter your name, as it should appear on your receipt.';
-  else if (values.name.length > 100) errors.name = 'Use at most 100 characters for your name.';
+  if (values.name === '') errors.name = say('donate.error.nameMissing');
+  else if (values.name.length > 100) errors.name = say('donate.error.nameTooLong');
 
-  if (values.message.length > 500) errors.message = `Keep your message to 500 characters (it has ${values.message.length}).`;
+  if (values.message.length > 500) errors.message = say('donate.error.messageTooLong', { length: values.message.length });
 
   let dedication: DonationRequest['dedication'] = null;
   if (values.dedication_kind === 'honour' || values.dedication_kind === 'memory') {
-    if (values.dedication_name === '') errors.dedication_name = 'Enter the name of the person this gift honours.';
-    else if (values.dedication_name.length > 100) errors.dedication_name = 'Use at most 100 characters for the name.';
+    if (values.dedication_name === '') errors.dedication_name = say('donate.error.dedicationNameMissing');
+    else if (values.dedication_name.length > 100) errors.dedication_name = say('donate.error.dedicationNameTooLong');
     else dedication = { kind: values.dedication_kind, name: values.dedication_name };
   } else if (values.dedication_kind !== '') {
-    errors.dedication_kind = 'Choose "in honour of" or "in memory of", or leave it empty.';
+    errors.dedication_kind = say('donate.error.dedicationKind');
   }
 
   if (Object.keys(errors).length > 0 || !amount || !frequency) return { ok: false, errors, values };

@@ -1,4 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { translate } from '../i18n/messages';
+import { defaultLocale, type Locale } from '../locale';
 import type { Logger } from '../logger';
 import { AppError, NotFound, ValidationError, type ErrorCode } from './errors';
 
@@ -7,26 +9,28 @@ function wantsJson(req: Request): boolean {
 }
 
 /** body-parser and friends mark a client's mistake with a 4xx `status` and `expose`. */
-function asClientError(error: unknown): AppError | undefined {
+function asClientError(error: unknown, locale: Locale): AppError | undefined {
   if (error instanceof AppError) return error;
   const e = error as { status?: unknown; expose?: unknown; type?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
     const code: ErrorCode = e.status === 413 ? 'payload_too_large' : e.status === 404 ? 'not_found' : 'bad_request';
-    const message = e.status === 413 ? 'The request body is too large.' : 'The request could not be read.';
+    const message = translate(locale, e.status === 413 ? 'errors.tooLarge' : 'errors.unreadable');
     return new AppError(e.status, code, message);
   }
   return undefined;
 }
 
-export const notFoundHandler: RequestHandler = (req, _res, next) => next(new NotFound(`Nothing lives at ${req.path}.`));
+export const notFoundHandler: RequestHandler = (req, res, next) => next(new NotFound(translate(res.locals.locale ?? defaultLocale, 'errors.nothingHere', { path: req.path })));
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const clientError = asClientError(error);
+    // The page's language, or English if the request failed before it was negotiated.
+    const locale = res.locals.locale ?? defaultLocale;
+    const clientError = asClientError(error, locale);
     const status = clientError?.status ?? 500;
     const code: ErrorCode = clientError?.code ?? 'internal_error';
     const errorId = String(req.id ?? '');
-    const message = clientError?.message ?? 'Something went wrong on our side. It has been logged; please try again in a moment.';
+    const message = clientError?.message ?? translate(locale, 'errors.internal');
     if (!clientError) logger.error({ err: error, errorId, path: req.path }, 'request failed');
     if (res.headersSent) return req.socket.destroy();
 
@@ -37,6 +41,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       });
       return;
     }
-    res.render('errors/error', { title: status === 404 ? 'Page not found' : 'Something went wrong', status, message, errorId: clientError ? undefined : errorId });
+    res.render('errors/error', { title: translate(locale, status === 404 ? 'errors.notFoundTitle' : 'errors.title'), status, message, errorId: clientError ? undefined : errorId });
   };
 }

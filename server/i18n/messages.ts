@@ -2,12 +2,18 @@
 // A key missing from one language is a type error, so a page never falls back to a blank.
 import type { Locale } from '../locale';
 import * as site from './site';
+import * as account from './account';
+import * as campaigns from './campaigns';
+import * as donate from './donate';
+import * as thanks from './thanks';
+import * as errors from './errors';
+import * as embed from './embed';
 
-const en = { ...site.en } as const;
+const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en } as const;
 
 export type MessageKey = keyof typeof en;
 
-const zhCN: Record<MessageKey, string> = { ...site.zhCN };
+const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
 

@@ -1,6 +1,8 @@
 // Sends one owed email (an outbox row) and marks it sent, in one transaction that holds the row, so
 // two runs of the same job never both send it.
 import { sql } from 'kysely';
+import { linkToken, linkToSend } from '../donors/sign-in-links';
+import { translate } from '../i18n/messages';
 import type { Db } from '../../db/index';
 import type { OutboxMessage } from '../../db/schema';
 import type { AppContext } from '../context';
@@ -85,6 +87,14 @@ const composers: Record<OutboxMessage['topic'], Composer> = {
       wording: config.receiptWording,
     };
     return { to: donor.email, subject: view.subject, locale, ...(await render('statement', view, config.env === 'production')) };
+  },
+  // A link that expired or was used before this send (a retry long after) is not worth sending.
+  async sign_in_link({ config }, trx, payload) {
+    const link = await linkToSend(trx, String(payload.linkId));
+    if (!link) return undefined;
+    const { locale } = wordingFor(String(payload.locale));
+    const view = { locale, url: `${siteUrl(config)}/account/sign-in/${linkToken(config.sessionSecret, link.id)}`, organisation: config.organisation };
+    return { to: link.email, subject: translate(locale, 'account.email.subject'), locale, ...(await render('sign-in', view, config.env === 'production')) };
   },
 };
 

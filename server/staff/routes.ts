@@ -4,9 +4,9 @@ import cookieParser from 'cookie-parser';
 import express, { Router, type Request, type Response } from 'express';
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
+import { formProtection } from '../http/csrf';
 import { NotFound, TooManyRequests } from '../http/errors';
 import { areaRoles, loadStaff, mayOpen, requireArea, type StaffArea } from './access';
-import { csrfProtection } from './csrf';
 import { changeRoles, inviteStaff, isStaffRole, setDisabled, staffRoles } from './members';
 import { hashPassword, passwordRules } from './passwords';
 import { recordAudit } from './audit';
@@ -29,7 +29,7 @@ const secureCookies = (ctx: AppContext) => ctx.config.baseUrl?.startsWith('https
 /** What every /staff request passes through: cookies, form bodies, CSRF, who is signed in, the menu. */
 export function staffShell(ctx: AppContext): Router {
   const shell = Router();
-  const csrf = csrfProtection(ctx.config.sessionSecret, secureCookies(ctx));
+  const csrf = formProtection({ secret: ctx.config.sessionSecret, secure: secureCookies(ctx), cookieName: 'sf_csrf', path: '/staff' });
   shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   shell.use((req, res, next) => {
     // The queue dashboard's own scripts call its JSON API; a cross-site page cannot send JSON with the

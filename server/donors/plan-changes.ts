@@ -1,0 +1,97 @@
+// A donor's own changes to a regular gift, made at Stripe. Our plan is not touched here: it follows the
+// subscription when Stripe's customer.subscription.* webhook arrives (syncPlan), whatever made the change.
+import type Stripe from 'stripe';
+import type { RecurringInterval } from '../../db/schema';
+import type { Config } from '../config';
+import { minimumGift } from '../donations/form';
+import { translate } from '../i18n/messages';
+import type { Locale } from '../locale';
+import { currencyExponent, formatMoney, money, parseAmount } from '../money';
+
+export type PlanChange = { ok: true; amount: number; interval: RecurringInterval } | { ok: false; errors: Record<string, string>; values: { amount: string; frequency: string } };
+
+const field = (body: unknown, name: string) => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim().slice(0, 50) : '';
+};
+
+/** Reads the change form with the donate form's limits: Stripe's minimum per currency, our online maximum. */
+export function readPlanChange(body: unknown, currency: string, limits: Config['donations'], locale: Locale): PlanChange {
+  const values = { amount: field(body, 'amount'), frequency: field(body, 'frequency') };
+  const errors: Record<string, string> = {};
+  let amount: number | undefined;
+  if (values.amount === '') {
+    errors.amount = translate(locale, 'account.plan.amountMissing');
+  } else {
+    const parsed = parseAmount(values.amount, currency);
+    const maximum = money(limits.maximumMajorUnits, currency);
+    const minimum = minimumGift(currency);
+    if (!parsed.ok && parsed.problem === 'fraction') {
+      const places = currencyExponent(currency);
+      errors.amount = places === 0 ? translate(locale, 'account.plan.amountWhole', { currency }) : translate(locale, 'account.plan.amountFraction', { currency, places });
+    } else if (!parsed.ok && parsed.problem === 'format') {
+      errors.amount = translate(locale, 'account.plan.amountFormat');
+    } else if (!parsed.ok || parsed.money.amount > maximum.amount) {
+      errors.amount = translate(locale, 'account.plan.amountTooLarge', { maximum: formatMoney(maximum, locale, { wholeUnits: true }) });
+    } else if (parsed.money.amount < minimum.amount) {
+      errors.amount = translate(locale, 'account.plan.amountTooSmall', { minimum: formatMoney(minimum, locale) });
+    } else {
+      amount = parsed.money.amount;
+    }
+  }
+  const interval = (['month', 'year'] as const).find((candidate) => candidate === values.frequency);
+  if (!interval) errors.frequency = translate(locale, 'account.plan.frequencyInvalid');
+  if (amount === undefined || !interval) return { ok: false, errors, values };
+  return { ok: true, amount, interval };
+}
+
+/** The new amount and interval from the next renewal on: a new price on the same product, without proration. */
+export async function changeAmount(stripe: Stripe, subscriptionId: string, change: { amount: number; interval: RecurringInterval }): Promise<void> {
+  const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+  const item = subscription.items.data[0];
+  if (!item) throw new Error(`subscription ${subscriptionId} has no item`);
+  const product = typeof item.price.product === 'string' ? item.price.product : item.price.product.id;
+  await stripe.subscriptions.update(subscriptionId, {
+    items: [{ id: item.id, price_data: { currency: subscription.currency, product, unit_amount: change.amount, recurring: { interval: change.interval } } }],
+    proration_behavior: 'none',
+  });
+}
+
+/** Invoices made while paused are voided: nothing is taken, nothing is owed later. */
+export async function pause(stripe: Stripe, subscriptionId: string): Promise<void> {
+  await stripe.subscriptions.update(subscriptionId, { pause_collection: { behavior: 'void' } });
+}
+
+export async function resume(stripe: Stripe, subscriptionId: string): Promise<void> {
+  await stripe.subscriptions.update(subscriptionId, { pause_collection: '' });
+}
+
+export async function cancel(stripe: Stripe, subscriptionId: string): Promise<void> {
+  await stripe.subscriptions.cancel(subscriptionId, { cancellation_details: { comment: 'Stopped by the donor in their account' } });
+}
+
+/** A billing portal page that opens straight on the card form, for the subscription's own customer. */
+export async function cardUpdateUrl(stripe: Stripe, subscriptionId: string, returnUrl: string, locale: Locale): Promise<string> {
+  // The subscription's own customer: a donor who also gave once may have another customer at Stripe.
+  const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+  const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+  const session = await stripe.billingPortal.sessions.create({
+    customer,
+    return_url: returnUrl,
+    locale: locale === 'zh-CN' ? 'zh' : 'en',
+    flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: returnUrl } } },
+  });
+  return session.url;
+}
+
+/** When the next gift is taken, from Stripe; null when paused, stopping, or Stripe did not answer. */
+export async function nextGiftDate(stripe: Stripe, subscriptionId: string): Promise<Date | null> {
+  try {
+    const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+    const end = subscription.items.data[0]?.current_period_end;
+    if (subscription.pause_collection || subscription.cancel_at_period_end || subscription.status === 'canceled' || !end) return null;
+    return new Date(end * 1000);
+  } catch {
+    return null;
+  }
+}

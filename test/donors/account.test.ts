@@ -1,0 +1,113 @@
+import request from 'supertest';
+import { decodeEntities, links } from '../support/html';
+import { startGivingHarness, type GivingHarness } from '../support/giving';
+import { askForLink, giveAndPay, signIn, signInMails } from './account-helpers';
+
+describe('a donor’s own account', () => {
+  let h: GivingHarness;
+  const mei = 'mei.chan@example.com';
+  const wing = 'wing.lee@example.com';
+  beforeAll(async () => {
+    h = await startGivingHarness();
+  });
+  afterAll(() => h.stop());
+
+  const receiptOf = (donationId: string) => h.database.db.selectFrom('receipts').selectAll().where('donation_id', '=', donationId).executeTakeFirstOrThrow();
+  const donorRow = (email: string) => h.database.db.selectFrom('donors').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+
+  it('shows a donor their own gifts with printable receipts, and never another donor’s', async () => {
+    const meiGift = await giveAndPay(h, { email: mei, name: 'Mei Chan', amount: '120' });
+    const wingGift = await giveAndPay(h, { email: wing, name: 'Wing Lee', amount: '345' });
+    const meiReceipt = await receiptOf(meiGift.id);
+    const wingReceipt = await receiptOf(wingGift.id);
+
+    const { agent } = await signIn(h, mei);
+    const page = await agent.get('/account').expect(200);
+    expect(page.text).toContain(`data-gift="${meiGift.id}"`);
+    expect(page.text).toContain('HK$120.00');
+    expect(page.text).toContain(`Receipt ${meiReceipt.number}`);
+    expect(page.text).not.toContain(wingGift.id);
+    expect(page.text).not.toContain('HK$345.00');
+    expect(page.text).not.toContain(wingReceipt.number);
+    expect(page.text).not.toContain(wing);
+    expect(page.headers['cache-control']).toBe('private, no-store');
+
+    // The receipt link is the same printable receipt the receipt email links to.
+    const receiptLink = links(page.text).find((href) => href.startsWith('/receipts/'))!;
+    const receipt = await request(h.url).get(receiptLink).expect(200);
+    expect(decodeEntities(receipt.text)).toContain(meiReceipt.number);
+    expect(decodeEntities(receipt.text)).toContain('Mei Chan');
+  });
+
+  it('never shows a donor’s history to somebody who gave with their email address', async () => {
+    // Somebody else types Wing's address into the donate form.
+    const impostor = request.agent(h.url);
+    const { sessionId } = await h.give('speech-therapy-fund', { amount: '50', currency: 'HKD', frequency: 'once', email: wing, name: 'Not Wing', message: '', dedication_kind: '', dedication_name: '' });
+    await h.pay(sessionId);
+    await h.settle();
+    // Asking for the account sends the link to Wing's mailbox; the impostor's browser stays signed out.
+    const before = (await signInMails(h, wing, 0)).length;
+    const asked = await askForLink(h, wing, impostor);
+    expect(asked.status).toBe(200);
+    expect(asked.text).not.toContain('HK$345.00');
+    await signInMails(h, wing, before + 1);
+    const account = await impostor.get('/account').expect(200);
+    expect(account.text).toContain('Email me a sign-in link');
+    expect(account.text).not.toContain('HK$345.00');
+    // Nor does a signed-in donor reach another's plan or statement through the address bar.
+    const { agent } = await signIn(h, mei);
+    const wingPage = await (await signIn(h, wing)).agent.get('/account').expect(200);
+    expect(wingPage.text).toContain('HK$345.00');
+    const year = new Date().getFullYear();
+    const meiStatement = await agent.get(`/account/statements/${year}`).expect(200);
+    expect(meiStatement.text).not.toContain('HK$345.00');
+  });
+
+  it('gives a statement per year with totals, from the receipted gifts', async () => {
+    const { agent } = await signIn(h, mei);
+    const second = await giveAndPay(h, { email: mei, name: 'Mei Chan', amount: '80' });
+    const year = (await receiptOf(second.id)).year;
+    const page = await agent.get('/account').expect(200);
+    expect(links(page.text)).toContain(`/account/statements/${year}`);
+    const statement = await agent.get(`/account/statements/${year}`).expect(200);
+    const text = decodeEntities(statement.text);
+    expect(text).toContain(`Your giving in ${year}`);
+    expect(text).toContain('HK$120.00');
+    expect(text).toContain('HK$80.00');
+    expect(/<td class="total">([^<]+)<\/td>/.exec(text)?.[1]).toBe('HK$200.00');
+    const empty = await agent.get(`/account/statements/${year - 5}`).expect(200);
+    expect(empty.text).toContain(`No receipted gifts in ${year - 5}.`);
+    // Signed out, a statement is the sign-in page's business.
+    const stranger = await request(h.url).get(`/account/statements/${year}`);
+    expect(stranger.status).toBe(303);
+    expect(stranger.headers.location).toBe('/account');
+  });
+
+  it('saves email preferences: impact reports off and on, and the language of emails', async () => {
+    const donor = await signIn(h, mei);
+    await donor.post('/account/preferences', { locale: 'zh-CN' }).expect(303);
+    let row = await donorRow(mei);
+    expect(row.impact_opt_out_at).not.toBeNull();
+    expect(row.locale).toBe('zh-CN');
+    const page = await donor.agent.get('/account?done=saved').expect(200);
+    expect(page.text).toContain('Your preferences are saved.');
+    expect(page.text).not.toMatch(/name="impact_updates" value="on" checked/);
+    expect(page.text).toMatch(/<option value="zh-CN" lang="zh-CN" selected>/);
+
+    await donor.post('/account/preferences', { impact_updates: 'on', locale: 'en' }).expect(303);
+    row = await donorRow(mei);
+    expect(row.impact_opt_out_at).toBeNull();
+    expect(row.locale).toBe('en');
+  });
+
+  it('changes nothing for a form posted without its CSRF token', async () => {
+    const donor = await signIn(h, mei);
+    const refused = await donor.agent.post('/account/preferences').type('form').send({ locale: 'zh-CN' });
+    expect(refused.status).toBe(403);
+    expect((await donorRow(mei)).locale).toBe('en');
+    expect((await donorRow(mei)).impact_opt_out_at).toBeNull();
+    const signOut = await donor.agent.post('/account/sign-out').type('form').send({});
+    expect(signOut.status).toBe(403);
+    expect((await donor.agent.get('/account')).text).toContain(`Signed in as ${mei}`);
+  });
+});

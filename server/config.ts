@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import type { Locale } from './locale';
 
 const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET']);
 
@@ -67,6 +68,11 @@ const environmentSchema = z.object({
     .trim()
     .min(1, { message: 'expected the sentence printed on every receipt' })
     .default('No goods or services were provided in exchange for this donation. Please keep this receipt for your tax records.'),
+  RECEIPT_WORDING_ZH: z
+    .string()
+    .trim()
+    .min(1, { message: 'expected the sentence printed on every receipt, in Simplified Chinese' })
+    .default('本捐款并无换取任何货品或服务。请保留本收据作报税之用。'),
   MAIL_CONCURRENCY: wholeNumber(1, 100, 'expected a whole number of emails sent at once, 1 to 100').default(5),
   MAIL_RATE_PER_SECOND: wholeNumber(1, 10_000, 'expected a whole number of emails per second, 1 to 10000').default(20),
   ORG_REGISTRATION: z
@@ -107,8 +113,8 @@ export interface Config {
   mailFrom: string;
   sessionSecret: string | undefined;
   organisation: { name: string; address: string; registration: string; timeZone: string };
-  /** The charitable-receipt sentence printed on every receipt. */
-  receiptWording: string;
+  /** The charitable-receipt sentence printed on every receipt, in each language receipts are written in. */
+  receiptWording: Record<Locale, string>;
   mail: { concurrency: number; ratePerSecond: number };
 }
 
@@ -160,7 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
     organisation: { name: e.ORG_NAME, address: e.ORG_ADDRESS, registration: e.ORG_REGISTRATION, timeZone: e.ORG_TIME_ZONE },
-    receiptWording: e.RECEIPT_WORDING,
+    receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH },
     mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
   };
 }

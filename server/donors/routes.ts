@@ -193,7 +193,7 @@ export function donorRoutes(ctx: AppContext): Router {
       year,
       donorName: donor.name ?? donor.email,
       organisation: config.organisation,
-      wording: config.receiptWording,
+      wording: config.receiptWording[locale],
       ...view,
     });
   });

@@ -50,7 +50,7 @@ export function receiptView(config: ReadyConfig, receipt: LoadedReceipt) {
     subject: w.receiptSubject(receipt.number, campaign),
     thanks: w.thanks(name),
     organisation: config.organisation,
-    wording: config.receiptWording,
+    wording: config.receiptWording[locale],
     number: receipt.number,
     donorName: name,
     givenOn: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(receipt.issued_at),

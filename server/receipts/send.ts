@@ -84,7 +84,7 @@ const composers: Record<OutboxMessage['topic'], Composer> = {
       intro: w.statementIntro(donor.name ?? donor.email, year),
       ...statementView(gifts, locale, config.organisation.timeZone),
       organisation: config.organisation,
-      wording: config.receiptWording,
+      wording: config.receiptWording[locale],
     };
     return { to: donor.email, subject: view.subject, locale, ...(await render('statement', view, config.env === 'production')) };
   },

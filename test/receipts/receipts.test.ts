@@ -49,6 +49,8 @@ describe('receipts', () => {
     const [chinese] = h.mail.to('li@example.com');
     expect(chinese!.subject).toMatch(/^您的捐款收据 \d{4}-\d{6}：感谢您支持言语治疗基金$/);
     expect(chinese!.text).toContain('金额: ¥88.00');
+    expect(chinese!.text).toContain(h.config.receiptWording['zh-CN']);
+    expect(chinese!.text).not.toContain(h.config.receiptWording.en);
     expect(chinese!.text).toContain('捐款人: 李小明');
     expect(h.mail.to('sam@example.com')[0]!.text).toContain('Amount: US$25.00');
   });

@@ -11,6 +11,7 @@ import { ConfigError, configOrExit, type Config, type ReadyConfig } from '../ser
 import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
 import { stopOnSignals } from '../server/lifecycle';
+import { inviteStaff } from '../server/staff/members';
 import { startMailCatcher } from './mail-catcher';
 import { startEmbeddedPostgres, type LocalService } from './postgres';
 import { onPreferredPort } from './ports';
@@ -88,10 +89,17 @@ async function main(): Promise<void> {
     };
 
     const db = createDb(databaseUrl, { max: 1 });
+    let adminLink: string | undefined;
     try {
       await migrateToLatest(db);
       const anyCampaign = await db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
       if (!anyCampaign) console.log(`seed: demo campaigns ${(await seedDemoData(db)).join(', ')}`);
+      // A first look at the staff area should not need the embedded database's address for `npm run staff`.
+      const anyStaff = await db.selectFrom('staff_members').select('id').limit(1).executeTakeFirst();
+      if (!anyStaff) {
+        const invited = await inviteStaff(db, { email: 'admin@localhost.test', name: 'Demo administrator', roles: ['admin', 'finance', 'campaign_manager'] }, null);
+        if (invited.kind === 'invited') adminLink = `/staff/password/${invited.token}`;
+      }
     } finally {
       await db.destroy();
     }
@@ -104,6 +112,7 @@ async function main(): Promise<void> {
       await worker.stop();
       await stopStandIns();
     }, logger);
+    if (adminLink) console.log(`staff: set the demo administrator's password (admin@localhost.test) at ${web.url}${adminLink}`);
     console.log(`\nSmilefund is running: open ${web.url}`);
   } catch (error) {
     await stopStandIns();

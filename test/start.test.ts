@@ -23,6 +23,9 @@ describe('npm start with no configuration', () => {
       expect(start.output.stdout).toMatch(/stripe: local emulator on http:\/\/127\.0\.0\.1:\d+/);
       expect(start.output.stdout).toMatch(/smtp: local catcher on 127\.0\.0\.1:\d+/);
       expect(start.output.stdout).toMatch(/seed: demo campaigns happy-smile-/);
+      const adminLink = /staff: set the demo administrator's password \(admin@localhost\.test\) at (http:\/\/localhost:\d+\/staff\/password\/[\w-]{43})/.exec(start.output.stdout)?.[1];
+      expect(adminLink).toBeDefined();
+      await request(adminLink!).get('').expect(200);
       expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
 
       const home = await request(url!).get('/').expect(200);

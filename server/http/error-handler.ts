@@ -8,11 +8,14 @@ function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') || req.path === '/healthz' || req.accepts(['html', 'json']) === 'json';
 }
 
-/** body-parser and friends mark a client's mistake with a 4xx `status` and `expose`. */
+/**
+ * body-parser and friends mark a client's mistake with a 4xx `status` and `expose`; the router marks a
+ * path parameter it cannot percent-decode (/unsubscribe/%FF) with a URIError and status 400, without `expose`.
+ */
 function asClientError(error: unknown, locale: Locale): AppError | undefined {
   if (error instanceof AppError) return error;
   const e = error as { status?: unknown; expose?: unknown; type?: unknown };
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && (e.expose === true || error instanceof URIError)) {
     const code: ErrorCode = e.status === 413 ? 'payload_too_large' : e.status === 404 ? 'not_found' : 'bad_request';
     const message = translate(locale, e.status === 413 ? 'errors.tooLarge' : 'errors.unreadable');
     return new AppError(e.status, code, message);

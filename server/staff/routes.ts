@@ -31,6 +31,11 @@ export function staffShell(ctx: AppContext): Router {
   const shell = Router();
   const csrf = formProtection({ secret: ctx.config.sessionSecret, secure: secureCookies(ctx), cookieName: 'sf_csrf', path: '/staff' });
   shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
+  // Express 5 leaves req.body undefined when the content type is not a form; the staff routes read it as an object.
+  shell.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
   shell.use((req, res, next) => {
     // The queue dashboard's own scripts call its JSON API; a cross-site page cannot send JSON with the
     // SameSite=Lax session cookie, and the dashboard is for admins only.

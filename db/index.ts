@@ -42,6 +42,10 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
   // An idle connection dropped by the server (a restart, a failover) is an 'error' on the pool; pg has
   // already discarded that client and the next query opens a new one, so it must not crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));
+  // A client checked out but between queries (a transaction waiting on SMTP) has no listener of pg-pool's,
+  // so a dropped connection would be an unhandled 'error' that ends the process. The query that runs on it
+  // fails anyway and the pool discards it on release; nothing more to do here.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // The cursor lets `.stream()` read a large result (a CSV export) a few rows at a time.
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }

@@ -40,6 +40,10 @@ export async function startWorker(config: ReadyConfig, logger: Logger): Promise<
       prefix: config.redisPrefix,
       autorun: true,
       concurrency: 8,
+      // Every job takes well under a second: a short lock lets another worker take over the jobs of one
+      // that died within about 15 seconds rather than a minute (a receipt, a gift). Live workers renew it.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
       ...workerOptions[queue]?.(config),
     });
     worker.on('failed', (job, error) => logger.warn({ queue, jobId: job?.id, err: error }, 'job failed'));

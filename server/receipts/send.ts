@@ -101,6 +101,7 @@ const composers: Record<OutboxMessage['topic'], Composer> = {
 export type SendOutcome = 'sent' | 'already sent' | 'nothing to send';
 
 export async function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, outboxId: number): Promise<SendOutcome> {
+  let accepted = false;
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('outbox').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
@@ -118,6 +119,7 @@ export async function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mai
           messageId: `<${row.dedupe_key}@${domain}>`,
           headers: { 'Content-Language': email.locale },
         });
+        accepted = true;
       }
       await trx
         .updateTable('outbox')
@@ -127,6 +129,24 @@ export async function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mai
       return email ? 'sent' : 'nothing to send';
     });
   } catch (error) {
+    if (accepted) {
+      // The SMTP server has the message and only our note of it was lost (the connection holding the
+      // row lock dropped during the send): note it on a new connection so the retry does not send it again.
+      // Thrice, since the pool may first hand out an idle connection that dropped with it.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const noted = await ctx.db
+          .updateTable('outbox')
+          .set((eb) => ({ sent_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: null }))
+          .where('id', '=', outboxId)
+          .where('sent_at', 'is', null)
+          .execute()
+          .then(
+            () => true,
+            () => false,
+          );
+        if (noted) return 'sent';
+      }
+    }
     await ctx.db
       .updateTable('outbox')
       .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error instanceof Error ? error.message.slice(0, 2000) : String(error) }))

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     console.log(`receipts end to end: ${gifts} in ${platformSeconds.toFixed(2)} s = ${platformRate.toFixed(1)}/s`);
     console.log(`plain nodemailer:    ${gifts} in ${baselineSeconds.toFixed(2)} s = ${baselineRate.toFixed(1)}/s`);
     console.log(`ratio (platform / plain nodemailer): ${(platformRate / baselineRate).toFixed(3)}`);
+    console.log(`BENCH ${JSON.stringify({ bench: 'receipts', gifts, platformRate: Number(platformRate.toFixed(1)), baselineRate: Number(baselineRate.toFixed(1)), ratio: Number((platformRate / baselineRate).toFixed(3)) })}`);
   } finally {
     await h.stop();
     await globalTeardown();

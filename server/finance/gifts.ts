@@ -82,11 +82,14 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 
 /** The donations the filters select; callers join and select what they show. */
 export function filteredDonations(db: Db, filters: GiftFilters, timeZone: string): SelectQueryBuilder<Database, 'donations', object> {
-  const giftDay = sql<string>`(coalesce(donations.succeeded_at, donations.created_at) at time zone ${timeZone})::date`;
+  // The gift's day is compared through the instants its bounds begin at in the time zone, so that the
+  // comparison is on the indexed coalesce(succeeded_at, created_at) itself (donations_gift_time_idx).
+  const giftTime = sql<Date>`coalesce(donations.succeeded_at, donations.created_at)`;
+  const startOfDay = (day: string, after = 0) => sql<Date>`((${day}::date + ${after}::int)::timestamp at time zone ${timeZone})`;
   return db.selectFrom('donations').where((eb) => {
     const conditions = [];
-    if (filters.from) conditions.push(eb(giftDay, '>=', sql<string>`${filters.from}::date`));
-    if (filters.to) conditions.push(eb(giftDay, '<=', sql<string>`${filters.to}::date`));
+    if (filters.from) conditions.push(eb(giftTime, '>=', startOfDay(filters.from)));
+    if (filters.to) conditions.push(eb(giftTime, '<', startOfDay(filters.to, 1)));
     if (filters.campaign) conditions.push(eb('donations.campaign_id', '=', eb.selectFrom('campaigns').select('campaigns.id').where('campaigns.slug', '=', filters.campaign)));
     if (filters.currency) conditions.push(eb('donations.currency', '=', filters.currency));
     if (filters.status) conditions.push(eb('donations.status', '=', filters.status));

@@ -200,7 +200,7 @@ export interface ReconciliationOutcome {
 
 const ledgerColumns = ['id', 'donation_id', 'stripe_balance_transaction_id', 'stripe_object_id', 'settlement_amount', 'fee', 'net'] as const;
 
-async function ledgerRows(db: Db, filter: { between: [Date, Date] } | { ids: string[] }): Promise<LedgerRowForReconciling[]> {
+export async function ledgerRows(db: Db, filter: { between: [Date, Date] } | { ids: string[] }): Promise<LedgerRowForReconciling[]> {
   if ('ids' in filter && filter.ids.length === 0) return [];
   let query = db
     .selectFrom('ledger_entries')

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { seedDemoData } from '../../db/seed';
 import { startTestContext, type TestContext } from '../support/context';
 import { campaignId } from '../support/ledger-rows';
-import { descendantsOf, exitOf, spawnScript, waitForOutput } from '../support/processes';
+import { descendantsOf, exitOf, signalScript, spawnScript, waitForOutput } from '../support/processes';
 import { aStaffMember, csrfOf, staffPassword } from '../support/staff';
 
 const gifts = 100_000;
@@ -57,7 +57,7 @@ describe('the gifts export', () => {
   });
   afterAll(async () => {
     if (web.exitCode === null) {
-      web.kill('SIGTERM');
+      signalScript(web);
       await exitOf(web);
     }
     await t.close();

@@ -74,3 +74,15 @@ export function descendantsOf(pid: number): number[] {
   return found;
 }
 
+
+/**
+ * Sends `signal` to the script itself, the node process tsx runs beneath its wrapper, as an
+ * orchestrator signals the real process. Signalling the wrapper instead makes it relay the signal and
+ * wait only a few milliseconds for an answer; on a loaded machine it then exits 143 on its own.
+ */
+export function signalScript(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  // The wrapper's first child is the script; anything deeper (esbuild, an embedded PostgreSQL) is the script's own.
+  const script = descendantsOf(child.pid!)[0];
+  if (script === undefined) child.kill(signal);
+  else process.kill(script, signal);
+}

@@ -9,7 +9,7 @@ import { NotFound } from '../http/errors';
 import { asLocale } from '../http/language';
 import { translate, type MessageKey } from '../i18n/messages';
 import { localize, locales, type Locale } from '../locale';
-import { currencyExponent, formatMoney } from '../money';
+import { formatMoney, toMajorUnits } from '../money';
 import { siteUrl } from '../receipts/receipt-view';
 import { statementGifts, statementView } from '../receipts/statements';
 import { signToken } from '../receipts/tokens';
@@ -216,7 +216,7 @@ export function donorRoutes(ctx: AppContext): Router {
       notice: noticeKey && say(res, noticeKey),
       error: extra.error,
       errors: extra.errors ?? {},
-      form: extra.form ?? { amount: (plan.amount / 10 ** currencyExponent(plan.currency)).toFixed(currencyExponent(plan.currency)), frequency: plan.interval },
+      form: extra.form ?? { amount: toMajorUnits(plan), frequency: plan.interval },
     });
   }
 

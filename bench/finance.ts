@@ -5,7 +5,7 @@
 // The baseline for the export is the same rows read straight from PostgreSQL through a cursor in this
 // process, without Express or CSV.
 // Run: npx tsx bench/finance.ts [gifts]   (needs the test services: PostgreSQL and Redis on loopback)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -18,30 +18,12 @@ import { listGifts, totalsByCurrency, type GiftFilters } from '../server/finance
 import { dayBounds, ledgerRows } from '../server/finance/reconciliation';
 import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
-import { startTestContext } from '../test/support/context';
-import { descendantsOf, exitOf, spawnScript, waitForOutput } from '../test/support/processes';
-import { aStaffMember, csrfOf, staffPassword } from '../test/support/staff';
+import { processEnvironment, startTestContext } from '../test/support/context';
+import { exitOf, memoryOf, scriptPid, spawnScript, waitForOutput } from '../test/support/processes';
+import { aStaffMember, signInCookies } from '../test/support/staff';
 
 const gifts = Number(process.argv[2] ?? 1_000_000);
 const mb = 1024 * 1024;
-
-async function signInCookies(url: string, email: string): Promise<string> {
-  const form = await fetch(`${url}/staff/sign-in`);
-  const csrfCookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const signedIn = await fetch(`${url}/staff/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: csrfOf(await form.text()), email, password: staffPassword }).toString(),
-  });
-  if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
-  return [csrfCookie, ...signedIn.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
-}
-
-function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
 
 /** The median of `runs` timings of `work`, in ms, after one untimed run. */
 async function median(work: () => Promise<unknown>, runs = 7): Promise<number> {
@@ -129,25 +111,13 @@ async function main(): Promise<void> {
 
     // The export, from the web process as `npm run web` runs it.
     const { config } = t.ctx;
-    web = spawnScript('server/main.ts', {
-      PORT: '0',
-      NODE_ENV: 'production',
-      BASE_URL: 'http://localhost',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: t.database.url,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      SESSION_SECRET: config.sessionSecret,
-      STRIPE_SECRET_KEY: 'sk_test_unused',
-      STRIPE_WEBHOOK_SECRET: 'whsec_test',
-      SMTP_URL: 'smtp://127.0.0.1:9',
-    });
+    web = spawnScript('server/main.ts', { ...processEnvironment(config), NODE_ENV: 'production', BASE_URL: 'http://localhost', LOG_LEVEL: 'info' });
     const [, port] = await waitForOutput(web, /"port":(\d+)/);
     const url = `http://127.0.0.1:${port}`;
     const member = await aStaffMember(db, ['finance']);
     // A production session cookie is Secure only when BASE_URL is https; plain HTTP on loopback is fine here.
     const cookie = await signInCookies(url, member.email);
-    const server = descendantsOf(web.pid!).at(-1)!;
+    const server = scriptPid(web)!;
     await fetch(`${url}/healthz`);
     writeFileSync(`/proc/${server}/clear_refs`, '5');
     const rssBefore = memoryOf(server, 'VmRSS');

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import request from 'supertest';
 import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
-import { testConfig } from './support/context';
+import { processEnvironment, testConfig } from './support/context';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { exitOf, signalScript, spawnScript, waitForOutput } from './support/processes';
 
@@ -55,13 +55,10 @@ describe('graceful shutdown', () => {
     await expect(request(base).get('/healthz')).rejects.toThrow();
   });
 
-  function processEnvironment(): NodeJS.ProcessEnv {
-    const config = testConfig({ databaseUrl: database.url });
-    return { PORT: '0', DATABASE_URL: database.url, REDIS_URL: config.redisUrl, REDIS_PREFIX: config.redisPrefix, SESSION_SECRET: config.sessionSecret, STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_test', SMTP_URL: 'smtp://127.0.0.1:9' };
-  }
+  const environment = () => processEnvironment(testConfig({ databaseUrl: database.url }));
 
   it('exits 0 on SIGTERM when run as `npm run web`', async () => {
-    const web = spawnScript('server/main.ts', processEnvironment());
+    const web = spawnScript('server/main.ts', environment());
     const [, port] = await waitForOutput(web, /"port":(\d+)/);
     expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     signalScript(web);
@@ -70,7 +67,7 @@ describe('graceful shutdown', () => {
   });
 
   it('exits 0 on SIGTERM when run as `npm run worker`', async () => {
-    const worker = spawnScript('jobs/worker.ts', processEnvironment());
+    const worker = spawnScript('jobs/worker.ts', environment());
     await waitForOutput(worker, /worker: ready/);
     signalScript(worker);
     expect(await exitOf(worker)).toBe(0);

@@ -2,7 +2,7 @@ import { seedDemoData } from '../../db/seed';
 import { fanOutImpactUpdate, impactEmailJobId, queueImpactFanOut, resumeImpactUpdates } from '../../server/impact/fanout';
 import { postImpactUpdate } from '../../server/impact/post';
 import { impactProgress } from '../../server/impact/queries';
-import { startTestContext, type TestContext } from '../support/context';
+import { processEnvironment, startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave } from '../support/donors';
 import { descendantsOf, exitOf, signalScript, spawnScript, waitForOutput } from '../support/processes';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
@@ -42,13 +42,7 @@ describe('an impact update to a thousand donors', () => {
   function startWorkerProcess(): Child {
     const { config } = t.ctx;
     const child = spawnScript('jobs/worker.ts', {
-      DATABASE_URL: t.database.url,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      SESSION_SECRET: config.sessionSecret,
-      SMTP_URL: mail.url,
-      STRIPE_SECRET_KEY: 'sk_test_unused',
-      STRIPE_WEBHOOK_SECRET: 'whsec_test',
+      ...processEnvironment({ ...config, smtpUrl: mail.url }),
       // Fast enough to finish in seconds, slow enough that "mid-run" is a wide window.
       MAIL_RATE_PER_SECOND: '250',
       MAIL_CONCURRENCY: '5',

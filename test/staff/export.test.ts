@@ -1,37 +1,17 @@
 // The gifts export streams: 100,000 gifts go out from the web process, run as `npm run web` runs it,
 // while that process's peak memory stays within a bound far smaller than the file.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { sql } from 'kysely';
 import { seedDemoData } from '../../db/seed';
-import { startTestContext, type TestContext } from '../support/context';
+import { processEnvironment, startTestContext, type TestContext } from '../support/context';
 import { campaignId } from '../support/ledger-rows';
-import { descendantsOf, exitOf, signalScript, spawnScript, waitForOutput } from '../support/processes';
-import { aStaffMember, csrfOf, staffPassword } from '../support/staff';
+import { exitOf, memoryOf, scriptPid, signalScript, spawnScript, waitForOutput } from '../support/processes';
+import { aStaffMember, signInCookies } from '../support/staff';
 
 const gifts = 100_000;
 const mb = 1024 * 1024;
 const memoryBound = 32 * mb;
-
-/** Signs in with plain HTTP, as a browser does; the cookies to send with later requests. */
-async function signInCookies(url: string, email: string): Promise<string> {
-  const form = await fetch(`${url}/staff/sign-in`);
-  const csrfCookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const signedIn = await fetch(`${url}/staff/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
-    body: new URLSearchParams({ _csrf: csrfOf(await form.text()), email, password: staffPassword }).toString(),
-  });
-  expect(signedIn.status).toBe(303);
-  return [csrfCookie, ...signedIn.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
-}
-
-/** A figure from /proc/PID/status, in bytes: VmRSS now, VmHWM the peak since it was last reset. */
-function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
 
 describe('the gifts export', () => {
   let t: TestContext;
@@ -42,16 +22,7 @@ describe('the gifts export', () => {
     t = await startTestContext();
     await seedDemoData(t.database.db, new Date());
     const { config } = t.ctx;
-    web = spawnScript('server/main.ts', {
-      PORT: '0',
-      DATABASE_URL: t.database.url,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      SESSION_SECRET: config.sessionSecret,
-      STRIPE_SECRET_KEY: 'sk_test_unused',
-      STRIPE_WEBHOOK_SECRET: 'whsec_test',
-      SMTP_URL: 'smtp://127.0.0.1:9',
-    });
+    web = spawnScript('server/main.ts', processEnvironment(config));
     const [, port] = await waitForOutput(web, /"port":(\d+)/);
     url = `http://127.0.0.1:${port}`;
   });
@@ -82,7 +53,7 @@ describe('the gifts export', () => {
     const cookie = await signInCookies(url, member.email);
 
     // The node process tsx started; its peak-memory mark is reset so that it measures the export alone.
-    const server = descendantsOf(web.pid!).at(-1)!;
+    const server = scriptPid(web)!;
     await fetch(`${url}/healthz`);
     writeFileSync(`/proc/${server}/clear_refs`, '5');
     const before = memoryOf(server, 'VmRSS');

@@ -24,6 +24,20 @@ export function testConfig(overrides: Partial<ReadyConfig> = {}): ReadyConfig {
   };
 }
 
+/** What a web or worker process run as `npm run web` / `npm run worker` needs, from a test's config. */
+export function processEnvironment(config: ReadyConfig): NodeJS.ProcessEnv {
+  return {
+    PORT: '0',
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.redisPrefix,
+    SESSION_SECRET: config.sessionSecret,
+    STRIPE_SECRET_KEY: config.stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret,
+    SMTP_URL: config.smtpUrl,
+  };
+}
+
 async function deleteRedisKeys({ redis }: AppContext, pattern: string): Promise<void> {
   let cursor = '0';
   do {

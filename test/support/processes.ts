@@ -81,8 +81,18 @@ export function descendantsOf(pid: number): number[] {
  * wait only a few milliseconds for an answer; on a loaded machine it then exits 143 on its own.
  */
 export function signalScript(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
-  // The wrapper's first child is the script; anything deeper (esbuild, an embedded PostgreSQL) is the script's own.
-  const script = descendantsOf(child.pid!)[0];
+  const script = scriptPid(child);
   if (script === undefined) child.kill(signal);
   else process.kill(script, signal);
+}
+
+/** The node process running the script: the wrapper's first child; anything deeper (esbuild, an embedded PostgreSQL) is the script's own. */
+export function scriptPid(child: ChildProcess): number | undefined {
+  return descendantsOf(child.pid!)[0];
+}
+
+/** A figure from /proc/PID/status, in bytes: VmRSS now, VmHWM the peak since it was last reset. */
+export function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
 }

@@ -46,3 +46,17 @@ export async function signInAs(app: Parameters<typeof request.agent>[0], email: 
     post: (path, form = {}) => agent.post(path).type('form').send({ _csrf: csrf, ...form }),
   };
 }
+
+/** Signs in with plain HTTP, as a browser does, against a running server; the cookies for later requests. */
+export async function signInCookies(url: string, email: string, password = staffPassword): Promise<string> {
+  const form = await fetch(`${url}/staff/sign-in`);
+  const csrfCookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const signedIn = await fetch(`${url}/staff/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
+    body: new URLSearchParams({ _csrf: csrfOf(await form.text()), email, password }).toString(),
+  });
+  if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}, not 303`);
+  return [csrfCookie, ...signedIn.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
+}

@@ -165,27 +165,29 @@ function offlineEntry(donation: Pick<Donation, 'id'>, gift: OfflineGift, staffId
   };
 }
 
+/** What an offline gift says about its donation, when it is recorded and when it is corrected. */
+function donationColumns(gift: OfflineGift, donorId: number | null) {
+  return {
+    campaign_id: gift.campaignId,
+    donor_id: donorId,
+    amount: gift.amount,
+    currency: gift.currency,
+    donor_name: gift.donorName,
+    donor_type: gift.donorType,
+    anonymous: !gift.showName,
+    locale: gift.locale,
+    payment_method: gift.method,
+    succeeded_at: dayOf(gift.receivedOn),
+  };
+}
+
 /** Records the gift, its ledger row, its receipt (owing the email) and the audit entry, in one transaction. */
 export async function recordOfflineGift(db: Db, gift: OfflineGift, staffId: number, timeZone: string): Promise<Donation> {
   return db.transaction().execute(async (trx) => {
     const donorId = await donorFor(trx, gift);
     const donation = await trx
       .insertInto('donations')
-      .values({
-        campaign_id: gift.campaignId,
-        donor_id: donorId,
-        frequency: 'once',
-        amount: gift.amount,
-        currency: gift.currency,
-        status: 'succeeded',
-        origin: 'offline',
-        donor_name: gift.donorName,
-        donor_type: gift.donorType,
-        anonymous: !gift.showName,
-        locale: gift.locale,
-        payment_method: gift.method,
-        succeeded_at: dayOf(gift.receivedOn),
-      })
+      .values({ ...donationColumns(gift, donorId), frequency: 'once', status: 'succeeded', origin: 'offline' })
       .returningAll()
       .executeTakeFirstOrThrow();
     const entry = await trx.insertInto('ledger_entries').values(offlineEntry(donation, gift, staffId)).returning('id').executeTakeFirstOrThrow();
@@ -265,19 +267,7 @@ export async function correctOfflineGift(db: Db, donationId: string, gift: Offli
     const donorId = await donorFor(trx, gift);
     const updated = await trx
       .updateTable('donations')
-      .set({
-        campaign_id: gift.campaignId,
-        donor_id: donorId,
-        amount: gift.amount,
-        currency: gift.currency,
-        donor_name: gift.donorName,
-        donor_type: gift.donorType,
-        anonymous: !gift.showName,
-        locale: gift.locale,
-        payment_method: gift.method,
-        succeeded_at: dayOf(gift.receivedOn),
-        updated_at: sql`now()`,
-      })
+      .set({ ...donationColumns(gift, donorId), updated_at: sql`now()` })
       .where('id', '=', donation.id)
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -4,11 +4,12 @@
 // SMTP (a known address would answer slower than an unknown one) and a busy mail server is retried.
 // The outbox row carries only the link's id; its token is an HMAC of that id under SESSION_SECRET, so
 // neither table holds a usable token and the composer can still write the link.
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
 import type { AppContext } from '../context';
 import { withinRateLimit } from '../http/rate-limit';
+import { hashSecretToken, isSecretToken } from '../http/secret-tokens';
 import type { Locale } from '../locale';
 import { oweEmail } from '../receipts/issue';
 import { relayOutbox } from '../receipts/outbox';
@@ -18,14 +19,11 @@ export const linkMinutes = 30;
 /** Links asked for one address, and from one network, per window; counted whether or not the address gave. */
 export const signInLimits = { perEmail: 5, perIp: 20, windowSeconds: 15 * 60 };
 
-export const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /** The token of a link: unguessable without SESSION_SECRET, and the same each time the email is composed. */
 export function linkToken(secret: string, linkId: string): string {
   return createHmac('sha256', secret).update(`donor-sign-in:${linkId}`).digest('base64url');
 }
-
-const tokenShape = /^[A-Za-z0-9_-]{43}$/;
 
 export const normalEmail = (email: string) => email.trim().toLowerCase();
 
@@ -33,7 +31,7 @@ export const normalEmail = (email: string) => email.trim().toLowerCase();
 export async function withinSignInLimits(ctx: Pick<AppContext, 'redis' | 'config'>, email: string, ip: string): Promise<boolean> {
   const prefix = `${ctx.config.redisPrefix}:donor-sign-in`;
   const [byEmail, byIp] = await Promise.all([
-    withinRateLimit(ctx.redis, `${prefix}:email:${hashOf(normalEmail(email))}`, signInLimits.perEmail, signInLimits.windowSeconds),
+    withinRateLimit(ctx.redis, `${prefix}:email:${hashSecretToken(normalEmail(email))}`, signInLimits.perEmail, signInLimits.windowSeconds),
     withinRateLimit(ctx.redis, `${prefix}:ip:${ip}`, signInLimits.perIp, signInLimits.windowSeconds),
   ]);
   return byEmail && byIp;
@@ -50,7 +48,7 @@ export async function requestSignInLink(ctx: Pick<AppContext, 'db' | 'queues' | 
     const linkId = randomUUID();
     await trx
       .insertInto('donor_sign_in_links')
-      .values({ id: linkId, token_hash: hashOf(linkToken(ctx.config.sessionSecret, linkId)), donor_id: donor.id, expires_at: sql<Date>`now() + make_interval(mins => ${linkMinutes})` })
+      .values({ id: linkId, token_hash: hashSecretToken(linkToken(ctx.config.sessionSecret, linkId)), donor_id: donor.id, expires_at: sql<Date>`now() + make_interval(mins => ${linkMinutes})` })
       .execute();
     await oweEmail(trx, 'sign_in_link', `sign-in-${linkId}`, { linkId, locale });
     return true;
@@ -72,11 +70,11 @@ export async function linkToSend(db: Db, linkId: string) {
 }
 
 export async function signInLinkIsValid(db: Db, token: string): Promise<boolean> {
-  if (!tokenShape.test(token)) return false;
+  if (!isSecretToken(token)) return false;
   const row = await db
     .selectFrom('donor_sign_in_links')
     .select('id')
-    .where('token_hash', '=', hashOf(token))
+    .where('token_hash', '=', hashSecretToken(token))
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
@@ -85,11 +83,11 @@ export async function signInLinkIsValid(db: Db, token: string): Promise<boolean>
 
 /** Uses up a link: the donor it signs in, or undefined when it is unknown, used or expired. */
 export async function useSignInLink(db: Db, token: string): Promise<number | undefined> {
-  if (!tokenShape.test(token)) return undefined;
+  if (!isSecretToken(token)) return undefined;
   const row = await db
     .updateTable('donor_sign_in_links')
     .set({ used_at: sql`now()` })
-    .where('token_hash', '=', hashOf(token))
+    .where('token_hash', '=', hashSecretToken(token))
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .returning('donor_id')

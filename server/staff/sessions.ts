@@ -1,13 +1,12 @@
 // Staff sessions, kept in Postgres: the cookie holds a random token, the table only its SHA-256.
-import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
 import type { StaffRole } from '../../db/schema';
+import { hashSecretToken, isSecretToken, newSecretToken } from '../http/secret-tokens';
 
 export const sessionCookie = 'sf_staff';
 export const sessionHours = 12;
 
-const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export interface SignedInStaff {
   id: number;
@@ -17,23 +16,23 @@ export interface SignedInStaff {
 }
 
 export async function startSession(db: Db, staffId: number, userAgent: string | undefined): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+  const token = newSecretToken();
   await db
     .insertInto('staff_sessions')
-    .values({ token_hash: hashOf(token), staff_id: staffId, expires_at: new Date(Date.now() + sessionHours * 3600_000), user_agent: userAgent?.slice(0, 300) ?? null })
+    .values({ token_hash: hashSecretToken(token), staff_id: staffId, expires_at: new Date(Date.now() + sessionHours * 3600_000), user_agent: userAgent?.slice(0, 300) ?? null })
     .execute();
   return token;
 }
 
 /** The staff member a session token belongs to, while the session lasts and the account is enabled. */
 export async function staffForSession(db: Db, token: string): Promise<SignedInStaff | undefined> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  if (!isSecretToken(token)) return undefined;
   const row = await db
     .updateTable('staff_sessions')
     .set({ last_seen_at: sql`now()` })
     .from('staff_members')
     .whereRef('staff_members.id', '=', 'staff_sessions.staff_id')
-    .where('staff_sessions.token_hash', '=', hashOf(token))
+    .where('staff_sessions.token_hash', '=', hashSecretToken(token))
     .where('staff_sessions.expires_at', '>', sql<Date>`now()`)
     .where('staff_members.disabled_at', 'is', null)
     .returning(['staff_members.id', 'staff_members.email', 'staff_members.name', 'staff_members.roles'])
@@ -42,7 +41,7 @@ export async function staffForSession(db: Db, token: string): Promise<SignedInSt
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {
-  await db.deleteFrom('staff_sessions').where('token_hash', '=', hashOf(token)).execute();
+  await db.deleteFrom('staff_sessions').where('token_hash', '=', hashSecretToken(token)).execute();
 }
 
 /** Sign-out everywhere: every session of this person, on every device, ends now. */
@@ -53,18 +52,18 @@ export async function endAllSessions(db: Db, staffId: number): Promise<number> {
 
 /** A one-time link to set a password, valid for `hours`. Returns the token for the URL. */
 export async function createPasswordLink(db: Db, staffId: number, hours = 24): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
-  await db.insertInto('staff_password_links').values({ token_hash: hashOf(token), staff_id: staffId, expires_at: new Date(Date.now() + hours * 3600_000) }).execute();
+  const token = newSecretToken();
+  await db.insertInto('staff_password_links').values({ token_hash: hashSecretToken(token), staff_id: staffId, expires_at: new Date(Date.now() + hours * 3600_000) }).execute();
   return token;
 }
 
 /** Uses up a password link: the staff id it was for, or undefined when it is unknown, used or expired. */
 export async function usePasswordLink(db: Db, token: string): Promise<number | undefined> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  if (!isSecretToken(token)) return undefined;
   const row = await db
     .updateTable('staff_password_links')
     .set({ used_at: sql`now()` })
-    .where('token_hash', '=', hashOf(token))
+    .where('token_hash', '=', hashSecretToken(token))
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .returning('staff_id')
@@ -73,11 +72,11 @@ export async function usePasswordLink(db: Db, token: string): Promise<number | u
 }
 
 export async function passwordLinkIsValid(db: Db, token: string): Promise<boolean> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+  if (!isSecretToken(token)) return false;
   const row = await db
     .selectFrom('staff_password_links')
     .select('staff_id')
-    .where('token_hash', '=', hashOf(token))
+    .where('token_hash', '=', hashSecretToken(token))
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();

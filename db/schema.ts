@@ -36,6 +36,26 @@ export interface CampaignTable {
   updated_at: Timestamp;
 }
 
+/**
+ * The ledger of one campaign summed per pair of gift and settlement currencies, kept by a trigger on
+ * ledger_entries in the same transaction (migration 0011); never written by the application.
+ */
+export interface CampaignTotalTable {
+  campaign_id: number;
+  currency: string;
+  settlement_currency: string;
+  amount: number;
+  settlement_amount: number;
+}
+
+/** The people giving to a campaign, kept by the same trigger: `who` is a donor id, or a donation id for a gift without an email. */
+export interface CampaignGiverTable {
+  campaign_id: number;
+  who: string;
+  /** Their donations that still hold money in the campaign, net of refunds and disputes. */
+  donations: number;
+}
+
 /** The amounts offered as buttons on a campaign's donate form, per currency. */
 export interface CampaignPresetTable {
   campaign_id: number;
@@ -309,6 +329,8 @@ export interface AuditLogTable {
 export interface Database {
   campaigns: CampaignTable;
   campaign_presets: CampaignPresetTable;
+  campaign_totals: CampaignTotalTable;
+  campaign_givers: CampaignGiverTable;
   donors: DonorTable;
   recurring_plans: RecurringPlanTable;
   donations: DonationTable;

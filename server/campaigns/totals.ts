@@ -1,4 +1,5 @@
-// What a campaign has raised, read from the ledger every time, so it can never drift from it.
+// What a campaign has raised: the ledger's sums, which triggers keep in campaign_totals and campaign_givers
+// in the very transaction that writes the ledger (migration 0011), so they never drift from it.
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
 import type { Campaign } from '../../db/schema';
@@ -87,25 +88,16 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
 
   const [sums, donors, recurring] = await Promise.all([
     db
-      .selectFrom('ledger_entries')
-      .select(['campaign_id', 'currency', 'settlement_currency'])
-      .select((eb) => [eb.fn.sum<string>('amount').as('amount'), eb.fn.sum<string>('settlement_amount').as('settlement_amount')])
+      .selectFrom('campaign_totals')
+      .select(['campaign_id', 'currency', 'settlement_currency', 'amount', 'settlement_amount'])
       .where('campaign_id', 'in', ids)
-      .groupBy(['campaign_id', 'currency', 'settlement_currency'])
       .orderBy('currency')
+      .orderBy('settlement_currency')
       .execute(),
     db
-      .selectFrom((eb) =>
-        eb
-          .selectFrom('ledger_entries')
-          .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
-          .select(['ledger_entries.campaign_id', sql<string>`coalesce(donations.donor_id::text, donations.id::text)`.as('who')])
-          .where('ledger_entries.campaign_id', 'in', ids)
-          .groupBy(['ledger_entries.campaign_id', 'donations.id'])
-          .having((eb) => eb.fn.sum('ledger_entries.amount'), '>', 0)
-          .as('giving'),
-      )
-      .select(['campaign_id', sql<string>`count(distinct who)`.as('donors')])
+      .selectFrom('campaign_givers')
+      .select(['campaign_id', (eb) => eb.fn.countAll<string>().as('donors')])
+      .where('campaign_id', 'in', ids)
       .groupBy('campaign_id')
       .execute(),
     db

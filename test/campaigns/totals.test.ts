@@ -1,8 +1,10 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
 import { seedDemoData } from '../../db/seed';
-import type { Campaign } from '../../db/schema';
+import type { Campaign, Donation } from '../../db/schema';
 import { campaignTotals, totalsOf } from '../../server/campaigns/totals';
 import { startTestContext, type TestContext } from '../support/context';
-import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan } from '../support/ledger-rows';
+import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan, keptAndRecountedTotals, ledgerRow } from '../support/ledger-rows';
 
 const seededOn = new Date('2026-11-23T08:00:00Z');
 const at = (iso: string) => new Date(`2026-11-${iso}Z`);
@@ -208,5 +210,92 @@ describe('refunds, disputes and who counts as a donor', () => {
     expect(all.get(general.id)).toEqual(await totalsOf(db, general));
     expect(all.get(closed.id)).toEqual({ raised: { amount: 0, currency: 'CNY' }, raisedByCurrency: [], unconverted: [], donors: 0, recurringDonors: 0 });
     expect((await campaignTotals(db, [])).size).toBe(0);
+  });
+});
+
+describe('totals kept by the ledger itself, in the same transaction', () => {
+  let t: TestContext;
+  let campaigns: Campaign[];
+  beforeAll(async () => {
+    t = await startTestContext();
+    await seedDemoData(t.database.db, seededOn);
+    campaigns = await t.database.db.selectFrom('campaigns').selectAll().orderBy('id').execute();
+  });
+  afterAll(() => t.close());
+
+  // Whatever mix of gifts, refunds, disputes, moved gifts, changed donors and rolled-back writes, the kept
+  // sums and donor counts equal the ledger counted afresh.
+  it('equal the ledger counted afresh after any sequence of gifts, refunds, disputes, donor changes and rollbacks', async () => {
+    const { db } = t.database;
+    const people = await Promise.all(['a', 'b', 'c'].map((who) => aDonorRow(db, `kept-${who}@example.com`)));
+    const donations: Donation[] = [];
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('give' as const), campaign: fc.nat(), person: fc.option(fc.nat(), { nil: null }), amount: fc.integer({ min: 1, max: 50_000 }), currency: fc.constantFrom('HKD', 'CNY', 'USD') }),
+      fc.record({ op: fc.constant('take back' as const), donation: fc.nat(), part: fc.integer({ min: 1, max: 100 }), kind: fc.constantFrom('refund' as const, 'dispute' as const) }),
+      fc.record({ op: fc.constant('win dispute' as const), donation: fc.nat(), part: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ op: fc.constant('give and refund at once' as const), campaign: fc.nat(), person: fc.nat(), amount: fc.integer({ min: 1, max: 50_000 }), refunded: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ op: fc.constant('change donor' as const), donation: fc.nat(), person: fc.option(fc.nat(), { nil: null }) }),
+      fc.record({ op: fc.constant('move to another campaign' as const), donation: fc.nat(), campaign: fc.nat() }),
+      fc.record({ op: fc.constant('roll back' as const), donation: fc.nat() }),
+    );
+    const pick = <T>(list: T[], n: number) => list[n % list.length]!;
+    const personOf = (n: number | null) => (n === null ? null : pick(people, n));
+    const newDonation = async (campaign: Campaign, person: number | null, amount: number, currency: string) =>
+      db
+        .insertInto('donations')
+        .values({ campaign_id: campaign.id, donor_id: person, frequency: 'once', amount, currency, status: 'succeeded', origin: 'checkout', succeeded_at: new Date() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
+        for (const s of steps) {
+          if (s.op === 'give') {
+            const donation = await newDonation(pick(campaigns, s.campaign), personOf(s.person), s.amount, s.currency);
+            await aLedgerEntry(db, donation, { kind: 'gift', amount: s.amount });
+            donations.push(donation);
+          } else if (s.op === 'give and refund at once') {
+            const donation = await newDonation(pick(campaigns, s.campaign), personOf(s.person), s.amount, 'HKD');
+            const refund = -Math.max(1, Math.floor((s.amount * s.refunded) / 100));
+            await db.insertInto('ledger_entries').values([ledgerRow(donation, { kind: 'gift', amount: s.amount }), ledgerRow(donation, { kind: 'refund', amount: refund })]).execute();
+            donations.push(donation);
+          } else if (donations.length === 0) {
+            continue;
+          } else if (s.op === 'take back' || s.op === 'win dispute') {
+            const donation = pick(donations, s.donation);
+            const amount = Math.max(1, Math.floor((donation.amount * s.part) / 100));
+            await aLedgerEntry(db, donation, s.op === 'win dispute' ? { kind: 'dispute_won', amount } : { kind: s.kind, amount: -amount });
+          } else if (s.op === 'change donor') {
+            await db.updateTable('donations').set({ donor_id: personOf(s.person) }).where('id', '=', pick(donations, s.donation).id).execute();
+          } else if (s.op === 'move to another campaign') {
+            // A gift's money leaving one campaign and arriving in another, as a correction of the campaign does.
+            const donation = pick(donations, s.donation);
+            const to = pick(campaigns, s.campaign);
+            await aLedgerEntry(db, donation, { kind: 'refund', amount: -donation.amount });
+            await aLedgerEntry(db, { ...donation, campaign_id: to.id }, { kind: 'gift', amount: donation.amount });
+          } else {
+            const donation = pick(donations, s.donation);
+            await db
+              .transaction()
+              .execute(async (trx) => {
+                await aLedgerEntry(trx, donation, { kind: 'gift', amount: 1_000 });
+                throw new Error('rolled back on purpose');
+              })
+              .catch(() => undefined);
+          }
+        }
+        const kept = await keptAndRecountedTotals(db);
+        expect(kept.sums[0]).toEqual(kept.sums[1]);
+        expect(kept.givers[0]).toEqual(kept.givers[1]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('are cleared with the ledger when a test database is truncated', async () => {
+    const { db } = t.database;
+    await sql`truncate ledger_entries cascade`.execute(db);
+    expect(await db.selectFrom('campaign_totals').selectAll().execute()).toEqual([]);
+    expect(await db.selectFrom('campaign_givers').selectAll().execute()).toEqual([]);
   });
 });

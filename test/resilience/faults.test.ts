@@ -11,6 +11,7 @@ import { createLogger } from '../../server/logger';
 import { sweepOutbox } from '../../server/receipts/outbox';
 import { sweepStripeEvents } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+import { keptAndRecountedTotals } from '../support/ledger-rows';
 import { descendantsOf, exitOf, spawnScript, waitForOutput } from '../support/processes';
 import { adminDatabaseUrl } from '../support/services';
 
@@ -128,6 +129,11 @@ async function checkAgainstGifts(h: GivingHarness, gifts: Gift[], { killedWorker
     const inTarget = fromGifts.find((m) => m.currency === campaign.target_currency)?.amount ?? 0;
     expect(totals.raised.amount).toBeGreaterThanOrEqual(inTarget);
   }
+
+  // The totals the triggers kept, through every fault, equal the ledger counted afresh.
+  const kept = await keptAndRecountedTotals(db);
+  expect(kept.sums[0]).toEqual(kept.sums[1]);
+  expect(kept.givers[0]).toEqual(kept.givers[1]);
 
   // Every donor receipted; a killed worker may have resent the one email the SMTP server had accepted
   // but the worker had not yet marked sent, and nothing more.

@@ -1,8 +1,9 @@
 // Factories for rows as the Stripe event handlers would have left them, written straight into the
 // database: for tests of what is read from the ledger (totals, the campaign API), not of how it is written.
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/index';
-import type { Donation, LedgerKind, RecurringPlanStatus } from '../../db/schema';
+import type { Donation, LedgerKind, NewLedgerEntry, RecurringPlanStatus } from '../../db/schema';
 
 const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
@@ -57,32 +58,32 @@ export async function aPaidGift(db: Db, gift: PaidGift): Promise<Donation> {
   return donation;
 }
 
-/** One more movement of a donation's money: a refund or dispute is negative, in the donation's currency. */
-export async function aLedgerEntry(
-  db: Db,
-  donation: Pick<Donation, 'id' | 'campaign_id' | 'currency'>,
-  entry: { kind: LedgerKind; amount: number; settlement?: { amount: number; currency: string; rate?: string }; fee?: number; occurredAt?: Date },
-): Promise<void> {
+type Movement = { kind: LedgerKind; amount: number; settlement?: { amount: number; currency: string; rate?: string }; fee?: number; occurredAt?: Date };
+
+/** The ledger row of one movement of a donation's money: a refund or dispute is negative, in the donation's currency. */
+export function ledgerRow(donation: Pick<Donation, 'id' | 'campaign_id' | 'currency'>, entry: Movement): NewLedgerEntry {
   const settlement = entry.settlement ?? { amount: entry.amount, currency: donation.currency };
   const fee = entry.fee ?? 0;
-  await db
-    .insertInto('ledger_entries')
-    .values({
-      donation_id: donation.id,
-      campaign_id: donation.campaign_id,
-      kind: entry.kind,
-      amount: entry.amount,
-      currency: donation.currency,
-      settlement_amount: settlement.amount,
-      settlement_currency: settlement.currency,
-      fee,
-      net: settlement.amount - fee,
-      exchange_rate: settlement.rate ?? null,
-      stripe_balance_transaction_id: stripeId('txn'),
-      stripe_object_id: stripeId(entry.kind === 'gift' ? 'ch' : entry.kind.startsWith('refund') ? 're' : 'dp'),
-      occurred_at: entry.occurredAt ?? new Date(),
-    })
-    .execute();
+  return {
+    donation_id: donation.id,
+    campaign_id: donation.campaign_id,
+    kind: entry.kind,
+    amount: entry.amount,
+    currency: donation.currency,
+    settlement_amount: settlement.amount,
+    settlement_currency: settlement.currency,
+    fee,
+    net: settlement.amount - fee,
+    exchange_rate: settlement.rate ?? null,
+    stripe_balance_transaction_id: stripeId('txn'),
+    stripe_object_id: stripeId(entry.kind === 'gift' ? 'ch' : entry.kind.startsWith('refund') ? 're' : 'dp'),
+    occurred_at: entry.occurredAt ?? new Date(),
+  };
+}
+
+/** One more movement of a donation's money, written on its own. */
+export async function aLedgerEntry(db: Db, donation: Pick<Donation, 'id' | 'campaign_id' | 'currency'>, entry: Movement): Promise<void> {
+  await db.insertInto('ledger_entries').values(ledgerRow(donation, entry)).execute();
 }
 
 export async function aRecurringPlan(db: Db, plan: { campaignId: number; donorId: number; amount: number; currency: string; status: RecurringPlanStatus }): Promise<string> {
@@ -92,4 +93,22 @@ export async function aRecurringPlan(db: Db, plan: { campaignId: number; donorId
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * campaign_totals and campaign_givers as the triggers keep them, beside the same figures counted
+ * afresh from the ledger: the two halves of each pair must be equal.
+ */
+export async function keptAndRecountedTotals(db: Db) {
+  const [keptSums, recountedSums, keptGivers, recountedGivers] = await Promise.all([
+    sql<{ key: string }>`select concat_ws(' ', campaign_id, currency, settlement_currency, amount, settlement_amount) as key from campaign_totals order by 1`.execute(db),
+    sql<{ key: string }>`select concat_ws(' ', campaign_id, currency, settlement_currency, sum(amount), sum(settlement_amount)) as key from ledger_entries group by campaign_id, currency, settlement_currency order by 1`.execute(db),
+    sql<{ key: string }>`select concat_ws(' ', campaign_id, who, donations) as key from campaign_givers order by 1`.execute(db),
+    sql<{ key: string }>`
+      select concat_ws(' ', l.campaign_id, coalesce(d.donor_id::text, d.id::text), count(*)) as key
+      from (select campaign_id, donation_id from ledger_entries group by 1, 2 having sum(amount) > 0) l
+      join donations d on d.id = l.donation_id group by l.campaign_id, coalesce(d.donor_id::text, d.id::text) order by 1`.execute(db),
+  ]);
+  const keys = (result: { rows: Array<{ key: string }> }) => result.rows.map((row) => row.key);
+  return { sums: [keys(keptSums), keys(recountedSums)], givers: [keys(keptGivers), keys(recountedGivers)] };
 }

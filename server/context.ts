@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 import { createDb, type Db } from '../db/index';
 import { openQueues, type JobQueues } from '../jobs/queues';
+import { createCampaignCache, type CampaignCache } from './campaigns/live-cache';
 import type { ReadyConfig } from './config';
 import type { Logger } from './logger';
 import { createMailer, type Mailer } from './receipts/mailer';
@@ -17,6 +18,8 @@ export interface AppContext {
   stripe: Stripe;
   mailer: Mailer;
   logger: Logger;
+  /** What donors read about campaigns, in memory until it changes; it connects on first use, so only the web process holds it open. */
+  campaignCache: CampaignCache;
 }
 
 export function openContext(config: ReadyConfig, logger: Logger): AppContext {
@@ -29,11 +32,13 @@ export function openContext(config: ReadyConfig, logger: Logger): AppContext {
     queues: openQueues(redis, config.redisPrefix),
     stripe: createStripeClient(config.stripe),
     mailer: createMailer(config.smtpUrl),
+    campaignCache: createCampaignCache(config.databaseUrl, logger),
   };
 }
 
-export async function closeContext({ db, redis, queues, mailer }: AppContext): Promise<void> {
+export async function closeContext({ db, redis, queues, mailer, campaignCache }: AppContext): Promise<void> {
   await queues.close();
   mailer.close();
+  await campaignCache.close();
   await Promise.allSettled([db.destroy(), redis.status === 'ready' ? redis.quit() : redis.disconnect()]);
 }

@@ -30,17 +30,20 @@ async function campaignsJson(db: Db, campaigns: Campaign[]) {
   return campaigns.map((c) => campaignJson(c, totals.get(c.id)!));
 }
 
-// Totals are summed from the ledger on every request; browsers and CDNs may keep an answer a few seconds.
-export function campaignApiRoutes({ db }: AppContext): Router {
+// Kept in the campaign cache until a campaign changes; browsers and CDNs may keep an answer a few seconds more.
+export function campaignApiRoutes({ db, campaignCache }: AppContext): Router {
   const router = Router();
 
   router.get('/api/campaigns', async (_req, res) => {
-    res.set('Cache-Control', `public, max-age=${cacheSeconds}`).json({ campaigns: await campaignsJson(db, await listPublicCampaigns(db)) });
+    const campaigns = await campaignCache.read('api:all', async () => ({ value: await campaignsJson(db, await listPublicCampaigns(db)), shows: 'all' }));
+    res.set('Cache-Control', `public, max-age=${cacheSeconds}`).json({ campaigns });
   });
 
   router.get('/api/campaigns/:slug', async (req, res) => {
-    const found = await findPublicCampaign(db, req.params.slug);
-    const [campaign] = found ? await campaignsJson(db, [found]) : [];
+    const campaign = await campaignCache.read(`api:${req.params.slug}`, async () => {
+      const found = await findPublicCampaign(db, req.params.slug);
+      return found ? { value: (await campaignsJson(db, [found]))[0], shows: [found.id] } : { value: undefined, shows: 'all' };
+    });
     if (!campaign) throw new NotFound('There is no campaign at this address.');
     res.set('Cache-Control', `public, max-age=${cacheSeconds}`).json(campaign);
   });

@@ -5,9 +5,8 @@ import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
 import { translate } from '../i18n/messages';
 import { defaultLocale, localize } from '../locale';
-import { campaignCard } from './presentation';
+import { readCampaignPage } from './page';
 import { findPublicCampaign } from './queries';
-import { totalsOf } from './totals';
 
 /** How often the widget's numbers refresh: by its small script, or by a meta refresh without JavaScript. */
 const refreshSeconds = 60;
@@ -43,9 +42,10 @@ export function embedRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/embed/campaigns/:slug', allowFramingAnywhere, async (req, res) => {
-    const campaign = await publicCampaign(ctx, req);
     const locale = localeOf(res);
-    const card = campaignCard(campaign, await totalsOf(ctx.db, campaign), locale, new Date());
+    const page = await readCampaignPage(ctx, String(req.params.slug), locale);
+    if (!page) throw new NotFound('There is no campaign at this address.');
+    const { campaign, view: card } = page;
     res.render('embed/campaign', {
       layout: 'embed',
       title: card.title,

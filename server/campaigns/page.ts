@@ -3,12 +3,13 @@ import type { Db } from '../../db/index';
 import type { Campaign } from '../../db/schema';
 import { recentGifts } from '../donations/queries';
 import { readSource, type DonationFormValues } from '../donations/form';
-import { impactUpdateView } from '../impact/presentation';
+import type { AppContext } from '../context';
+import { impactUpdateView, type ImpactUpdateView } from '../impact/presentation';
 import { listImpactUpdates } from '../impact/queries';
 import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { campaignPage } from './presentation';
-import { listPresets } from './queries';
+import { findPublicCampaign, listPresets } from './queries';
 import { totalsOf } from './totals';
 
 export interface DonateForm {
@@ -31,14 +32,33 @@ export function blankDonateForm(campaign: Campaign, query: Record<string, unknow
   };
 }
 
-export async function campaignPageView(db: Db, campaign: Campaign, locale: Locale, form: DonateForm) {
+/** What the campaign page shows every visitor alike, in one language: what the campaign cache keeps. */
+export interface CampaignPageContent {
+  campaign: Campaign;
+  view: ReturnType<typeof campaignPage>;
+  impactUpdates: ImpactUpdateView[];
+}
+
+export async function campaignPageContent(db: Db, campaign: Campaign, locale: Locale): Promise<CampaignPageContent> {
   const [presets, totals, gifts, updates] = await Promise.all([listPresets(db, campaign.id), totalsOf(db, campaign), recentGifts(db, campaign.id), listImpactUpdates(db, campaign.id)]);
-  const view = campaignPage(campaign, presets, totals, gifts, locale, new Date());
+  return { campaign, view: campaignPage(campaign, presets, totals, gifts, locale, new Date()), impactUpdates: updates.map((update) => impactUpdateView(update, locale)) };
+}
+
+/** The public campaign at `slug` as its page shows it, from the campaign cache; undefined when there is none. */
+export async function readCampaignPage(ctx: Pick<AppContext, 'db' | 'campaignCache'>, slug: string, locale: Locale): Promise<CampaignPageContent | undefined> {
+  return ctx.campaignCache.read(`page:${locale}:${slug}`, async () => {
+    const campaign = await findPublicCampaign(ctx.db, slug);
+    return campaign ? { value: await campaignPageContent(ctx.db, campaign, locale), shows: [campaign.id] } : { value: undefined, shows: 'all' };
+  });
+}
+
+/** The page's template data: the shared content and this visitor's form. */
+export function campaignPageWithForm({ campaign, view, impactUpdates }: CampaignPageContent, locale: Locale, form: DonateForm) {
   const errorList = Object.entries(form.errors).map(([field, message]) => ({ field, message }));
   return {
     title: view.title,
     campaign: view,
-    impactUpdates: updates.map((update) => impactUpdateView(update, locale)),
+    impactUpdates,
     form: {
       ...form,
       errorList,
@@ -50,4 +70,8 @@ export async function campaignPageView(db: Db, campaign: Campaign, locale: Local
       ],
     },
   };
+}
+
+export async function campaignPageView(db: Db, campaign: Campaign, locale: Locale, form: DonateForm) {
+  return campaignPageWithForm(await campaignPageContent(db, campaign, locale), locale, form);
 }

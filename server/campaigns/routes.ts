@@ -6,28 +6,33 @@ import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
 import { toMajorUnits } from '../money';
 import { verifyToken } from '../receipts/tokens';
-import { blankDonateForm, campaignPageView, type DonateForm } from './page';
+import { blankDonateForm, campaignPageWithForm, readCampaignPage, type DonateForm } from './page';
 import { campaignCard } from './presentation';
-import { findPublicCampaign, listLiveCampaigns } from './queries';
+import { listLiveCampaigns } from './queries';
 import { campaignTotals } from './totals';
 
 // A retry link may be forwarded or bookmarked: after this long it refills the gift, not the person.
 const personalDetailsKeptMs = 2 * 60 * 60 * 1000;
 
-export function campaignRoutes({ db, config }: AppContext): Router {
+export function campaignRoutes({ db, config, campaignCache }: AppContext): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
     const locale = res.locals.locale ?? defaultLocale;
-    const now = new Date();
-    const campaigns = await listLiveCampaigns(db);
-    const totals = await campaignTotals(db, campaigns);
-    res.render('campaigns/index', { title: translate(locale, 'campaigns.title'), campaigns: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)) });
+    const cards = await campaignCache.read(`home:${locale}`, async () => {
+      const campaigns = await listLiveCampaigns(db);
+      const totals = await campaignTotals(db, campaigns);
+      const now = new Date();
+      return { value: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)), shows: 'all' };
+    });
+    res.render('campaigns/index', { title: translate(locale, 'campaigns.title'), campaigns: cards });
   });
 
   router.get('/campaigns/:slug', async (req, res) => {
-    const campaign = await findPublicCampaign(db, req.params.slug);
-    if (!campaign) throw new NotFound(translate(res.locals.locale ?? defaultLocale, 'errors.campaignNotFound'));
+    const locale = res.locals.locale ?? defaultLocale;
+    const page = await readCampaignPage({ db, campaignCache }, req.params.slug, locale);
+    if (!page) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
+    const { campaign } = page;
     let form: DonateForm = blankDonateForm(campaign, req.query);
     // Back from Checkout without paying: the form keeps what the donor typed. The link is signed, so
     // nobody can walk through donation ids to read other donors' details.
@@ -57,7 +62,7 @@ export function campaignRoutes({ db, config }: AppContext): Router {
         },
       };
     }
-    res.render('campaigns/show', await campaignPageView(db, campaign, res.locals.locale ?? defaultLocale, form));
+    res.render('campaigns/show', campaignPageWithForm(page, locale, form));
   });
 
   return router;

@@ -153,6 +153,8 @@ export interface DonationTable {
   succeeded_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** HMAC (SESSION_SECRET) of the address the donate form was sent from, for the card-testing brake; null for gifts not started on our form. */
+  client_ip_hash: Nullable<string>;
 }
 
 /** reversal: takes back an offline row recorded by mistake (corrects_entry_id names it); only offline rows are reversed. */
@@ -469,4 +471,22 @@ export interface DonorSessionTable {
 export interface Database {
   donor_sign_in_links: DonorSignInLinkTable;
   donor_sessions: DonorSessionTable;
+}
+
+/** A card declined on a Checkout page of one of our gifts (payment_intent.payment_failed); kept 30 days. */
+export interface CardDeclineTable {
+  /** The declined charge's id, or the event's when Stripe made no charge: one row per decline however often it is delivered. */
+  attempt_id: string;
+  donation_id: string;
+  /** What the card was asked for, in minor units of currency. */
+  amount: number;
+  currency: string;
+  /** Below the card-testing line for its currency (server/donations/card-testing.ts), decided when stored. */
+  small: boolean;
+  declined_at: Timestamp;
+}
+
+// Merged into Database above, like the donor account's tables.
+export interface Database {
+  card_declines: CardDeclineTable;
 }

@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import type { Campaign } from '../../db/schema';
 import type { AppContext } from '../context';
 import { campaignPageView } from '../campaigns/page';
 import { findPublicCampaign } from '../campaigns/queries';
@@ -6,11 +7,12 @@ import { NotFound, ServiceUnavailable, TooManyRequests, ValidationError } from '
 import { asLocale } from '../http/language';
 import { translate } from '../i18n/messages';
 import { withinRateLimit } from '../http/rate-limit';
-import { defaultLocale, localize } from '../locale';
+import { defaultLocale, localize, type Locale } from '../locale';
 import { formatMoney } from '../money';
 import { signToken } from '../receipts/tokens';
+import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, smallAttemptCeiling, type CardTestingVerdict } from './card-testing';
 import { checkoutSessionParams, createCheckoutSession } from './checkout';
-import { formValues, readDonationForm, readSource } from './form';
+import { formValues, readDonationForm, readSource, type DonationRequest } from './form';
 import { attachCheckoutSession, findDonationByCheckoutSession, startDonation } from './queries';
 
 function siteUrl(ctx: AppContext, req: Request): string {
@@ -19,11 +21,30 @@ function siteUrl(ctx: AppContext, req: Request): string {
 
 // Generous on purpose: at a fundraising dinner a whole room gives at once through the venue's one address.
 const donationAttempts = { perWindow: 300, windowSeconds: 600 };
+// One person gives a few times at most; a script trying cards under one address gives many.
+export const emailAttempts = { perWindow: 20, windowSeconds: 60 * 60 };
+
+/** The message, and the field it stands beside, for a blocked attempt; `give` is the form as a whole. */
+function refusalOf(verdict: CardTestingVerdict & { blocked: true }, request: DonationRequest, locale: Locale, organisation: string): Record<string, string> {
+  if (verdict.rule === 'site') {
+    const amount = formatMoney(smallAttemptCeiling(request.amount.currency), locale);
+    return { amount: translate(locale, 'donate.error.smallPaused', { amount }) };
+  }
+  if (verdict.rule === 'email') return { email: translate(locale, 'donate.error.pausedEmail', { organisation }) };
+  return { give: translate(locale, 'donate.error.pausedNetwork', { organisation }) };
+}
 
 export function donationRoutes(ctx: AppContext): Router {
   const { db, stripe, config, logger } = ctx;
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 30 });
+
+  /** A 429: the form again with the reason beside its field on a page, or the reason alone in JSON. Nothing is stored. */
+  async function refuse(req: Request, res: Response, campaign: Campaign, locale: Locale, errors: Record<string, string>, retryAfterSeconds: number): Promise<void> {
+    res.set('Retry-After', String(retryAfterSeconds));
+    if (req.accepts(['html', 'json']) === 'json') throw new TooManyRequests(Object.values(errors).join(' '));
+    res.status(429).render('campaigns/show', await campaignPageView(db, campaign, locale, { values: formValues(req.body), errors }));
+  }
 
   router.post('/campaigns/:slug/donate', form, async (req, res) => {
     // The language of the page the donor gave from (the form carries it): the answer, their receipts and emails follow it.
@@ -45,7 +66,26 @@ export function donationRoutes(ctx: AppContext): Router {
       return;
     }
 
+    // The card-testing brake and the per-address limit come after the form is read: a form with a mistake starts nothing.
+    const ipHash = fingerprint(config.sessionSecret, 'ip', req.ip ?? 'unknown');
+    const emailHash = fingerprint(config.sessionSecret, 'email', result.request.email);
+    const verdict = await cardTestingVerdict(db, { ipHash, email: result.request.email, amount: result.request.amount });
+    if (verdict.blocked) {
+      const noticeKey = `${config.redisPrefix}:card-testing:noticed:${verdict.rule}:${verdict.rule === 'site' ? 'all' : verdict.rule === 'ip' ? ipHash : emailHash}`;
+      if (await firstNoticeInWindow(ctx.redis, noticeKey, cardTestingRules.windowSeconds)) {
+        logger.warn({ rule: verdict.rule, declines: verdict.declines, campaign: campaign.slug, ipHash, emailHash }, 'card testing: small declines in a row; new gifts refused for up to an hour');
+      }
+      await refuse(req, res, campaign, locale, refusalOf(verdict, result.request, locale, config.organisation.name), cardTestingRules.windowSeconds);
+      return;
+    }
+    if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:email:${emailHash}`, emailAttempts.perWindow, emailAttempts.windowSeconds))) {
+      await refuse(req, res, campaign, locale, { email: translate(locale, 'donate.error.emailTooMany') }, emailAttempts.windowSeconds);
+      return;
+    }
+
     const donation = await startDonation(db, campaign, result.request, locale, readSource(req.body?.utm_source));
+    // Before Checkout exists, so that every decline on its page finds where the gift was started from.
+    await db.updateTable('donations').set({ client_ip_hash: ipHash }).where('id', '=', donation.id).execute();
     const params = checkoutSessionParams(donation, campaign, result.request.email, {
       baseUrl: siteUrl(ctx, req),
       wallets: config.stripe.wallets,

@@ -42,6 +42,13 @@ export const en = {
   'donate.error.dedicationKind': 'Choose "in honour of" or "in memory of", or leave it empty.',
   'donate.error.closed': 'This campaign has closed and no longer takes gifts. Thank you for thinking of it.',
   'donate.error.tooMany': 'Too many gifts started from this network in a short time. Please wait a few minutes and try again.',
+  'donate.error.emailTooMany': 'Too many gifts were started with this email address in the last hour. Please wait a while and try again.',
+  // The card-testing brake (server/donations/card-testing.ts): polite, since a real donor may be caught by it.
+  'donate.error.pausedNetwork':
+    'Several card payments started from your network were declined in a short time, so to protect cardholders we have paused new gifts from it for up to an hour. Nothing has been charged. Please try again later, or contact {organisation} and we will gladly help you give.',
+  'donate.error.pausedEmail':
+    'Several card payments for this email address were declined in a short time, so to protect cardholders we have paused new gifts for it for up to an hour. Nothing has been charged. Please try again later, or contact {organisation} and we will gladly help you give.',
+  'donate.error.smallPaused': 'Card gifts under {amount} are paused for a while because of unusual activity. Please give {amount} or more, or try again later.',
   'donate.error.stripeDown': 'We could not reach our payment provider just now. Nothing has been charged; please try again in a minute.',
 } as const;
 
@@ -87,5 +94,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   'donate.error.dedicationKind': '请选择“向某人致敬”或“纪念某人”，或者不指定。',
   'donate.error.closed': '本项目已结束，不再接受捐款。感谢您的关心。',
   'donate.error.tooMany': '您所在的网络在短时间内发起了过多捐款，请等几分钟后再试。',
+  'donate.error.emailTooMany': '过去一小时内使用此电子邮箱发起的捐款过多，请稍后再试。',
+  'donate.error.pausedNetwork': '短时间内从您所在网络发起的多笔银行卡付款被拒。为保护持卡人，我们已暂停该网络发起新的捐款，最长一小时。您尚未被扣款。请稍后再试，或联系{organisation}，我们乐意协助您完成捐款。',
+  'donate.error.pausedEmail': '短时间内此电子邮箱的多笔银行卡付款被拒。为保护持卡人，我们已暂停此邮箱发起新的捐款，最长一小时。您尚未被扣款。请稍后再试，或联系{organisation}，我们乐意协助您完成捐款。',
+  'donate.error.smallPaused': '由于出现异常活动，低于 {amount} 的银行卡捐款暂停受理。请捐赠 {amount} 或以上，或稍后再试。',
   'donate.error.stripeDown': '暂时无法连接支付服务商。您尚未被扣款，请一分钟后再试。',
 };

@@ -3,6 +3,7 @@
 import type Stripe from 'stripe';
 import { recordCharge, recordCheckoutSession, recordInvoice, recordPaymentIntent, recordUnpaidCheckout, type RecordingContext } from '../donations/record';
 import { syncPlan } from '../donations/plans';
+import { recordCardDecline } from '../donations/card-testing';
 
 type Handler = (event: Stripe.Event, c: RecordingContext) => Promise<unknown>;
 
@@ -25,6 +26,8 @@ export const stripeEventHandlers: Partial<Record<Stripe.Event.Type, Handler>> = 
   'checkout.session.async_payment_failed': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event), 'failed'),
   'checkout.session.expired': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event), 'expired'),
   'payment_intent.succeeded': (event, c) => recordPaymentIntent(c, objectOf<Stripe.PaymentIntent>(event).id),
+  // A card declined on the Checkout page: counted by the card-testing brake; the gift itself stays open for another card.
+  'payment_intent.payment_failed': (event, c) => recordCardDecline(c.trx, objectOf<Stripe.PaymentIntent>(event), event.id),
   'invoice.paid': onInvoice,
   'invoice.payment_failed': onInvoice,
   'customer.subscription.created': onSubscription,

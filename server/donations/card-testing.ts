@@ -1,0 +1,122 @@
+// The card-testing brake. Someone checking stolen card numbers starts gift after gift for the smallest
+// amount that proves a card, and most of those cards are declined. Each decline on one of our Checkout
+// pages is stored as Stripe reports it (payment_intent.payment_failed, in the event's transaction, so a
+// redelivered event is stored once); the donate form asks here before it starts another attempt.
+//
+// Declines live in Postgres, not Redis: the event handlers are handed the transaction only, and there
+// the count is exact, survives a Redis restart, and cannot fail an event because Redis is away.
+import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Redis } from 'ioredis';
+import type Stripe from 'stripe';
+import type { Db } from '../../db/index';
+import type { Money } from '../money';
+import { minimumGift } from './form';
+
+export const cardTestingRules = {
+  /** How far back a decline counts. */
+  windowSeconds: 60 * 60,
+  /**
+   * An attempt for less than this many times the currency's smallest card gift is small: US$2.50,
+   * HK$20, ¥25. Testers use the cheapest charge that proves a card; donors rarely give so little.
+   */
+  smallMultiple: 5,
+  /** Small declines in the window after which one network, or one email address, may start no gift. */
+  perIp: 5,
+  perEmail: 5,
+  /**
+   * Small declines in the window, across the site, after which nobody may start a small gift. Larger
+   * gifts still go through: a tester spread over many addresses must not be able to switch giving off.
+   */
+  siteWide: 50,
+  /** How long a decline is kept, for staff looking back at an attack. */
+  keepDays: 30,
+};
+
+export type CardTestingRules = typeof cardTestingRules;
+
+/** The first amount that is not small, in minor units of the currency. */
+export function smallAttemptCeiling(currency: string, rules: CardTestingRules = cardTestingRules): Money {
+  return { amount: minimumGift(currency).amount * rules.smallMultiple, currency };
+}
+
+export function isSmallAttempt(attempt: Money, rules: CardTestingRules = cardTestingRules): boolean {
+  return attempt.amount < smallAttemptCeiling(attempt.currency, rules).amount;
+}
+
+/**
+ * What the brake knows a network or an address by: an HMAC under SESSION_SECRET, comparable but never
+ * readable, in Redis keys and in the database alike. An email is trimmed and lower-cased first.
+ */
+export function fingerprint(secret: string, kind: 'ip' | 'email', value: string): string {
+  const normal = kind === 'email' ? value.trim().toLowerCase() : value;
+  return createHmac('sha256', secret).update(`card-testing:${kind}:${normal}`).digest('base64url');
+}
+
+const isUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
+
+/**
+ * Stores one declined attempt on the Checkout page of one of our gifts; true when it was new. A payment
+ * that names no gift of ours (a renewal, a Dashboard charge) is not a donor at our form and is skipped.
+ */
+export async function recordCardDecline(db: Db, intent: Stripe.PaymentIntent, eventId: string, rules: CardTestingRules = cardTestingRules): Promise<boolean> {
+  const donationId = intent.metadata?.donation_id;
+  if (!isUuid(donationId)) return false;
+  const donation = await db.selectFrom('donations').select('id').where('id', '=', donationId).executeTakeFirst();
+  if (!donation) return false;
+  const attempt: Money = { amount: intent.amount, currency: intent.currency.toUpperCase() };
+  const stored = await db
+    .insertInto('card_declines')
+    .values({
+      // Each declined card makes a charge of its own: several declines on one Checkout page count apart.
+      attempt_id: idOf(intent.last_payment_error?.charge) ?? eventId,
+      donation_id: donation.id,
+      amount: attempt.amount,
+      currency: attempt.currency,
+      small: isSmallAttempt(attempt, rules),
+    })
+    .onConflict((oc) => oc.column('attempt_id').doNothing())
+    .returning('attempt_id')
+    .executeTakeFirst();
+  await db.deleteFrom('card_declines').where('declined_at', '<', sql<Date>`now() - make_interval(days => ${rules.keepDays})`).execute();
+  return stored !== undefined;
+}
+
+export type CardTestingVerdict = { blocked: false } | { blocked: true; rule: 'ip' | 'email' | 'site'; declines: number };
+
+/** Whether a new attempt from this network and address, for this amount, may start a gift. */
+export async function cardTestingVerdict(
+  db: Db,
+  attempt: { ipHash: string; email: string; amount: Money },
+  rules: CardTestingRules = cardTestingRules,
+): Promise<CardTestingVerdict> {
+  const counts = await db
+    .selectFrom('card_declines as c')
+    .innerJoin('donations as d', 'd.id', 'c.donation_id')
+    .leftJoin('donors as p', 'p.id', 'd.donor_id')
+    .where('c.small', '=', true)
+    .where('c.declined_at', '>', sql<Date>`now() - make_interval(secs => ${rules.windowSeconds})`)
+    .select([
+      sql<number>`(count(*) filter (where d.client_ip_hash = ${attempt.ipHash}))::int`.as('ip'),
+      sql<number>`(count(*) filter (where lower(p.email) = ${attempt.email.trim().toLowerCase()}))::int`.as('email'),
+      sql<number>`count(*)::int`.as('site'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (counts.ip >= rules.perIp) return { blocked: true, rule: 'ip', declines: counts.ip };
+  if (counts.email >= rules.perEmail) return { blocked: true, rule: 'email', declines: counts.email };
+  if (counts.site >= rules.siteWide && isSmallAttempt(attempt.amount, rules)) return { blocked: true, rule: 'site', declines: counts.site };
+  return { blocked: false };
+}
+
+/**
+ * True the first time `key` is seen in `windowSeconds`: staff hear of a blocked network once per window,
+ * not once per attempt. With Redis away every time is the first.
+ */
+export async function firstNoticeInWindow(redis: Redis, key: string, windowSeconds: number): Promise<boolean> {
+  try {
+    return (await redis.set(key, '1', 'EX', windowSeconds, 'NX')) === 'OK';
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,219 @@
+// Card testing: someone checking stolen cards starts small gift after small gift and lets them be declined.
+// The donate form stops a network or an email address after a run of small declines, stops one address
+// after too many attempts, and stores nothing when it refuses; a real donor elsewhere still gives.
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { freePort } from '../../dev/ports';
+import { startStripeEmulator, type StripeEmulator } from '../../dev/stripe-emulator/index';
+import type Stripe from 'stripe';
+import { seedDemoData } from '../../db/seed';
+import { cardTestingRules, cardTestingVerdict, fingerprint, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
+import { emailAttempts } from '../../server/donations/routes';
+import { applyStripeEvent, storeStripeEvent } from '../../server/stripe/events';
+import { startTestContext, type TestContext } from '../support/context';
+import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+
+const declinedCard = '4000000000000002';
+
+/** The donate form sent from `ip` (the app trusts X-Forwarded-For from its loopback proxy). */
+function attempt(url: string | Server, ip: string, form: Record<string, string>, accept = 'text/html') {
+  return request(url).post('/campaigns/speech-therapy-fund/donate').set('X-Forwarded-For', ip).set('Accept', accept).type('form').send(aDonor(form));
+}
+
+function sessionIdOf(res: request.Response): string {
+  expect({ status: res.status, body: res.status === 303 ? '' : res.text.slice(0, 500) }).toEqual({ status: 303, body: '' });
+  return /\/pay\/(cs_\w+)/.exec(String(res.headers.location))![1]!;
+}
+
+describe('what counts as a small attempt', () => {
+  it('is anything under five times the smallest card gift of its currency, in whole minor units', () => {
+    expect(smallAttemptCeiling('HKD')).toEqual({ amount: 2000, currency: 'HKD' });
+    expect(isSmallAttempt({ amount: 1999, currency: 'HKD' })).toBe(true);
+    expect(isSmallAttempt({ amount: 2000, currency: 'HKD' })).toBe(false);
+    expect(isSmallAttempt({ amount: 249, currency: 'USD' })).toBe(true);
+    expect(isSmallAttempt({ amount: 250, currency: 'USD' })).toBe(false);
+    expect(isSmallAttempt({ amount: 249, currency: 'JPY' })).toBe(true);
+    expect(isSmallAttempt({ amount: 250, currency: 'JPY' })).toBe(false);
+  });
+
+  it('knows an address by a keyed hash that does not contain it, the same however it is typed', () => {
+    const hash = fingerprint('secret-of-at-least-thirty-two-characters', 'email', ' Mei.Chan@Example.com ');
+    expect(hash).toBe(fingerprint('secret-of-at-least-thirty-two-characters', 'email', 'mei.chan@example.com'));
+    expect(hash).not.toContain('example');
+    expect(hash).not.toBe(fingerprint('another-secret-of-at-least-32-characters', 'email', 'mei.chan@example.com'));
+  });
+});
+
+describe('the card-testing brake on the donate form', () => {
+  let h: GivingHarness;
+  beforeAll(async () => {
+    h = await startGivingHarness();
+  });
+  afterAll(() => h.stop());
+
+  const donationCount = async () => (await h.database.db.selectFrom('donations').select('id').execute()).length;
+  const sessionCount = async () => (await h.stripe.checkout.sessions.list({ limit: 100 })).data.length;
+
+  /** A gift started from `ip` and declined on the Checkout page. */
+  async function declinedGift(ip: string, form: Record<string, string>): Promise<string> {
+    const sessionId = sessionIdOf(await attempt(h.url, ip, form));
+    expect((await h.pay(sessionId, declinedCard)).status).toBe('declined');
+    return sessionId;
+  }
+
+  it('stops a network after five small declines, starting nothing, while another network and address still give', async () => {
+    for (let i = 0; i < cardTestingRules.perIp; i++) await declinedGift('198.51.100.7', { amount: '10', email: `tester${i}@example.net` });
+    await h.settle();
+    const declines = await h.database.db.selectFrom('card_declines').selectAll().execute();
+    expect(declines.map((d) => [d.amount, d.currency, d.small])).toEqual(Array(cardTestingRules.perIp).fill([1000, 'HKD', true]));
+
+    const [donations, sessions] = [await donationCount(), await sessionCount()];
+    const page = await attempt(h.url, '198.51.100.7', { amount: '10', email: 'fresh@example.net', name: 'Fresh Name' }).expect(429);
+    expect(page.text).toContain('Several card payments started from your network were declined');
+    expect(page.text).toContain('Nothing has been charged');
+    expect(page.text).toContain('contact Smile Mission Demo Charity');
+    // The form comes back as typed, with the reason in its summary.
+    expect(page.text).toContain('value="fresh@example.net"');
+    expect(page.text).toContain('class="error-summary"');
+    expect(page.headers['retry-after']).toBe(String(cardTestingRules.windowSeconds));
+    // Any amount: the network is paused, not the small gifts only.
+    const json = await attempt(h.url, '198.51.100.7', { amount: '5000', email: 'fresh@example.net' }, 'application/json').expect(429);
+    expect(json.body).toEqual({ error: { code: 'too_many_requests', message: expect.stringContaining('paused new gifts') } });
+    expect([await donationCount(), await sessionCount()]).toEqual([donations, sessions]);
+
+    const elsewhere = sessionIdOf(await attempt(h.url, '203.0.113.20', { amount: '10', email: 'real.donor@example.org', name: 'Real Donor' }));
+    expect((await h.pay(elsewhere)).status).toBe('succeeded');
+    await h.settle();
+    const gift = await h.database.db.selectFrom('donations').select(['status', 'client_ip_hash']).where('stripe_checkout_session_id', '=', elsewhere).executeTakeFirstOrThrow();
+    expect(gift).toEqual({ status: 'succeeded', client_ip_hash: fingerprint(h.config.sessionSecret, 'ip', '203.0.113.20') });
+  });
+
+  it('stops an email address after five small declines from any network, beside the email field, in the donor\'s language', async () => {
+    for (let i = 0; i < cardTestingRules.perEmail; i++) await declinedGift(`192.0.2.${10 + i}`, { amount: '5', email: 'Same.Person@example.net' });
+    await h.settle();
+    const [donations, sessions] = [await donationCount(), await sessionCount()];
+    const page = await attempt(h.url, '192.0.2.99', { amount: '5', email: 'same.person@EXAMPLE.net', locale: 'zh-CN' }).expect(429);
+    expect(page.text).toMatch(/<p class="field-error" id="email-error">短时间内此电子邮箱的多笔银行卡付款被拒。/);
+    expect([await donationCount(), await sessionCount()]).toEqual([donations, sessions]);
+    // The same network with another address is not this address.
+    sessionIdOf(await attempt(h.url, '192.0.2.99', { amount: '100', email: 'someone.else@example.net' }));
+  });
+
+  it('does not count declined gifts that are not small', async () => {
+    for (let i = 0; i < cardTestingRules.perIp + 1; i++) await declinedGift('198.51.100.50', { amount: '500', email: `big${i}@example.net` });
+    await h.settle();
+    const ipHash = fingerprint(h.config.sessionSecret, 'ip', '198.51.100.50');
+    const big = await h.database.db
+      .selectFrom('card_declines as c')
+      .innerJoin('donations as d', 'd.id', 'c.donation_id')
+      .select(['c.amount', 'c.small'])
+      .where('d.client_ip_hash', '=', ipHash)
+      .execute();
+    expect(big).toEqual(Array(cardTestingRules.perIp + 1).fill({ amount: 50000, small: false }));
+    sessionIdOf(await attempt(h.url, '198.51.100.50', { amount: '10', email: 'big-again@example.net' }));
+  });
+
+  it('counts a decline once however often it is delivered, and each card declined on one Checkout page apart', async () => {
+    const sessionId = sessionIdOf(await attempt(h.url, '198.51.100.80', { amount: '10', email: 'one.page@example.net' }));
+    expect((await h.pay(sessionId, declinedCard)).status).toBe('declined');
+    expect((await h.pay(sessionId, declinedCard)).status).toBe('declined');
+    await h.settle();
+    const { id: donationId } = await h.database.db.selectFrom('donations').select('id').where('stripe_checkout_session_id', '=', sessionId).executeTakeFirstOrThrow();
+    const failures = await h.database.db.selectFrom('stripe_events').select(['id', 'payload']).where('type', '=', 'payment_intent.payment_failed').execute();
+    const mine = failures.filter((e) => (e.payload as Stripe.Event).data.object && ((e.payload as Stripe.Event).data.object as Stripe.PaymentIntent).metadata.donation_id === donationId);
+    expect(mine).toHaveLength(2);
+
+    for (const event of mine) await h.emulator.resendEvent(event.id);
+    await h.settle();
+    // Applied again under another event id (a replay, a reconciliation): the charge id keeps it one row.
+    const again = await recordCardDecline(h.database.db, (mine[0]!.payload as Stripe.Event).data.object as Stripe.PaymentIntent, 'evt_replayed');
+    expect(again).toBe(false);
+    expect(await h.database.db.selectFrom('card_declines').select('attempt_id').where('donation_id', '=', donationId).execute()).toHaveLength(2);
+  });
+
+  it('stops an address after twenty attempts in an hour, beside the email field, and starts nothing more', async () => {
+    for (let i = 0; i < emailAttempts.perWindow; i++) sessionIdOf(await attempt(h.url, '203.0.113.60', { amount: '100', email: 'keen.giver@example.org' }));
+    const [donations, sessions] = [await donationCount(), await sessionCount()];
+    const page = await attempt(h.url, '203.0.113.61', { amount: '100', email: 'KEEN.giver@example.org' }).expect(429);
+    expect(page.text).toMatch(/<p class="field-error" id="email-error">Too many gifts were started with this email address in the last hour/);
+    const json = await attempt(h.url, '203.0.113.61', { amount: '100', email: 'keen.giver@example.org' }, 'application/json').expect(429);
+    expect(json.body.error.code).toBe('too_many_requests');
+    expect([await donationCount(), await sessionCount()]).toEqual([donations, sessions]);
+    // Kept in Redis under the test's prefix, and never under the address itself.
+    const redis = new Redis(h.config.redisUrl);
+    try {
+      const keys = await redis.keys(`${h.config.redisPrefix}:donate:email:*`);
+      expect(keys).toContain(`${h.config.redisPrefix}:donate:email:${fingerprint(h.config.sessionSecret, 'email', 'keen.giver@example.org')}`);
+      expect(keys.filter((key) => /@|example|keen/i.test(key))).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  it('pauses small gifts from everyone after a site-wide run of small declines, while larger gifts still go', async () => {
+    const someGift = await h.database.db.selectFrom('donations').select('id').limit(1).executeTakeFirstOrThrow();
+    const missing = cardTestingRules.siteWide - (await h.database.db.selectFrom('card_declines').select('attempt_id').where('small', '=', true).execute()).length;
+    // Declines from many networks and addresses at once; written directly, as a hundred Checkout pages would.
+    await h.database.db
+      .insertInto('card_declines')
+      .values(Array.from({ length: missing }, (_, i) => ({ attempt_id: `ch_spread_${i}`, donation_id: someGift.id, amount: 100, currency: 'USD', small: true })))
+      .execute();
+    const [donations, sessions] = [await donationCount(), await sessionCount()];
+    const page = await attempt(h.url, '203.0.113.90', { amount: '19.99', email: 'small.giver@example.org' }).expect(429);
+    expect(page.text).toMatch(/<p class="field-error" id="amount-error">Card gifts under HK\$20\.00 are paused for a while because of unusual activity\. Please give HK\$20\.00 or more/);
+    expect([await donationCount(), await sessionCount()]).toEqual([donations, sessions]);
+    sessionIdOf(await attempt(h.url, '203.0.113.90', { amount: '20', email: 'small.giver@example.org' }));
+    await h.database.db.deleteFrom('card_declines').where('attempt_id', 'like', 'ch_spread_%').execute();
+  });
+});
+
+describe('the donate form with Redis away', () => {
+  let t: TestContext;
+  let emulator: StripeEmulator;
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    emulator = await startStripeEmulator();
+    t = await startTestContext({
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [] },
+    });
+    await seedDemoData(t.database.db, new Date());
+    server = t.app.listen(0);
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await t.close();
+    await emulator.stop();
+  });
+
+  it('still starts gifts, and still counts declines and stops a network after a run of them', async () => {
+    expect(t.ctx.redis.status).not.toBe('ready');
+    for (let i = 0; i < cardTestingRules.perIp; i++) {
+      const sessionId = sessionIdOf(await attempt(url, '198.51.100.200', { amount: '10', email: `away${i}@example.net` }));
+      const paid = await fetch(`${emulator.url}/_emulator/checkout/sessions/${sessionId}/pay`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${emulator.secretKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ card_number: declinedCard }),
+      });
+      expect(((await paid.json()) as { status: string }).status).toBe('declined');
+    }
+    // Taken from Stripe's event list rather than the webhook, whose intake waits a second for Redis on
+    // each event: stored and applied as the worker would, once the sweeper queued them. No Redis needed.
+    const { data: events } = await t.ctx.stripe.events.list({ type: 'payment_intent.payment_failed', limit: 100 });
+    expect(events).toHaveLength(cardTestingRules.perIp);
+    for (const event of events) {
+      await storeStripeEvent(t.database.db, event);
+      expect(await applyStripeEvent(t.ctx, event.id)).toBe('applied');
+    }
+    expect(await cardTestingVerdict(t.database.db, { ipHash: fingerprint(t.ctx.config.sessionSecret, 'ip', '198.51.100.200'), email: 'x@example.net', amount: { amount: 100_00, currency: 'HKD' } })).toEqual({
+      blocked: true,
+      rule: 'ip',
+      declines: cardTestingRules.perIp,
+    });
+    await attempt(url, '198.51.100.200', { amount: '10', email: 'another@example.net' }).expect(429);
+    sessionIdOf(await attempt(url, '198.51.100.201', { amount: '10', email: 'another@example.net' }));
+  });
+});

@@ -9,7 +9,8 @@ function wantsJson(req: Request): boolean {
 }
 
 /**
- * body-parser and friends mark a client's mistake with a 4xx `status` and `expose`; the router marks a
+ * body-parser and friends mark a client's mistake with a 4xx `status` and `expose` (a body over its
+ * route's limit is a 413, with `type` 'entity.too.large' or 'parameters.too.many'); the router marks a
  * path parameter it cannot percent-decode (/unsubscribe/%FF) with a URIError and status 400, without `expose`.
  */
 function asClientError(error: unknown, locale: Locale): AppError | undefined {
@@ -17,7 +18,8 @@ function asClientError(error: unknown, locale: Locale): AppError | undefined {
   const e = error as { status?: unknown; expose?: unknown; type?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && (e.expose === true || error instanceof URIError)) {
     const code: ErrorCode = e.status === 413 ? 'payload_too_large' : e.status === 404 ? 'not_found' : 'bad_request';
-    const message = translate(locale, e.status === 413 ? 'errors.tooLarge' : 'errors.unreadable');
+    // A form over its parameterLimit is a 413 too, but "too large" would puzzle someone who sent a short one.
+    const message = translate(locale, e.type === 'parameters.too.many' ? 'errors.tooManyFields' : e.status === 413 ? 'errors.tooLarge' : 'errors.unreadable');
     return new AppError(e.status, code, message);
   }
   return undefined;

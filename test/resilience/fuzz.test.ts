@@ -12,12 +12,13 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
 import { startTestContext, type TestContext } from '../support/context';
+import { aStaffMember, signInAs } from '../support/staff';
 
 const seed = 20_251_125;
 
 // Every table a request could write to; compared as a whole before and after each run.
 const tables = [
-  'audit_log', 'campaign_presets', 'campaigns', 'donations', 'donor_sessions', 'donor_sign_in_links', 'donors', 'impact_deliveries',
+  'audit_log', 'campaign_presets', 'campaigns', 'card_declines', 'donations', 'donor_sessions', 'donor_sign_in_links', 'donors', 'impact_deliveries',
   'impact_updates', 'ledger_entries', 'outbox', 'receipt_counters', 'receipts', 'reconciliation_discrepancies', 'recurring_plans',
   'refund_requests', 'staff_members', 'staff_password_links', 'staff_sessions', 'stripe_events',
 ] as const;
@@ -294,6 +295,43 @@ describe('fuzzing the public POST endpoints', () => {
       }),
       { seed, numRuns: 200 },
     );
+  });
+
+  it('every route that reads a body has a stated limit: a byte over it, or a field over its count, is a 413 that says which', async () => {
+    const kb = 1024;
+    const routes = [
+      { path: `/campaigns/${liveSlug}/donate`, bytes: 16 * kb, fields: 30 },
+      { path: '/account/sign-in', bytes: 16 * kb, fields: 50 },
+      { path: '/account/preferences', bytes: 16 * kb, fields: 50 },
+      { path: '/staff/sign-in', bytes: kb * kb, fields: 200 },
+      { path: '/staff/campaigns', bytes: kb * kb, fields: 200 },
+      { path: '/webhooks/stripe', bytes: kb * kb, fields: undefined },
+    ];
+    const form = (bytes: number) => `x=${'a'.repeat(bytes - 2)}`;
+    const fieldsOf = (count: number) => Array.from({ length: count }, (_, i) => `f${i}=1`).join('&');
+    for (const { path, bytes, fields } of routes) {
+      const before = await rowCounts();
+      const atLimit = await request(server).post(path).set('Accept', 'application/json').type('form').send(form(bytes));
+      expect({ path, read: atLimit.status !== 413 && atLimit.status < 500 }).toEqual({ path, read: true });
+      const json = await request(server).post(path).set('Accept', 'application/json').type('form').send(form(bytes + 1));
+      expect({ path, status: json.status, body: json.body }).toEqual({ path, status: 413, body: { error: { code: 'payload_too_large', message: 'The request body is too large.' } } });
+      const page = await request(server).post(path).set('Accept', 'text/html').type('form').send(form(bytes + 1));
+      expect({ path, status: page.status }).toEqual({ path, status: 413 });
+      expect(page.text).toContain(path === '/webhooks/stripe' ? '"payload_too_large"' : 'The request body is too large.');
+      if (fields !== undefined) {
+        const tooMany = await request(server).post(path).set('Accept', 'application/json').type('form').send(fieldsOf(fields + 1));
+        expect({ path, status: tooMany.status, body: tooMany.body }).toEqual({ path, status: 413, body: { error: { code: 'payload_too_large', message: 'The form has too many fields.' } } });
+        const enough = await request(server).post(path).set('Accept', 'application/json').type('form').send(fieldsOf(fields));
+        expect({ path, read: enough.status !== 413 && enough.status < 500 }).toEqual({ path, read: true });
+      }
+      expect(await rowCounts()).toEqual(before);
+    }
+
+    // The queue dashboard's JSON API, for admins: its own parser's error shape is never what answers.
+    const admin = await signInAs(server, (await aStaffMember(t.database.db, ['admin'])).email);
+    const queueApi = '/staff/queues/api/queues/stripe-events/pause';
+    const oversized = await admin.agent.put(queueApi).set('Accept', 'application/json').set('Content-Type', 'application/json').send(JSON.stringify({ a: 'a'.repeat(100 * kb) }));
+    expect({ status: oversized.status, body: oversized.body }).toEqual({ status: 413, body: { error: { code: 'payload_too_large', message: 'The request body is too large.' } } });
   });
 
   it('oversized bodies of a few megabytes are refused with a 4xx everywhere, and store nothing', async () => {

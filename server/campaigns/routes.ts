@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { findDonation } from '../donations/queries';
 import { NotFound } from '../http/errors';
+import { renderPage } from '../http/views';
 import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
 import { toMajorUnits } from '../money';
@@ -33,6 +34,15 @@ export function campaignRoutes({ db, config, campaignCache }: AppContext): Route
     const page = await readCampaignPage({ db, campaignCache }, req.params.slug, locale);
     if (!page) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
     const { campaign } = page;
+    // The address as shared, with nothing after it, shows every visitor the same page in their language: kept rendered.
+    if (Object.keys(req.query).length === 0) {
+      const html = await campaignCache.read(`html:${locale}:${campaign.slug}`, async () => ({
+        value: await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(campaign))),
+        shows: [campaign.id],
+      }));
+      res.type('html').send(html);
+      return;
+    }
     let form: DonateForm = blankDonateForm(campaign, req.query);
     // Back from Checkout without paying: the form keeps what the donor typed. The link is signed, so
     // nobody can walk through donation ids to read other donors' details.

@@ -43,7 +43,11 @@ export function languageNegotiation(options: { secure: boolean }): RequestHandle
     const { locale, chosen } = negotiateLocale(req);
     if (chosen) res.cookie(cookieName, locale, { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: 365 * 24 * 3600_000 });
     res.locals.locale = locale;
-    res.locals.languages = locales.map((code) => ({ code, name: languageNames[code], href: withLanguage(req.originalUrl, code), current: code === locale }));
+    // Only pages show the switch; JSON answers should not pay for parsing their address twice.
+    Object.defineProperty(res.locals, 'languages', {
+      enumerable: true,
+      get: () => locales.map((code) => ({ code, name: languageNames[code], href: withLanguage(req.originalUrl, code), current: code === locale })),
+    });
     res.vary('Accept-Language').vary('Cookie');
     next();
   };

@@ -1,6 +1,6 @@
 // Handlebars for every page: layouts, partials and the few helpers templates need.
 import path from 'node:path';
-import type { Express } from 'express';
+import type { Express, Response } from 'express';
 import { create } from 'express-handlebars';
 import { isMessageKey, translate } from '../i18n/messages';
 import { asLocale } from './language';
@@ -40,6 +40,11 @@ const handlebars = create({
 /** Renders a view outside a request, without the page layout: emails. */
 export function renderTemplate(name: string, context: Record<string, unknown>, options: { cache?: boolean } = {}): Promise<string> {
   return handlebars.render(path.join(viewsDir, `${name}.hbs`), context, { cache: options.cache ?? false });
+}
+
+/** Renders a page as res.render would, with the response's locals, but hands back the HTML instead of sending it. */
+export function renderPage(res: Response, view: string, data: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => res.render(view, data, (error: Error | null, html: string) => (error ? reject(error) : resolve(html))));
 }
 
 export function useViews(app: Express, options: { cache: boolean }): void {

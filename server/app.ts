@@ -27,6 +27,11 @@ import { stripeWebhookRoutes } from './stripe/webhook-routes';
 export interface AppOptions {
   /** Routes mounted before the 404 handler: the development mail viewer, test probes. */
   extraRoutes?: Router[];
+  /**
+   * Each request first waits until the campaign cache has heard every change committed before it came:
+   * for tests, whose requests follow their own writes sooner than Postgres delivers the notice.
+   */
+  hearChangesFirst?: boolean;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
@@ -63,6 +68,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(languageNegotiation({ secure: ctx.config.baseUrl?.startsWith('https:') ?? false }));
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: ctx.config.env === 'production' ? '1d' : 0 }));
 
+  if (options.hearChangesFirst) app.use((_req, _res, next) => void ctx.campaignCache.heard().then(() => next(), next));
   app.use(healthRoutes(ctx));
   app.use(stripeWebhookRoutes(ctx));
   app.use(campaignRoutes(ctx));

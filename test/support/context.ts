@@ -61,7 +61,7 @@ export async function startTestContext(overrides: Partial<ReadyConfig> = {}, opt
   return {
     ctx,
     database,
-    app: createApp(ctx, options),
+    app: createApp(ctx, { hearChangesFirst: true, ...options }),
     async close() {
       if (ctx.redis.status === 'ready') await deleteRedisKeys(ctx, `${config.redisPrefix}:*`);
       await closeContext(ctx);

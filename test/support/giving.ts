@@ -64,7 +64,7 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
     ...configOverrides,
   });
   const logger = createLogger(config);
-  const web = await startWeb(config, logger);
+  const web = await startWeb(config, logger, { hearChangesFirst: true });
   const url = `http://127.0.0.1:${web.port}`;
   emulator.setWebhookUrl(`${url}/webhooks/stripe`);
   const worker: RunningWorker | undefined = options.worker === false ? undefined : await startWorker(config, logger);

@@ -59,6 +59,11 @@ export interface StripeEmulator {
   /** While held, events queue up instead of being delivered; release delivers them in the order asked. */
   holdWebhooks(): void;
   releaseWebhooks(order?: ReleaseOrder): Promise<void>;
+  /**
+   * Hands over events still waiting in the queue (of one type, if named) without delivering them, oldest
+   * first; they count as delivered. For a benchmark that signs and posts Stripe's events itself.
+   */
+  takeHeldWebhooks(type?: Stripe.Event.Type): Stripe.Event[];
   /** Sends an already delivered event again, as Stripe does on retries. */
   resendEvent(eventId: string): Promise<void>;
   stop(): Promise<void>;
@@ -135,6 +140,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     },
     holdWebhooks: () => webhooks.hold(),
     releaseWebhooks: (order) => webhooks.release(order),
+    takeHeldWebhooks: (type) => webhooks.take(type),
     resendEvent: (eventId) => webhooks.resend(eventId),
     async stop() {
       webhooks.stop();

@@ -17,6 +17,8 @@ export interface WebhookDelivery {
   settled(): Promise<void>;
   hold(): void;
   release(order?: ReleaseOrder): Promise<void>;
+  /** Removes held events (of one type, if named) from the queue and returns them, undelivered, oldest first. */
+  take(type?: string): Stripe.Event[];
   resend(eventId: string): Promise<void>;
   stop(): void;
 }
@@ -177,6 +179,20 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
       held = false;
       void pump();
       return waitFor(waiting);
+    },
+    take(type) {
+      const taken: Stripe.Event[] = [];
+      const kept: string[] = [];
+      for (const id of queue) {
+        const event = store.find('event', id);
+        if (event && (type === undefined || event.type === type)) {
+          taken.push(structuredClone(event));
+          settle(id);
+        } else kept.push(id);
+      }
+      queue.splice(0, queue.length, ...kept);
+      checkWaiters();
+      return taken;
     },
     resend(eventId) {
       const event = store.find('event', eventId);

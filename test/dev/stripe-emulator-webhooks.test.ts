@@ -47,6 +47,17 @@ describe('the Stripe emulator delivers webhooks as Stripe does', () => {
     expect(h.receiver.deliveries.map((event) => event.id)).toEqual(created);
   });
 
+  it('hands over held events of one type undelivered, and keeps the rest held', async () => {
+    h.emulator.holdWebhooks();
+    await payGift();
+    const [taken, ...others] = h.emulator.takeHeldWebhooks('payment_intent.succeeded');
+    expect(others).toEqual([]);
+    expect(taken).toMatchObject({ type: 'payment_intent.succeeded', data: { object: { status: 'succeeded' } } });
+    expect((await h.stripe.events.retrieve(String(taken?.id))).pending_webhooks).toBe(0);
+    await h.emulator.releaseWebhooks();
+    expect(h.newEventTypes()).toEqual(['charge.succeeded', 'checkout.session.completed']);
+  });
+
   it('sends a delivered event again when asked, as Stripe’s retries can', async () => {
     await payGift();
     await h.emulator.webhooksSettled();

@@ -1,5 +1,6 @@
 // The public pages as a screen-reader or keyboard user meets them: axe-core, injected into the real
-// page in chromium, must find nothing serious or critical on any of them, in either language.
+// page in chromium, must find nothing serious or critical on any of them, in either language. And the
+// same pages, with their Content-Security-Policy enforced, must not break it anywhere.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { startBrowserApp, type BrowserApp } from '../support/browser';
@@ -30,6 +31,32 @@ async function expectNoSeriousViolations(page: Page): Promise<void> {
   const found = await seriousViolations(page);
   const report = found.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)}${n.failureSummary ? `\n    ${n.failureSummary.replace(/\n/g, '\n    ')}` : ''}`).join('\n')}`);
   expect({ url: page.url(), violations: report }).toEqual({ url: page.url(), violations: [] });
+}
+
+/** Runs in every document before its own scripts: keeps each CSP violation the browser reports. */
+function recordCspViolations(): void {
+  const seen: string[] = [];
+  (globalThis as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+  (globalThis as unknown as { document: { addEventListener(type: string, listener: (e: Record<string, unknown>) => void): void } }).document.addEventListener('securitypolicyviolation', (e) => {
+    seen.push(`${String(e.effectiveDirective)} blocked ${String(e.blockedURI) || 'inline'} at ${String(e.sourceFile)}:${String(e.lineNumber)} ${String(e.sample ?? '')}`);
+  });
+}
+
+/** The violations the page's document has reported so far, after letting any queued report be dispatched. */
+async function cspViolations(page: Page): Promise<string[]> {
+  // Reports are dispatched as tasks: two frames and a task later, every one from loading the page has been.
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const w = globalThis as unknown as { __cspViolations?: string[]; requestAnimationFrame(f: () => void): void };
+        w.requestAnimationFrame(() => w.requestAnimationFrame(() => setTimeout(() => resolve([...(w.__cspViolations ?? ['the recorder did not run'])]))));
+      }),
+  );
+}
+
+async function expectNoCspViolations(page: Page): Promise<void> {
+  const csp = await page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href);
+  expect({ url: csp, violations: await cspViolations(page) }).toEqual({ url: csp, violations: [] });
 }
 
 describe('the public pages are accessible', () => {
@@ -101,6 +128,73 @@ describe('the public pages are accessible', () => {
 
   it('the embeddable donate widget', async () => {
     await expectNoSeriousViolations(await open('/embed/campaigns/speech-therapy-fund'));
+  });
+
+  describe('with their Content-Security-Policy enforced', () => {
+    /** A page as a donor's browser gets it: the policy applies, and every violation is kept. */
+    async function openEnforced(path: string): Promise<Page> {
+      const page = await b.browser.newPage();
+      await page.addInitScript(recordCspViolations);
+      const res = await page.goto(`${b.url}${path}`);
+      expect({ path, status: res?.status() }).toEqual({ path, status: 200 });
+      // No inline script and no inline style: every page's looks come from site.css, its behaviour from /assets.
+      expect(res?.headers()['content-security-policy']).toMatch(/(^|;)script-src 'self';.*(^|;)style-src 'self'(;|$)/);
+      return page;
+    }
+
+    it('notices a violation when there is one', async () => {
+      const page = await openEnforced('/');
+      await page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { body: { insertAdjacentHTML(where: string, html: string): void } } }).document;
+        doc.body.insertAdjacentHTML('beforeend', '<img src="/assets/site.css" onerror="document.title = 1" alt="">');
+      });
+      const violations = await cspViolations(page);
+      expect(violations.filter((v) => v.startsWith('script-src-attr'))).toHaveLength(1);
+    });
+
+    for (const path of ['/', '/?lang=zh-CN', '/campaigns/speech-therapy-fund', '/campaigns/happy-smile-2026-05', '/account', '/embed/campaigns/speech-therapy-fund', '/embed/campaigns/speech-therapy-fund/snippet', '/staff/sign-in']) {
+      it(`${path} keeps to it`, async () => {
+        await expectNoCspViolations(await openEnforced(path));
+      });
+    }
+
+    it('the donate form sent back with its errors, the pay page\'s way back, and the thank-you page keep to it', async () => {
+      const page = await openEnforced('/campaigns/speech-therapy-fund');
+      await page.locator('#give form button[type=submit]').click();
+      await page.locator('.error-summary').waitFor();
+      await expectNoCspViolations(page);
+      await page.locator('#amount').fill('90');
+      await page.locator('#name').fill('Wong Siu Ming');
+      await page.locator('#email').fill('siu.ming@example.com');
+      // The form's answer is a redirect to Checkout, which form-action must allow.
+      await page.locator('#give form button[type=submit]').click();
+      await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+      await page.getByRole('button', { name: 'Pay' }).click();
+      await page.waitForURL(/\/donations\/thanks\?session_id=cs_/);
+      await page.locator('.status-confirmed').waitFor({ timeout: 30_000 });
+      await expectNoCspViolations(page);
+    });
+
+    it('the staff pages keep to it, the campaign dashboard with its progress bar included', async () => {
+      const link = /staff: set the demo administrator's password \(admin@localhost\.test\) at (\S+)/.exec(b.app.output.stdout)?.[1];
+      expect(link).toBeDefined();
+      const page = await openEnforced(new URL(link!).pathname);
+      await expectNoCspViolations(page);
+      await page.locator('#password').fill('a long and careful passphrase');
+      await page.locator('#confirm').fill('a long and careful passphrase');
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL(/\/staff\/sign-in$/);
+      await page.locator('#email').fill('admin@localhost.test');
+      await page.locator('#password').fill('a long and careful passphrase');
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL(/\/staff$/);
+      await expectNoCspViolations(page);
+      for (const path of ['/staff/campaigns', '/staff/campaigns/speech-therapy-fund']) {
+        const res = await page.goto(`${b.url}${path}`);
+        expect({ path, status: res?.status() }).toEqual({ path, status: 200 });
+        await expectNoCspViolations(page);
+      }
+    });
   });
 
   // The donor account is being built alongside; this page is checked as soon as it answers.

@@ -43,11 +43,17 @@ function disputedAmount(dispute: Stripe.Dispute, bt: Stripe.BalanceTransaction):
 
 const expanded = <T extends { id: string }>(value: string | T | null | undefined): T | undefined => (typeof value === 'object' && value !== null ? value : undefined);
 
-async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Stripe.Charge): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
-  const [refunds, disputes] = await Promise.all([
-    stripe.refunds.list({ charge: charge.id, limit: 100, expand: ['data.balance_transaction'] }),
-    stripe.disputes.list({ charge: charge.id, limit: 100 }),
-  ]);
+const noneListed = <T>(): Stripe.ApiList<T> => ({ object: 'list', data: [], has_more: false, url: '' });
+
+async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Stripe.Charge, lookUp: ChargeHistory): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
+  const showsMore = charge.refunded || charge.amount_refunded > 0 || charge.disputed;
+  const [refunds, disputes] =
+    lookUp === 'everything' || showsMore
+      ? await Promise.all([
+          stripe.refunds.list({ charge: charge.id, limit: 100, expand: ['data.balance_transaction'] }),
+          stripe.disputes.list({ charge: charge.id, limit: 100 }),
+        ])
+      : [noneListed<Stripe.Refund>(), noneListed<Stripe.Dispute>()];
   const entries: NewLedgerEntry[] = [];
   const giftTransaction = expanded<Stripe.BalanceTransaction>(charge.balance_transaction);
   // Stripe may capture in the background: a charge can succeed a moment before its balance transaction
@@ -89,13 +95,21 @@ async function oweDonor(c: RecordingContext, donation: Donation, added: Array<{ 
 }
 
 /**
- * Records every balance transaction of `chargeId` not yet in the ledger and sets the donation's
- * status from the ledger. The caller holds the donation's row lock, so two deliveries never race.
+ * What an event about a charge looks up at Stripe besides the charge. An event about the payment itself
+ * ('the payment') lists refunds and disputes only when the charge shows some: the events of each refund
+ * and dispute look up 'everything' (a refund that failed leaves no trace on the charge but its own).
  */
-export async function syncCharge(c: RecordingContext, donation: Donation, chargeId: string): Promise<DonationStatus> {
+export type ChargeHistory = 'the payment' | 'everything';
+
+/**
+ * Records every balance transaction of the charge not yet in the ledger and sets the donation's status
+ * from the ledger. The caller holds the donation's row lock, so two deliveries never race. A charge
+ * already read with its balance transaction expanded is used as it is.
+ */
+export async function syncCharge(c: RecordingContext, donation: Donation, chargeOrId: string | Stripe.Charge, lookUp: ChargeHistory): Promise<DonationStatus> {
   const { trx, stripe } = c;
-  const charge = await stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] });
-  const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge);
+  const charge = typeof chargeOrId === 'string' ? await stripe.charges.retrieve(chargeOrId, { expand: ['balance_transaction'] }) : chargeOrId;
+  const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, lookUp);
   if (entries.length > 0) {
     const added = await trx
       .insertInto('ledger_entries')

@@ -76,7 +76,7 @@ export async function recordInvoice(c: RecordingContext, invoiceId: string): Pro
     await c.trx.updateTable('donations').set({ stripe_payment_intent_id: intent.id }).where('id', '=', donation.id).execute();
   }
   const chargeId = idOf(intent?.latest_charge);
-  if (chargeId) await syncCharge(c, donation, chargeId);
+  if (chargeId) await syncCharge(c, donation, chargeId, 'the payment');
   if (invoice.status === 'open' && invoice.attempt_count > 0 && !chargeIdSucceeded(intent)) {
     await c.trx
       .updateTable('donations')
@@ -134,23 +134,22 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
 
 /** Any PaymentIntent: records its donation and, once it has a charge, the charge's money. */
 export async function recordPaymentIntent(c: RecordingContext, intentId: string): Promise<Donation | undefined> {
-  const intent = await c.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] });
+  const intent = await c.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge.balance_transaction'] });
   const found = await donationForPaymentIntent(c, intent);
   if (!found) return undefined;
-  const chargeId = idOf(intent.latest_charge);
-  if (!found.viaInvoice && chargeId) await syncCharge(c, found.donation, chargeId);
+  if (!found.viaInvoice && intent.latest_charge) await syncCharge(c, found.donation, intent.latest_charge, 'the payment');
   return found.donation;
 }
 
 /** Refunds and disputes name a charge; its PaymentIntent leads to the donation. */
 export async function recordCharge(c: RecordingContext, chargeId: string): Promise<Donation | undefined> {
-  const charge = await c.stripe.charges.retrieve(chargeId);
+  const charge = await c.stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] });
   const intentId = idOf(charge.payment_intent);
   if (!intentId) return undefined;
   const intent = await c.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] });
   const found = await donationForPaymentIntent(c, intent);
   if (!found) return undefined;
-  await syncCharge(c, found.donation, chargeId);
+  await syncCharge(c, found.donation, charge, 'everything');
   return found.donation;
 }
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
 import type { Donation } from '../../db/schema';
+import { applyStripeEvent } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 
 describe('refunds and disputes of a card gift', () => {
@@ -93,6 +94,30 @@ describe('refunds and disputes of a card gift', () => {
     // The HK$ the campaign counted for the gift all go back out with the refund.
     expect(ledger[0]!.settlement_amount + ledger[1]!.settlement_amount).toBe(0);
     expect(await campaignApi()).toMatchObject({ raised: { amount: 0 }, donors: 0 });
+  });
+
+  it('a payment event delivered again after a partial refund and a dispute changes neither the ledger nor the status', async () => {
+    const gift = await aSucceededGift();
+    await h.stripe.refunds.create({ payment_intent: gift.stripe_payment_intent_id!, amount: 10_000 });
+    await h.helper<Stripe.Dispute>('/_emulator/disputes', { charge: gift.stripe_charge_id });
+    await h.settle();
+    const before = { status: (await h.donation(gift.id)).status, ledger: await ledgerOf(gift.id) };
+    expect(before.status).toBe('disputed');
+    expect(before.ledger.map((e) => e.kind)).toEqual(['gift', 'refund', 'dispute']);
+
+    // The payment's own events, applied once more as if Stripe had sent them late: they look at the
+    // charge, see it refunded and disputed, and so look up its refunds and disputes before judging.
+    const paymentEvents = await h.database.db
+      .selectFrom('stripe_events')
+      .select('id')
+      .where('type', 'in', ['payment_intent.succeeded', 'checkout.session.completed'])
+      .execute();
+    expect(paymentEvents.length).toBeGreaterThan(0);
+    await h.database.db.updateTable('stripe_events').set({ processed_at: null }).where('id', 'in', paymentEvents.map((e) => e.id)).execute();
+    for (const { id } of paymentEvents) await applyStripeEvent({ db: h.database.db, stripe: h.stripe, config: h.config }, id);
+
+    expect((await h.donation(gift.id)).status).toBe('disputed');
+    expect(await ledgerOf(gift.id)).toEqual(before.ledger);
   });
 
   it('a lost dispute takes the gift back, with Stripe’s dispute fee', async () => {

@@ -8,7 +8,7 @@ import { freePort } from '../../dev/ports';
 import { startStripeEmulator, type StripeEmulator } from '../../dev/stripe-emulator/index';
 import type Stripe from 'stripe';
 import { seedDemoData } from '../../db/seed';
-import { cardTestingRules, cardTestingVerdict, fingerprint, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
+import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
 import { emailAttempts } from '../../server/donations/routes';
 import { applyStripeEvent, storeStripeEvent } from '../../server/stripe/events';
 import { startTestContext, type TestContext } from '../support/context';
@@ -148,6 +148,22 @@ describe('the card-testing brake on the donate form', () => {
       expect(keys.filter((key) => /@|example|keen/i.test(key))).toEqual([]);
     } finally {
       await redis.quit();
+    }
+  });
+
+  it('tells staff of a blocked network once per window, not once per attempt, and every time while Redis is away', async () => {
+    const redis = new Redis(h.config.redisUrl);
+    const away = new Redis(`redis://127.0.0.1:${await freePort()}`, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
+    away.on('error', () => undefined);
+    try {
+      const key = `${h.config.redisPrefix}:card-testing:noticed:ip:test`;
+      expect(await firstNoticeInWindow(redis, key, cardTestingRules.windowSeconds)).toBe(true);
+      expect(await firstNoticeInWindow(redis, key, cardTestingRules.windowSeconds)).toBe(false);
+      expect(await redis.ttl(key)).toBeGreaterThan(0);
+      expect(await firstNoticeInWindow(away, key, cardTestingRules.windowSeconds)).toBe(true);
+    } finally {
+      await redis.quit();
+      away.disconnect();
     }
   });
 

@@ -89,8 +89,10 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
   const [sums, donors, recurring] = await Promise.all([
     db
       .selectFrom('campaign_totals')
-      .select(['campaign_id', 'currency', 'settlement_currency', 'amount', 'settlement_amount'])
+      .select(['campaign_id', 'currency', 'settlement_currency'])
+      .select((eb) => [eb.fn.sum<string>('amount').as('amount'), eb.fn.sum<string>('settlement_amount').as('settlement_amount')])
       .where('campaign_id', 'in', ids)
+      .groupBy(['campaign_id', 'currency', 'settlement_currency'])
       .orderBy('currency')
       .orderBy('settlement_currency')
       .execute(),

@@ -101,7 +101,7 @@ export async function aRecurringPlan(db: Db, plan: { campaignId: number; donorId
  */
 export async function keptAndRecountedTotals(db: Db) {
   const [keptSums, recountedSums, keptGivers, recountedGivers] = await Promise.all([
-    sql<{ key: string }>`select concat_ws(' ', campaign_id, currency, settlement_currency, amount, settlement_amount) as key from campaign_totals order by 1`.execute(db),
+    sql<{ key: string }>`select concat_ws(' ', campaign_id, currency, settlement_currency, sum(amount), sum(settlement_amount)) as key from campaign_totals group by campaign_id, currency, settlement_currency order by 1`.execute(db),
     sql<{ key: string }>`select concat_ws(' ', campaign_id, currency, settlement_currency, sum(amount), sum(settlement_amount)) as key from ledger_entries group by campaign_id, currency, settlement_currency order by 1`.execute(db),
     sql<{ key: string }>`select concat_ws(' ', campaign_id, who, donations) as key from campaign_givers order by 1`.execute(db),
     sql<{ key: string }>`

@@ -110,15 +110,15 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
   const { trx, stripe } = c;
   const charge = typeof chargeOrId === 'string' ? await stripe.charges.retrieve(chargeOrId, { expand: ['balance_transaction'] }) : chargeOrId;
   const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, lookUp);
-  if (entries.length > 0) {
-    const added = await trx
-      .insertInto('ledger_entries')
-      .values(entries)
-      .onConflict((oc) => oc.column('stripe_balance_transaction_id').doNothing())
-      .returning(['kind', 'stripe_object_id', 'amount', 'currency', 'occurred_at'])
-      .execute();
-    await oweDonor(c, donation, added);
-  }
+  const added =
+    entries.length === 0
+      ? []
+      : await trx
+          .insertInto('ledger_entries')
+          .values(entries)
+          .onConflict((oc) => oc.column('stripe_balance_transaction_id').doNothing())
+          .returning(['kind', 'stripe_object_id', 'amount', 'currency', 'occurred_at'])
+          .execute();
 
   const { gifts, total } = await trx
     .selectFrom('ledger_entries')
@@ -147,5 +147,7 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
     })
     .where('id', '=', donation.id)
     .execute();
+  // Last, because numbering a receipt holds the year's counter until the transaction ends.
+  await oweDonor(c, donation, added);
   return status;
 }

@@ -25,21 +25,30 @@ export type ApplyOutcome = 'applied' | 'ignored' | 'already applied';
 export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | 'config'>, eventId: string): Promise<ApplyOutcome> {
   try {
     return await ctx.db.transaction().execute(async (trx) => {
+      // The event itself was stored durably before Stripe had its 2xx; what applying it writes can be
+      // rebuilt from it, so this commit does not wait for the disk. Should Postgres crash in the next
+      // instant, the event is found unapplied and swept up again. Nothing leaves before it is durable:
+      // an email is sent only after the outbox relay's own (durable, later) commit has released its row.
+      await sql`set local synchronous_commit = off`.execute(trx);
       const row = await trx.selectFrom('stripe_events').select(['type', 'payload', 'processed_at']).where('id', '=', eventId).forUpdate().executeTakeFirst();
       if (!row) throw new Error(`Stripe event ${eventId} is not stored`);
       if (row.processed_at) return 'already applied';
-      const handler = stripeEventHandlers[row.type as Stripe.Event.Type];
-      if (handler) await handler(row.payload as Stripe.Event, {
-          trx,
-          stripe: ctx.stripe,
-          generalFundSlug: ctx.config.donations.generalFundSlug,
-          timeZone: ctx.config.organisation.timeZone,
-        });
       await trx
         .updateTable('stripe_events')
         .set((eb) => ({ processed_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: null }))
         .where('id', '=', eventId)
         .execute();
+      // The handler runs last: the shared rows it updates (a campaign's totals, the receipt counter) stay
+      // locked from then until the commit, so the less that follows them, the less other gifts wait.
+      const handler = stripeEventHandlers[row.type as Stripe.Event.Type];
+      if (handler) {
+        await handler(row.payload as Stripe.Event, {
+          trx,
+          stripe: ctx.stripe,
+          generalFundSlug: ctx.config.donations.generalFundSlug,
+          timeZone: ctx.config.organisation.timeZone,
+        });
+      }
       return handler ? 'applied' : 'ignored';
     });
   } catch (error) {

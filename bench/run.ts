@@ -9,6 +9,7 @@ const benches: Array<[string, string[]]> = [
   ['receipts.ts', ['200']],
   ['http.ts', ['8']],
   ['finance.ts', ['1000000']],
+  ['webhooks.ts', ['2000']],
 ];
 
 type Row = [string, string, string, string];
@@ -39,6 +40,11 @@ function rowsOf(result: Record<string, any>): Row[] {
       return [
         ...result.timings.map((t: any) => ['finance', t.name, `${t.ms} ms`, t.ms < 100 ? 'under 100 ms' : 'OVER 100 ms']),
         ['finance', `CSV export of ${result.gifts.toLocaleString('en')} gifts`, `${result.export.rowsPerSecond.toLocaleString('en')} rows/s, peak RSS ${result.export.peakRssMb} MB`, `${result.export.ratio} of a bare cursor`],
+      ];
+    case 'webhooks':
+      return [
+        ['webhooks', `${result.events} signed events (${(result.eventBytes / 1024).toFixed(1)} KB), acknowledged`, `${result.ackedRate}/s`, `${result.ackedToFloor} of the floor (${result.floorRate}/s)`],
+        ['webhooks', `the same, fully processed (ledger, totals, receipt jobs)`, `${result.processedRate}/s`, `${result.processedToPeer} of the peer, Stripe Sync Engine (${result.peerRate}/s)`],
       ];
     default:
       return [];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { translate } from '../i18n/messages';
 import { defaultLocale, type Locale } from '../locale';
@@ -34,7 +35,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const clientError = asClientError(error, locale);
     const status = clientError?.status ?? 500;
     const code: ErrorCode = clientError?.code ?? 'internal_error';
-    const errorId = String(req.id ?? '');
+    // pino-http's request id when requests are logged; otherwise one made here, so the page and the log still meet.
+    const errorId = String(req.id ?? randomUUID());
     const message = clientError?.message ?? translate(locale, 'errors.internal');
     if (!clientError) logger.error({ err: error, errorId, path: req.path }, 'request failed');
     if (res.headersSent) return req.socket.destroy();

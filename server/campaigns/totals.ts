@@ -100,6 +100,7 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
       .selectFrom('campaign_givers')
       .select(['campaign_id', (eb) => eb.fn.countAll<string>().as('donors')])
       .where('campaign_id', 'in', ids)
+      .where('donations', '>', 0)
       .groupBy('campaign_id')
       .execute(),
     db

@@ -103,7 +103,7 @@ export async function keptAndRecountedTotals(db: Db) {
   const [keptSums, recountedSums, keptGivers, recountedGivers] = await Promise.all([
     sql<{ key: string }>`select concat_ws(' ', campaign_id, currency, settlement_currency, sum(amount), sum(settlement_amount)) as key from campaign_totals group by campaign_id, currency, settlement_currency order by 1`.execute(db),
     sql<{ key: string }>`select concat_ws(' ', campaign_id, currency, settlement_currency, sum(amount), sum(settlement_amount)) as key from ledger_entries group by campaign_id, currency, settlement_currency order by 1`.execute(db),
-    sql<{ key: string }>`select concat_ws(' ', campaign_id, who, donations) as key from campaign_givers order by 1`.execute(db),
+    sql<{ key: string }>`select concat_ws(' ', campaign_id, who, donations) as key from campaign_givers where donations > 0 order by 1`.execute(db),
     sql<{ key: string }>`
       select concat_ws(' ', l.campaign_id, coalesce(d.donor_id::text, d.id::text), count(*)) as key
       from (select campaign_id, donation_id from ledger_entries group by 1, 2 having sum(amount) > 0) l

@@ -19,7 +19,7 @@ import { dayBounds, ledgerRows } from '../server/finance/reconciliation';
 import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
 import { processEnvironment, startTestContext } from '../test/support/context';
-import { exitOf, memoryOf, scriptPid, spawnScript, waitForOutput } from '../test/support/processes';
+import { exitOf, memoryOf, spawnScript, waitForOutput } from '../test/support/processes';
 import { aStaffMember, signInCookies } from '../test/support/staff';
 
 const gifts = Number(process.argv[2] ?? 1_000_000);
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     const member = await aStaffMember(db, ['finance']);
     // A production session cookie is Secure only when BASE_URL is https; plain HTTP on loopback is fine here.
     const cookie = await signInCookies(url, member.email);
-    const server = scriptPid(web)!;
+    const server = web.pid!;
     await fetch(`${url}/healthz`);
     writeFileSync(`/proc/${server}/clear_refs`, '5');
     const rssBefore = memoryOf(server, 'VmRSS');

@@ -32,7 +32,7 @@ import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
 import { processEnvironment, testConfig } from '../test/support/context';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
-import { exitOf, scriptPid, signalScript, spawnScript, waitForOutput } from '../test/support/processes';
+import { exitOf, spawnScript, waitForOutput } from '../test/support/processes';
 import { startSmtpSink } from '../test/support/smtp-sink';
 
 const connections = 32;
@@ -222,7 +222,7 @@ type Child = ReturnType<typeof spawnScript>;
 
 async function stopChild(child: Child | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return;
-  signalScript(child, 'SIGTERM');
+  child.kill('SIGTERM');
   await exitOf(child);
 }
 
@@ -381,7 +381,7 @@ interface CpuMeter {
 }
 
 async function meterCpu(processes: Record<string, Child>, database: TestDatabase): Promise<CpuMeter> {
-  const pids = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, scriptPid(child)!]));
+  const pids = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.pid!]));
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
   const backendsBefore = new Map((await backendsOf(database.db, database.name)).map((pid) => [pid, cpuSecondsOf(pid)]));
   const selfBefore = process.cpuUsage();

@@ -5,7 +5,7 @@ import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
 import { processEnvironment, testConfig } from './support/context';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { exitOf, signalScript, spawnScript, waitForOutput } from './support/processes';
+import { exitOf, spawnScript, waitForOutput } from './support/processes';
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -61,7 +61,7 @@ describe('graceful shutdown', () => {
     const web = spawnScript('server/main.ts', environment());
     const [, port] = await waitForOutput(web, /"port":(\d+)/);
     expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    signalScript(web);
+    web.kill('SIGTERM');
     expect(await exitOf(web)).toBe(0);
     expect(web.output.stdout).toContain('shut down cleanly');
   });
@@ -69,7 +69,7 @@ describe('graceful shutdown', () => {
   it('exits 0 on SIGTERM when run as `npm run worker`', async () => {
     const worker = spawnScript('jobs/worker.ts', environment());
     await waitForOutput(worker, /worker: ready/);
-    signalScript(worker);
+    worker.kill('SIGTERM');
     expect(await exitOf(worker)).toBe(0);
     expect(worker.output.stdout).toContain('shut down cleanly');
   });

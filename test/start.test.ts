@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { exitOf, signalScript, spawnScript, waitForOutput } from './support/processes';
+import { exitOf, spawnScript, waitForOutput } from './support/processes';
 
 describe('npm start with no configuration', () => {
   let dataDir: string;
@@ -33,7 +33,7 @@ describe('npm start with no configuration', () => {
       await request(url!).get('/healthz').expect(200, { status: 'ok' });
       await request(url!).get('/dev/mail').expect(200);
 
-      signalScript(start);
+      start.kill('SIGTERM');
       expect(await exitOf(start)).toBe(0);
     } finally {
       if (start.exitCode === null) start.kill('SIGKILL');

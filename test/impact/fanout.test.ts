@@ -4,7 +4,7 @@ import { postImpactUpdate } from '../../server/impact/post';
 import { impactProgress } from '../../server/impact/queries';
 import { processEnvironment, startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave } from '../support/donors';
-import { descendantsOf, exitOf, signalScript, spawnScript, waitForOutput } from '../support/processes';
+import { exitOf, killHard, spawnScript, waitForOutput } from '../support/processes';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
 type Child = ReturnType<typeof spawnScript>;
@@ -17,12 +17,6 @@ async function until(what: string, limitMs: number, condition: () => boolean | P
   }
 }
 
-/** SIGKILL for the worker itself, not only the tsx wrapper in front of it: no handler, no cleanup. */
-async function killHard(child: Child): Promise<void> {
-  for (const pid of descendantsOf(child.pid!).reverse()) process.kill(pid, 'SIGKILL');
-  child.kill('SIGKILL');
-  await exitOf(child);
-}
 
 describe('an impact update to a thousand donors', () => {
   let t: TestContext;
@@ -101,7 +95,7 @@ describe('an impact update to a thousand donors', () => {
     const second = startWorkerProcess();
     await waitForOutput(second, /worker: ready/);
     await until('the update to be complete', 45_000, async () => Boolean((await impactProgress(db, update.id))!.completedAt));
-    signalScript(second);
+    second.kill('SIGTERM');
     expect(await exitOf(second)).toBe(0);
 
     const received = new Map<string, number>();

@@ -12,7 +12,7 @@ import { sweepOutbox } from '../../server/receipts/outbox';
 import { sweepStripeEvents } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { keptAndRecountedTotals } from '../support/ledger-rows';
-import { descendantsOf, exitOf, spawnScript, waitForOutput } from '../support/processes';
+import { exitOf, killHard, spawnScript, waitForOutput } from '../support/processes';
 import { adminDatabaseUrl } from '../support/services';
 
 type Child = ReturnType<typeof spawnScript>;
@@ -144,12 +144,6 @@ async function checkAgainstGifts(h: GivingHarness, gifts: Gift[], { killedWorker
   expect(await db.selectFrom('receipts').select('donation_id').execute()).toHaveLength(gifts.length);
 }
 
-/** SIGKILL for the worker itself, not only the tsx wrapper in front of it: no handler, no cleanup. */
-async function killHard(child: ChildProcess): Promise<void> {
-  for (const pid of descendantsOf(child.pid!).reverse()) process.kill(pid, 'SIGKILL');
-  child.kill('SIGKILL');
-  await exitOf(child);
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { seedDemoData } from '../../db/seed';
 import { processEnvironment, startTestContext, type TestContext } from '../support/context';
 import { campaignId } from '../support/ledger-rows';
-import { exitOf, memoryOf, scriptPid, signalScript, spawnScript, waitForOutput } from '../support/processes';
+import { exitOf, memoryOf, spawnScript, waitForOutput } from '../support/processes';
 import { aStaffMember, signInCookies } from '../support/staff';
 
 const gifts = 100_000;
@@ -28,7 +28,7 @@ describe('the gifts export', () => {
   });
   afterAll(async () => {
     if (web.exitCode === null) {
-      signalScript(web);
+      web.kill('SIGTERM');
       await exitOf(web);
     }
     await t.close();
@@ -53,7 +53,7 @@ describe('the gifts export', () => {
     const cookie = await signInCookies(url, member.email);
 
     // The node process tsx started; its peak-memory mark is reset so that it measures the export alone.
-    const server = scriptPid(web)!;
+    const server = web.pid!;
     await fetch(`${url}/healthz`);
     writeFileSync(`/proc/${server}/clear_refs`, '5');
     const before = memoryOf(server, 'VmRSS');

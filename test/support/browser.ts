@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from './database';
-import { exitOf, signalScript, spawnScript, waitForOutput } from './processes';
+import { exitOf, spawnScript, waitForOutput } from './processes';
 
 const chromiumPath = '/usr/bin/chromium';
 // Without the background-networking flags chromium keeps calling hosts this machine cannot reach.
@@ -30,7 +30,7 @@ export async function startBrowserApp(name: string): Promise<BrowserApp> {
   const stop = async () => {
     await browser?.close();
     if (app.exitCode === null) {
-      signalScript(app);
+      app.kill('SIGTERM');
       await exitOf(app);
     }
     await database.drop();

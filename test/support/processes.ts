@@ -4,7 +4,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const projectRoot = path.join(__dirname, '..', '..');
-const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
 
 /** The variables a child may inherit; everything Smilefund reads is given explicitly by the test. */
 function baseEnvironment(): NodeJS.ProcessEnv {
@@ -13,7 +12,8 @@ function baseEnvironment(): NodeJS.ProcessEnv {
 }
 
 export function spawnScript(script: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess & { output: { stdout: string; stderr: string } } {
-  const child = spawn(tsx, [script, ...args], { cwd: projectRoot, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As package.json runs it: node itself with tsx's loader, so a signal reaches the script and no wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: projectRoot, env: { ...baseEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -75,20 +75,11 @@ export function descendantsOf(pid: number): number[] {
 }
 
 
-/**
- * Sends `signal` to the script itself, the node process tsx runs beneath its wrapper, as an
- * orchestrator signals the real process. Signalling the wrapper instead makes it relay the signal and
- * wait only a few milliseconds for an answer; on a loaded machine it then exits 143 on its own.
- */
-export function signalScript(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
-  const script = scriptPid(child);
-  if (script === undefined) child.kill(signal);
-  else process.kill(script, signal);
-}
-
-/** The node process running the script: the wrapper's first child; anything deeper (esbuild, an embedded PostgreSQL) is the script's own. */
-export function scriptPid(child: ChildProcess): number | undefined {
-  return descendantsOf(child.pid!)[0];
+/** SIGKILL for the script and whatever it started (esbuild's service, an embedded PostgreSQL): no handler, no cleanup. */
+export async function killHard(child: ChildProcess): Promise<void> {
+  for (const pid of descendantsOf(child.pid!).reverse()) process.kill(pid, 'SIGKILL');
+  child.kill('SIGKILL');
+  await exitOf(child);
 }
 
 /** A figure from /proc/PID/status, in bytes: VmRSS now, VmHWM the peak since it was last reset. */

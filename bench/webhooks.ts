@@ -547,7 +547,7 @@ async function main(): Promise<void> {
       PORT: String(port),
       ...(process.env.MAIL_RATE_PER_SECOND ? { MAIL_RATE_PER_SECOND: process.env.MAIL_RATE_PER_SECOND } : {}),
     };
-    // tsx hands options before the script to node; NODE_OPTIONS may not carry --cpu-prof.
+    // Options before the script are node's own; NODE_OPTIONS may not carry --cpu-prof.
     const platform = (script: string, name: string) =>
       profile ? spawnScript('--cpu-prof', environment, [`--cpu-prof-dir=${path.join(profile, name)}`, script]) : spawnScript(script, environment);
     const web = platform('server/main.ts', 'web');

@@ -1,41 +1,91 @@
-// CSV exports for finance, streamed from a database cursor: gifts (with the ledger's filters) and donors.
+// CSV exports for finance: gifts (with the ledger's filters) and donors, written by PostgreSQL's COPY and
+// streamed through to the client. Formatted row by row in JavaScript, a million gifts went out at a third
+// of the rate a bare cursor reads the donations alone; with COPY the database formats them as it reads,
+// and the web process only passes bytes on (bench/finance.ts).
 import type { Response } from 'express';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import pg from 'pg';
 import type { Db } from '../../db/index';
-import { csvAmount, sendCsv } from './csv';
+import type { Database } from '../../db/schema';
+import { csvAmountIn, csvInstant, csvText, currencyUnit, sendCopyCsv } from './csv';
 import { filteredDonations, type GiftFilters } from './gifts';
 
-/** Rows the cursor fetches at a time: enough to keep the socket busy, few enough to keep memory flat. */
-const chunkSize = 1_000;
+/**
+ * The connections exports stream through, apart from the request pool: an export holds its connection
+ * for as long as the client takes to download, and a few slow downloads must not starve the pages.
+ * More exports than this at once wait their turn, for up to 30 s before the request fails.
+ */
+export function exportConnections(databaseUrl: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 30_000, idleTimeoutMillis: 5_000, allowExitOnIdle: true, application_name: 'smilefund export' });
+  // An idle connection dropped by the server is discarded by pg-pool; the next export opens another.
+  pool.on('error', () => undefined);
+  return pool;
+}
 
-export async function exportGifts(db: Db, res: Response, filters: GiftFilters, timeZone: string): Promise<void> {
-  // The ledger per donation, in the donation's own currency: a corrected offline gift may have rows
-  // in a currency it no longer has, and those net to zero.
-  const ledger = db
-    .selectFrom('ledger_entries')
-    .select(['donation_id', 'currency'])
-    .select((eb) => [
-      eb.fn.sum<string>('amount').as('kept'),
-      // Refunds and disputes net of their reversals; an offline correction's reversal row is neither.
-      sql<string>`coalesce(sum(amount) filter (where kind in ('refund', 'refund_reversal')), 0)`.as('refunded'),
-      sql<string>`coalesce(sum(amount) filter (where kind in ('dispute', 'dispute_won')), 0)`.as('disputed'),
-      eb.fn.max('settlement_currency').as('settlement_currency'),
-      eb.fn.sum<string>('settlement_amount').as('settled'),
-      eb.fn.sum<string>('fee').as('fee'),
-      eb.fn.sum<string>('net').as('net'),
-      sql<string | null>`string_agg(distinct reference, ' ')`.as('reference'),
-    ])
-    .groupBy(['donation_id', 'currency'])
-    .as('l');
-  const rows = filteredDonations(db, filters, timeZone)
+/** A donation's ledger rows in its own currency, summed: what exportGifts reads as `l`. */
+interface LedgerSums {
+  donation_id: string;
+  currency: string;
+  kept: string;
+  refunded: string;
+  disputed: string;
+  settlement_currency: string;
+  settled: string;
+  fee: string;
+  net: string;
+}
+
+export async function exportGifts(db: Db, connections: pg.Pool, res: Response, filters: GiftFilters, timeZone: string): Promise<void> {
+  const day = new Date().toISOString().slice(0, 10);
+  await sendCopyCsv(res, connections, `smilefund-gifts-${day}.csv`, giftsExport(db, filters, timeZone));
+}
+
+/** The gifts export's query, one row per gift with every field as the CSV shows it, in the order of gifts. */
+export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): CompiledQuery {
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  // The ledger per donation, in the donation's own currency: a corrected offline gift may have rows in a
+  // currency it no longer has, and those net to zero. Summed in a hash table over one pass of the ledger
+  // (a materialized CTE, which the planner cannot instead read in donation order through the index, a
+  // random read of every row), for the filtered gifts only when there is a filter.
+  const ledgerOf = <O>(query: SelectQueryBuilder<Database, 'ledger_entries', O>) =>
+    filtered ? query.where('donation_id', 'in', filteredDonations(db, filters, timeZone).select('donations.id')) : query;
+  const sums = ledgerOf(
+    db
+      .selectFrom('ledger_entries')
+      .select(['donation_id', 'currency'])
+      .select((eb) => [
+        eb.fn.sum<string>('amount').as('kept'),
+        // Refunds and disputes net of their reversals; an offline correction's reversal row is neither.
+        sql<string>`coalesce(sum(amount) filter (where kind in ('refund', 'refund_reversal')), 0)`.as('refunded'),
+        sql<string>`coalesce(sum(amount) filter (where kind in ('dispute', 'dispute_won')), 0)`.as('disputed'),
+        eb.fn.max('settlement_currency').as('settlement_currency'),
+        eb.fn.sum<string>('settlement_amount').as('settled'),
+        eb.fn.sum<string>('fee').as('fee'),
+        eb.fn.sum<string>('net').as('net'),
+      ])
+      .groupBy(['donation_id', 'currency']),
+  );
+  // Offline references, apart: an aggregate over distinct values cannot be hashed, and only offline rows have one.
+  const references = ledgerOf(
+    db
+      .selectFrom('ledger_entries')
+      .select(['donation_id', 'currency', sql<string>`string_agg(distinct reference, ' ')`.as('reference')])
+      .where('reference', 'is not', null)
+      .groupBy(['donation_id', 'currency']),
+  );
+  const l = sql<LedgerSums>`l`.as('l');
+  const r = sql<{ donation_id: string; currency: string; reference: string }>`r`.as('r');
+  // The gifts in order, with what each column needs; formatted after the sort, so that each row's two
+  // currency units are worked out once and the sort carries integers rather than text.
+  const gifts = filteredDonations(db, filters, timeZone)
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
     .leftJoin('donors', 'donors.id', 'donations.donor_id')
     .leftJoin('receipts', 'receipts.donation_id', 'donations.id')
-    .leftJoin(ledger, (join) => join.onRef('l.donation_id', '=', 'donations.id').onRef('l.currency', '=', 'donations.currency'))
+    .leftJoin(l, (join) => join.onRef('l.donation_id', '=', 'donations.id').onRef('l.currency', '=', 'donations.currency'))
+    .leftJoin(r, (join) => join.onRef('r.donation_id', '=', 'donations.id').onRef('r.currency', '=', 'donations.currency'))
     .select([
       'donations.id',
-      'donations.succeeded_at',
-      'donations.created_at',
+      sql<Date>`coalesce(donations.succeeded_at, donations.created_at)`.as('at'),
       'donations.status',
       'donations.origin',
       'donations.payment_method',
@@ -44,66 +94,67 @@ export async function exportGifts(db: Db, res: Response, filters: GiftFilters, t
       'donations.donor_name',
       'donations.donor_type',
       'donors.email as donor_email',
-      'donations.amount',
       'donations.currency',
+      currencyUnit(sql.ref('donations.currency')).as('unit'),
+      'donations.amount',
       'l.kept',
       'l.refunded',
       'l.disputed',
       'l.settlement_currency',
+      currencyUnit(sql`coalesce(l.settlement_currency, donations.currency)`).as('settlement_unit'),
       'l.settled',
       'l.fee',
       'l.net',
-      'l.reference',
+      'r.reference',
       'donations.message',
       'receipts.number as receipt_number',
       'donations.stripe_payment_intent_id',
       'donations.stripe_charge_id',
       'donations.stripe_invoice_id',
     ])
-    .orderBy(sql`coalesce(donations.succeeded_at, donations.created_at)`)
-    .orderBy('donations.id')
-    .stream(chunkSize);
-  const day = new Date().toISOString().slice(0, 10);
-  await sendCsv(
-    res,
-    `smilefund-gifts-${day}.csv`,
-    ['gift_id', 'date', 'status', 'origin', 'payment_method', 'frequency', 'campaign', 'donor_name', 'donor_type', 'donor_email', 'currency', 'amount', 'refunded', 'disputed', 'kept', 'settlement_currency', 'settled', 'fee', 'net', 'reference', 'message', 'receipt_number', 'payment_intent', 'charge', 'invoice'],
-    rows,
-    (r) => {
-      const settlement = r.settlement_currency ?? r.currency;
-      return [
-        r.id,
-        r.succeeded_at ?? r.created_at,
-        r.status,
-        r.origin,
-        r.payment_method,
-        r.frequency,
-        r.campaign,
-        r.donor_name,
-        r.donor_type,
-        r.donor_email,
-        r.currency,
-        csvAmount(r.amount, r.currency),
-        csvAmount(r.refunded === null ? 0 : -Number(r.refunded), r.currency),
-        csvAmount(r.disputed === null ? 0 : -Number(r.disputed), r.currency),
-        csvAmount(r.kept === null ? 0 : Number(r.kept), r.currency),
-        r.settlement_currency,
-        r.settled === null ? '' : csvAmount(Number(r.settled), settlement),
-        r.fee === null ? '' : csvAmount(Number(r.fee), settlement),
-        r.net === null ? '' : csvAmount(Number(r.net), settlement),
-        r.reference,
-        r.message,
-        r.receipt_number,
-        r.stripe_payment_intent_id,
-        r.stripe_charge_id,
-        r.stripe_invoice_id,
-      ];
-    },
-  );
+    .orderBy('at')
+    .orderBy('donations.id');
+  const g = (column: string) => sql.ref(`g.${column}`);
+  // Columns a CHECK constraint holds to a fixed set (status, origin, frequency, the slug, donor type,
+  // currencies) cannot start like a formula or be empty, and go out as they are; the rest through csvText.
+  const columns: Array<[string, RawBuilder<unknown>]> = [
+    ['gift_id', sql`${g('id')}`],
+    ['date', csvInstant(g('at'))],
+    ['status', sql`${g('status')}`],
+    ['origin', sql`${g('origin')}`],
+    ['payment_method', csvText(g('payment_method'))],
+    ['frequency', sql`${g('frequency')}`],
+    ['campaign', sql`${g('campaign')}`],
+    ['donor_name', csvText(g('donor_name'))],
+    ['donor_type', sql`${g('donor_type')}`],
+    ['donor_email', csvText(g('donor_email'))],
+    ['currency', sql`${g('currency')}`],
+    ['amount', csvAmountIn(g('amount'), g('unit'))],
+    // What went back, positive: the ledger's negative rows, negated.
+    ['refunded', csvAmountIn(sql`-coalesce(${g('refunded')}, 0)`, g('unit'))],
+    ['disputed', csvAmountIn(sql`-coalesce(${g('disputed')}, 0)`, g('unit'))],
+    ['kept', csvAmountIn(sql`coalesce(${g('kept')}, 0)`, g('unit'))],
+    ['settlement_currency', sql`${g('settlement_currency')}`],
+    ['settled', csvAmountIn(g('settled'), g('settlement_unit'))],
+    ['fee', csvAmountIn(g('fee'), g('settlement_unit'))],
+    ['net', csvAmountIn(g('net'), g('settlement_unit'))],
+    ['reference', csvText(g('reference'))],
+    ['message', csvText(g('message'))],
+    ['receipt_number', csvText(g('receipt_number'))],
+    ['payment_intent', csvText(g('stripe_payment_intent_id'))],
+    ['charge', csvText(g('stripe_charge_id'))],
+    ['invoice', csvText(g('stripe_invoice_id'))],
+  ];
+  const query = sql`
+    with l as materialized (${sums}), r as (${references})
+    select ${sql.join(columns.map(([name, value]) => sql`${value} as ${sql.id(name)}`))}
+    from (${gifts}) as g
+    order by g.at, g.id`;
+  return query.compile(db);
 }
 
 /** One row per donor and currency they gave in (net of refunds); a donor with nothing kept has one row without money. */
-export async function exportDonors(db: Db, res: Response): Promise<void> {
+export async function exportDonors(db: Db, connections: pg.Pool, res: Response): Promise<void> {
   const given = db
     .selectFrom('ledger_entries')
     .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
@@ -117,45 +168,25 @@ export async function exportDonors(db: Db, res: Response): Promise<void> {
     .where('donations.donor_id', 'is not', null)
     .groupBy(['donations.donor_id', 'ledger_entries.currency'])
     .as('g');
-  const rows = db
+  const query = db
     .selectFrom('donors')
     .leftJoin(given, 'g.donor_id', 'donors.id')
     .select([
-      'donors.id',
-      'donors.email',
-      'donors.name',
-      'donors.donor_type',
-      'donors.locale',
-      'donors.created_at',
-      'donors.impact_opt_out_at',
-      'g.currency',
-      'g.kept',
-      'g.gifts',
-      'g.first_gift',
-      'g.last_gift',
+      sql`donors.id`.as('donor_id'),
+      csvText(sql.ref('donors.email')).as('email'),
+      csvText(sql.ref('donors.name')).as('name'),
+      csvText(sql.ref('donors.donor_type')).as('donor_type'),
+      csvText(sql.ref('donors.locale')).as('locale'),
+      csvInstant(sql.ref('donors.created_at')).as('since'),
+      sql`case when donors.impact_opt_out_at is null then 'yes' else 'opted out' end`.as('impact_updates'),
+      csvText(sql.ref('g.currency')).as('currency'),
+      sql`g.gifts`.as('gifts'),
+      csvAmountIn(sql.ref('g.kept'), currencyUnit(sql.ref('g.currency'))).as('kept'),
+      csvInstant(sql.ref('g.first_gift')).as('first_gift'),
+      csvInstant(sql.ref('g.last_gift')).as('last_gift'),
     ])
     .orderBy('donors.id')
-    .orderBy('g.currency')
-    .stream(chunkSize);
+    .orderBy('g.currency');
   const day = new Date().toISOString().slice(0, 10);
-  await sendCsv(
-    res,
-    `smilefund-donors-${day}.csv`,
-    ['donor_id', 'email', 'name', 'donor_type', 'locale', 'since', 'impact_updates', 'currency', 'gifts', 'kept', 'first_gift', 'last_gift'],
-    rows,
-    (r) => [
-      r.id,
-      r.email,
-      r.name,
-      r.donor_type,
-      r.locale,
-      r.created_at,
-      r.impact_opt_out_at ? 'opted out' : 'yes',
-      r.currency,
-      r.gifts === null ? '' : Number(r.gifts),
-      r.kept === null || r.currency === null ? '' : csvAmount(Number(r.kept), r.currency),
-      r.first_gift as Date | null,
-      r.last_gift as Date | null,
-    ],
-  );
+  await sendCopyCsv(res, connections, `smilefund-donors-${day}.csv`, query.compile());
 }

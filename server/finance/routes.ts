@@ -7,7 +7,7 @@ import { NotFound } from '../http/errors';
 import { defaultLocale, localize } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';
 import { requireArea } from '../staff/access';
-import { exportDonors, exportGifts } from './exports';
+import { exportConnections, exportDonors, exportGifts } from './exports';
 import { filterQuery, giftDetail, giftStatuses, listGifts, methodLabels, pageSize, parseGiftFilters, paymentMethods, totalsByCurrency, type GiftDetail } from './gifts';
 import { correctOfflineGift, currentOfflineEntry, donorTypes, offlineFormFrom, offlineMethods, readOfflineGift, receiptLocales, recordOfflineGift, type OfflineGiftForm } from './offline';
 import { isStripeGift, nextRefundAttempt, refundableAmount, requestRefund } from './refunds';
@@ -50,6 +50,7 @@ const choices = <T extends { value: string; label: string }>(list: T[], selected
 export function financeRoutes(ctx: AppContext): Router {
   const { db, config } = ctx;
   const timeZone = config.organisation.timeZone;
+  const exports = exportConnections(config.databaseUrl);
   const router = Router();
 
   router.get('/staff/finance', finance, (_req, res) => res.render('finance/home', homeView()));
@@ -228,10 +229,10 @@ export function financeRoutes(ctx: AppContext): Router {
   router.get('/staff/finance/exports/gifts.csv', finance, async (req, res) => {
     const parsed = parseGiftFilters(req.query as Record<string, unknown>);
     if (!parsed.ok) return res.status(422).render('finance/home', { ...homeView(), problems: parsed.problems });
-    await exportGifts(db, res, parsed.filters, timeZone);
+    await exportGifts(db, exports, res, parsed.filters, timeZone);
   });
 
-  router.get('/staff/finance/exports/donors.csv', finance, (_req, res) => exportDonors(db, res));
+  router.get('/staff/finance/exports/donors.csv', finance, (_req, res) => exportDonors(db, exports, res));
 
   return router;
 }

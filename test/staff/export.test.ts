@@ -1,5 +1,8 @@
-// The gifts export streams: 100,000 gifts go out from the web process, run as `npm run web` runs it,
-// while that process's peak memory stays within a bound far smaller than the file.
+// The gifts export streams: 200,000 gifts go out from the web process, run as `npm run web` runs it,
+// while that process's peak memory stays within a bound far smaller than the file. The bound is not
+// smaller still because the rows pass through Buffers, which V8 frees only when it collects garbage, and
+// a stream that allocates little else leaves a few tens of MB of them dead between collections; the
+// bench (bench/finance.ts) shows the same growth at a million gifts, 221 MB.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { sql } from 'kysely';
@@ -9,9 +12,9 @@ import { campaignId } from '../support/ledger-rows';
 import { exitOf, memoryOf, spawnScript, waitForOutput } from '../support/processes';
 import { aStaffMember, signInCookies } from '../support/staff';
 
-const gifts = 100_000;
+const gifts = 200_000;
 const mb = 1024 * 1024;
-const memoryBound = 32 * mb;
+const memoryBound = 64 * mb;
 
 describe('the gifts export', () => {
   let t: TestContext;
@@ -34,10 +37,10 @@ describe('the gifts export', () => {
     await t.close();
   });
 
-  it(`streams ${gifts.toLocaleString('en')} gifts as a CSV of over 60 MB while the web process grows by less than ${memoryBound / mb} MB`, async () => {
+  it(`streams ${gifts.toLocaleString('en')} gifts as a CSV of over 120 MB while the web process grows by less than ${memoryBound / mb} MB`, async () => {
     const db = t.database.db;
     const speech = await campaignId(db, 'speech-therapy-fund');
-    // A message of ~480 bytes on every line: 100,000 lines make a file of about 66 MB.
+    // A message of ~480 bytes on every line: 200,000 lines make a file of about 132 MB.
     await sql`
       insert into donations (campaign_id, frequency, amount, currency, status, origin, donor_name, message, payment_method, stripe_payment_intent_id, stripe_charge_id, succeeded_at)
       select ${speech}, 'once', 10000 + (i % 500) * 100, 'HKD', 'succeeded', 'checkout',
@@ -86,7 +89,7 @@ describe('the gifts export', () => {
     expect([...result.head]).toEqual([0xef, 0xbb, 0xbf]);
     expect(result.lines).toBe(gifts + 1);
     expect(result.chinese).toMatch(/,陈美玲,person,,HKD,\d+\.00,0\.00,0\.00,\d+\.00,HKD,\d+\.00,3\.00,\d+\.00,,Thank you for the surgery\./);
-    expect(result.bytes).toBeGreaterThan(60 * mb);
+    expect(result.bytes).toBeGreaterThan(120 * mb);
     expect(peak - before).toBeLessThan(memoryBound);
   });
 });

@@ -71,11 +71,24 @@ export function openQueues(connection: Redis, prefix: string): JobQueues {
     }
     return found as Queue<QueuePayloads[Q]>;
   };
+  // Events that arrive together are queued together: one round trip to Redis for a burst of webhooks.
+  let batch: { ids: string[]; added: Promise<unknown> } | undefined;
+  const addSoon = (eventId: string): Promise<unknown> => {
+    if (!batch) {
+      const ids: string[] = [];
+      const added = new Promise((resolve) => setImmediate(resolve)).then(() => {
+        batch = undefined;
+        return (queue('stripe-events') as Queue<{ eventId: string }>).addBulk(ids.map((id) => ({ name: 'apply', data: { eventId: id }, opts: { jobId: id } })));
+      });
+      batch = { ids, added };
+    }
+    batch.ids.push(eventId);
+    return batch.added;
+  };
   return {
     queue,
     async enqueueStripeEvent(eventId, timeoutMs = 1_000) {
-      const added = (queue('stripe-events') as Queue<{ eventId: string }>).add('apply', { eventId }, { jobId: eventId });
-      return withinMs(added, timeoutMs, 'queue a Stripe event').then(
+      return withinMs(addSoon(eventId), timeoutMs, 'queue a Stripe event').then(
         () => true,
         () => false,
       );

@@ -2,15 +2,16 @@
 // Stripe or Postgres is briefly away.
 import type { Processor } from 'bullmq';
 import type { AppContext } from '../server/context';
-import { relayOutbox } from '../server/receipts/outbox';
+import { outboxRelay } from '../server/receipts/outbox';
 import { applyStripeEvent } from '../server/stripe/events';
 import type { QueuePayloads } from './queues';
 
-export const stripeEventProcessor =
-  (ctx: AppContext): Processor<QueuePayloads['stripe-events']> =>
-  async (job) => {
+export const stripeEventProcessor = (ctx: AppContext): Processor<QueuePayloads['stripe-events']> => {
+  const relay = outboxRelay(ctx);
+  return async (job) => {
     const outcome = await applyStripeEvent(ctx, job.data.eventId);
     // The rows are committed; if this relay fails, the relay-outbox chore moves them later.
-    await relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
+    await relay().catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
     return outcome;
   };
+};

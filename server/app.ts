@@ -55,6 +55,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
       }),
     );
   }
+  // Stripe's webhooks come first and in bursts: they need none of what pages need (headers for browsers, a language).
+  app.use(stripeWebhookRoutes(ctx));
   // The donate form's answer is a redirect to Stripe Checkout, which form-action must allow.
   const checkoutOrigin = ctx.config.stripe.apiUrl ? new URL(ctx.config.stripe.apiUrl).origin : 'https://checkout.stripe.com';
   // Styles come from site.css alone: no style attribute, <style> or other site's stylesheet is applied,
@@ -70,7 +72,6 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
 
   if (options.hearChangesFirst) app.use((_req, _res, next) => void ctx.campaignCache.heard().then(() => next(), next));
   app.use(healthRoutes(ctx));
-  app.use(stripeWebhookRoutes(ctx));
   app.use(campaignRoutes(ctx));
   app.use(campaignApiRoutes(ctx));
   app.use(embedRoutes(ctx));

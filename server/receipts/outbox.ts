@@ -32,6 +32,32 @@ export async function relayOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, batchS
 }
 
 /**
+ * A relay for a process that applies many gifts at once: whoever asks is answered by a relay that began
+ * after they asked, and at most one runs while one more waits, however many ask meanwhile.
+ */
+export function outboxRelay(ctx: Pick<AppContext, 'db' | 'queues'>): () => Promise<number> {
+  let running: Promise<number> | undefined;
+  let next: Promise<number> | undefined;
+  const start = (): Promise<number> => {
+    const run = relayOutbox(ctx).finally(() => {
+      if (running === run) running = undefined;
+    });
+    running = run;
+    return run;
+  };
+  return () => {
+    if (!running) return start();
+    next ??= running
+      .catch(() => 0)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
+  };
+}
+
+/**
  * Queues again what was queued but never sent: a job Redis no longer has (a restart without
  * persistence) is added again, and a job that used up its attempts (SMTP away for a while) is retried,
  * up to a cap after which it stays failed on the queue dashboard for staff.

@@ -3,9 +3,14 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index';
 import type { Donation, OutboxTopic, Receipt } from '../../db/schema';
 
+// Building a formatter costs more than the rest of numbering a receipt; there is one time zone.
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The year a receipt is numbered in: the organisation's calendar year on the day of the gift. */
 export function receiptYear(issuedAt: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(issuedAt));
+  let format = yearFormats.get(timeZone);
+  if (!format) yearFormats.set(timeZone, (format = new Intl.DateTimeFormat('en', { year: 'numeric', timeZone })));
+  return Number(format.format(issuedAt));
 }
 
 export function receiptNumber(year: number, sequence: number): string {

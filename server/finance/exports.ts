@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Db } from '../../db/index';
 import type { Database } from '../../db/schema';
 import { csvAmountIn, csvInstant, csvText, currencyUnit, sendCopyCsv } from './csv';
-import { filteredDonations, type GiftFilters } from './gifts';
+import { filteredDonations, hasFilters, type GiftFilters } from './gifts';
 
 /**
  * The connections exports stream through, apart from the request pool: an export holds its connection
@@ -42,13 +42,12 @@ export async function exportGifts(db: Db, connections: pg.Pool, res: Response, f
 
 /** The gifts export's query, one row per gift with every field as the CSV shows it, in the order of gifts. */
 export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): CompiledQuery {
-  const filtered = Object.values(filters).some((value) => value !== undefined);
   // The ledger per donation, in the donation's own currency: a corrected offline gift may have rows in a
   // currency it no longer has, and those net to zero. Summed in a hash table over one pass of the ledger
   // (a materialized CTE, which the planner cannot instead read in donation order through the index, a
   // random read of every row), for the filtered gifts only when there is a filter.
   const ledgerOf = <O>(query: SelectQueryBuilder<Database, 'ledger_entries', O>) =>
-    filtered ? query.where('donation_id', 'in', filteredDonations(db, filters, timeZone).select('donations.id')) : query;
+    hasFilters(filters) ? query.where('donation_id', 'in', filteredDonations(db, filters, timeZone).select('donations.id')) : query;
   const sums = ledgerOf(
     db
       .selectFrom('ledger_entries')

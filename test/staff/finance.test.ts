@@ -75,6 +75,9 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       expect(await ids('donor=MEI.CHAN')).toEqual([usd, hkd]);
       expect(await ids(`donor=${encodeURIComponent('李')}`)).toEqual([cny]);
       expect(await ids('donor=%25')).toEqual([]);
+      // The donor's record by part of its email, and a _ that is only an underscore, not LIKE's any-one-character.
+      expect(await ids('donor=wei%40example')).toEqual([cny]);
+      expect(await ids('donor=mei_chan')).toEqual([]);
 
       const speechOnly = await finance.agent.get('/staff/finance/gifts?campaign=speech-therapy-fund').expect(200);
       expect(totalsLine(speechOnly.text, 'USD', 'HKD')).toBeUndefined();

@@ -1,10 +1,12 @@
-// What every feature is handed: configuration, the database, Redis, the job queues, Stripe, mail and the logger.
+// What every feature is handed: configuration, the database (and the export connections beside it), Redis, the job queues, Stripe, mail, the campaign cache and the logger.
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import type Stripe from 'stripe';
 import { createDb, type Db } from '../db/index';
 import { openQueues, type JobQueues } from '../jobs/queues';
 import { createCampaignCache, type CampaignCache } from './campaigns/live-cache';
 import type { ReadyConfig } from './config';
+import { exportConnections } from './finance/exports';
 import type { Logger } from './logger';
 import { createMailer, type Mailer } from './receipts/mailer';
 import { createRedis } from './redis';
@@ -20,6 +22,8 @@ export interface AppContext {
   logger: Logger;
   /** What donors read about campaigns, in memory until it changes; it connects on first use, so only the web process holds it open. */
   campaignCache: CampaignCache;
+  /** The connections CSV exports stream through, apart from the request pool; none is opened until an export asks. */
+  exportConnections: pg.Pool;
 }
 
 export function openContext(config: ReadyConfig, logger: Logger): AppContext {
@@ -33,12 +37,13 @@ export function openContext(config: ReadyConfig, logger: Logger): AppContext {
     stripe: createStripeClient(config.stripe),
     mailer: createMailer(config.smtpUrl),
     campaignCache: createCampaignCache(config.databaseUrl, logger),
+    exportConnections: exportConnections(config.databaseUrl),
   };
 }
 
-export async function closeContext({ db, redis, queues, mailer, campaignCache }: AppContext): Promise<void> {
+export async function closeContext({ db, redis, queues, mailer, campaignCache, exportConnections }: AppContext): Promise<void> {
   await queues.close();
   mailer.close();
-  await campaignCache.close();
+  await Promise.all([campaignCache.close(), exportConnections.end()]);
   await Promise.allSettled([db.destroy(), redis.status === 'ready' ? redis.quit() : redis.disconnect()]);
 }

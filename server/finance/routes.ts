@@ -7,7 +7,7 @@ import { NotFound } from '../http/errors';
 import { defaultLocale, localize } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';
 import { requireArea } from '../staff/access';
-import { exportConnections, exportDonors, exportGifts } from './exports';
+import { exportDonors, exportGifts } from './exports';
 import { filterQuery, giftDetail, giftStatuses, listGifts, methodLabels, pageSize, parseGiftFilters, paymentMethods, totalsByCurrency, type GiftDetail } from './gifts';
 import { correctOfflineGift, currentOfflineEntry, donorTypes, offlineFormFrom, offlineMethods, readOfflineGift, receiptLocales, recordOfflineGift, type OfflineGiftForm } from './offline';
 import { isStripeGift, nextRefundAttempt, refundableAmount, requestRefund } from './refunds';
@@ -48,9 +48,8 @@ function homeView() {
 const choices = <T extends { value: string; label: string }>(list: T[], selected: string | undefined) => list.map((item) => ({ ...item, selected: item.value === selected }));
 
 export function financeRoutes(ctx: AppContext): Router {
-  const { db, config } = ctx;
+  const { db, config, exportConnections: exports } = ctx;
   const timeZone = config.organisation.timeZone;
-  const exports = exportConnections(config.databaseUrl);
   const router = Router();
 
   router.get('/staff/finance', finance, (_req, res) => res.render('finance/home', homeView()));

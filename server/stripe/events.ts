@@ -64,7 +64,8 @@ export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | '
 
 /**
  * Queues again every stored event still unapplied after `olderThanSeconds`: those whose enqueue was lost
- * while Redis was away, and those whose job gave up. Returns how many it queued or retried.
+ * while Redis was away, those whose job gave up, and those whose job finished but whose commit was lost.
+ * Returns how many it queued or retried.
  */
 export async function sweepStripeEvents(ctx: Pick<AppContext, 'db' | 'queues'>, olderThanSeconds = 120): Promise<number> {
   const stale = await ctx.db
@@ -85,6 +86,10 @@ export async function sweepStripeEvents(ctx: Pick<AppContext, 'db' | 'queues'>, 
     } else if (await job.isFailed()) {
       await job.retry();
       swept += 1;
+    } else if (await job.isCompleted()) {
+      // Its job finished but what it applied is gone: Postgres crashed before that commit reached the disk.
+      await job.remove();
+      if (await ctx.queues.enqueueStripeEvent(id)) swept += 1;
     }
   }
   return swept;

@@ -341,4 +341,34 @@ describe('events stored while their job was lost', () => {
     ]);
     expect(await campaignApi(h, 'speech-therapy-fund')).toMatchObject({ raised: { amount: 35000 }, donors: 2, recurringDonors: 1 });
   });
+
+  it('are applied again when their job finished but what it applied was lost (Postgres crashed before the commit reached the disk)', async () => {
+    const gift = await h.give('speech-therapy-fund', aDonor({ amount: '120', email: 'crash@example.com' }));
+    await h.pay(gift.sessionId);
+    await h.emulator.webhooksSettled();
+    const logger = createLogger(h.config);
+    const ctx = openContext(h.config, logger);
+    try {
+      const worker = await startWorker(h.config, logger);
+      try {
+        await h.settle();
+        const applied = await h.database.db.selectFrom('stripe_events').select('id').where('processed_at', 'is not', null).execute();
+        expect(applied.length).toBeGreaterThan(0);
+        const [lost] = applied;
+        expect(await (await ctx.queues.queue('stripe-events').getJob(lost!.id))?.isCompleted()).toBe(true);
+        // As the database looks after the crash: the event stored, its applying gone, its job done.
+        await h.database.db.updateTable('stripe_events').set({ processed_at: null }).where('id', '=', lost!.id).execute();
+
+        expect(await sweepStripeEvents(ctx, 0)).toBe(1);
+        await h.settle();
+        const row = await h.database.db.selectFrom('stripe_events').select(['processed_at', 'attempts']).where('id', '=', lost!.id).executeTakeFirstOrThrow();
+        expect(row.processed_at).not.toBeNull();
+        expect(row.attempts).toBe(2);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await closeContext(ctx);
+    }
+  });
 });

@@ -45,10 +45,9 @@ const expanded = <T extends { id: string }>(value: string | T | null | undefined
 
 const noneListed = <T>(): Stripe.ApiList<T> => ({ object: 'list', data: [], has_more: false, url: '' });
 
-async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Stripe.Charge, lookUp: ChargeHistory): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
-  const showsMore = charge.refunded || charge.amount_refunded > 0 || charge.disputed;
+async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Stripe.Charge, listEverything: boolean): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
   const [refunds, disputes] =
-    lookUp === 'everything' || showsMore
+    listEverything
       ? await Promise.all([
           stripe.refunds.list({ charge: charge.id, limit: 100, expand: ['data.balance_transaction'] }),
           stripe.disputes.list({ charge: charge.id, limit: 100 }),
@@ -109,7 +108,15 @@ export type ChargeHistory = 'the payment' | 'everything';
 export async function syncCharge(c: RecordingContext, donation: Donation, chargeOrId: string | Stripe.Charge, lookUp: ChargeHistory): Promise<DonationStatus> {
   const { trx, stripe } = c;
   const charge = typeof chargeOrId === 'string' ? await stripe.charges.retrieve(chargeOrId, { expand: ['balance_transaction'] }) : chargeOrId;
-  const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, lookUp);
+  // The charge may have been read before the donation's lock was taken, while a refund or dispute was
+  // being recorded: the ledger, read under the lock, says so even when that copy of the charge does not.
+  const listEverything =
+    lookUp === 'everything' ||
+    charge.refunded ||
+    charge.amount_refunded > 0 ||
+    charge.disputed ||
+    (await trx.selectFrom('ledger_entries').select('id').where('donation_id', '=', donation.id).where('kind', '<>', 'gift').limit(1).executeTakeFirst()) !== undefined;
+  const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, listEverything);
   const added =
     entries.length === 0
       ? []

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
 import type { Donation } from '../../db/schema';
+import { syncCharge } from '../../server/donations/ledger';
 import { applyStripeEvent } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 
@@ -118,6 +119,25 @@ describe('refunds and disputes of a card gift', () => {
 
     expect((await h.donation(gift.id)).status).toBe('disputed');
     expect(await ledgerOf(gift.id)).toEqual(before.ledger);
+  });
+
+  it('a payment event holding a copy of the charge from before a dispute, applied after it, leaves the gift disputed', async () => {
+    const gift = await aSucceededGift();
+    // What a payment event's handler read from Stripe a moment before the dispute was recorded.
+    const before = await h.stripe.charges.retrieve(gift.stripe_charge_id!, { expand: ['balance_transaction'] });
+    await h.helper<Stripe.Dispute>('/_emulator/disputes', { charge: gift.stripe_charge_id });
+    await h.settle();
+    expect((await h.donation(gift.id)).status).toBe('disputed');
+    const ledger = await ledgerOf(gift.id);
+
+    await h.database.db.transaction().execute(async (trx) => {
+      const donation = await trx.selectFrom('donations').selectAll().where('id', '=', gift.id).forUpdate().executeTakeFirstOrThrow();
+      const c = { trx, stripe: h.stripe, generalFundSlug: h.config.donations.generalFundSlug, timeZone: h.config.organisation.timeZone };
+      expect(before.disputed).toBe(false);
+      expect(await syncCharge(c, donation, before, 'the payment')).toBe('disputed');
+    });
+    expect((await h.donation(gift.id)).status).toBe('disputed');
+    expect(await ledgerOf(gift.id)).toEqual(ledger);
   });
 
   it('a lost dispute takes the gift back, with Stripe’s dispute fee', async () => {

@@ -86,7 +86,8 @@ export function createCampaignCache(databaseUrl: string, logger: Logger): Campai
   function listen(): Promise<void> {
     if (closed || listener || connecting) return connecting ?? Promise.resolve();
     retry = undefined;
-    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'smilefund campaign cache' });
+    // TCP keep-alive: a connection that died without a word would otherwise leave pages stale until it is noticed.
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'smilefund campaign cache', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     listener = client;
     client.on('notification', (message) => {
       const id = Number(message.payload);
@@ -117,7 +118,8 @@ export function createCampaignCache(databaseUrl: string, logger: Logger): Campai
 
   async function read<T>(key: string, load: () => Promise<Loaded<T>>): Promise<T> {
     if (!listening) {
-      void listen();
+      // Between attempts (one a second) a reader only reads; it does not dial Postgres again itself.
+      if (!retry) void listen();
       return (await load()).value;
     }
     const entry = kept.get(key);

@@ -7,9 +7,9 @@ import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
 import { toMajorUnits } from '../money';
 import { verifyToken } from '../receipts/tokens';
-import { blankDonateForm, campaignPageWithForm, readCampaignPage, type DonateForm } from './page';
+import { blankDonateForm, campaignPageContent, campaignPageWithForm, readCampaignPage, type DonateForm } from './page';
 import { campaignCard } from './presentation';
-import { listLiveCampaigns } from './queries';
+import { findPublicCampaign, listLiveCampaigns } from './queries';
 import { campaignTotals } from './totals';
 
 // A retry link may be forwarded or bookmarked: after this long it refills the gift, not the person.
@@ -31,18 +31,22 @@ export function campaignRoutes({ db, config, campaignCache }: AppContext): Route
 
   router.get('/campaigns/:slug', async (req, res) => {
     const locale = res.locals.locale ?? defaultLocale;
-    const page = await readCampaignPage({ db, campaignCache }, req.params.slug, locale);
-    if (!page) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
-    const { campaign } = page;
-    // The address as shared, with nothing after it, shows every visitor the same page in their language: kept rendered.
+    // The address as shared, with nothing after it, shows every visitor the same page in their language:
+    // kept rendered, from content loaded for it, so the page and what it was rendered from change together.
     if (Object.keys(req.query).length === 0) {
-      const html = await campaignCache.read(`html:${locale}:${campaign.slug}`, async () => ({
-        value: await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(campaign))),
-        shows: [campaign.id],
-      }));
+      const html = await campaignCache.read(`html:${locale}:${req.params.slug}`, async () => {
+        const campaign = await findPublicCampaign(db, req.params.slug);
+        if (!campaign) return { value: undefined, shows: 'all' };
+        const page = await campaignPageContent(db, campaign, locale);
+        return { value: await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(campaign))), shows: [campaign.id] };
+      });
+      if (!html) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
       res.type('html').send(html);
       return;
     }
+    const page = await readCampaignPage({ db, campaignCache }, req.params.slug, locale);
+    if (!page) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
+    const { campaign } = page;
     let form: DonateForm = blankDonateForm(campaign, req.query);
     // Back from Checkout without paying: the form keeps what the donor typed. The link is signed, so
     // nobody can walk through donation ids to read other donors' details.

@@ -33,7 +33,8 @@ export async function relayOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, batchS
 
 /**
  * A relay for a process that applies many gifts at once: whoever asks is answered by a relay that began
- * after they asked, and at most one runs while one more waits, however many ask meanwhile.
+ * after they asked, and however many ask meanwhile, one more run waits behind the current one. (Two may
+ * overlap for a moment as one hands over to the next; SKIP LOCKED keeps them off each other's rows.)
  */
 export function outboxRelay(ctx: Pick<AppContext, 'db' | 'queues'>): () => Promise<number> {
   let running: Promise<number> | undefined;

@@ -21,9 +21,15 @@ export const cardTestingRules = {
    * HK$20, ¥25. Testers use the cheapest charge that proves a card; donors rarely give so little.
    */
   smallMultiple: 5,
-  /** Small declines in the window after which one network, or one email address, may start no gift. */
+  /**
+   * Small declines in the window after which one network, or one email address, may start no more small
+   * gifts. Larger gifts still go: a venue's shared address, or a donor whose email a tester typed, can give.
+   */
   perIp: 5,
   perEmail: 5,
+  /** Declines of any amount after which one network, or one email address, may start no gift at all: testers who probe above the small line. */
+  anyAmountPerIp: 15,
+  anyAmountPerEmail: 15,
   /**
    * Small declines in the window, across the site, after which nobody may start a small gift. Larger
    * gifts still go through: a tester spread over many addresses must not be able to switch giving off.
@@ -91,21 +97,26 @@ export async function cardTestingVerdict(
   attempt: { ipHash: string; email: string; amount: Money },
   rules: CardTestingRules = cardTestingRules,
 ): Promise<CardTestingVerdict> {
+  const email = attempt.email.trim().toLowerCase();
   const counts = await db
     .selectFrom('card_declines as c')
     .innerJoin('donations as d', 'd.id', 'c.donation_id')
     .leftJoin('donors as p', 'p.id', 'd.donor_id')
-    .where('c.small', '=', true)
     .where('c.declined_at', '>', sql<Date>`now() - make_interval(secs => ${rules.windowSeconds})`)
     .select([
-      sql<number>`(count(*) filter (where d.client_ip_hash = ${attempt.ipHash}))::int`.as('ip'),
-      sql<number>`(count(*) filter (where lower(p.email) = ${attempt.email.trim().toLowerCase()}))::int`.as('email'),
-      sql<number>`count(*)::int`.as('site'),
+      sql<number>`(count(*) filter (where c.small and d.client_ip_hash = ${attempt.ipHash}))::int`.as('smallIp'),
+      sql<number>`(count(*) filter (where c.small and lower(p.email) = ${email}))::int`.as('smallEmail'),
+      sql<number>`(count(*) filter (where c.small))::int`.as('smallSite'),
+      sql<number>`(count(*) filter (where d.client_ip_hash = ${attempt.ipHash}))::int`.as('anyIp'),
+      sql<number>`(count(*) filter (where lower(p.email) = ${email}))::int`.as('anyEmail'),
     ])
     .executeTakeFirstOrThrow();
-  if (counts.ip >= rules.perIp) return { blocked: true, rule: 'ip', declines: counts.ip };
-  if (counts.email >= rules.perEmail) return { blocked: true, rule: 'email', declines: counts.email };
-  if (counts.site >= rules.siteWide && isSmallAttempt(attempt.amount, rules)) return { blocked: true, rule: 'site', declines: counts.site };
+  if (counts.anyIp >= rules.anyAmountPerIp) return { blocked: true, rule: 'ip', declines: counts.anyIp };
+  if (counts.anyEmail >= rules.anyAmountPerEmail) return { blocked: true, rule: 'email', declines: counts.anyEmail };
+  if (!isSmallAttempt(attempt.amount, rules)) return { blocked: false };
+  if (counts.smallIp >= rules.perIp) return { blocked: true, rule: 'ip', declines: counts.smallIp };
+  if (counts.smallEmail >= rules.perEmail) return { blocked: true, rule: 'email', declines: counts.smallEmail };
+  if (counts.smallSite >= rules.siteWide) return { blocked: true, rule: 'site', declines: counts.smallSite };
   return { blocked: false };
 }
 

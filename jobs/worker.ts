@@ -1,4 +1,5 @@
 // The worker process: `npm run worker`. Registers one processor per queue and shuts down cleanly.
+import os from 'node:os';
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { ReadyConfig } from '../server/config';
 import { closeContext, openContext, type AppContext } from '../server/context';
@@ -68,6 +69,13 @@ export async function startWorker(config: ReadyConfig, logger: Logger): Promise<
 
 if (require.main === module) {
   runProcess('worker', async (config, logger) => {
+    // In a spike the web process should win the CPU: a webhook answered late is retried by Stripe and a
+    // page answered late loses a donor, while a gift applied a second later loses nothing.
+    try {
+      os.setPriority(config.workerNiceness);
+    } catch (error) {
+      logger.warn({ err: error }, 'worker: could not lower its CPU priority');
+    }
     const worker = await startWorker(config, logger);
     return { stop: worker.stop, describe: { queues: worker.queues } };
   });

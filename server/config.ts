@@ -75,6 +75,7 @@ const environmentSchema = z.object({
     .default('本捐款并无换取任何货品或服务。请保留本收据作报税之用。'),
   MAIL_CONCURRENCY: wholeNumber(1, 100, 'expected a whole number of emails sent at once, 1 to 100').default(5),
   MAIL_RATE_PER_SECOND: wholeNumber(1, 10_000, 'expected a whole number of emails per second, 1 to 10000').default(20),
+  WORKER_NICENESS: wholeNumber(0, 19, 'expected a whole number from 0 (no yielding) to 19 (yield the most)').default(10),
   ORG_REGISTRATION: z
     .string()
     .trim()
@@ -116,6 +117,8 @@ export interface Config {
   /** The charitable-receipt sentence printed on every receipt, in each language receipts are written in. */
   receiptWording: Record<Locale, string>;
   mail: { concurrency: number; ratePerSecond: number };
+  /** The worker process's CPU niceness, so that beside the web process it yields in a spike: see jobs/worker.ts. */
+  workerNiceness: number;
 }
 
 /** A Config whose services are all known: what the web and worker processes run with. */
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     organisation: { name: e.ORG_NAME, address: e.ORG_ADDRESS, registration: e.ORG_REGISTRATION, timeZone: e.ORG_TIME_ZONE },
     receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH },
     mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
+    workerNiceness: e.WORKER_NICENESS,
   };
 }
 

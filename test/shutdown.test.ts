@@ -1,4 +1,5 @@
 import http from 'node:http';
+import os from 'node:os';
 import { Router } from 'express';
 import request from 'supertest';
 import { createLogger } from '../server/logger';
@@ -68,9 +69,10 @@ describe('graceful shutdown', () => {
     expect(web.output.stdout).toContain('shut down cleanly');
   });
 
-  it('exits 0 on SIGTERM when run as `npm run worker`', async () => {
-    const worker = spawnScript('jobs/worker.ts', environment());
+  it('exits 0 on SIGTERM when run as `npm run worker`, having given way to the web process for the CPU', async () => {
+    const worker = spawnScript('jobs/worker.ts', { ...environment(), WORKER_NICENESS: '7' });
     await waitForOutput(worker, /worker: ready/);
+    expect(os.getPriority(worker.pid!)).toBe(7);
     worker.kill('SIGTERM');
     expect(await exitOf(worker)).toBe(0);
     expect(worker.output.stdout).toContain('shut down cleanly');

@@ -4,6 +4,7 @@ import type { Db } from '../../db/index';
 import type { Campaign } from '../../db/schema';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
+import { keptBody, sendKept } from '../http/kept-response';
 import { defaultLocale, localize } from '../locale';
 import { findPublicCampaign, listPublicCampaigns } from './queries';
 import { campaignTotals, type CampaignTotals } from './totals';
@@ -34,19 +35,19 @@ async function campaignsJson(db: Db, campaigns: Campaign[]) {
 export function campaignApiRoutes({ db, campaignCache }: AppContext): Router {
   const router = Router();
 
-  // Kept as the JSON text itself: serializing is most of what is left of an answer's cost.
+  // Kept as the encoded JSON itself: serializing and hashing it are most of what is left of an answer's cost.
   router.get('/api/campaigns', async (_req, res) => {
-    const body = await campaignCache.read('api:all', async () => ({ value: JSON.stringify({ campaigns: await campaignsJson(db, await listPublicCampaigns(db)) }), shows: 'all' }));
-    res.set('Cache-Control', `public, max-age=${cacheSeconds}`).type('json').send(body);
+    const body = await campaignCache.read('api:all', async () => ({ value: keptBody(JSON.stringify({ campaigns: await campaignsJson(db, await listPublicCampaigns(db)) })), shows: 'all' }));
+    sendKept(res.set('Cache-Control', `public, max-age=${cacheSeconds}`), 'json', body);
   });
 
   router.get('/api/campaigns/:slug', async (req, res) => {
     const body = await campaignCache.read(`api:${req.params.slug}`, async () => {
       const found = await findPublicCampaign(db, req.params.slug);
-      return found ? { value: JSON.stringify((await campaignsJson(db, [found]))[0]), shows: [found.id] } : { value: undefined, shows: 'all' };
+      return found ? { value: keptBody(JSON.stringify((await campaignsJson(db, [found]))[0])), shows: [found.id] } : { value: undefined, shows: 'all' };
     });
     if (!body) throw new NotFound('There is no campaign at this address.');
-    res.set('Cache-Control', `public, max-age=${cacheSeconds}`).type('json').send(body);
+    sendKept(res.set('Cache-Control', `public, max-age=${cacheSeconds}`), 'json', body);
   });
 
   return router;

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { findDonation } from '../donations/queries';
 import { NotFound } from '../http/errors';
+import { keptBody, sendKept } from '../http/kept-response';
 import { renderPage } from '../http/views';
 import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
@@ -38,10 +39,10 @@ export function campaignRoutes({ db, config, campaignCache }: AppContext): Route
         const campaign = await findPublicCampaign(db, req.params.slug);
         if (!campaign) return { value: undefined, shows: 'all' };
         const page = await campaignPageContent(db, campaign, locale);
-        return { value: await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(campaign))), shows: [campaign.id] };
+        return { value: keptBody(await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(campaign)))), shows: [campaign.id] };
       });
       if (!html) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
-      res.type('html').send(html);
+      sendKept(res, 'html', html);
       return;
     }
     const page = await readCampaignPage({ db, campaignCache }, req.params.slug, locale);

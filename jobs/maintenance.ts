@@ -2,6 +2,7 @@
 import type { Processor, Queue, RepeatOptions } from 'bullmq';
 import type { ReadyConfig } from '../server/config';
 import type { AppContext } from '../server/context';
+import { forgetOldAttempts } from '../server/donations/card-testing';
 import { reconcileYesterday } from '../server/finance/reconciliation';
 import { resumeImpactUpdates } from '../server/impact/fanout';
 import { receiptYear } from '../server/receipts/issue';
@@ -29,6 +30,8 @@ const chores: Record<string, Chore> = {
     repeat: (config) => ({ pattern: '0 9 5 1 *', tz: config.organisation.timeZone }),
     run: (ctx) => oweAnnualStatements(ctx, receiptYear(new Date(), ctx.config.organisation.timeZone) - 1),
   },
+  // At 03:15: the card-testing brake's month-old declines and the networks gifts were started from, forgotten.
+  'forget-old-attempts': { repeat: (config) => ({ pattern: '15 3 * * *', tz: config.organisation.timeZone }), run: (ctx) => forgetOldAttempts(ctx.db) },
   // At 02:30 in the organisation's time zone: yesterday's balance transactions against the ledger, missed webhooks recovered first.
   'reconcile-yesterday': { repeat: (config) => ({ pattern: '30 2 * * *', tz: config.organisation.timeZone }), run: (ctx) => reconcileYesterday(ctx) },
 };

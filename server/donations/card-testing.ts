@@ -35,7 +35,7 @@ export const cardTestingRules = {
    * gifts still go through: a tester spread over many addresses must not be able to switch giving off.
    */
   siteWide: 50,
-  /** How long a decline is kept, for staff looking back at an attack. */
+  /** How long a decline, and the hashed network a gift was started from, are kept: for staff looking back at an attack. */
   keepDays: 30,
 };
 
@@ -85,8 +85,18 @@ export async function recordCardDecline(db: Db, intent: Stripe.PaymentIntent, ev
     .onConflict((oc) => oc.column('attempt_id').doNothing())
     .returning('attempt_id')
     .executeTakeFirst();
-  await db.deleteFrom('card_declines').where('declined_at', '<', sql<Date>`now() - make_interval(days => ${rules.keepDays})`).execute();
   return stored !== undefined;
+}
+
+/**
+ * What the brake no longer needs, forgotten: declines older than `keepDays`, and the hashed network each
+ * gift was started from once it is that old. Returns how many declines and gifts it cleared.
+ */
+export async function forgetOldAttempts(db: Db, rules: CardTestingRules = cardTestingRules): Promise<{ declines: number; networks: number }> {
+  const before = sql<Date>`now() - make_interval(days => ${rules.keepDays})`;
+  const declines = await db.deleteFrom('card_declines').where('declined_at', '<', before).executeTakeFirst();
+  const networks = await db.updateTable('donations').set({ client_ip_hash: null }).where('client_ip_hash', 'is not', null).where('created_at', '<', before).executeTakeFirst();
+  return { declines: Number(declines.numDeletedRows), networks: Number(networks.numUpdatedRows) };
 }
 
 export type CardTestingVerdict = { blocked: false } | { blocked: true; rule: 'ip' | 'email' | 'site'; declines: number };

@@ -3,12 +3,13 @@
 // after too many attempts, and stores nothing when it refuses; a real donor elsewhere still gives.
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import request from 'supertest';
 import { freePort } from '../../dev/ports';
 import { startStripeEmulator, type StripeEmulator } from '../../dev/stripe-emulator/index';
 import type Stripe from 'stripe';
 import { seedDemoData } from '../../db/seed';
-import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
+import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
 import { emailAttempts } from '../../server/donations/routes';
 import { applyStripeEvent, storeStripeEvent } from '../../server/stripe/events';
 import { startTestContext, type TestContext } from '../support/context';
@@ -129,6 +130,31 @@ describe('the card-testing brake on the donate form', () => {
     const [donations, sessions] = [await donationCount(), await sessionCount()];
     await attempt(h.url, ip, { amount: '500', email: 'probe-blocked@example.net' }).expect(429);
     expect([await donationCount(), await sessionCount()]).toEqual([donations, sessions]);
+  });
+
+  it('forgets month-old declines and the networks month-old gifts were started from, and nothing newer', async () => {
+    const { db } = h.database;
+    const campaign = (await db.selectFrom('campaigns').select('id').where('slug', '=', 'speech-therapy-fund').executeTakeFirstOrThrow()).id;
+    const gift = (daysAgo: number) =>
+      db
+        .insertInto('donations')
+        .values({ campaign_id: campaign, frequency: 'once', amount: 1000, currency: 'HKD', origin: 'checkout', client_ip_hash: `hash-${daysAgo}`, created_at: sql<Date>`now() - make_interval(days => ${daysAgo})` })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const [old, recent] = [await gift(31), await gift(29)];
+    await db
+      .insertInto('card_declines')
+      .values([
+        { attempt_id: 'ch_forget_old', donation_id: old.id, amount: 1000, currency: 'HKD', small: true, declined_at: sql<Date>`now() - interval '31 days'` },
+        { attempt_id: 'ch_forget_recent', donation_id: recent.id, amount: 1000, currency: 'HKD', small: true, declined_at: sql<Date>`now() - interval '29 days'` },
+      ])
+      .execute();
+
+    expect(await forgetOldAttempts(db)).toEqual({ declines: 1, networks: 1 });
+    const hashes = await db.selectFrom('donations').select(['id', 'client_ip_hash']).where('id', 'in', [old.id, recent.id]).execute();
+    expect(Object.fromEntries(hashes.map((d) => [d.id, d.client_ip_hash]))).toEqual({ [old.id]: null, [recent.id]: 'hash-29' });
+    expect((await db.selectFrom('card_declines').select('attempt_id').where('attempt_id', 'like', 'ch_forget_%').execute()).map((d) => d.attempt_id)).toEqual(['ch_forget_recent']);
+    await db.deleteFrom('card_declines').where('attempt_id', 'like', 'ch_forget_%').execute();
   });
 
   it('counts a decline once however often it is delivered, and each card declined on one Checkout page apart', async () => {

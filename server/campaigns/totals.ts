@@ -46,12 +46,8 @@ export interface LedgerSum {
 /** Rates already looked up, keyed "TARGET>SETTLEMENT", so one page asks the database once per pair. */
 export type RateBook = Map<string, string | undefined>;
 
-const ledgerSum = (row: { currency: string; settlement_currency: string; amount: string | number; settlement_amount: string | number }): LedgerSum => ({
-  currency: row.currency,
-  settlement_currency: row.settlement_currency,
-  amount: Number(row.amount),
-  settlement_amount: Number(row.settlement_amount),
-});
+// Sums cast back to bigint, so that they come through db/index.ts's safe-integer guard like every amount.
+const summed = (column: 'amount' | 'settlement_amount') => sql<number>`sum(${sql.ref(column)})::bigint`.as(column);
 
 /**
  * One sum in the target currency: as given when given in it, as Stripe settled it when settled in it,
@@ -89,8 +85,7 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
   const [sums, donors, recurring] = await Promise.all([
     db
       .selectFrom('campaign_totals')
-      .select(['campaign_id', 'currency', 'settlement_currency'])
-      .select((eb) => [eb.fn.sum<string>('amount').as('amount'), eb.fn.sum<string>('settlement_amount').as('settlement_amount')])
+      .select(['campaign_id', 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
       .where('campaign_id', 'in', ids)
       .groupBy(['campaign_id', 'currency', 'settlement_currency'])
       .orderBy('currency')
@@ -113,16 +108,14 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
   ]);
 
   const rates: RateBook = new Map();
-  for (const row of sums) {
-    const total = totals.get(row.campaign_id)!;
-    const amount = Number(row.amount);
-    const byCurrency = total.raisedByCurrency.find((m) => m.currency === row.currency);
-    if (byCurrency) byCurrency.amount += amount;
-    else total.raisedByCurrency.push({ amount, currency: row.currency });
-
-    const converted = await amountInTarget(db, ledgerSum(row), total.raised.currency, rates);
-    if (converted === undefined) total.unconverted.push({ amount, currency: row.currency });
-    else total.raised.amount += converted;
+  for (const [id, total] of totals) {
+    const own = sums.filter((row) => row.campaign_id === id);
+    for (const row of own) {
+      const byCurrency = total.raisedByCurrency.find((m) => m.currency === row.currency);
+      if (byCurrency) byCurrency.amount += row.amount;
+      else total.raisedByCurrency.push({ amount: row.amount, currency: row.currency });
+    }
+    Object.assign(total, await sumInTarget(db, total.raised.currency, own, rates));
   }
   for (const row of donors) totals.get(row.campaign_id)!.donors = Number(row.donors);
   for (const row of recurring) totals.get(row.campaign_id)!.recurringDonors = Number(row.donors);
@@ -148,8 +141,7 @@ export interface DailyRaised {
 export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef): Promise<DailyRaised[]> {
   const rows = await db
     .selectFrom('ledger_entries')
-    .select([sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), 'currency', 'settlement_currency'])
-    .select((eb) => [eb.fn.sum<string>('amount').as('amount'), eb.fn.sum<string>('settlement_amount').as('settlement_amount')])
+    .select([sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
     .where('campaign_id', '=', campaign.id)
     .groupBy([sql`1`, 'currency', 'settlement_currency'])
     .orderBy(sql`1`)
@@ -162,9 +154,8 @@ export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef): Prom
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const key = `${row.currency}>${row.settlement_currency}`;
-    const sum = ledgerSum(row);
     const before = running.get(key);
-    running.set(key, before ? { ...sum, amount: before.amount + sum.amount, settlement_amount: before.settlement_amount + sum.settlement_amount } : sum);
+    running.set(key, before ? { ...row, amount: before.amount + row.amount, settlement_amount: before.settlement_amount + row.settlement_amount } : row);
     if (rows[i + 1]?.day === row.day) continue;
     const { raised } = await sumInTarget(db, campaign.target_currency, [...running.values()], rates);
     days.push({ day: row.day, cumulative: raised });

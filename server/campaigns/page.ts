@@ -4,6 +4,7 @@ import type { Campaign } from '../../db/schema';
 import { recentGifts } from '../donations/queries';
 import { readSource, type DonationFormValues } from '../donations/form';
 import type { AppContext } from '../context';
+import type { Loaded } from './live-cache';
 import { impactUpdateView, type ImpactUpdateView } from '../impact/presentation';
 import { listImpactUpdates } from '../impact/queries';
 import { translate } from '../i18n/messages';
@@ -44,12 +45,15 @@ export async function campaignPageContent(db: Db, campaign: Campaign, locale: Lo
   return { campaign, view: campaignPage(campaign, presets, totals, gifts, locale, new Date()), impactUpdates: updates.map((update) => impactUpdateView(update, locale)) };
 }
 
+/** The public campaign at `slug` as its page shows it, loaded for the campaign cache; undefined when there is none. */
+export async function loadCampaignPage(db: Db, slug: string, locale: Locale): Promise<Loaded<CampaignPageContent | undefined>> {
+  const campaign = await findPublicCampaign(db, slug);
+  return campaign ? { value: await campaignPageContent(db, campaign, locale), shows: [campaign.id] } : { value: undefined, shows: 'all' };
+}
+
 /** The public campaign at `slug` as its page shows it, from the campaign cache; undefined when there is none. */
 export async function readCampaignPage(ctx: Pick<AppContext, 'db' | 'campaignCache'>, slug: string, locale: Locale): Promise<CampaignPageContent | undefined> {
-  return ctx.campaignCache.read(`page:${locale}:${slug}`, async () => {
-    const campaign = await findPublicCampaign(ctx.db, slug);
-    return campaign ? { value: await campaignPageContent(ctx.db, campaign, locale), shows: [campaign.id] } : { value: undefined, shows: 'all' };
-  });
+  return ctx.campaignCache.read(`page:${locale}:${slug}`, () => loadCampaignPage(ctx.db, slug, locale));
 }
 
 /** The page's template data: the shared content and this visitor's form. */

@@ -8,9 +8,9 @@ import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
 import { toMajorUnits } from '../money';
 import { verifyToken } from '../receipts/tokens';
-import { blankDonateForm, campaignPageContent, campaignPageWithForm, readCampaignPage, type DonateForm } from './page';
+import { blankDonateForm, campaignPageWithForm, loadCampaignPage, readCampaignPage, type DonateForm } from './page';
 import { campaignCard } from './presentation';
-import { findPublicCampaign, listLiveCampaigns } from './queries';
+import { listLiveCampaigns } from './queries';
 import { campaignTotals } from './totals';
 
 // A retry link may be forwarded or bookmarked: after this long it refills the gift, not the person.
@@ -36,10 +36,8 @@ export function campaignRoutes({ db, config, campaignCache }: AppContext): Route
     // kept rendered, from content loaded for it, so the page and what it was rendered from change together.
     if (Object.keys(req.query).length === 0) {
       const html = await campaignCache.read(`html:${locale}:${req.params.slug}`, async () => {
-        const campaign = await findPublicCampaign(db, req.params.slug);
-        if (!campaign) return { value: undefined, shows: 'all' };
-        const page = await campaignPageContent(db, campaign, locale);
-        return { value: keptBody(await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(campaign)))), shows: [campaign.id] };
+        const { value: page, shows } = await loadCampaignPage(db, req.params.slug, locale);
+        return { value: page && keptBody(await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(page.campaign)))), shows };
       });
       if (!html) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
       sendKept(res, 'html', html);

@@ -13,23 +13,10 @@ import { seedDemoData } from '../../db/seed';
 import { copyCsvStatement, csvAmount, csvAmountIn, csvInstant, csvRow, csvText, currencyUnit, CsvLineEnds } from '../../server/finance/csv';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
-import { aStaffMember, signInAs, signInCookies, type StaffAgent } from '../support/staff';
+import { aStaffMember, downloadText, signInAs, signInCookies, type StaffAgent } from '../support/staff';
 
 const bom = '\uFEFF';
 const header = 'gift_id,date,status,origin,payment_method,frequency,campaign,donor_name,donor_type,donor_email,currency,amount,refunded,disputed,kept,settlement_currency,settled,fee,net,reference,message,receipt_number,payment_intent,charge,invoice';
-
-async function download(finance: StaffAgent, path: string): Promise<string> {
-  const res = await finance.agent
-    .get(path)
-    .buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-    })
-    .expect(200);
-  return res.body as string;
-}
 
 /** What COPY writes for a query, with the BOM and line ends the download has. */
 async function copied(url: string, query: Parameters<typeof copyCsvStatement>[0]): Promise<string> {
@@ -94,7 +81,7 @@ describe('CSV exports written by COPY', () => {
       const row = await db.selectFrom('donations').select(['stripe_payment_intent_id', 'stripe_charge_id']).where('id', '=', id).executeTakeFirstOrThrow();
       return `${row.stripe_payment_intent_id},${row.stripe_charge_id}`;
     };
-    const text = await download(finance, '/staff/finance/exports/gifts.csv?from=2031-03-01&to=2031-03-31');
+    const text = await downloadText(finance, '/staff/finance/exports/gifts.csv?from=2031-03-01&to=2031-03-31');
     expect(text).toBe(
       bom +
         [
@@ -118,7 +105,7 @@ describe('CSV exports written by COPY', () => {
     const speech = await campaignId(db, 'speech-therapy-fund');
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 7_000, currency: 'JPY', occurredAt: new Date('2031-02-01T00:00:00Z') });
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 12_345, currency: 'HKD', occurredAt: new Date('2031-02-02T00:00:00Z') });
-    const text = await download(finance, '/staff/finance/exports/donors.csv');
+    const text = await downloadText(finance, '/staff/finance/exports/donors.csv');
     expect(text.startsWith(`${bom}donor_id,email,name,donor_type,locale,since,impact_updates,currency,gifts,kept,first_gift,last_gift\r\n`)).toBe(true);
     const lines = text.split('\r\n').filter((line) => line.startsWith(`${donor},`));
     expect(lines).toEqual([
@@ -197,7 +184,7 @@ describe('CSV exports written by COPY', () => {
         request.destroy();
         await until(async () => (await copies()).length === 0);
       }
-      const text = await download(finance, '/staff/finance/exports/gifts.csv?from=2030-01-01&to=2030-12-31');
+      const text = await downloadText(finance, '/staff/finance/exports/gifts.csv?from=2030-01-01&to=2030-12-31');
       expect(text.split('\r\n').length).toBe(60_000 + 2);
     });
   });

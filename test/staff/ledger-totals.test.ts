@@ -2,20 +2,12 @@ import { seedDemoData } from '../../db/seed';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities } from '../support/html';
 import { aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
-import { aStaffMember, signInAs, type StaffAgent } from '../support/staff';
+import { aStaffMember, downloadText, signInAs, type StaffAgent } from '../support/staff';
 
 /** The gifts CSV as one record per gift id, keyed by column name (the gifts here have no commas or quotes). */
 async function giftsCsv(finance: StaffAgent, query: string): Promise<Map<string, Record<string, string>>> {
-  const res = await finance.agent
-    .get(`/staff/finance/exports/gifts.csv?${query}`)
-    .buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-    })
-    .expect(200);
-  const [header, ...lines] = (res.body as string).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const text = await downloadText(finance, `/staff/finance/exports/gifts.csv?${query}`);
+  const [header, ...lines] = text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
   const columns = header!.split(',');
   return new Map(
     lines.map((line) => {

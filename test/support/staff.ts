@@ -47,6 +47,20 @@ export async function signInAs(app: Parameters<typeof request.agent>[0], email: 
   };
 }
 
+/** A file the staff area sends (a CSV export), as the exact text that came over the wire, byte order mark included. */
+export async function downloadText(staff: StaffAgent, path: string): Promise<string> {
+  const res = await staff.agent
+    .get(path)
+    .buffer(true)
+    .parse((response, done) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+    })
+    .expect(200);
+  return res.body as string;
+}
+
 /** Signs in with plain HTTP, as a browser does, against a running server; the cookies for later requests. */
 export async function signInCookies(url: string, email: string, password = staffPassword): Promise<string> {
   const form = await fetch(`${url}/staff/sign-in`);

@@ -68,15 +68,21 @@ export function createCampaignCache(databaseUrl: string, logger: Logger): Campai
     loading.clear();
   }
 
-  function lostConnection(error?: unknown) {
-    if (!listener) return;
+  /** Lets go of the listening connection, whatever state it is in; nothing it says afterwards counts. */
+  function hangUp(): Promise<void> {
     const client = listener;
     listener = undefined;
     listening = false;
-    forgetEverything();
+    if (!client) return Promise.resolve();
     client.removeAllListeners();
     client.on('error', () => undefined);
-    void client.end().catch(() => undefined);
+    return client.end().catch(() => undefined);
+  }
+
+  function lostConnection(error?: unknown) {
+    if (!listener) return;
+    void hangUp();
+    forgetEverything();
     if (closed) return;
     logger.warn({ err: error }, 'campaign cache: lost its Postgres listener; reading from the database until it is back');
     retry = setTimeout(() => void listen(), reconnectAfterMs);
@@ -153,15 +159,8 @@ export function createCampaignCache(databaseUrl: string, logger: Logger): Campai
       closed = true;
       if (retry) clearTimeout(retry);
       await connecting;
-      const client = listener;
-      listener = undefined;
-      listening = false;
       kept.clear();
-      if (client) {
-        client.removeAllListeners();
-        client.on('error', () => undefined);
-        await client.end().catch(() => undefined);
-      }
+      await hangUp();
     },
   };
 }

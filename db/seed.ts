@@ -1,8 +1,10 @@
 // Demo data shaped like the charities we serve; `npm run seed`, and `npm start` on an empty database.
+import { sql } from 'kysely';
 import { runDatabaseCommand } from './cli';
 import type { Db } from './index';
 import type { NewCampaign } from './schema';
 import type { LocalizedText } from '../server/locale';
+import { clockFor } from '../server/clock';
 import { money } from '../server/money';
 
 interface DemoCampaign extends Omit<NewCampaign, 'target_amount' | 'target_currency' | 'cost_unit_amount'> {
@@ -15,6 +17,7 @@ const missionMonths = [5, 7, 11] as const;
 const monthNames = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 interface Round {
+  slug: string;
   year: number;
   month: number;
   opens: Date;
@@ -27,6 +30,7 @@ function roundOf(year: number, index: number): Round {
   const previousIndex = (index + missionMonths.length - 1) % missionMonths.length;
   const previousYear = index === 0 ? year - 1 : year;
   return {
+    slug: `happy-smile-${year}-${String(month).padStart(2, '0')}`,
     year,
     month,
     opens: new Date(Date.UTC(previousYear, missionMonths[previousIndex]!, 1)),
@@ -34,7 +38,7 @@ function roundOf(year: number, index: number): Round {
   };
 }
 
-/** The round open today and the two before it, newest first. */
+/** The round open today and the two before it, newest first: the rounds tile the year, so one is always open. */
 export function happySmileRounds(today: Date): Round[] {
   let year = today.getUTCFullYear();
   let index = missionMonths.findIndex((month) => today.getUTCMonth() + 1 <= month);
@@ -54,14 +58,30 @@ export function happySmileRounds(today: Date): Round[] {
   return rounds;
 }
 
+export interface DemoRound {
+  slug: string;
+  /** Its English title. */
+  title: string;
+}
+
+/** The demo's Happy Smile rounds as seeded on `today`, the closed ones newest first: what tests ask for, rather than a date's slug. */
+export function demoRounds(today: Date): { open: DemoRound; closed: DemoRound[] } {
+  const [open, ...closed] = happySmileRounds(today).map((round) => ({ slug: round.slug, title: roundTitle(round).en! }));
+  return { open: open!, closed };
+}
+
+function roundTitle(round: Round): LocalizedText {
+  return { en: `Happy Smile: ${monthNames[round.month]} ${round.year} mission`, 'zh-CN': `微笑行动：${round.year}年${round.month}月医疗队` };
+}
+
 const surgeryCost = { amount: money(5_000, 'CNY').amount, label: { en: 'one cleft-lip surgery', 'zh-CN': '一例唇腭裂手术' } };
 
 function happySmileCampaign(round: Round, today: Date): DemoCampaign {
   const live = round.opens <= today && today <= round.closes;
   const monthZh = `${round.year}年${round.month}月`;
   return {
-    slug: `happy-smile-${round.year}-${String(round.month).padStart(2, '0')}`,
-    title: { en: `Happy Smile: ${monthNames[round.month]} ${round.year} mission`, 'zh-CN': `微笑行动：${monthZh}医疗队` },
+    slug: round.slug,
+    title: roundTitle(round),
     summary: {
       en: 'Free cleft lip and palate surgery for children in rural China, by volunteer surgical teams.',
       'zh-CN': '志愿医疗队为中国偏远地区的唇腭裂儿童免费实施手术。',
@@ -167,7 +187,7 @@ export function demoCampaigns(today: Date): DemoCampaign[] {
 }
 
 /** Inserts or refreshes the demo campaigns by slug; safe to run again. */
-export async function seedDemoData(db: Db, today = new Date()): Promise<string[]> {
+export async function seedDemoData(db: Db, today: Date): Promise<string[]> {
   const campaigns = demoCampaigns(today);
   await db.transaction().execute(async (trx) => {
     for (const { target, costUnit, presets, ...campaign } of campaigns) {
@@ -181,7 +201,7 @@ export async function seedDemoData(db: Db, today = new Date()): Promise<string[]
       const { id } = await trx
         .insertInto('campaigns')
         .values(row)
-        .onConflict((oc) => oc.column('slug').doUpdateSet({ ...row, updated_at: new Date() }))
+        .onConflict((oc) => oc.column('slug').doUpdateSet({ ...row, updated_at: sql`now()` }))
         .returning('id')
         .executeTakeFirstOrThrow();
       await trx.deleteFrom('campaign_presets').where('campaign_id', '=', id).execute();
@@ -203,5 +223,5 @@ export async function seedDemoData(db: Db, today = new Date()): Promise<string[]
 }
 
 if (require.main === module) {
-  void runDatabaseCommand(async (db) => `seed: ${(await seedDemoData(db)).join(', ')}`);
+  void runDatabaseCommand(async (db, config) => `seed: ${(await seedDemoData(db, clockFor(config.clockStart).now())).join(', ')}`);
 }

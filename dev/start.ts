@@ -7,6 +7,7 @@ import { createDb } from '../db/index';
 import { migrateToLatest } from '../db/migrate';
 import { seedDemoData } from '../db/seed';
 import { startWorker } from '../jobs/worker';
+import { clockFor } from '../server/clock';
 import { ConfigError, configOrExit, type Config, type ReadyConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
       if (!stripe.webhookSecret) throw new ConfigError(['STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (it is not set); `stripe listen` prints one']);
       console.log(`stripe: ${stripe.apiUrl ?? 'api.stripe.com'} (STRIPE_SECRET_KEY)`);
     } else {
-      emulator = await onPreferredPort(12111, (port) => startStripeEmulator({ port, stateFile: path.join(config.dataDir, 'stripe.json') }));
+      emulator = await onPreferredPort(12111, (port) => startStripeEmulator({ port, stateFile: path.join(config.dataDir, 'stripe.json'), clockStart: config.clockStart }));
       standIns.push({ url: emulator.url, description: 'stripe emulator', stop: emulator.stop });
       stripe = { ...stripe, secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url };
       console.log(`stripe: local emulator on ${emulator.url}, state in ${path.join(config.dataDir, 'stripe.json')} (test card 4242 4242 4242 4242)`);
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     try {
       await migrateToLatest(db);
       const anyCampaign = await db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
-      if (!anyCampaign) console.log(`seed: demo campaigns ${(await seedDemoData(db)).join(', ')}`);
+      if (!anyCampaign) console.log(`seed: demo campaigns ${(await seedDemoData(db, clockFor(config.clockStart).now())).join(', ')}`);
       // A first look at the staff area should not need the embedded database's address for `npm run staff`.
       const anyStaff = await db.selectFrom('staff_members').select('id').limit(1).executeTakeFirst();
       if (!anyStaff) {

@@ -5,9 +5,8 @@ import type { AppContext } from '../server/context';
 import { forgetOldAttempts } from '../server/donations/card-testing';
 import { reconcileYesterday } from '../server/finance/reconciliation';
 import { resumeImpactUpdates } from '../server/impact/fanout';
-import { receiptYear } from '../server/receipts/issue';
 import { relayOutbox, sweepOutbox } from '../server/receipts/outbox';
-import { oweAnnualStatements } from '../server/receipts/statements';
+import { oweLastYearsStatements } from '../server/receipts/statements';
 import { sweepStripeEvents } from '../server/stripe/events';
 import type { QueuePayloads } from './queues';
 
@@ -28,7 +27,7 @@ const chores: Record<string, Chore> = {
   // Early January, once the year's last gifts have settled: last year's statement to every donor.
   'annual-statements': {
     repeat: (config) => ({ pattern: '0 9 5 1 *', tz: config.organisation.timeZone }),
-    run: (ctx) => oweAnnualStatements(ctx, receiptYear(new Date(), ctx.config.organisation.timeZone) - 1),
+    run: (ctx) => oweLastYearsStatements(ctx),
   },
   // At 03:15: the card-testing brake's month-old declines and the networks gifts were started from, forgotten.
   'forget-old-attempts': { repeat: (config) => ({ pattern: '15 3 * * *', tz: config.organisation.timeZone }), run: (ctx) => forgetOldAttempts(ctx.db) },

@@ -81,6 +81,14 @@ const environmentSchema = z.object({
     .trim()
     .min(1, { message: 'expected the charity registration text' })
     .default('Demo data only: not a registered charity.'),
+  CLOCK_START: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'expected a moment with its offset, such as 2026-05-20T09:00:00+08:00' })
+      .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'expected a real date and time' })
+      .transform((value) => new Date(value))
+      .optional(),
+  ),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -119,6 +127,8 @@ export interface Config {
   mail: { concurrency: number; ratePerSecond: number };
   /** The worker process's CPU niceness, so that beside the web process it yields in a spike: see jobs/worker.ts. */
   workerNiceness: number;
+  /** Demos and tests only: the moment the process's clock reads at start (it runs on from there); unset, the real time. */
+  clockStart: Date | undefined;
 }
 
 /** A Config whose services are all known: what the web and worker processes run with. */
@@ -154,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     );
   }
   const e = parsed.data;
+  // A production site whose calendar is not the real one would number receipts in the wrong year.
+  if (e.NODE_ENV === 'production' && e.CLOCK_START) throw new ConfigError(['CLOCK_START: for demos and tests only; unset it in production']);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -172,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH },
     mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     workerNiceness: e.WORKER_NICENESS,
+    clockStart: e.CLOCK_START,
   };
 }
 

@@ -1,10 +1,11 @@
-// What every feature is handed: configuration, the database (and the export connections beside it), Redis, the job queues, Stripe, mail, the campaign cache and the logger.
+// What every feature is handed: configuration, the clock, the database (and the export connections beside it), Redis, the job queues, Stripe, mail, the campaign cache and the logger.
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import { createDb, type Db } from '../db/index';
 import { openQueues, type JobQueues } from '../jobs/queues';
 import { createCampaignCache, type CampaignCache } from './campaigns/live-cache';
+import { clockFor, type Clock } from './clock';
 import type { ReadyConfig } from './config';
 import { exportConnections } from './finance/exports';
 import type { Logger } from './logger';
@@ -14,6 +15,8 @@ import { createStripeClient } from './stripe/client';
 
 export interface AppContext {
   config: ReadyConfig;
+  /** "Now" for every date the platform derives: see clock.ts. */
+  clock: Clock;
   db: Db;
   redis: Redis;
   queues: JobQueues;
@@ -26,10 +29,11 @@ export interface AppContext {
   exportConnections: pg.Pool;
 }
 
-export function openContext(config: ReadyConfig, logger: Logger): AppContext {
+export function openContext(config: ReadyConfig, logger: Logger, clock: Clock = clockFor(config.clockStart)): AppContext {
   const redis = createRedis(config.redisUrl, logger);
   return {
     config,
+    clock,
     logger,
     db: createDb(config.databaseUrl, { onIdleError: (error) => logger.warn({ err: error }, 'postgres: idle connection lost') }),
     redis,

@@ -42,6 +42,8 @@ export interface StripeEmulatorOptions {
   stateFile?: string;
   /** The account's currency, default 'HKD' (HKD or USD: the two it has rates and fees for). */
   settlementCurrency?: string;
+  /** What its clock reads at start (then it runs on, and advance_time moves it): the platform's CLOCK_START. A state file's clock wins. */
+  clockStart?: Date;
 }
 
 export interface StripeEmulator {
@@ -72,7 +74,7 @@ export interface StripeEmulator {
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
   const secretKey = options.secretKey ?? 'sk_test_emulator';
   const webhookSecret = options.webhookSecret ?? 'whsec_emulator';
-  const store = createStore(options.stateFile ? readSnapshot(options.stateFile) : undefined);
+  const store = createStore(options.stateFile ? readSnapshot(options.stateFile) : undefined, options.clockStart);
   const state = options.stateFile ? stateWriter(options.stateFile, () => store.snapshot()) : undefined;
   const webhooks = createWebhookDelivery(store, {
     url: options.webhookUrl,

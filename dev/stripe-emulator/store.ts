@@ -69,8 +69,8 @@ export interface Store {
 
 const realNow = () => Math.floor(Date.now() / 1000);
 
-export function createStore(snapshot?: StoreSnapshot): Store {
-  let clockOffsetSeconds = snapshot?.clockOffsetSeconds ?? 0;
+export function createStore(snapshot?: StoreSnapshot, clockStart?: Date): Store {
+  let clockOffsetSeconds = snapshot?.clockOffsetSeconds ?? (clockStart ? Math.floor(clockStart.getTime() / 1000) - realNow() : 0);
   let pinned: number | undefined;
   const byId = new Map<string, StripeObject>();
   const byType = new Map<ObjectType, StripeObject[]>();

@@ -1,5 +1,4 @@
 // Everything the campaign page shows, gathered once for the page and for the donate form shown again after a mistake.
-import type { Db } from '../../db/index';
 import type { Campaign } from '../../db/schema';
 import { recentGifts } from '../donations/queries';
 import { readSource, type DonationFormValues } from '../donations/form';
@@ -40,20 +39,22 @@ export interface CampaignPageContent {
   impactUpdates: ImpactUpdateView[];
 }
 
-export async function campaignPageContent(db: Db, campaign: Campaign, locale: Locale): Promise<CampaignPageContent> {
+type PageReader = Pick<AppContext, 'db' | 'clock'>;
+
+export async function campaignPageContent({ db, clock }: PageReader, campaign: Campaign, locale: Locale): Promise<CampaignPageContent> {
   const [presets, totals, gifts, updates] = await Promise.all([listPresets(db, campaign.id), totalsOf(db, campaign), recentGifts(db, campaign.id), listImpactUpdates(db, campaign.id)]);
-  return { campaign, view: campaignPage(campaign, presets, totals, gifts, locale, new Date()), impactUpdates: updates.map((update) => impactUpdateView(update, locale)) };
+  return { campaign, view: campaignPage(campaign, presets, totals, gifts, locale, clock.now()), impactUpdates: updates.map((update) => impactUpdateView(update, locale)) };
 }
 
 /** The public campaign at `slug` as its page shows it, loaded for the campaign cache; undefined when there is none. */
-export async function loadCampaignPage(db: Db, slug: string, locale: Locale): Promise<Loaded<CampaignPageContent | undefined>> {
-  const campaign = await findPublicCampaign(db, slug);
-  return campaign ? { value: await campaignPageContent(db, campaign, locale), shows: [campaign.id] } : { value: undefined, shows: 'all' };
+export async function loadCampaignPage(ctx: PageReader, slug: string, locale: Locale): Promise<Loaded<CampaignPageContent | undefined>> {
+  const campaign = await findPublicCampaign(ctx.db, slug);
+  return campaign ? { value: await campaignPageContent(ctx, campaign, locale), shows: [campaign.id] } : { value: undefined, shows: 'all' };
 }
 
 /** The public campaign at `slug` as its page shows it, from the campaign cache; undefined when there is none. */
-export async function readCampaignPage(ctx: Pick<AppContext, 'db' | 'campaignCache'>, slug: string, locale: Locale): Promise<CampaignPageContent | undefined> {
-  return ctx.campaignCache.read(`page:${locale}:${slug}`, () => loadCampaignPage(ctx.db, slug, locale));
+export async function readCampaignPage(ctx: PageReader & Pick<AppContext, 'campaignCache'>, slug: string, locale: Locale): Promise<CampaignPageContent | undefined> {
+  return ctx.campaignCache.read(`page:${locale}:${slug}`, () => loadCampaignPage(ctx, slug, locale));
 }
 
 /** The page's template data: the shared content and this visitor's form. */
@@ -76,6 +77,6 @@ export function campaignPageWithForm({ campaign, view, impactUpdates }: Campaign
   };
 }
 
-export async function campaignPageView(db: Db, campaign: Campaign, locale: Locale, form: DonateForm) {
-  return campaignPageWithForm(await campaignPageContent(db, campaign, locale), locale, form);
+export async function campaignPageView(ctx: PageReader, campaign: Campaign, locale: Locale, form: DonateForm) {
+  return campaignPageWithForm(await campaignPageContent(ctx, campaign, locale), locale, form);
 }

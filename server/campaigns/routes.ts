@@ -16,7 +16,7 @@ import { campaignTotals } from './totals';
 // A retry link may be forwarded or bookmarked: after this long it refills the gift, not the person.
 const personalDetailsKeptMs = 2 * 60 * 60 * 1000;
 
-export function campaignRoutes({ db, config, campaignCache }: AppContext): Router {
+export function campaignRoutes({ db, config, campaignCache, clock }: AppContext): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -24,7 +24,7 @@ export function campaignRoutes({ db, config, campaignCache }: AppContext): Route
     const cards = await campaignCache.read(`home:${locale}`, async () => {
       const campaigns = await listLiveCampaigns(db);
       const totals = await campaignTotals(db, campaigns);
-      const now = new Date();
+      const now = clock.now();
       return { value: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)), shows: 'all' };
     });
     res.render('campaigns/index', { title: translate(locale, 'campaigns.title'), campaigns: cards });
@@ -36,14 +36,14 @@ export function campaignRoutes({ db, config, campaignCache }: AppContext): Route
     // kept rendered, from content loaded for it, so the page and what it was rendered from change together.
     if (Object.keys(req.query).length === 0) {
       const html = await campaignCache.read(`html:${locale}:${req.params.slug}`, async () => {
-        const { value: page, shows } = await loadCampaignPage(db, req.params.slug, locale);
+        const { value: page, shows } = await loadCampaignPage({ db, clock }, req.params.slug, locale);
         return { value: page && keptBody(await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(page.campaign)))), shows };
       });
       if (!html) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
       sendKept(res, 'html', html);
       return;
     }
-    const page = await readCampaignPage({ db, campaignCache }, req.params.slug, locale);
+    const page = await readCampaignPage({ db, clock, campaignCache }, req.params.slug, locale);
     if (!page) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
     const { campaign } = page;
     let form: DonateForm = blankDonateForm(campaign, req.query);

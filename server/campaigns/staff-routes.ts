@@ -153,7 +153,7 @@ export function staffCampaignRoutes(ctx: AppContext): Router {
   });
 
   router.get('/staff/campaigns/new', campaigns, (_req, res) => {
-    renderCampaignForm(res, { values: blankCampaignValues(new Date()) });
+    renderCampaignForm(res, { values: blankCampaignValues(ctx.clock.now()) });
   });
 
   router.post('/staff/campaigns', campaigns, async (req, res) => {
@@ -180,7 +180,7 @@ export function staffCampaignRoutes(ctx: AppContext): Router {
   });
 
   async function renderDashboard(res: Response, campaign: Campaign, extra: { impact?: { values: ImpactFormValues; errors: Record<string, string> }; notice?: string; status?: number } = {}) {
-    const now = new Date();
+    const now = ctx.clock.now();
     const [dashboard, updates] = await Promise.all([campaignDashboard(db, campaign, now), listImpactUpdates(db, campaign.id, 20)]);
     const progress = await Promise.all(updates.map((update) => impactProgress(db, update.id)));
     const title = localize(campaign.title, locale);

@@ -43,7 +43,7 @@ export function donationRoutes(ctx: AppContext): Router {
   async function refuse(req: Request, res: Response, campaign: Campaign, locale: Locale, errors: Record<string, string>, retryAfterSeconds: number): Promise<void> {
     res.set('Retry-After', String(retryAfterSeconds));
     if (req.accepts(['html', 'json']) === 'json') throw new TooManyRequests(Object.values(errors).join(' '));
-    res.status(429).render('campaigns/show', await campaignPageView(db, campaign, locale, { values: formValues(req.body), errors }));
+    res.status(429).render('campaigns/show', await campaignPageView(ctx, campaign, locale, { values: formValues(req.body), errors }));
   }
 
   router.post('/campaigns/:slug/donate', form, async (req, res) => {
@@ -62,7 +62,7 @@ export function donationRoutes(ctx: AppContext): Router {
         : { ok: false as const, errors: { amount: translate(locale, 'donate.error.closed') }, values: formValues(req.body) };
     if (!result.ok) {
       if (req.accepts(['html', 'json']) === 'json') throw new ValidationError(result.errors);
-      res.status(422).render('campaigns/show', await campaignPageView(db, campaign, locale, { values: result.values, errors: result.errors }));
+      res.status(422).render('campaigns/show', await campaignPageView(ctx, campaign, locale, { values: result.values, errors: result.errors }));
       return;
     }
 

@@ -35,9 +35,9 @@ interface LedgerSums {
   net: string;
 }
 
-export async function exportGifts(db: Db, connections: pg.Pool, res: Response, filters: GiftFilters, timeZone: string): Promise<void> {
-  const day = new Date().toISOString().slice(0, 10);
-  await sendCopyCsv(res, connections, `smilefund-gifts-${day}.csv`, giftsExport(db, filters, timeZone));
+/** `today`, the organisation's day, names the file. */
+export async function exportGifts(db: Db, connections: pg.Pool, res: Response, filters: GiftFilters, timeZone: string, today: string): Promise<void> {
+  await sendCopyCsv(res, connections, `smilefund-gifts-${today}.csv`, giftsExport(db, filters, timeZone));
 }
 
 /** The gifts export's query, one row per gift with every field as the CSV shows it, in the order of gifts. */
@@ -153,7 +153,7 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
 }
 
 /** One row per donor and currency they gave in (net of refunds); a donor with nothing kept has one row without money. */
-export async function exportDonors(db: Db, connections: pg.Pool, res: Response): Promise<void> {
+export async function exportDonors(db: Db, connections: pg.Pool, res: Response, today: string): Promise<void> {
   const given = db
     .selectFrom('ledger_entries')
     .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
@@ -186,6 +186,5 @@ export async function exportDonors(db: Db, connections: pg.Pool, res: Response):
     ])
     .orderBy('donors.id')
     .orderBy('g.currency');
-  const day = new Date().toISOString().slice(0, 10);
-  await sendCopyCsv(res, connections, `smilefund-donors-${day}.csv`, query.compile());
+  await sendCopyCsv(res, connections, `smilefund-donors-${today}.csv`, query.compile());
 }

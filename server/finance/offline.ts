@@ -66,7 +66,8 @@ export function offlineFormFrom(body: Record<string, unknown> | undefined): Offl
 const dayOf = (receivedOn: string) => new Date(`${receivedOn}T12:00:00Z`);
 
 /** Checks the form against the campaigns and today; each problem is named under its field. */
-export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: Date): Promise<{ gift: OfflineGift } | { errors: Record<string, string> }> {
+/** `today` is the organisation's day (YYYY-MM-DD): money cannot have been received after it. */
+export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: string): Promise<{ gift: OfflineGift } | { errors: Record<string, string> }> {
   const errors: Record<string, string> = {};
   const donorType = donorTypes.find((t) => t.value === form.donor_type)?.value;
   if (!donorType) errors.donor_type = 'Choose who gave.';
@@ -91,7 +92,7 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: Date
   if (form.reference.length > 100) errors.reference = 'Keep the reference to 100 characters.';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(form.received_on) || Number.isNaN(dayOf(form.received_on).getTime()) || !dayOf(form.received_on).toISOString().startsWith(form.received_on)) {
     errors.received_on = 'Enter the date the money was received, like 2026-03-31.';
-  } else if (dayOf(form.received_on).getTime() > today.getTime() + 36 * 3600_000) errors.received_on = 'The date received cannot be in the future.';
+  } else if (form.received_on > today) errors.received_on = 'The date received cannot be in the future.';
   else if (form.received_on < '2000-01-01') errors.received_on = 'Enter a date from 2000 on.';
   const locale = receiptLocales.find((l) => l.value === form.locale)?.value ?? (form.locale === '' ? 'en' : undefined);
   if (!locale) errors.locale = 'Choose the receipt’s language.';
@@ -218,7 +219,7 @@ export type CorrectionOutcome = { kind: 'corrected'; donation: Donation } | { ki
  * currency), a new row records what was right, and the donation is brought in line. The receipt keeps
  * its number and a corrected copy is owed to the donor.
  */
-export async function correctOfflineGift(db: Db, donationId: string, gift: OfflineGift, reason: string, staffId: number): Promise<CorrectionOutcome> {
+export async function correctOfflineGift(db: Db, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date): Promise<CorrectionOutcome> {
   if (reason === '' || reason.length > 500) return { kind: 'invalid', errors: { reason: 'Say what was wrong (at most 500 characters).' } };
   return db.transaction().execute(async (trx) => {
     const donation = await trx.selectFrom('donations').selectAll().where('id', '=', donationId).where('origin', '=', 'offline').forUpdate().executeTakeFirst();
@@ -259,7 +260,7 @@ export async function correctOfflineGift(db: Db, donationId: string, gift: Offli
         reference: current.reference,
         recorded_by: staffId,
         corrects_entry_id: current.id,
-        occurred_at: new Date(),
+        occurred_at: now,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

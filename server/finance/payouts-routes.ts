@@ -6,7 +6,7 @@ import { requireArea } from '../staff/access';
 import { csvAmount, sendCsv } from './csv';
 import type { PayoutLine } from './payout-matching';
 import { listPayouts, payoutExportRows, payoutIdPattern, payoutStatement } from './payouts';
-import { dayBounds, dayIn, isDay } from './reconciliation';
+import { dayBounds, dayIn, daysBefore, isDay } from '../calendar';
 
 const statusLabels: Record<PayoutLine['status'], string> = {
   matched: 'Matched',
@@ -16,7 +16,6 @@ const statusLabels: Record<PayoutLine['status'], string> = {
 };
 
 const unixDate = (seconds: number) => new Date(seconds * 1000);
-const daysBefore = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
 export function payoutRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -45,8 +44,8 @@ export function payoutRoutes(ctx: AppContext): Router {
         status: payout.status,
       })),
       olderAfter: page?.olderAfter,
-      today: dayIn(new Date(), ctx.config.organisation.timeZone),
-      monthAgo: daysBefore(dayIn(new Date(), ctx.config.organisation.timeZone), 30),
+      today: dayIn(ctx.clock.now(), ctx.config.organisation.timeZone),
+      monthAgo: daysBefore(dayIn(ctx.clock.now(), ctx.config.organisation.timeZone), 30),
     });
   });
 
@@ -63,7 +62,7 @@ export function payoutRoutes(ctx: AppContext): Router {
 
   router.get('/staff/finance/exports/payouts.csv', finance, async (req, res) => {
     const timeZone = ctx.config.organisation.timeZone;
-    const today = dayIn(new Date(), timeZone);
+    const today = dayIn(ctx.clock.now(), timeZone);
     const payoutId = typeof req.query.payout === 'string' ? req.query.payout : undefined;
     if (payoutId !== undefined && !payoutIdPattern.test(payoutId)) throw new AppError(400, 'bad_request', 'payout: expected a payout id such as po_…');
     const from = isDay(req.query.from) ? req.query.from : daysBefore(today, 30);

@@ -5,7 +5,8 @@ import type { AppContext } from '../context';
 import { AppError, NotFound } from '../http/errors';
 import { requireArea } from '../staff/access';
 import { csvAmount, sendCsv } from './csv';
-import { dayIn, isDay, noteLimit, previousDay, reconcileDayAsStaff, resolveDiscrepancy } from './reconciliation';
+import { dayIn, isDay, previousDay } from '../calendar';
+import { noteLimit, reconcileDayAsStaff, resolveDiscrepancy } from './reconciliation';
 import { cleanText } from '../http/text';
 
 const kindLabels: Record<string, string> = {
@@ -54,7 +55,7 @@ export function reconciliationRoutes(ctx: AppContext): Router {
       title: 'Reconciliation',
       open: open.map(view),
       resolved: resolved.map(view),
-      yesterday: previousDay(dayIn(new Date(), ctx.config.organisation.timeZone)),
+      yesterday: previousDay(dayIn(ctx.clock.now(), ctx.config.organisation.timeZone)),
       timeZone: ctx.config.organisation.timeZone,
       ...extra,
     });
@@ -70,7 +71,7 @@ export function reconciliationRoutes(ctx: AppContext): Router {
 
   router.post('/staff/finance/reconciliation/run', finance, async (req, res) => {
     const day = typeof req.body.day === 'string' ? req.body.day.trim() : '';
-    if (!isDay(day) || day > dayIn(new Date(), ctx.config.organisation.timeZone)) {
+    if (!isDay(day) || day > dayIn(ctx.clock.now(), ctx.config.organisation.timeZone)) {
       return renderPage(res, { runError: 'Enter a day such as 2026-01-31, today or earlier.', runDay: day }, 422);
     }
     const outcome = await reconcileDayAsStaff(ctx, day, res.locals.staff!.id);

@@ -3,6 +3,7 @@
 import { Router, type Response } from 'express';
 import type { Campaign } from '../../db/schema';
 import type { AppContext } from '../context';
+import { dayIn } from '../calendar';
 import { NotFound } from '../http/errors';
 import { defaultLocale, localize } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';
@@ -183,9 +184,9 @@ export function financeRoutes(ctx: AppContext): Router {
   router.post('/staff/finance/gifts/:id/correction', finance, async (req, res) => {
     const gift = await loadGift(String(req.params.id));
     const form = offlineFormFrom(req.body);
-    const read = await readOfflineGift(db, form, new Date());
+    const read = await readOfflineGift(db, form, dayIn(ctx.clock.now(), timeZone));
     if ('errors' in read) return renderGift(res, gift, { correction: form, correctionErrors: read.errors }, 422);
-    const outcome = await correctOfflineGift(db, gift.donation.id, read.gift, form.reason, res.locals.staff!.id);
+    const outcome = await correctOfflineGift(db, gift.donation.id, read.gift, form.reason, res.locals.staff!.id, ctx.clock.now());
     if (outcome.kind === 'invalid') return renderGift(res, await loadGift(String(req.params.id)), { correction: form, correctionErrors: outcome.errors }, 422);
     res.redirect(303, `/staff/finance/gifts/${gift.donation.id}?corrected=1`);
   });
@@ -215,11 +216,11 @@ export function financeRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/staff/finance/offline-gifts', finance, (_req, res) => renderOffline(res, { received_on: new Date().toISOString().slice(0, 10) }));
+  router.get('/staff/finance/offline-gifts', finance, (_req, res) => renderOffline(res, { received_on: dayIn(ctx.clock.now(), timeZone) }));
 
   router.post('/staff/finance/offline-gifts', finance, async (req, res) => {
     const form = offlineFormFrom(req.body);
-    const read = await readOfflineGift(db, form, new Date());
+    const read = await readOfflineGift(db, form, dayIn(ctx.clock.now(), timeZone));
     if ('errors' in read) return renderOffline(res, form, { errors: read.errors, errorList: Object.values(read.errors) }, 422);
     const donation = await recordOfflineGift(db, read.gift, res.locals.staff!.id, timeZone);
     res.redirect(303, `/staff/finance/gifts/${donation.id}?recorded=1`);
@@ -228,10 +229,10 @@ export function financeRoutes(ctx: AppContext): Router {
   router.get('/staff/finance/exports/gifts.csv', finance, async (req, res) => {
     const parsed = parseGiftFilters(req.query as Record<string, unknown>);
     if (!parsed.ok) return res.status(422).render('finance/home', { ...homeView(), problems: parsed.problems });
-    await exportGifts(db, exports, res, parsed.filters, timeZone);
+    await exportGifts(db, exports, res, parsed.filters, timeZone, dayIn(ctx.clock.now(), timeZone));
   });
 
-  router.get('/staff/finance/exports/donors.csv', finance, (_req, res) => exportDonors(db, exports, res));
+  router.get('/staff/finance/exports/donors.csv', finance, (_req, res) => exportDonors(db, exports, res, dayIn(ctx.clock.now(), timeZone)));
 
   return router;
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../db/index';
 import type { AppContext } from '../context';
 import { localize } from '../locale';
 import { addMoney, formatMoney, type Money } from '../money';
+import { receiptYear } from './issue';
 import { relayOutbox } from './outbox';
 import { wordingFor } from './wording';
 
@@ -21,6 +22,11 @@ export async function oweAnnualStatements(ctx: Pick<AppContext, 'db' | 'queues'>
     returning id`.execute(ctx.db);
   await relayOutbox(ctx).catch(() => undefined);
   return inserted.rows.length;
+}
+
+/** The January chore: last year's statements, the year by the organisation's calendar. */
+export function oweLastYearsStatements(ctx: Pick<AppContext, 'db' | 'queues' | 'clock' | 'config'>): Promise<number> {
+  return oweAnnualStatements(ctx, receiptYear(ctx.clock.now(), ctx.config.organisation.timeZone) - 1);
 }
 
 export async function statementGifts(db: Db, donorId: number, year: number) {

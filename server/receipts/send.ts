@@ -1,5 +1,4 @@
-// Sends one owed email (an outbox row) and marks it sent, in one transaction that holds the row, so
-// two runs of the same job never both send it.
+// Sends one owed email (an outbox row): composes it from the row, and sends it once (send-once.ts).
 import { sql } from 'kysely';
 import { linkToken, linkToSend } from '../donors/sign-in-links';
 import { translate } from '../i18n/messages';
@@ -11,6 +10,7 @@ import { localize } from '../locale';
 import { formatMoney } from '../money';
 import { loadReceipt, receiptView, siteUrl } from './receipt-view';
 import { statementGifts, statementView } from './statements';
+import { sendOnce } from './send-once';
 import { signToken } from './tokens';
 import { wordingFor } from './wording';
 
@@ -100,16 +100,30 @@ const composers: Record<OutboxMessage['topic'], Composer> = {
 
 export type SendOutcome = 'sent' | 'already sent' | 'nothing to send';
 
-export async function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, outboxId: number): Promise<SendOutcome> {
-  let accepted = false;
+export async function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mailer' | 'logger'>, outboxId: number): Promise<SendOutcome> {
+  let lastError: string | null = null;
+  const markSent = (db: Db, onlyIfUnsent: boolean) =>
+    db
+      .updateTable('outbox')
+      .set((eb) => ({ sent_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: lastError }))
+      .where('id', '=', outboxId)
+      .$if(onlyIfUnsent, (qb) => qb.where('sent_at', 'is', null))
+      .executeTakeFirst()
+      .then((result) => result.numUpdatedRows > 0n);
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('outbox').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
-      if (!row || row.sent_at) return 'already sent';
-      const email = await composers[row.topic](ctx, trx, row.payload);
-      if (email) {
+    return await sendOnce<SendOutcome>(ctx, {
+      describe: { outboxId },
+      async prepare(trx) {
+        const row = await trx.selectFrom('outbox').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
+        if (!row || row.sent_at) return { done: 'already sent' };
+        const email = await composers[row.topic](ctx, trx, row.payload);
+        if (!email) {
+          lastError = 'nothing to send: no donor address';
+          await markSent(trx, false);
+          return { done: 'nothing to send' };
+        }
         const domain = /@([^>\s]+)/.exec(ctx.config.mailFrom)?.[1] ?? 'smilefund.local';
-        await ctx.mailer.sendMail({
+        const message = {
           from: ctx.config.mailFrom,
           to: email.to,
           subject: email.subject,
@@ -118,35 +132,12 @@ export async function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mai
           // The same id on a resend lets mail clients fold a rare duplicate into one message.
           messageId: `<${row.dedupe_key}@${domain}>`,
           headers: { 'Content-Language': email.locale },
-        });
-        accepted = true;
-      }
-      await trx
-        .updateTable('outbox')
-        .set((eb) => ({ sent_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: email ? null : 'nothing to send: no donor address' }))
-        .where('id', '=', outboxId)
-        .execute();
-      return email ? 'sent' : 'nothing to send';
+        };
+        return { message, sent: 'sent' };
+      },
+      markSent,
     });
   } catch (error) {
-    if (accepted) {
-      // The SMTP server has the message and only our note of it was lost (the connection holding the
-      // row lock dropped during the send): note it on a new connection so the retry does not send it again.
-      // Thrice, since the pool may first hand out an idle connection that dropped with it.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const noted = await ctx.db
-          .updateTable('outbox')
-          .set((eb) => ({ sent_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: null }))
-          .where('id', '=', outboxId)
-          .where('sent_at', 'is', null)
-          .execute()
-          .then(
-            () => true,
-            () => false,
-          );
-        if (noted) return 'sent';
-      }
-    }
     await ctx.db
       .updateTable('outbox')
       .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error instanceof Error ? error.message.slice(0, 2000) : String(error) }))

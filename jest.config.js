@@ -9,5 +9,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 3,
-  testTimeout: 60_000,
+  // A limit, not a target: tests wait for events, and a machine several times slower than ours, shared
+  // with other work, must still pass. A hung test is caught here.
+  testTimeout: 600_000,
 };

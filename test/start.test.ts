@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { testNow } from './support/clock';
 import { exitOf, spawnScript, waitForOutput } from './support/processes';
 
 describe('npm start with no configuration', () => {
@@ -15,7 +16,7 @@ describe('npm start with no configuration', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('serves the demo campaigns on embedded PostgreSQL, reports healthy, and stops cleanly', async () => {
-    const start = spawnScript('dev/start.ts', { PORT: '0', DATA_DIR: dataDir, REDIS_PREFIX: `smilefund-start-${process.pid}` });
+    const start = spawnScript('dev/start.ts', { PORT: '0', DATA_DIR: dataDir, REDIS_PREFIX: `smilefund-start-${process.pid}`, CLOCK_START: testNow.toISOString() });
     try {
       const [, url] = await waitForOutput(start, /open (http:\/\/localhost:\d+)/);
       expect(start.output.stdout).toMatch(new RegExp(`postgres: embedded, ${dataDir}/pg`));

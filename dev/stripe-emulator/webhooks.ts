@@ -29,8 +29,11 @@ export interface WebhookOptions {
   retryDelaysMs: number[];
 }
 
-/** Stripe's scheme: v1 is the hex HMAC-SHA256 of "timestamp.payload", keyed with the whole whsec_ secret. */
-export function signatureHeader(payload: string, secret: string, timestamp: number): string {
+/**
+ * Stripe's scheme: v1 is the hex HMAC-SHA256 of "timestamp.payload", keyed with the whole whsec_ secret.
+ * Timed by the real clock, as Stripe's are: the receiver checks it against its own.
+ */
+export function signatureHeader(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
   return `t=${timestamp},v1=${signature}`;
 }
@@ -131,7 +134,7 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
     attempts.set(id, (attempts.get(id) ?? 0) + 1);
     const payload = JSON.stringify(event, null, 2);
     // Signed with real time, not the emulator's clock: the receiver checks it against its own clock.
-    const header = signatureHeader(payload, options.secret, Math.floor(Date.now() / 1000));
+    const header = signatureHeader(payload, options.secret);
     try {
       const status = await post(url, payload, { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': header, 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' }, inFlight.signal);
       if (status >= 200 && status < 300) settle(id);

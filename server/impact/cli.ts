@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createDb } from '../../db/index';
 import type { ImpactFigure, ImpactPhoto } from '../../db/schema';
 import { openQueues } from '../../jobs/queues';
-import { ConfigError, configOrExit, publicUrl } from '../config';
+import { ConfigError, loadConfig, loadDotEnv, publicUrl } from '../config';
 import { ValidationError } from '../http/errors';
 import { createLogger } from '../logger';
 import { createRedis } from '../redis';
@@ -79,35 +79,39 @@ async function readMarkdown(file: string): Promise<string> {
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
-async function postFromCommandLine(argv: string[]): Promise<void> {
+/** Where a command writes: the console when run, a list in a test. */
+export interface CommandOutput {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+async function postFromCommandLine(argv: string[], env: NodeJS.ProcessEnv, out: CommandOutput): Promise<void> {
   const args = readArguments(argv);
   if (!args) {
-    console.log(usage);
+    out.log(usage);
     return;
   }
   const source = await readMarkdown(args.file);
   const { title, body } = args.title ? { title: args.title, body: source } : splitTitle(source);
   if (!title) throw new UsageError(`${args.file} has no "# " heading to take the title from: add one, or pass --title`);
 
-  const config = configOrExit((c) => {
-    const missing = [!c.databaseUrl && 'DATABASE_URL', !c.redisUrl && 'REDIS_URL'].filter((name): name is string => Boolean(name));
-    if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required by \`npm run impact\` (it is not set)`));
-    return c as typeof c & { databaseUrl: string; redisUrl: string };
-  });
-  const db = createDb(config.databaseUrl, { max: 2 });
-  const redis = createRedis(config.redisUrl, createLogger({ logLevel: 'silent' }));
+  const config = loadConfig(env);
+  const missing = [!config.databaseUrl && 'DATABASE_URL', !config.redisUrl && 'REDIS_URL'].filter((name): name is string => Boolean(name));
+  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required by \`npm run impact\` (it is not set)`));
+  const db = createDb(config.databaseUrl!, { max: 2 });
+  const redis = createRedis(config.redisUrl!, createLogger({ logLevel: 'silent' }));
   const queues = openQueues(redis, config.redisPrefix);
   try {
     const update = await postImpactUpdate(db, { campaignSlug: args.campaign, title, bodyMarkdown: body, figures: args.figures, photos: args.photos });
     const donors = await countRecipients(db, update);
-    console.log(`Posted impact update ${update.id} to ${args.campaign}: "${update.title}" (${plural(update.figures.length, 'figure')}, ${plural(update.photos.length, 'photo')}).`);
-    console.log(`It is on ${publicUrl(config, config.port)}/campaigns/${args.campaign}#update-${update.id}`);
+    out.log(`Posted impact update ${update.id} to ${args.campaign}: "${update.title}" (${plural(update.figures.length, 'figure')}, ${plural(update.photos.length, 'photo')}).`);
+    out.log(`It is on ${publicUrl(config, config.port)}/campaigns/${args.campaign}#update-${update.id}`);
     try {
       await queueImpactFanOut({ queues }, update.id);
-      console.log(`Queued it for ${plural(donors, 'donor')}; the worker sends it at the mail rate.`);
+      out.log(`Queued it for ${plural(donors, 'donor')}; the worker sends it at the mail rate.`);
     } catch {
       // The update is stored; the worker's resume-impact-updates chore fans it out within minutes.
-      console.log(`Redis did not answer, so it is not queued yet: the worker will send it to ${plural(donors, 'donor')} within about five minutes.`);
+      out.log(`Redis did not answer, so it is not queued yet: the worker will send it to ${plural(donors, 'donor')} within about five minutes.`);
     }
   } finally {
     await queues.close();
@@ -116,11 +120,23 @@ async function postFromCommandLine(argv: string[]): Promise<void> {
   }
 }
 
+/** The whole command: posts the update, or says in a line or two what is wrong; resolves with the exit code. */
+export async function runImpactCommand(argv: string[], env: NodeJS.ProcessEnv, out: CommandOutput): Promise<number> {
+  try {
+    await postFromCommandLine(argv, env, out);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) out.error(`impact: ${error.message}\n\n${usage}`);
+    else if (error instanceof ValidationError) out.error(`impact: the update was not posted:\n${Object.entries(error.fields).map(([field, message]) => `  ${field}: ${message}`).join('\n')}`);
+    else if (error instanceof ConfigError) out.error(error.message);
+    else out.error(`impact: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
 if (require.main === module) {
-  postFromCommandLine(process.argv.slice(2)).catch((error: unknown) => {
-    if (error instanceof UsageError) console.error(`impact: ${error.message}\n\n${usage}`);
-    else if (error instanceof ValidationError) console.error(`impact: the update was not posted:\n${Object.entries(error.fields).map(([field, message]) => `  ${field}: ${message}`).join('\n')}`);
-    else console.error(`impact: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+  loadDotEnv();
+  void runImpactCommand(process.argv.slice(2), process.env, console).then((code) => {
+    process.exitCode = code;
   });
 }

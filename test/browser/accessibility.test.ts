@@ -3,7 +3,9 @@
 // same pages, with their Content-Security-Policy enforced, must not break it anywhere.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { demoRounds } from '../../db/seed';
 import { startBrowserApp, type BrowserApp } from '../support/browser';
+import { testNow } from '../support/clock';
 
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -68,7 +70,7 @@ describe('the public pages are accessible', () => {
 
   // The pages' CSP forbids inline scripts, axe's included: the browser lets the test's own script in.
   async function open(path: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const page = await b.browser.newPage({ bypassCSP: true, ...(viewport ? { viewport } : {}) });
+    const page = await b.newPage({ bypassCSP: true, ...(viewport ? { viewport } : {}) });
     const res = await page.goto(`${b.url}${path}`);
     expect(res?.status()).toBe(200);
     return page;
@@ -106,7 +108,7 @@ describe('the public pages are accessible', () => {
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.waitForURL(/\/donations\/thanks\?session_id=cs_/);
     // The pending page reloads itself until the webhook lands; check the page the donor ends on.
-    await page.locator('.status-confirmed').waitFor({ timeout: 30_000 });
+    await page.locator('.status-confirmed').waitFor();
     await expectNoSeriousViolations(page);
   });
 
@@ -133,7 +135,7 @@ describe('the public pages are accessible', () => {
   describe('with their Content-Security-Policy enforced', () => {
     /** A page as a donor's browser gets it: the policy applies, and every violation is kept. */
     async function openEnforced(path: string): Promise<Page> {
-      const page = await b.browser.newPage();
+      const page = await b.newPage();
       await page.addInitScript(recordCspViolations);
       const res = await page.goto(`${b.url}${path}`);
       expect({ path, status: res?.status() }).toEqual({ path, status: 200 });
@@ -152,7 +154,8 @@ describe('the public pages are accessible', () => {
       expect(violations.filter((v) => v.startsWith('script-src-attr'))).toHaveLength(1);
     });
 
-    for (const path of ['/', '/?lang=zh-CN', '/campaigns/speech-therapy-fund', '/campaigns/happy-smile-2026-05', '/account', '/embed/campaigns/speech-therapy-fund', '/embed/campaigns/speech-therapy-fund/snippet', '/staff/sign-in']) {
+    const rounds = demoRounds(testNow);
+    for (const path of ['/', '/?lang=zh-CN', '/campaigns/speech-therapy-fund', `/campaigns/${rounds.open.slug}`, `/campaigns/${rounds.closed[0]!.slug}`, '/account', '/embed/campaigns/speech-therapy-fund', '/embed/campaigns/speech-therapy-fund/snippet', '/staff/sign-in']) {
       it(`${path} keeps to it`, async () => {
         await expectNoCspViolations(await openEnforced(path));
       });
@@ -171,7 +174,7 @@ describe('the public pages are accessible', () => {
       await page.getByLabel('Card number').fill('4242 4242 4242 4242');
       await page.getByRole('button', { name: 'Pay' }).click();
       await page.waitForURL(/\/donations\/thanks\?session_id=cs_/);
-      await page.locator('.status-confirmed').waitFor({ timeout: 30_000 });
+      await page.locator('.status-confirmed').waitFor();
       await expectNoCspViolations(page);
     });
 

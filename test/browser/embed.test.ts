@@ -24,7 +24,7 @@ describe('the donate widget on a partner site', () => {
   });
 
   it('is pasted from the snippet page, shows progress inside the partner page, and opens our donate form in a new tab', async () => {
-    const context = await b.browser.newContext();
+    const context = await b.newContext();
     onTestEnd.push(() => context.close());
     const page = await context.newPage();
     await page.goto(`${b.url}/embed/campaigns/speech-therapy-fund/snippet?lang=en`);

@@ -2,6 +2,7 @@
 // the form found by its Chinese labels, the emulator's pay page in Chinese, a Chinese thank-you page
 // and a Chinese receipt in the mail catcher.
 import { startBrowserApp, type BrowserApp } from '../support/browser';
+import { waitUntil } from '../support/wait';
 
 describe('a donor gives in Chinese in the browser', () => {
   let b: BrowserApp;
@@ -12,7 +13,7 @@ describe('a donor gives in Chinese in the browser', () => {
 
   it('gives from the Chinese home page through the Chinese pay page, is thanked and receipted in Chinese', async () => {
     expect(b.app.output.stdout).toMatch(/smtp: local catcher on .* shown at \/dev\/mail/);
-    const page = await b.browser.newPage();
+    const page = await b.newPage();
     await page.goto(`${b.url}/?lang=zh-CN`);
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
     const card = page.locator('.campaign-card', { hasText: '言语治疗基金' });
@@ -35,7 +36,7 @@ describe('a donor gives in Chinese in the browser', () => {
 
     await page.waitForURL(/\/donations\/thanks\?session_id=cs_/);
     // Pending until the webhook is applied; the page reloads itself until then.
-    await page.getByText('已确认：').waitFor({ timeout: 30_000 });
+    await page.getByText('已确认：').waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('陈美玲，谢谢您！');
     const status = await page.locator('.status-confirmed').textContent();
     expect(status).toContain('我们已收到您给言语治疗基金的捐款 HK$150.00。');
@@ -43,11 +44,10 @@ describe('a donor gives in Chinese in the browser', () => {
 
     // The receipt, in the mail catcher the start log named. The worker sends it soon after the gift is recorded.
     const receiptLink = page.getByRole('link', { name: /^您的捐款收据 \d{4}-\d{6}：感谢您支持言语治疗基金$/ });
-    for (let attempt = 0; attempt < 80; attempt++) {
+    await waitUntil('the receipt in the mail catcher', async () => {
       await page.goto(`${b.url}/dev/mail`);
-      if ((await receiptLink.count()) > 0) break;
-      await page.waitForTimeout(250);
-    }
+      return (await receiptLink.count()) > 0;
+    }, { pollMs: 250 });
     await receiptLink.click();
     const text = await page.locator('pre.mail-text').textContent();
     expect(text).toContain('亲爱的陈美玲：衷心感谢您的捐款。');

@@ -3,6 +3,7 @@
 // form, and the campaign total falling on the public page once Stripe confirms.
 import { startBrowserApp, type BrowserApp } from '../support/browser';
 import { aStaffMember, staffPassword } from '../support/staff';
+import { waitUntil } from '../support/wait';
 
 
 describe('finance refunds a gift in the browser', () => {
@@ -17,7 +18,7 @@ describe('finance refunds a gift in the browser', () => {
     // `npm start` has migrated the database by now; finance is a colleague with a password.
     const fiona = await aStaffMember(b.database.db, ['finance'], { email: 'fiona@example.org', name: 'Fiona Finance' });
 
-    const page = await b.browser.newPage();
+    const page = await b.newPage();
     const raisedOnCard = async () => {
       await page.goto(b.url);
       return page.locator('.campaign-card', { hasText: 'Speech therapy fund' }).locator('[data-raised]').textContent();
@@ -33,7 +34,7 @@ describe('finance refunds a gift in the browser', () => {
     await page.getByLabel('Card number').fill('4242 4242 4242 4242');
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.waitForURL(/\/donations\/thanks\?session_id=cs_/);
-    await page.getByText('Confirmed:').waitFor({ timeout: 30_000 });
+    await page.getByText('Confirmed:').waitFor();
     await expect(raisedOnCard()).resolves.toBe('HK$150');
 
     // Finance signs in and finds the gift in the ledger by the donor's email.
@@ -58,11 +59,16 @@ describe('finance refunds a gift in the browser', () => {
     await page.getByText('Stripe accepted the refund.').waitFor();
 
     // The ledger shows the refund once Stripe's webhook has been applied: reload until then (bounded).
-    for (let attempt = 0; (await page.locator('[data-status]').textContent()) !== 'refunded'; attempt++) {
-      if (attempt >= 60) throw new Error(`the gift is still ${await page.locator('[data-status]').textContent()}`);
-      await page.waitForTimeout(500);
-      await page.reload();
-    }
+    let status: string | null = null;
+    await waitUntil(
+      'the gift to show as refunded',
+      async () => {
+        await page.reload();
+        status = await page.locator('[data-status]').textContent();
+        return status === 'refunded';
+      },
+      { pollMs: 250, describe: () => status },
+    );
     await expect(page.locator('table.ledger tr[data-kind="refund"]').textContent()).resolves.toContain('-HK$150.00');
 
     await expect(raisedOnCard()).resolves.toBe('HK$0');

@@ -3,6 +3,9 @@ import { seedDemoData } from '../../db/seed';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan, campaignId } from '../support/ledger-rows';
 
+// The day these pages are read on: the November round open, July's closed.
+const seededOn = new Date('2026-11-23T08:00:00Z');
+
 const campaignKeys = ['donors', 'endsAt', 'raised', 'raisedByCurrency', 'recurringDonors', 'slug', 'startsAt', 'status', 'target', 'title'];
 
 function expectShortPublicCache(res: request.Response) {
@@ -16,8 +19,8 @@ function expectShortPublicCache(res: request.Response) {
 describe('the campaign JSON API', () => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await startTestContext();
-    await seedDemoData(t.database.db, new Date('2026-11-23T08:00:00Z'));
+    t = await startTestContext({ clockStart: seededOn });
+    await seedDemoData(t.database.db, seededOn);
     const { db } = t.database;
     await db.updateTable('campaigns').set({ status: 'draft' }).where('slug', '=', 'happy-smile-2026-05').execute();
 

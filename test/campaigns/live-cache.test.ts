@@ -3,10 +3,12 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { createCampaignCache, type CampaignCache, type Loaded } from '../../server/campaigns/live-cache';
 import { createLogger } from '../../server/logger';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aPaidGift, campaignId } from '../support/ledger-rows';
+import { waitUntil } from '../support/wait';
 
 describe('the campaign cache', () => {
   let t: TestContext;
@@ -27,7 +29,7 @@ describe('the campaign cache', () => {
 
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     speech = await campaignId(t.database.db, 'speech-therapy-fund');
     general = await campaignId(t.database.db, 'general');
   });
@@ -115,15 +117,14 @@ describe('the campaign cache', () => {
     await sql`select pg_terminate_backend(${pid})`.execute(t.database.db);
     // Once it notices, it cannot know about changes: every read loads, until it listens again.
     let loadedEveryRead = 0;
-    for (;;) {
+    await waitUntil('reads to load while cut off, then a new listener', async () => {
       const before = loads;
       await cache.read('page:speech', countedLoad([speech]));
       await cache.read('page:speech', countedLoad([speech]));
       if (loads === before + 2) loadedEveryRead += 1;
       const now = await listenerPid();
-      if (loadedEveryRead > 0 && now !== undefined && now !== pid) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return loadedEveryRead > 0 && now !== undefined && now !== pid;
+    }, { pollMs: 50 });
     await cache.heard();
     await cache.read('page:speech', countedLoad([speech]));
     const kept = loads;
@@ -136,7 +137,7 @@ describe('campaign pages and their JSON, read through the cache', () => {
   let t: TestContext;
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
   });
   afterAll(() => t.close());
 

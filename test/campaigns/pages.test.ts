@@ -2,11 +2,14 @@ import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
 import { startTestContext, type TestContext } from '../support/context';
 
+// The day these pages are read on: the November round open, July's closed.
+const seededOn = new Date('2026-11-23T08:00:00Z');
+
 describe('campaign pages', () => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await startTestContext();
-    await seedDemoData(t.database.db, new Date('2026-11-23T08:00:00Z'));
+    t = await startTestContext({ clockStart: seededOn });
+    await seedDemoData(t.database.db, seededOn);
   });
   afterAll(() => t.close());
 

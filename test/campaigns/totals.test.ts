@@ -17,7 +17,7 @@ describe('what a CNY campaign has raised, from gifts in CNY, HKD and USD settled
   let t: TestContext;
   let mission: Campaign;
   beforeAll(async () => {
-    t = await startTestContext();
+    t = await startTestContext({ clockStart: seededOn });
     await seedDemoData(t.database.db, seededOn);
     mission = await campaignBySlug(t, 'happy-smile-2026-11');
   });
@@ -115,7 +115,7 @@ describe('refunds, disputes and who counts as a donor', () => {
   let fund: Campaign;
   let general: Campaign;
   beforeAll(async () => {
-    t = await startTestContext();
+    t = await startTestContext({ clockStart: seededOn });
     await seedDemoData(t.database.db, seededOn);
     fund = await campaignBySlug(t, 'speech-therapy-fund');
     general = await campaignBySlug(t, 'general');
@@ -217,7 +217,7 @@ describe('totals kept by the ledger itself, in the same transaction', () => {
   let t: TestContext;
   let campaigns: Campaign[];
   beforeAll(async () => {
-    t = await startTestContext();
+    t = await startTestContext({ clockStart: seededOn });
     await seedDemoData(t.database.db, seededOn);
     campaigns = await t.database.db.selectFrom('campaigns').selectAll().orderBy('id').execute();
   });
@@ -243,7 +243,7 @@ describe('totals kept by the ledger itself, in the same transaction', () => {
     const newDonation = async (campaign: Campaign, person: number | null, amount: number, currency: string) =>
       db
         .insertInto('donations')
-        .values({ campaign_id: campaign.id, donor_id: person, frequency: 'once', amount, currency, status: 'succeeded', origin: 'checkout', succeeded_at: new Date() })
+        .values({ campaign_id: campaign.id, donor_id: person, frequency: 'once', amount, currency, status: 'succeeded', origin: 'checkout', succeeded_at: seededOn })
         .returningAll()
         .executeTakeFirstOrThrow();
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { migrateDown, migrateToLatest } from '../../db/migrate';
 import { happySmileRounds, seedDemoData } from '../../db/seed';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { testNow } from '../support/clock';
 
 async function tableNames(database: TestDatabase): Promise<string[]> {
   const { rows } = await sql<{ table_name: string }>`
@@ -35,7 +36,7 @@ describe('migrations', () => {
     const insert = (target_amount: number) =>
       database.db
         .insertInto('campaigns')
-        .values({ slug: 'x', title: { en: 'X' }, summary: { en: '' }, story: { en: '' }, target_amount, target_currency: 'CNY', accepted_currencies: ['CNY'], starts_at: new Date() })
+        .values({ slug: 'x', title: { en: 'X' }, summary: { en: '' }, story: { en: '' }, target_amount, target_currency: 'CNY', accepted_currencies: ['CNY'], starts_at: testNow })
         .execute();
     await expect(insert(0)).rejects.toThrow(/check constraint/);
     await expect(insert(10.5)).rejects.toThrow(/invalid input syntax for type bigint/);

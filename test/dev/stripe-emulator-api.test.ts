@@ -4,6 +4,7 @@ import path from 'node:path';
 import Stripe from 'stripe';
 import { startStripeEmulator } from '../../dev/stripe-emulator/index';
 import { aGiftSession, startEmulatorHarness, type EmulatorHarness } from '../support/stripe-emulator';
+import { testNow } from '../support/clock';
 
 describe('the Stripe emulator’s API answers as Stripe does', () => {
   let h: EmulatorHarness;
@@ -115,7 +116,7 @@ describe('the Stripe emulator’s state file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'smilefund-stripe-'));
     const stateFile = path.join(dir, 'stripe.json');
     try {
-      const first = await startStripeEmulator({ stateFile });
+      const first = await startStripeEmulator({ stateFile, clockStart: testNow });
       const stripe = new Stripe(first.secretKey, { host: '127.0.0.1', port: first.port, protocol: 'http' });
       const customer = await stripe.customers.create({ email: 'kept@example.com' });
       const moved = await fetch(`${first.url}/_emulator/advance_time`, { method: 'POST', headers: { Authorization: `Bearer ${first.secretKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 86400 * 40 }) });

@@ -9,6 +9,7 @@ import { freePort } from '../../dev/ports';
 import { startStripeEmulator, type StripeEmulator } from '../../dev/stripe-emulator/index';
 import type Stripe from 'stripe';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
 import { emailAttempts } from '../../server/donations/routes';
 import { applyStripeEvent, storeStripeEvent } from '../../server/stripe/events';
@@ -233,12 +234,12 @@ describe('the donate form with Redis away', () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
-    emulator = await startStripeEmulator();
+    emulator = await startStripeEmulator({ clockStart: testNow });
     t = await startTestContext({
       redisUrl: `redis://127.0.0.1:${await freePort()}`,
       stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [] },
     });
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     server = t.app.listen(0);
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });

@@ -9,6 +9,7 @@ import { closeContext, openContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
 import { applyStripeEvent, sweepStripeEvents } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+import { testNow } from '../support/clock';
 
 const day = 24 * 60 * 60;
 const twoMonths = 62 * day;
@@ -77,7 +78,7 @@ describe('Stripe delivering the same event more than once', () => {
     const response = await request(h.url)
       .post('/webhooks/stripe')
       .set('Content-Type', 'application/json')
-      .set('Stripe-Signature', signatureHeader(body, h.emulator.webhookSecret, Math.floor(Date.now() / 1000)))
+      .set('Stripe-Signature', signatureHeader(body, h.emulator.webhookSecret))
       .send(body)
       .expect(200);
     expect(response.body).toEqual({ received: true, duplicate: true });
@@ -215,7 +216,7 @@ describe('the webhook endpoint', () => {
     object: 'event',
     type: 'payment_intent.succeeded',
     api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
+    created: Math.floor(testNow.getTime() / 1000),
     livemode: false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
@@ -223,8 +224,8 @@ describe('the webhook endpoint', () => {
   });
 
   it.each([
-    ['signed with another secret', () => signatureHeader(forgedEvent, 'whsec_not_ours', Math.floor(Date.now() / 1000))],
-    ['signed long ago', () => signatureHeader(forgedEvent, h.emulator.webhookSecret, Math.floor(Date.now() / 1000) - 3600)],
+    ['signed with another secret', () => signatureHeader(forgedEvent, 'whsec_not_ours')],
+    ['signed in 2001', () => signatureHeader(forgedEvent, h.emulator.webhookSecret, 1_000_000_000)],
     ['with a garbled header', () => 't=1,v1=deadbeef'],
     ['without a header', () => undefined],
   ])('refuses an event %s and stores nothing', async (_case, header) => {
@@ -243,7 +244,7 @@ describe('the webhook endpoint', () => {
     const response = await request(h.url)
       .post('/webhooks/stripe')
       .set('Content-Type', 'application/json')
-      .set('Stripe-Signature', signatureHeader(body, h.emulator.webhookSecret, Math.floor(Date.now() / 1000)))
+      .set('Stripe-Signature', signatureHeader(body, h.emulator.webhookSecret))
       .send(body)
       .expect(200);
     expect(response.body).toEqual({ received: true, duplicate: false });

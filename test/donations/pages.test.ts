@@ -4,6 +4,7 @@ import { createLogger } from '../../server/logger';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { signToken } from '../../server/receipts/tokens';
 import { checkedRadio, inputValue, isChecked, links, selectedOption, textareaValue } from '../support/html';
+import { testNow } from '../support/clock';
 
 describe('the thank-you page', () => {
   let h: GivingHarness;
@@ -214,7 +215,7 @@ describe('preset links', () => {
 
   it('counts down the days left in words that agree with the number', async () => {
     const closesIn = async (hours: number) => {
-      const endsAt = new Date(Date.now() + hours * 60 * 60 * 1000);
+      const endsAt = new Date(testNow.getTime() + hours * 60 * 60 * 1000);
       await h.database.db.updateTable('campaigns').set({ ends_at: endsAt }).where('slug', '=', 'general').execute();
       const home = await request(h.url).get('/').expect(200);
       const page = await request(h.url).get('/campaigns/general').expect(200);

@@ -2,6 +2,7 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { aDonor, type GivingHarness } from '../support/giving';
+import { waitUntil } from '../support/wait';
 
 export function csrfOf(html: string): string {
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
@@ -14,10 +15,7 @@ export const linkIn = (mail: ParsedMail) => /https?:\/\/[^\s"]+\/account\/sign-i
 /** The sign-in emails an address has received, once there are at least `count` (bounded wait). */
 export async function signInMails(h: GivingHarness, email: string, count: number): Promise<ParsedMail[]> {
   const mails = () => h.mail.to(email).filter((mail) => linkIn(mail) !== undefined);
-  for (let waited = 0; mails().length < count; waited += 25) {
-    if (waited >= 30_000) throw new Error(`expected ${count} sign-in emails to ${email}, got ${mails().length}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await waitUntil(`${count} sign-in emails to ${email}`, () => mails().length >= count, { describe: () => mails().length });
   return mails();
 }
 

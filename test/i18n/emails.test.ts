@@ -2,6 +2,7 @@
 // Chinese, through the real composers and the real SMTP path: subject, body and amounts in their language.
 import type { ParsedMail } from 'mailparser';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import type { DonationFrequency, OutboxTopic } from '../../db/schema';
 import { postImpactUpdate } from '../../server/impact/post';
 import { sendImpactEmail } from '../../server/impact/send';
@@ -18,7 +19,7 @@ describe('every email in English and in Chinese', () => {
   beforeAll(async () => {
     mail = await startSmtpSink();
     t = await startTestContext({ smtpUrl: mail.url });
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
   });
   afterAll(async () => {
     await t.close();

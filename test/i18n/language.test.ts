@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { messages } from '../../server/i18n/messages';
 import { startTestContext, type TestContext } from '../support/context';
 
@@ -7,7 +8,7 @@ describe('the language a page speaks', () => {
   let t: TestContext;
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
   });
   afterAll(() => t.close());
 

@@ -6,6 +6,7 @@ import { postImpactUpdate } from '../../server/impact/post';
 import { signToken } from '../../server/receipts/tokens';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { decodeEntities } from '../support/html';
+import { testNow } from '../support/clock';
 
 const zh = messages['zh-CN'];
 
@@ -58,7 +59,7 @@ describe('the public pages in Chinese and in English', () => {
   });
 
   it('the campaign list and a closing date in both languages, with the days left', async () => {
-    const endsAt = new Date(Date.now() + 36 * 60 * 60 * 1000);
+    const endsAt = new Date(testNow.getTime() + 36 * 60 * 60 * 1000);
     await h.database.db.updateTable('campaigns').set({ ends_at: endsAt }).where('slug', '=', 'general').execute();
     const home = (await request(h.url).get('/?lang=zh-CN').expect(200)).text;
     expect(home).toContain('<title>给孩子一个微笑 · 微笑基金</title>');

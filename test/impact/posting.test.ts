@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { ValidationError } from '../../server/http/errors';
 import { postImpactUpdate, splitTitle } from '../../server/impact/post';
 import { startTestContext, type TestContext } from '../support/context';
@@ -21,7 +22,7 @@ describe('posting an impact update', () => {
   let t: TestContext;
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { startWorker, type RunningWorker } from '../../jobs/worker';
 import { queueImpactFanOut } from '../../server/impact/fanout';
 import { postImpactUpdate } from '../../server/impact/post';
@@ -10,6 +11,7 @@ import { createLogger } from '../../server/logger';
 import { startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave, type SeededDonor } from '../support/donors';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { waitUntil } from '../support/wait';
 
 function header(mail: ParsedMail, name: string): string | undefined {
   return mail.headerLines.find((line) => line.key === name.toLowerCase())?.line.replace(/^[^:]+:\s*/, '').replace(/\r?\n\s+/g, ' ');
@@ -23,7 +25,7 @@ describe('impact updates by email, and unsubscribing from them', () => {
   beforeAll(async () => {
     mail = await startSmtpSink();
     t = await startTestContext({ smtpUrl: mail.url, baseUrl: 'https://give.example.org' });
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     donors = await seedDonorsWhoGave(t.database.db, 'speech-therapy-fund', 3, { prefix: 'reader', chineseEvery: 3 });
     worker = await startWorker(t.ctx.config, createLogger(t.ctx.config));
   });
@@ -36,10 +38,10 @@ describe('impact updates by email, and unsubscribing from them', () => {
   async function postAndWait(title: string) {
     const update = await postImpactUpdate(t.ctx.db, { campaignSlug: 'speech-therapy-fund', title, bodyMarkdown: 'Forty children had **speech therapy** this month.', figures: [{ label: 'Therapy sessions', value: 480 }] });
     await queueImpactFanOut(t.ctx, update.id);
-    for (let waited = 0; !(await impactProgress(t.ctx.db, update.id))?.completedAt; waited += 50) {
-      if (waited > 20_000) throw new Error(`update ${update.id} not complete: ${JSON.stringify(await impactProgress(t.ctx.db, update.id))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntil(`update ${update.id} to be complete`, async () => Boolean((await impactProgress(t.ctx.db, update.id))?.completedAt), {
+      pollMs: 50,
+      describe: () => impactProgress(t.ctx.db, update.id),
+    });
     return update;
   }
 
@@ -96,7 +98,7 @@ describe('impact updates by email, and unsubscribing from them', () => {
     const reader1 = donors[0]!;
     await t.ctx.db.insertInto('impact_deliveries').values({ update_id: update.id, donor_id: reader1.id }).execute();
     await t.ctx.db.updateTable('impact_updates').set({ total_recipients: 1 }).where('id', '=', update.id).execute();
-    await t.ctx.db.updateTable('donors').set({ impact_opt_out_at: new Date() }).where('id', '=', reader1.id).execute();
+    await t.ctx.db.updateTable('donors').set({ impact_opt_out_at: testNow }).where('id', '=', reader1.id).execute();
     const before = mail.messages.length;
     expect(await sendImpactEmail(t.ctx, update.id, reader1.id)).toBe('skipped: opted out');
     expect(await sendImpactEmail(t.ctx, update.id, reader1.id)).toBe('already done');

@@ -6,16 +6,10 @@ import { relayOutbox } from '../../server/receipts/outbox';
 import { oweAnnualStatements } from '../../server/receipts/statements';
 import { applyStripeEvent } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+import { testNow } from '../support/clock';
+import { waitUntil } from '../support/wait';
 
 const day = 24 * 60 * 60;
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('receipts over a gift’s life', () => {
   let h: GivingHarness;
@@ -30,7 +24,7 @@ describe('receipts over a gift’s life', () => {
     await h.settle();
     await h.helper('/_emulator/advance_time', { seconds: 62 * day });
     await h.settle();
-    await until(() => h.mail.to('monthly@example.com').length === 3, 'three receipts');
+    await waitUntil('three receipts', () => h.mail.to('monthly@example.com').length === 3);
     const receipts = h.mail.to('monthly@example.com');
     expect(receipts.map((m) => /Your receipt (\d{4}-\d{6})/.exec(m.subject ?? '')?.[1])).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
     expect(new Set(receipts.map((m) => m.subject)).size).toBe(3);
@@ -43,7 +37,7 @@ describe('receipts over a gift’s life', () => {
     await h.helper(`/_emulator/customers/${String(subscription.customer)}/card`, { card_number: '4000000000000002' });
     await h.helper('/_emulator/advance_time', { to: subscription.items.data[0]!.current_period_end + 31 * day });
     await h.settle();
-    await until(() => h.mail.to('monthly@example.com').some((m) => m.subject?.startsWith('Please update your card')), 'the card email');
+    await waitUntil('the card email', () => h.mail.to('monthly@example.com').some((m) => m.subject?.startsWith('Please update your card')));
     const notice = h.mail.to('monthly@example.com').find((m) => m.subject?.startsWith('Please update your card'))!;
     expect(notice.text).toContain('HK$200.00');
     const link = new URL(/(http\S+\/donations\/update-card\/\S+)/.exec(notice.text ?? '')![1]!);
@@ -58,8 +52,8 @@ describe('receipts over a gift’s life', () => {
       await h.pay(sessionId);
     }
     await h.settle();
-    await until(() => h.mail.to('yearly@example.com').length === 3, 'three receipts');
-    const year = new Date().getFullYear();
+    await waitUntil('three receipts', () => h.mail.to('yearly@example.com').length === 3);
+    const year = testNow.getUTCFullYear();
     const ctx = openContext(h.config, createLogger(h.config));
     try {
       expect(await oweAnnualStatements(ctx, year)).toBe(1);
@@ -67,7 +61,7 @@ describe('receipts over a gift’s life', () => {
     } finally {
       await closeContext(ctx);
     }
-    await until(() => h.mail.to('yearly@example.com').length === 4, 'the statement');
+    await waitUntil('the statement', () => h.mail.to('yearly@example.com').length === 4);
     const statement = h.mail.to('yearly@example.com')[3]!;
     expect(statement.subject).toBe(`Your giving in ${year}: annual statement`);
     expect(statement.text).toContain('Total: HK$150.00');

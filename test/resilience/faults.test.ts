@@ -9,11 +9,14 @@ import { totalsOf } from '../../server/campaigns/totals';
 import { closeContext, openContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
 import { sweepOutbox } from '../../server/receipts/outbox';
+import { sendWindows } from '../../server/receipts/send-once';
 import { sweepStripeEvents } from '../../server/stripe/events';
+import { processEnvironment } from '../support/context';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { keptAndRecountedTotals } from '../support/ledger-rows';
 import { exitOf, killHard, spawnScript, waitForOutput } from '../support/processes';
 import { adminDatabaseUrl } from '../support/services';
+import { waitUntil } from '../support/wait';
 
 type Child = ReturnType<typeof spawnScript>;
 
@@ -29,13 +32,6 @@ interface Gift {
 
 const slugs = ['speech-therapy-fund', 'general'];
 const currencies = ['HKD', 'USD', 'CNY'];
-
-async function until(what: string, limitMs: number, condition: () => boolean | Promise<boolean>, pauseMs = 25): Promise<void> {
-  for (let waited = 0; !(await condition()); waited += pauseMs) {
-    if (waited >= limitMs) throw new Error(`gave up after ${limitMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
-  }
-}
 
 /** The i-th donor of a run: currencies and campaigns in turn, every seventh gift monthly. */
 function aGiftPlan(run: string, i: number) {
@@ -74,20 +70,28 @@ async function settled(h: GivingHarness, gifts: Gift[], nudge: () => Promise<voi
   await h.emulator.webhooksSettled();
   const { db } = h.database;
   let state = '';
-  await until('every event applied, every email sent, every donor receipted', 40_000, async () => {
+  await waitUntil('every event applied, every email sent, every donor receipted', async () => {
     await nudge();
     const events = await db.selectFrom('stripe_events').select(['id', 'type', 'attempts', 'last_error']).where('processed_at', 'is', null).execute();
     const outbox = await db.selectFrom('outbox').select(['id', 'queued_at', 'attempts', 'last_error']).where('sent_at', 'is', null).execute();
     const unreceipted = gifts.filter((gift) => receiptsTo(h, gift.email).length === 0).map((gift) => gift.email);
     state = JSON.stringify({ events, outbox, unreceipted });
     return events.length === 0 && outbox.length === 0 && unreceipted.length === 0;
-  }, 100).catch((error: Error) => {
-    throw new Error(`${error.message}: ${state}`);
-  });
+  }, { pollMs: 100, describe: () => state });
+}
+
+/**
+ * The moments README.md names in which an email can go twice, as the processes logged them: the harness's
+ * own worker, and any worker process a test started.
+ */
+function sendWindowsLogged(h: GivingHarness, workers: Child[]): number {
+  const windows: string[] = Object.values(sendWindows);
+  const fromChildren = workers.flatMap((child) => child.output.stdout.split('\n')).filter((line) => windows.some((message) => line.includes(`"msg":"${message}"`)));
+  return h.logs.filter((line) => windows.includes(line.msg)).length + fromChildren.length;
 }
 
 /** The ledger, the campaign totals and the mail against the gifts made. */
-async function checkAgainstGifts(h: GivingHarness, gifts: Gift[], { killedWorkers = 0 } = {}): Promise<void> {
+async function checkAgainstGifts(h: GivingHarness, gifts: Gift[], { killedWorkers = 0, workers = [] as Child[] } = {}): Promise<void> {
   const { db } = h.database;
   const donations = await db
     .selectFrom('donations')
@@ -135,12 +139,14 @@ async function checkAgainstGifts(h: GivingHarness, gifts: Gift[], { killedWorker
   expect(kept.sums[0]).toEqual(kept.sums[1]);
   expect(kept.givers[0]).toEqual(kept.givers[1]);
 
-  // Every donor receipted; a killed worker may have resent the one email the SMTP server had accepted
-  // but the worker had not yet marked sent, and nothing more.
+  // Every donor receipted, once, but for the windows README.md states: a killed worker may resend the
+  // one email the mail server had accepted before its commit, and a dropped connection may let another
+  // run resend one (which the worker logs). A resend keeps its Message-ID.
   const counts = gifts.map((gift) => receiptsTo(h, gift.email).length);
   expect(counts.filter((n) => n < 1)).toEqual([]);
   const duplicates = counts.reduce((sum, n) => sum + (n - 1), 0);
-  expect(duplicates).toBeLessThanOrEqual(killedWorkers);
+  expect(duplicates).toBeLessThanOrEqual(killedWorkers + sendWindowsLogged(h, workers));
+  for (const gift of gifts) expect(new Set(receiptsTo(h, gift.email).map((m) => m.messageId)).size).toBe(1);
   expect(await db.selectFrom('receipts').select('donation_id').execute()).toHaveLength(gifts.length);
 }
 
@@ -188,14 +194,7 @@ describe('gifts made while something breaks', () => {
     const startWorkerProcess = (): Child => {
       const { config } = harness;
       const child = spawnScript('jobs/worker.ts', {
-        DATABASE_URL: harness.database.url,
-        REDIS_URL: config.redisUrl,
-        REDIS_PREFIX: config.redisPrefix,
-        SESSION_SECRET: config.sessionSecret,
-        SMTP_URL: harness.mail.url,
-        STRIPE_SECRET_KEY: config.stripe.secretKey,
-        STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret,
-        STRIPE_API_URL: config.stripe.apiUrl,
+        ...processEnvironment(config),
         // One send at a time: a kill can fall between the SMTP server's acceptance and our commit of one email only.
         MAIL_CONCURRENCY: '1',
         MAIL_RATE_PER_SECOND: '20',
@@ -210,15 +209,15 @@ describe('gifts made while something breaks', () => {
     for (let i = 0; i < 40; i++) {
       gifts.push(await makeGift(h, 'killed', i));
       if (i === 19) {
-        await until('some receipts', 20_000, () => h!.mail.messages.length >= 8);
+        await waitUntil('some receipts', () => h!.mail.messages.length >= 8);
         await killHard(first);
         expect(h.mail.messages.length).toBeLessThan(20);
       }
       if (i === 29) await waitForOutput(startWorkerProcess(), /worker: ready/);
     }
     await settled(h, gifts);
-    await checkAgainstGifts(h, gifts, { killedWorkers: 1 });
-  }, 90_000);
+    await checkAgainstGifts(h, gifts, { killedWorkers: 1, workers: children as Child[] });
+  });
 
   it('Redis restarted empty mid-run: the sweepers bring back every event and every receipt', async () => {
     const port = await freePort();
@@ -253,7 +252,7 @@ describe('gifts made while something breaks', () => {
     // The webhooks answered while Redis was away were stored but not queued: only the sweep brought them.
     expect(swept).toBeGreaterThan(0);
     await checkAgainstGifts(h, gifts);
-  }, 90_000);
+  });
 
   it('Postgres connections dropped while webhooks flow: retried deliveries and jobs record everything once', async () => {
     h = await startGivingHarness();
@@ -275,7 +274,7 @@ describe('gifts made while something breaks', () => {
       await admin.end();
     }
     expect(dropped).toBeGreaterThan(0);
-  }, 90_000);
+  });
 
   it('every delivery doubled and shuffled: every gift recorded once, every donor receipted once', async () => {
     h = await startGivingHarness();
@@ -290,5 +289,5 @@ describe('gifts made while something breaks', () => {
     await settled(h, gifts);
     expect(await h.database.db.selectFrom('stripe_events').select('id').execute()).toHaveLength(events.length);
     await checkAgainstGifts(h, gifts);
-  }, 90_000);
+  });
 });

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { aStaffMember, signInAs } from '../support/staff';
 
@@ -153,7 +154,7 @@ describe('fuzzing the public POST endpoints', () => {
 
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     const campaigns = await t.database.db.selectFrom('campaigns').select(['slug', 'status']).execute();
     liveSlug = campaigns.find((c) => c.status === 'live')!.slug;
     closedSlug = campaigns.find((c) => c.status === 'closed')!.slug;

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import type { Campaign } from '../../db/schema';
 import { totalsOf } from '../../server/campaigns/totals';
 import { fanOutImpactUpdate, fanOutJobId } from '../../server/impact/fanout';
@@ -10,7 +11,7 @@ import { aStaffMember, signInAs, type StaffAgent } from '../support/staff';
 
 const dayMs = 86_400_000;
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
-const daysFromNow = (days: number) => new Date(Date.now() + days * dayMs);
+const daysFromNow = (days: number) => new Date(testNow.getTime() + days * dayMs);
 
 /** A campaign form as a manager fills it in; every field present, as a browser sends it. */
 function aCampaignForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
@@ -56,7 +57,7 @@ describe('campaign managers in the staff area', () => {
   let managerId: number;
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     const member = await aStaffMember(t.database.db, ['campaign_manager']);
     managerId = member.id;
     manager = await signInAs(t.app, member.email);
@@ -193,7 +194,7 @@ describe('campaign managers in the staff area', () => {
     await aPaidGift(db, { campaignId: id, donorId: returning, amount: 50_000, currency: 'HKD', occurredAt: daysFromNow(-3) });
     const twice = await aDonorRow(db, 'twice@example.com');
     await aPaidGift(db, { campaignId: id, donorId: twice, amount: 100_000, currency: 'HKD', occurredAt: daysFromNow(-2) });
-    await aPaidGift(db, { campaignId: id, donorId: twice, amount: 20_000, currency: 'HKD', occurredAt: new Date() });
+    await aPaidGift(db, { campaignId: id, donorId: twice, amount: 20_000, currency: 'HKD', occurredAt: testNow });
     await aPaidGift(db, { campaignId: id, donorId: await aDonorRow(db, 'usd@example.com'), amount: 10_000, currency: 'USD', settlement: { amount: 78_000, currency: 'HKD', rate: '7.8' }, occurredAt: daysFromNow(-1) });
     const refunded = await aPaidGift(db, { campaignId: id, donorId: await aDonorRow(db, 'refunded@example.com'), amount: 30_000, currency: 'HKD', occurredAt: daysFromNow(-1) });
     await aLedgerEntry(db, refunded, { kind: 'refund', amount: -30_000 });
@@ -257,7 +258,7 @@ describe('campaign managers in the staff area', () => {
     expect(donation.utm_source).toBe('wechat-moments');
 
     // As the Stripe event handlers would record the payment.
-    await db.updateTable('donations').set({ status: 'succeeded', succeeded_at: new Date() }).where('id', '=', donation.id).execute();
+    await db.updateTable('donations').set({ status: 'succeeded', succeeded_at: testNow }).where('id', '=', donation.id).execute();
     await aLedgerEntry(db, donation, { kind: 'gift', amount: 15_000 });
     await aPaidGift(db, { campaignId: donation.campaign_id, donorId: await aDonorRow(db, 'direct@example.com'), amount: 5_000, currency: 'HKD' });
 
@@ -310,7 +311,7 @@ describe('campaign managers in the staff area', () => {
     // What the worker does: the two donors who gave are found, and one email goes out.
     expect((await fanOutImpactUpdate(t.ctx, update.id)).recipients).toBe(2);
     const first = await db.selectFrom('impact_deliveries').select('donor_id').where('update_id', '=', update.id).orderBy('donor_id').executeTakeFirstOrThrow();
-    await db.updateTable('impact_deliveries').set({ sent_at: new Date() }).where('update_id', '=', update.id).where('donor_id', '=', first.donor_id).execute();
+    await db.updateTable('impact_deliveries').set({ sent_at: testNow }).where('update_id', '=', update.id).where('donor_id', '=', first.donor_id).execute();
     dashboard = await manager.agent.get('/staff/campaigns/quiet-draft').expect(200);
     expect(dataText(dashboard.text, `update="${update.id}"`)).toContain('1 of 2 sent');
   });

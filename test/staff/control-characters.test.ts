@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { aPaidGift, campaignId } from '../support/ledger-rows';
 import { aStaffMember, csrfOf, signInAs, type StaffAgent } from '../support/staff';
@@ -12,7 +13,7 @@ describe('staff forms with control characters in them', () => {
 
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     finance = await signInAs(t.app, (await aStaffMember(t.database.db, ['finance'])).email);
     admin = await signInAs(t.app, (await aStaffMember(t.database.db, ['admin'])).email);
   });

@@ -10,10 +10,12 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { copyCsvStatement, csvAmount, csvAmountIn, csvInstant, csvRow, csvText, currencyUnit, CsvLineEnds } from '../../server/finance/csv';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
 import { aStaffMember, downloadText, signInAs, signInCookies, type StaffAgent } from '../support/staff';
+import { waitUntil } from '../support/wait';
 
 const bom = '\uFEFF';
 const header = 'gift_id,date,status,origin,payment_method,frequency,campaign,donor_name,donor_type,donor_email,currency,amount,refunded,disputed,kept,settlement_currency,settled,fee,net,reference,message,receipt_number,payment_intent,charge,invoice';
@@ -46,7 +48,7 @@ describe('CSV exports written by COPY', () => {
 
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     finance = await signInAs(t.app, (await aStaffMember(t.database.db, ['finance'])).email);
   });
   afterAll(() => t.close());
@@ -101,7 +103,7 @@ describe('CSV exports written by COPY', () => {
   it('writes the donors export from COPY too, with the header, BOM and CRLF', async () => {
     const db = t.database.db;
     const donor = await aDonorRow(db, 'lee+csv@example.com', '=Lee "Siu" Ming');
-    await db.updateTable('donors').set({ locale: 'zh', created_at: new Date('2031-01-02T03:04:05.678Z'), impact_opt_out_at: new Date() }).where('id', '=', donor).execute();
+    await db.updateTable('donors').set({ locale: 'zh', created_at: new Date('2031-01-02T03:04:05.678Z'), impact_opt_out_at: testNow }).where('id', '=', donor).execute();
     const speech = await campaignId(db, 'speech-therapy-fund');
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 7_000, currency: 'JPY', occurredAt: new Date('2031-02-01T00:00:00Z') });
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 12_345, currency: 'HKD', occurredAt: new Date('2031-02-02T00:00:00Z') });
@@ -166,9 +168,6 @@ describe('CSV exports written by COPY', () => {
           select wait_event from pg_stat_activity
           where datname = current_database() and application_name = 'smilefund export' and state = 'active' and query ilike 'copy%'`.execute(t.database.db)
       ).rows;
-    const until = async (done: () => Promise<boolean>) => {
-      while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
-    };
 
     it('holds the COPY while the client does not read, and ends it and frees the connection when the client leaves', async () => {
       // More downloads cut short than the exports have connections: each must have given its own back.
@@ -180,9 +179,9 @@ describe('CSV exports written by COPY', () => {
         response.pause();
         // Back-pressure: PostgreSQL waits to write to the app, which waits on the client, rather than
         // the app reading the whole export into memory.
-        await until(async () => (await copies()).some((copy) => copy.wait_event === 'ClientWrite'));
+        await waitUntil('the COPY to wait on the client', async () => (await copies()).some((copy) => copy.wait_event === 'ClientWrite'));
         request.destroy();
-        await until(async () => (await copies()).length === 0);
+        await waitUntil('the COPY to end', async () => (await copies()).length === 0);
       }
       const text = await downloadText(finance, '/staff/finance/exports/gifts.csv?from=2030-01-01&to=2030-12-31');
       expect(text.split('\r\n').length).toBe(60_000 + 2);

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { sql } from 'kysely';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { processEnvironment, startTestContext, type TestContext } from '../support/context';
 import { campaignId } from '../support/ledger-rows';
 import { exitOf, memoryOf, spawnScript, waitForOutput } from '../support/processes';
@@ -23,7 +24,7 @@ describe('the gifts export', () => {
 
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     const { config } = t.ctx;
     web = spawnScript('server/main.ts', processEnvironment(config));
     const [, port] = await waitForOutput(web, /"port":(\d+)/);
@@ -40,17 +41,21 @@ describe('the gifts export', () => {
   it(`streams ${gifts.toLocaleString('en')} gifts as a CSV of over 120 MB while the web process grows by less than ${memoryBound / mb} MB`, async () => {
     const db = t.database.db;
     const speech = await campaignId(db, 'speech-therapy-fund');
-    // A message of ~480 bytes on every line: 200,000 lines make a file of about 132 MB.
-    await sql`
-      insert into donations (campaign_id, frequency, amount, currency, status, origin, donor_name, message, payment_method, stripe_payment_intent_id, stripe_charge_id, succeeded_at)
-      select ${speech}, 'once', 10000 + (i % 500) * 100, 'HKD', 'succeeded', 'checkout',
-             case when i = 50000 then '陈美玲' else 'Donor ' || i end, repeat('Thank you for the surgery. ', 18), 'card',
-             'pi_bulk' || i, 'ch_bulk' || i, timestamptz '2026-01-01 00:00Z' + i * interval '1 minute'
-      from generate_series(1, ${gifts}) as i`.execute(db);
-    await sql`
-      insert into ledger_entries (donation_id, campaign_id, kind, amount, currency, settlement_amount, settlement_currency, fee, net, stripe_balance_transaction_id, stripe_object_id, occurred_at)
-      select id, campaign_id, 'gift', amount, currency, amount, currency, 300, amount - 300, 'txn_' || stripe_charge_id, stripe_charge_id, succeeded_at
-      from donations where stripe_charge_id like 'ch_bulk%'`.execute(db);
+    // A message of ~480 bytes on every line: 200,000 lines make a file of about 132 MB. The rows go in
+    // without firing triggers (the kept campaign totals, which an export does not read), in half the time.
+    await db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`
+        insert into donations (campaign_id, frequency, amount, currency, status, origin, donor_name, message, payment_method, stripe_payment_intent_id, stripe_charge_id, succeeded_at)
+        select ${speech}, 'once', 10000 + (i % 500) * 100, 'HKD', 'succeeded', 'checkout',
+               case when i = 50000 then '陈美玲' else 'Donor ' || i end, repeat('Thank you for the surgery. ', 18), 'card',
+               'pi_bulk' || i, 'ch_bulk' || i, timestamptz '2026-01-01 00:00Z' + i * interval '1 minute'
+        from generate_series(1, ${gifts}) as i`.execute(trx);
+      await sql`
+        insert into ledger_entries (donation_id, campaign_id, kind, amount, currency, settlement_amount, settlement_currency, fee, net, stripe_balance_transaction_id, stripe_object_id, occurred_at)
+        select id, campaign_id, 'gift', amount, currency, amount, currency, 300, amount - 300, 'txn_' || stripe_charge_id, stripe_charge_id, succeeded_at
+        from donations where stripe_charge_id like 'ch_bulk%'`.execute(trx);
+    });
 
     const member = await aStaffMember(db, ['finance']);
     const cookie = await signInCookies(url, member.email);

@@ -1,10 +1,12 @@
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { decodeEntities, inputValue } from '../support/html';
 import { aDonorRow, aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
 import { aStaffMember, csrfOf, signInAs, type StaffAgent } from '../support/staff';
+import { dayIn } from '../../server/calendar';
 
 /** The totals line of the gifts page for one pair of gift and settlement currencies, as text. */
 function totalsLine(html: string, currency: string, settlement: string): string | undefined {
@@ -22,7 +24,7 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
 
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, new Date());
+    await seedDemoData(t.database.db, testNow);
     speech = await campaignId(t.database.db, 'speech-therapy-fund');
     general = await campaignId(t.database.db, 'general');
     finance = await signInAs(t.app, (await aStaffMember(t.database.db, ['finance'], { name: 'Fiona Finance' })).email);
@@ -422,7 +424,7 @@ describe('finance: refunds through Stripe', () => {
         currency: 'HKD',
         method: 'bank_transfer',
         reference: 'FPS 8830021',
-        received_on: new Date().toISOString().slice(0, 10),
+        received_on: dayIn(testNow, 'Asia/Hong_Kong'),
         campaign: 'speech-therapy-fund',
         locale: 'zh-CN',
         show_name: 'yes',

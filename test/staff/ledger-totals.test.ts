@@ -1,4 +1,5 @@
 import { seedDemoData } from '../../db/seed';
+import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities } from '../support/html';
 import { aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
@@ -30,7 +31,7 @@ describe('finance: what the ledger says was given, refunded and disputed', () =>
   beforeAll(async () => {
     t = await startTestContext();
     const db = t.database.db;
-    await seedDemoData(db, new Date());
+    await seedDemoData(db, testNow);
     const speech = await campaignId(db, 'speech-therapy-fund');
     finance = await signInAs(t.app, (await aStaffMember(db, ['finance'])).email);
 

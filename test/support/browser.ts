@@ -3,9 +3,11 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from './database';
+import { testNow } from './clock';
 import { exitOf, spawnScript, waitForOutput } from './processes';
+import { patienceMs } from './wait';
 
 const chromiumPath = '/usr/bin/chromium';
 // Without the background-networking flags chromium keeps calling hosts this machine cannot reach.
@@ -17,6 +19,9 @@ export interface BrowserApp {
   app: ReturnType<typeof spawnScript>;
   database: TestDatabase;
   browser: Browser;
+  /** A page, or a context, whose every wait and navigation has the suite's patience rather than Playwright's 30 s. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +31,7 @@ export async function startBrowserApp(name: string): Promise<BrowserApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `smilefund-${name}-`));
   // Only the mail catcher and the emulator's state file live here; the database is the test's own.
   chmodSync(dataDir, 0o755);
-  const app = spawnScript('dev/start.ts', { PORT: '0', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_PREFIX: `smilefund-${name}-${process.pid}` });
+  const app = spawnScript('dev/start.ts', { PORT: '0', DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_PREFIX: `smilefund-${name}-${process.pid}`, CLOCK_START: testNow.toISOString() });
   const stop = async () => {
     await browser?.close();
     if (app.exitCode === null) {
@@ -39,8 +44,20 @@ export async function startBrowserApp(name: string): Promise<BrowserApp> {
   let browser: Browser | undefined;
   try {
     const [, url] = (await waitForOutput(app, /open (http:\/\/localhost:\d+)/)) as [string, string];
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
-    return { url, app, database, browser, stop };
+    const launched = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+    browser = launched;
+    const newContext = async (options?: BrowserContextOptions) => {
+      const context = await launched.newContext(options);
+      context.setDefaultTimeout(patienceMs);
+      context.setDefaultNavigationTimeout(patienceMs);
+      return context;
+    };
+    const newPage = async (options?: BrowserContextOptions) => {
+      const context = await newContext(options);
+      // The context goes with the browser at stop().
+      return context.newPage();
+    };
+    return { url, app, database, browser: launched, newPage, newContext, stop };
   } catch (error) {
     await stop();
     throw error;

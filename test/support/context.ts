@@ -6,6 +6,7 @@ import { loadConfig, type ReadyConfig } from '../../server/config';
 import { closeContext, openContext, type AppContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
 import { createTestDatabase, type TestDatabase } from './database';
+import { testNow } from './clock';
 import { testRedisUrl } from './services';
 
 export function testConfig(overrides: Partial<ReadyConfig> = {}): ReadyConfig {
@@ -20,6 +21,7 @@ export function testConfig(overrides: Partial<ReadyConfig> = {}): ReadyConfig {
     smtpUrl: 'smtp://127.0.0.1:9',
     // Nothing listens here: a test that talks to Stripe passes the emulator's address instead.
     stripe: { ...config.stripe, secretKey: 'sk_test_unused', webhookSecret: 'whsec_test', apiUrl: 'http://127.0.0.1:9' },
+    clockStart: testNow,
     ...overrides,
   };
 }
@@ -34,7 +36,9 @@ export function processEnvironment(config: ReadyConfig): NodeJS.ProcessEnv {
     SESSION_SECRET: config.sessionSecret,
     STRIPE_SECRET_KEY: config.stripe.secretKey,
     STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret,
+    ...(config.stripe.apiUrl ? { STRIPE_API_URL: config.stripe.apiUrl } : {}),
     SMTP_URL: config.smtpUrl,
+    ...(config.clockStart ? { CLOCK_START: config.clockStart.toISOString() } : {}),
   };
 }
 

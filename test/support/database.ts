@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../db/index';
 import { adminDatabaseUrl, databaseUrl, templateDatabase, testDatabasePrefix } from './services';
+import { waitUntil } from './wait';
 
 export interface TestDatabase {
   name: string;
@@ -23,17 +24,22 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 /** A database of this file's own: cloned from the migrated template, or empty with `{ empty: true }`. */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const name = `${testDatabasePrefix(process.env.SMILEFUND_TEST_RUN ?? 'x')}${randomBytes(4).toString('hex')}`;
-  // Cloning needs the template to have no other session, and files start at once: retry briefly.
+  // Cloning needs the template to have no other session, and files start at once: try again until it is free.
   await admin(async (client) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.query(options.empty ? `create database ${name}` : `create database ${name} template ${templateDatabase()}`);
-        return;
-      } catch (error) {
-        if (attempt >= 50 || !/being accessed by other users/.test((error as Error).message)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    let busy = '';
+    await waitUntil(
+      'the template database to be free to clone',
+      () =>
+        client.query(options.empty ? `create database ${name}` : `create database ${name} template ${templateDatabase()}`).then(
+          () => true,
+          (error: Error) => {
+            if (!/being accessed by other users/.test(error.message)) throw error;
+            busy = error.message;
+            return false;
+          },
+        ),
+      { pollMs: 100, describe: () => busy },
+    );
   });
   const url = databaseUrl(name);
   const db = createDb(url, { max: 5 });

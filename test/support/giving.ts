@@ -9,9 +9,11 @@ import type { ReadyConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startWeb, type RunningWeb } from '../../server/main';
 import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../dev/stripe-emulator/index';
+import { testNow } from './clock';
 import { testConfig } from './context';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { waitUntil } from './wait';
 
 export interface GivingHarness {
   database: TestDatabase;
@@ -24,6 +26,8 @@ export interface GivingHarness {
   stripe: Stripe;
   /** The SMTP server the platform sends to; every message it accepted. */
   mail: SmtpSink;
+  /** What the web server and worker logged at warn or above (and below, with TEST_LOG_LEVEL), parsed. */
+  logs: LogLine[];
   /** Fills in the donate form of `slug` and follows it to Checkout; the donation it started. */
   give(slug: string, form: Record<string, string>): Promise<{ donation: Donation; sessionId: string; response: request.Response }>;
   /** What the emulator's hosted page does when the donor pays. */
@@ -34,6 +38,12 @@ export interface GivingHarness {
   settle(): Promise<void>;
   donation(id: string): Promise<Donation>;
   stop(): Promise<void>;
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
 }
 
 export const aDonor = (overrides: Record<string, string> = {}) => ({
@@ -53,8 +63,11 @@ export type GivingConfig = Partial<Omit<ReadyConfig, 'stripe'>> & { stripe?: Par
 
 export async function startGivingHarness(options: { emulator?: StripeEmulatorOptions; worker?: boolean; config?: GivingConfig } = {}): Promise<GivingHarness> {
   const database = await createTestDatabase();
-  await seedDemoData(database.db, new Date());
-  const emulator = await startStripeEmulator({ retryDelaysMs: [100, 300, 1000], ...options.emulator });
+  // The platform and the emulator agree on the day: gifts are dated, and receipts numbered, in the test's year.
+  const clockStart = options.config?.clockStart ?? testNow;
+  await seedDemoData(database.db, clockStart);
+  // Quick retries first, then a tail long enough for a loaded machine to have come back.
+  const emulator = await startStripeEmulator({ retryDelaysMs: [100, 300, 1000, 3000, 10_000, 30_000], clockStart, ...options.emulator });
   const mail = await startSmtpSink();
   const { stripe: stripeOverrides, ...configOverrides } = options.config ?? {};
   const config = testConfig({
@@ -63,7 +76,16 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
     stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [], ...stripeOverrides },
     ...configOverrides,
   });
-  const logger = createLogger(config);
+  const logs: LogLine[] = [];
+  const logger = createLogger(
+    { logLevel: process.env.TEST_LOG_LEVEL ? config.logLevel : 'warn' },
+    {
+      write(line: string) {
+        logs.push(JSON.parse(line) as LogLine);
+        if (process.env.TEST_LOG_LEVEL) process.stdout.write(line);
+      },
+    },
+  );
   const web = await startWeb(config, logger, { hearChangesFirst: true });
   const url = `http://127.0.0.1:${web.port}`;
   emulator.setWebhookUrl(`${url}/webhooks/stripe`);
@@ -78,6 +100,7 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
     emulator,
     stripe,
     mail,
+    logs,
     async give(slug, form) {
       const response = await request(url).post(`/campaigns/${slug}/donate`).type('form').send(form);
       if (response.status !== 303) throw new Error(`the donate form answered ${response.status}:\n${response.text.slice(0, 2000)}`);
@@ -101,12 +124,15 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
     },
     async settle() {
       await emulator.webhooksSettled();
-      for (let attempt = 0; ; attempt++) {
-        const pending = await database.db.selectFrom('stripe_events').select(['id', 'type', 'last_error']).where('processed_at', 'is', null).execute();
-        if (pending.length === 0) return;
-        if (attempt >= 600) throw new Error(`events still unapplied: ${JSON.stringify(pending)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      let pending: unknown[] = [];
+      await waitUntil(
+        'every stored event to be applied',
+        async () => {
+          pending = await database.db.selectFrom('stripe_events').select(['id', 'type', 'last_error']).where('processed_at', 'is', null).execute();
+          return pending.length === 0;
+        },
+        { pollMs: 50, describe: () => pending },
+      );
     },
     donation: (id) => database.db.selectFrom('donations').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
     async stop() {

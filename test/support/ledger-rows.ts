@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
 import type { Donation, LedgerKind, NewLedgerEntry, RecurringPlanStatus } from '../../db/schema';
+import { testNow } from './clock';
 
 const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
@@ -33,7 +34,7 @@ export interface PaidGift {
 
 /** A succeeded donation and its one gift ledger entry. */
 export async function aPaidGift(db: Db, gift: PaidGift): Promise<Donation> {
-  const occurredAt = gift.occurredAt ?? new Date();
+  const occurredAt = gift.occurredAt ?? testNow;
   const donation = await db
     .insertInto('donations')
     .values({
@@ -77,7 +78,7 @@ export function ledgerRow(donation: Pick<Donation, 'id' | 'campaign_id' | 'curre
     exchange_rate: settlement.rate ?? null,
     stripe_balance_transaction_id: stripeId('txn'),
     stripe_object_id: stripeId(entry.kind === 'gift' ? 'ch' : entry.kind.startsWith('refund') ? 're' : 'dp'),
-    occurred_at: entry.occurredAt ?? new Date(),
+    occurred_at: entry.occurredAt ?? testNow,
   };
 }
 

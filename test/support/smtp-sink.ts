@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { waitUntil } from './wait';
 
 export interface SmtpSink {
   url: string;
@@ -47,11 +48,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     to: (address) => messages.filter((mail) => addressesOf(mail).includes(address.toLowerCase())),
-    async waitFor(count, limitMs = 30_000) {
-      for (let waited = 0; messages.length < count; waited += 25) {
-        if (waited >= limitMs) throw new Error(`expected ${count} messages, got ${messages.length}: ${messages.map((m) => m.subject).join(' | ')}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+    async waitFor(count, limitMs) {
+      await waitUntil(`${count} messages`, () => messages.length >= count, { limitMs, describe: () => messages.map((m) => m.subject) });
       return messages;
     },
     refuseNext(count) {

@@ -7,13 +7,15 @@ import { hashPassword } from '../../server/staff/passwords';
 export const staffPassword = 'correct horse battery staple';
 
 let counter = 0;
+// scrypt is slow on purpose; every test member shares one hash of the one password (signing in still checks it).
+let passwordHash: Promise<string> | undefined;
 
 export async function aStaffMember(db: Db, roles: StaffRole[], overrides: { email?: string; name?: string } = {}) {
   counter += 1;
   const email = overrides.email ?? `staff${counter}-${roles.join('-') || 'none'}@example.org`;
   const row = await db
     .insertInto('staff_members')
-    .values({ email, name: overrides.name ?? `Staff ${counter}`, roles, password_hash: await hashPassword(staffPassword) })
+    .values({ email, name: overrides.name ?? `Staff ${counter}`, roles, password_hash: await (passwordHash ??= hashPassword(staffPassword)) })
     .returning(['id', 'email', 'name'])
     .executeTakeFirstOrThrow();
   return { ...row, password: staffPassword };

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../dev/stripe-emulator/index';
+import { testNow } from './clock';
 
 export interface WebhookReceiver {
   url: string;
@@ -77,7 +78,7 @@ export interface EmulatorHarness {
 export async function startEmulatorHarness(options: StripeEmulatorOptions = {}): Promise<EmulatorHarness> {
   const secret = options.webhookSecret ?? 'whsec_emulator_tests';
   const receiver = await startWebhookReceiver(secret);
-  const emulator = await startStripeEmulator({ ...options, webhookSecret: secret, webhookUrl: receiver.url });
+  const emulator = await startStripeEmulator({ clockStart: testNow, ...options, webhookSecret: secret, webhookUrl: receiver.url });
   const stripe = new Stripe(emulator.secretKey, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
   let seen = 0;
   return {

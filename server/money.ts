@@ -29,14 +29,27 @@ export function money(majorUnits: number, currency: string): Money {
   return { amount: majorUnits * 10 ** currencyExponent(currency), currency };
 }
 
-export type AmountParseResult = { ok: true; money: Money } | { ok: false; problem: 'format' | 'fraction' | 'too_large' };
+/** Why a typed amount was refused; `separator` is a comma or space where no thousands separator goes, most often a decimal comma ("25,00"). */
+export type AmountProblem = 'format' | 'separator' | 'fraction' | 'too_large';
+export type AmountParseResult = { ok: true; money: Money } | { ok: false; problem: AmountProblem };
 
-/** Reads an amount as a person types it in major units ("100", "100.5", "1,000.50") without going through a float. */
+const plainAmount = /^(\d+)(?:\.(\d*))?$/;
+// Thousands separated by commas or by spaces, one kind throughout, in groups of three after a head of
+// one to three digits that is not 0: "0,100" and "25,00" are decimal commas, and taking them for
+// thousands would multiply the gift by a thousand or a hundred.
+const groupedAmount = /^([1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,2}(?: \d{3})+)(?:\.(\d*))?$/;
+const onlyNumberCharacters = /^[\d., ]+$/;
+
+/**
+ * Reads an amount as a person types it in major units ("100", "100.5", "1,000.50", "1 000") without going
+ * through a float. Full-width digits and punctuation from a Chinese input method ("１，０００．５０") and
+ * the other spaces (thin, no-break, ideographic) read as their ASCII forms through NFKC.
+ */
 export function parseAmount(input: string, currency: string): AmountParseResult {
-  const text = input.trim().replace(/[,\s]/g, '');
-  const match = /^(\d+)(?:\.(\d*))?$/.exec(text);
-  if (!match) return { ok: false, problem: 'format' };
-  const whole = match[1] ?? '0';
+  const text = input.normalize('NFKC').trim();
+  const match = plainAmount.exec(text) ?? groupedAmount.exec(text);
+  if (!match) return { ok: false, problem: /[, ]/.test(text) && onlyNumberCharacters.test(text) ? 'separator' : 'format' };
+  const whole = (match[1] ?? '').replace(/[, ]/g, '');
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   const exponent = currencyExponent(currency);
   if (fraction.length > exponent) return { ok: false, problem: 'fraction' };

@@ -57,13 +57,58 @@ describe('parseAmount, at the edges of what people type', () => {
     ['1000.', 'JPY', { ok: true, money: { amount: 1_000, currency: 'JPY' } }],
     ['1.2345', 'KWD', { ok: false, problem: 'fraction' }],
     ['1.234', 'KWD', { ok: true, money: { amount: 1_234, currency: 'KWD' } }],
-    ['１００', 'USD', { ok: false, problem: 'format' }],
+    ['１００', 'USD', { ok: true, money: { amount: 10_000, currency: 'USD' } }],
     ['100 USD', 'USD', { ok: false, problem: 'format' }],
     ['$100', 'USD', { ok: false, problem: 'format' }],
     ['9999999999999.99', 'USD', { ok: true, money: { amount: 999_999_999_999_999, currency: 'USD' } }],
     ['10000000000000.00', 'USD', { ok: false, problem: 'too_large' }],
   ])('reads %j %s', (input, currency, expected) => {
     expect(parseAmount(input, currency)).toEqual(expected);
+  });
+});
+
+describe('parseAmount and separators: a comma or space only between groups of three', () => {
+  it.each([
+    ['1,000', 'USD', 100_000],
+    ['12,500.50', 'USD', 1_250_050],
+    ['1,234,567', 'HKD', 123_456_700],
+    ['999,999.99', 'USD', 99_999_999],
+    ['1 000', 'CNY', 100_000],
+    ['12 500.50', 'HKD', 1_250_050],
+    ['1\u2009000', 'CNY', 100_000], // thin space
+    ['1\u00a0000', 'CNY', 100_000], // no-break space
+    ['1\u202f000.5', 'CNY', 100_050], // narrow no-break space, as French and Intl write thousands
+    ['1,000', 'JPY', 1_000],
+    ['1,000.500', 'KWD', 1_000_500],
+  ])('takes %j %s as %d minor units', (input, currency, amount) => {
+    expect(parseAmount(input, currency)).toEqual({ ok: true, money: { amount, currency } });
+  });
+
+  // Each of these, read with its separators dropped, was once a gift a hundred or a thousand times too large.
+  it.each(['25,00', '12,50', '0,50', '0,100', '1,0000', ',100', '1,,000', '1,000,', '10,00,000', '1,000 000', '1 000,50', '1.000,50', '1,000.500,5', '1  000', '1 00', ','])(
+    'refuses %j as a separator problem, never as another amount',
+    (input) => {
+      expect(parseAmount(input, 'USD')).toEqual({ ok: false, problem: 'separator' });
+    },
+  );
+
+  it('reads what a Chinese input method types: full-width digits, comma, point and space', () => {
+    expect(parseAmount('１，０００．５０', 'USD')).toEqual({ ok: true, money: { amount: 100_050, currency: 'USD' } });
+    expect(parseAmount('\u3000５００\u3000', 'CNY')).toEqual({ ok: true, money: { amount: 50_000, currency: 'CNY' } });
+    expect(parseAmount('１\u3000０００', 'CNY')).toEqual({ ok: true, money: { amount: 100_000, currency: 'CNY' } });
+    expect(parseAmount('２５，００', 'USD')).toEqual({ ok: false, problem: 'separator' });
+    expect(parseAmount('１２．３４５', 'USD')).toEqual({ ok: false, problem: 'fraction' });
+    // The ideographic full stop is a sentence's end, not a decimal point: NFKC leaves it, and so do we.
+    expect(parseAmount('100。50', 'CNY')).toEqual({ ok: false, problem: 'format' });
+  });
+
+  it('still calls words, signs and symbols a format problem, separators or not', () => {
+    for (const input of ['1,000 USD', '-1,000', '$1,000', '1,000e3', 'one,000', '1\t000']) expect(parseAmount(input, 'USD')).toEqual({ ok: false, problem: 'format' });
+  });
+
+  it('counts the digits of a grouped amount as of any other', () => {
+    expect(parseAmount('9,999,999,999,999.99', 'USD')).toEqual({ ok: true, money: { amount: 999_999_999_999_999, currency: 'USD' } });
+    expect(parseAmount('10,000,000,000,000.00', 'USD')).toEqual({ ok: false, problem: 'too_large' });
   });
 });
 

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index';
 import type { Campaign, CampaignPreset, CampaignStatus } from '../../db/schema';
+import { cleanText, oneLine } from '../http/text';
 import type { LocalizedText } from '../locale';
 import { currencyExponent, parseAmount, toMajorUnits, type Money } from '../money';
 import { recordAudit } from '../staff/audit';
@@ -67,20 +68,20 @@ export interface CampaignInput {
 export type CampaignFormResult = { ok: true; input: CampaignInput } | { ok: false; errors: Record<string, string>; values: CampaignFormValues };
 
 // As on the donate form: control characters are never typed by a person, and PostgreSQL refuses a NUL.
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-const clean = (value: unknown) => (typeof value === 'string' ? value.replace(controlCharacters, '').trim() : '');
-const text = z.preprocess(clean, z.string());
+// Titles and labels are one line (they head pages, emails and receipts); summaries and stories keep their lines.
+const text = z.preprocess(oneLine, z.string());
+const lines = z.preprocess(cleanText, z.string());
 /** A field sent once or several times (checkboxes, preset rows), always as a list. */
-const list = z.preprocess((value) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(clean), z.array(z.string()));
+const list = z.preprocess((value) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(oneLine), z.array(z.string()));
 
 const formShape = z.object({
   slug: text,
   title_en: text,
   title_zh: text,
-  summary_en: text,
-  summary_zh: text,
-  story_en: text,
-  story_zh: text,
+  summary_en: lines,
+  summary_zh: lines,
+  story_en: lines,
+  story_zh: lines,
   target_amount: text,
   target_currency: text,
   accepted_currencies: list,
@@ -204,6 +205,7 @@ function amountProblem(parsed: ReturnType<typeof parseAmount>, currency: string,
     return exponent === 0 ? `${currency} amounts are whole numbers, without decimals.` : `Use at most ${exponent} decimal places for ${currency}.`;
   }
   if (parsed.problem === 'too_large') return `That is more than we can store; check ${what}.`;
+  if (parsed.problem === 'separator') return `Use a point for decimals in ${what} (800000.50, not 800000,50); a comma may only separate thousands, as in 800,000.`;
   return `Enter ${what} in numbers, such as 800000 or 800,000.50.`;
 }
 

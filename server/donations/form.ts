@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Campaign, DonationFrequency } from '../../db/schema';
 import type { Config } from '../config';
+import { cleanText, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
 import { defaultLocale, type Locale } from '../locale';
 import { currencyExponent, formatMoney, money, parseAmount, type Money } from '../money';
@@ -34,8 +35,9 @@ export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'e
 export type DonationFormResult = { ok: true; request: DonationRequest } | { ok: false; errors: Record<string, string>; values: DonationFormValues };
 
 // Control characters are never typed by a person, and PostgreSQL refuses a NUL in text: they are dropped.
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-const text = z.preprocess((value) => (typeof value === 'string' ? value.replace(controlCharacters, '').trim() : ''), z.string());
+// Every field but the message is one line, so a name cannot add lines to a receipt or an email.
+const text = z.preprocess(oneLine, z.string());
+const lines = z.preprocess(cleanText, z.string());
 
 const formShape = z.object({
   amount: text,
@@ -43,7 +45,7 @@ const formShape = z.object({
   frequency: text,
   email: text,
   name: text,
-  message: text,
+  message: lines,
   dedication_kind: text,
   dedication_name: text,
   anonymous: z.unknown().optional(),
@@ -84,6 +86,8 @@ export function readDonationForm(body: unknown, campaign: Campaign, limits: Conf
       errors.amount = exponent === 0 ? say('donate.error.wholeNumbers', { currency: values.currency }) : say('donate.error.decimals', { places: exponent, currency: values.currency });
     } else if (!parsed.ok && parsed.problem === 'format') {
       errors.amount = say('donate.error.amountFormat');
+    } else if (!parsed.ok && parsed.problem === 'separator') {
+      errors.amount = say('donate.error.amountSeparator');
     } else if (!parsed.ok || parsed.money.amount > maximum.amount) {
       errors.amount = say('donate.error.tooLarge', { maximum: formatMoney(maximum, locale, { wholeUnits: true }) });
     } else if (parsed.money.amount < minimum.amount) {

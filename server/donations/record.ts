@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/index';
 import type { Donation } from '../../db/schema';
+import { oneLine } from '../http/text';
 import { oweEmail } from '../receipts/issue';
 import { syncCharge } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
@@ -122,7 +123,8 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
       amount: intent.amount,
       currency: intent.currency.toUpperCase(),
       origin: 'stripe',
-      donor_name: charge?.billing_details.name ?? donor?.name ?? null,
+      // As typed on a payment page that is not our form: one line, like every name on a receipt.
+      donor_name: oneLine(charge?.billing_details.name) || (donor?.name ?? null),
       // Nobody agreed to be named in public on our site: such gifts show as anonymous.
       anonymous: true,
       stripe_payment_intent_id: intent.id,
@@ -175,8 +177,22 @@ export async function recordCheckoutSession(c: RecordingContext, sessionId: stri
   return intentId ? recordPaymentIntent(c, intentId) : undefined;
 }
 
-/** Checkout ended without money: the wallet payment failed, or the donor never paid before the session expired. */
-export async function recordUnpaidCheckout(c: RecordingContext, session: Stripe.Checkout.Session, outcome: 'failed' | 'expired'): Promise<void> {
+/** What Stripe's own session says: expired unpaid, or completed with a delayed payment that failed rather than one still on its way. */
+function endedUnpaid(session: Stripe.Checkout.Session, outcome: 'failed' | 'expired'): boolean {
+  if (outcome === 'expired') return session.status === 'expired';
+  const intent = session.payment_intent;
+  const stillPaying = typeof intent === 'object' && intent !== null && (intent.status === 'processing' || intent.status === 'succeeded');
+  return session.status === 'complete' && session.payment_status === 'unpaid' && !stillPaying;
+}
+
+/**
+ * Checkout ended without money: the wallet payment failed, or the donor never paid before the session
+ * expired. As for every other event, the session is read again from Stripe: a gift is closed on what
+ * Stripe says of it, never on the event's copy of the session.
+ */
+export async function recordUnpaidCheckout(c: RecordingContext, sessionId: string, outcome: 'failed' | 'expired'): Promise<void> {
+  const session = await c.stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent'] });
+  if (!endedUnpaid(session, outcome)) return;
   const donationId = session.metadata?.donation_id ?? session.client_reference_id;
   if (!isUuid(donationId)) return;
   const donation = await lockDonation(c.trx, 'id', donationId);

@@ -31,6 +31,8 @@ export function readPlanChange(body: unknown, currency: string, limits: Config['
       errors.amount = places === 0 ? translate(locale, 'account.plan.amountWhole', { currency }) : translate(locale, 'account.plan.amountFraction', { currency, places });
     } else if (!parsed.ok && parsed.problem === 'format') {
       errors.amount = translate(locale, 'account.plan.amountFormat');
+    } else if (!parsed.ok && parsed.problem === 'separator') {
+      errors.amount = translate(locale, 'account.plan.amountSeparator');
     } else if (!parsed.ok || parsed.money.amount > maximum.amount) {
       errors.amount = translate(locale, 'account.plan.amountTooLarge', { maximum: formatMoney(maximum, locale, { wholeUnits: true }) });
     } else if (parsed.money.amount < minimum.amount) {

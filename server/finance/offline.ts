@@ -3,10 +3,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
 import type { Donation, DonorType, LedgerEntry, OfflineMethod } from '../../db/schema';
-import { isCurrencyCode, parseAmount, toMajorUnits } from '../money';
+import { isCurrencyCode, parseAmount, toMajorUnits, type AmountProblem } from '../money';
 import { issueReceipt, oweEmail } from '../receipts/issue';
 import { recordAudit } from '../staff/audit';
-import { cleanText } from '../http/text';
+import { nameDonorFromPaidGift } from '../donations/queries';
+import { cleanText, oneLine } from '../http/text';
 
 export const offlineMethods: Array<{ value: OfflineMethod; label: string }> = [
   { value: 'cheque', label: 'Cheque' },
@@ -45,7 +46,8 @@ export interface OfflineGift {
 }
 
 export function offlineFormFrom(body: Record<string, unknown> | undefined): OfflineGiftForm {
-  const text = (key: string) => cleanText(body?.[key]);
+  // Every field is one line (the name and reference are printed on receipts and in CSV files) but the reason for a correction.
+  const text = (key: string) => oneLine(body?.[key]);
   return {
     donor_type: text('donor_type'),
     donor_name: text('donor_name'),
@@ -58,9 +60,16 @@ export function offlineFormFrom(body: Record<string, unknown> | undefined): Offl
     campaign: text('campaign'),
     locale: text('locale'),
     show_name: text('show_name'),
-    reason: text('reason'),
+    reason: cleanText(body?.reason),
   };
 }
+
+const offlineAmountProblems: Record<AmountProblem, (currency: string) => string> = {
+  format: () => 'Enter the amount, like 5000 or 5,000.50.',
+  separator: () => 'Use a point for decimals: 5000.50, not 5000,50. A comma may only separate thousands, as in 5,000.50.',
+  fraction: (currency) => `Too many decimal places for ${currency}.`,
+  too_large: () => 'That amount is far too large.',
+};
 
 /** The day a gift received on `receivedOn` is dated: noon UTC, the same calendar day in every time zone we serve. */
 const dayOf = (receivedOn: string) => new Date(`${receivedOn}T12:00:00Z`);
@@ -83,7 +92,7 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
     errors.currency = `This campaign takes ${[...new Set([campaign.target_currency, ...campaign.accepted_currencies])].join(', ')}.`;
   } else {
     const parsed = parseAmount(form.amount, form.currency);
-    if (!parsed.ok) errors.amount = parsed.problem === 'fraction' ? `Too many decimal places for ${form.currency}.` : parsed.problem === 'too_large' ? 'That amount is far too large.' : 'Enter the amount, like 5000 or 5,000.50.';
+    if (!parsed.ok) errors.amount = offlineAmountProblems[parsed.problem](form.currency);
     else if (parsed.money.amount <= 0) errors.amount = 'Enter an amount above zero.';
     else amount = parsed.money.amount;
   }
@@ -114,21 +123,24 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
   };
 }
 
-/** The donor an email belongs to; an organisation's type is kept on the donor as finance records it. */
+/**
+ * The donor an email belongs to; an organisation's type is kept on the donor as finance records it.
+ * Money finance received is a paid gift: it names the donor as a gift paid online does.
+ */
 async function donorFor(trx: Db, gift: OfflineGift): Promise<number | null> {
   if (!gift.donorEmail) return null;
   const donor = await trx
     .insertInto('donors')
-    .values({ email: gift.donorEmail, name: gift.donorName, locale: gift.locale, donor_type: gift.donorType })
+    .values({ email: gift.donorEmail, locale: gift.locale, donor_type: gift.donorType })
     .onConflict((oc) =>
       oc.expression(sql`lower(email)`).doUpdateSet({
-        name: sql`coalesce(donors.name, excluded.name)`,
         donor_type: sql`case when excluded.donor_type <> 'person' then excluded.donor_type else donors.donor_type end`,
         updated_at: sql`now()`,
       }),
     )
     .returning('id')
     .executeTakeFirstOrThrow();
+  await nameDonorFromPaidGift(trx, { donor_id: donor.id, donor_name: gift.donorName, origin: 'offline' }, dayOf(gift.receivedOn));
   return donor.id;
 }
 
@@ -242,6 +254,8 @@ export async function correctOfflineGift(db: Db, donationId: string, gift: Offli
     if (JSON.stringify(auditView(before)) === JSON.stringify(auditView(gift)) && before.locale === gift.locale && before.showName === gift.showName) {
       return { kind: 'invalid' as const, errors: { reason: 'Nothing has changed: correct at least one field.' } };
     }
+    // The donor's row before the ledger's: the campaign's totals are locked last, as when a gift is recorded.
+    const donorId = await donorFor(trx, gift);
     const reversal = await trx
       .insertInto('ledger_entries')
       .values({
@@ -265,7 +279,6 @@ export async function correctOfflineGift(db: Db, donationId: string, gift: Offli
       .returning('id')
       .executeTakeFirstOrThrow();
     const replacement = await trx.insertInto('ledger_entries').values(offlineEntry(donation, gift, staffId, current.id)).returning('id').executeTakeFirstOrThrow();
-    const donorId = await donorFor(trx, gift);
     const updated = await trx
       .updateTable('donations')
       .set({ ...donationColumns(gift, donorId), updated_at: sql`now()` })

@@ -70,7 +70,9 @@ function readForm(donation: Donation, form: RefundForm): { amount: number; reaso
         ? `${donation.currency} amounts have at most the currency's usual decimal places.`
         : parsed.problem === 'too_large'
           ? 'That amount is far too large.'
-          : 'Enter the amount to refund, like 150 or 150.50.';
+          : parsed.problem === 'separator'
+            ? 'Use a point for decimals: 12.50, not 12,50. A comma may only separate thousands, as in 1,250.'
+            : 'Enter the amount to refund, like 150 or 150.50.';
   } else if (parsed.money.amount <= 0) errors.amount = 'Enter an amount above zero.';
   const reason = (form.reason ?? '').trim();
   if (reason === '' || reason.length > 500) errors.reason = 'Say why this gift is refunded (at most 500 characters).';

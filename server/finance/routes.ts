@@ -12,7 +12,7 @@ import { exportDonors, exportGifts } from './exports';
 import { filterQuery, giftDetail, giftStatuses, listGifts, methodLabels, pageSize, parseGiftFilters, paymentMethods, totalsByCurrency, type GiftDetail } from './gifts';
 import { correctOfflineGift, currentOfflineEntry, donorTypes, offlineFormFrom, offlineMethods, readOfflineGift, receiptLocales, recordOfflineGift, type OfflineGiftForm } from './offline';
 import { isStripeGift, nextRefundAttempt, refundableAmount, requestRefund } from './refunds';
-import { cleanText } from '../http/text';
+import { cleanText, oneLine } from '../http/text';
 
 const finance = requireArea('finance');
 const statusLabel = (status: string) => status.replace(/_/g, ' ');
@@ -173,7 +173,8 @@ export function financeRoutes(ctx: AppContext): Router {
 
   router.post('/staff/finance/gifts/:id/refunds', finance, async (req, res) => {
     const gift = await loadGift(String(req.params.id));
-    const form = { amount: cleanText(req.body.amount), reason: cleanText(req.body.reason), attempt: cleanText(req.body.attempt) };
+    // The reason comes from a textarea and may keep its lines.
+    const form = { amount: oneLine(req.body.amount), reason: cleanText(req.body.reason), attempt: oneLine(req.body.attempt) };
     const outcome = await requestRefund(db, ctx.stripe, gift.donation.id, form, res.locals.staff!.id);
     if (outcome.kind === 'accepted') return res.redirect(303, `/staff/finance/gifts/${gift.donation.id}?refund=${outcome.repeated ? 'repeated' : 'requested'}`);
     const fresh = await loadGift(String(req.params.id));

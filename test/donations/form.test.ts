@@ -53,6 +53,9 @@ describe('the donate form, filled in wrongly', () => {
     ['a tenth of a cent', { amount: '10.005', currency: 'USD' }, 'Use at most 2 decimal places for USD.'],
     ['a cent above the configured maximum', { amount: '20000.01', currency: 'HKD' }, 'The most we can accept online is HK$20,000. Please contact us about a larger gift.'],
     ['an absurd number of digits', { amount: '9'.repeat(30), currency: 'CNY' }, 'The most we can accept online is CN¥20,000. Please contact us about a larger gift.'],
+    // Once read as US$2,500.00 and HK$10,000: a comma is a thousands separator only between groups of three.
+    ['a decimal comma', { amount: '25,00', currency: 'USD' }, 'Use a point for decimals: 25.00, not 25,00. A comma may only separate thousands, as in 1,000.'],
+    ['a comma in the wrong place', { amount: '1,0000', currency: 'HKD' }, 'Use a point for decimals: 25.00, not 25,00. A comma may only separate thousands, as in 1,000.'],
   ])('refuses an amount of %s, says why beside the amount and keeps what was typed', async (_case, fields, expected) => {
     const form = aDonor({ currency: 'CNY', ...fields, message: 'Get well soon', name: 'Mei Chan', email: 'mei.chan@example.com' });
     const { res, message } = await refused(form, 'amount');
@@ -63,6 +66,16 @@ describe('the donate form, filled in wrongly', () => {
     expect(inputValue(res.text, 'email')).toBe('mei.chan@example.com');
     expect(textareaValue(res.text, 'message')).toBe('Get well soon');
     expect(checkedRadio(res.text, 'frequency')).toBe('once');
+  });
+
+  it('says so in Chinese when a Chinese input method types a decimal comma', async () => {
+    const res = await post(openRound.slug, aDonor({ amount: '２５，００', currency: 'USD', locale: 'zh-CN' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<html lang="zh-CN">');
+    expect(fieldsInError(res.text)).toEqual(['amount']);
+    expect(fieldError(res.text, 'amount')).toBe('小数请用小数点：应写 25.00，而不是 25,00。逗号只能用作千位分隔符，例如 1,000。');
+    expect(inputValue(res.text, 'amount')).toBe('２５，００');
+    await expectNothingStored();
   });
 
   it.each(['EUR', 'JPY', ''])('refuses currency %j, which the campaign does not take', async (currency) => {
@@ -220,6 +233,19 @@ describe('the donate form, filled in wrongly', () => {
       const donations = await t.database.db.selectFrom('donations').selectAll().execute();
       expect(donations).toMatchObject([{ status: 'pending', stripe_checkout_session_id: null }]);
     });
+
+    it('takes an amount typed with a Chinese input method, full-width digits and punctuation, as the amount it reads', async () => {
+      // Accepted, so a gift is started; Stripe is out of reach here, which is as far as it goes.
+      const res = await post(openRound.slug, aDonor({ amount: '１，０００．５０', currency: 'USD', email: 'full.width@example.com' })).set('Accept', 'application/json');
+      expect(res.status).toBe(503);
+      const started = await t.database.db
+        .selectFrom('donations')
+        .innerJoin('donors', 'donors.id', 'donations.donor_id')
+        .select(['donations.amount', 'donations.currency', 'donations.status'])
+        .where('donors.email', '=', 'full.width@example.com')
+        .execute();
+      expect(started).toEqual([{ amount: 100_050, currency: 'USD', status: 'pending' }]);
+    });
   });
 });
 
@@ -235,6 +261,8 @@ describe('readDonationForm at the edges', () => {
     ['20000', 'CNY', 2_000_000],
     ['20,000.00', 'USD', 2_000_000],
     [' 250.5 ', 'hkd', 25_050],
+    ['１，０００．５０', 'USD', 100_050],
+    ['\u3000１\u3000０００\u3000', 'CNY', 100_000],
   ])('takes %j %s, the smallest or largest allowed, as %d minor units', (amount, currency, minor) => {
     const result = readDonationForm(aDonor({ amount, currency }), campaign, limits);
     expect(result).toMatchObject({ ok: true, request: { amount: { amount: minor, currency: currency.trim().toUpperCase() } } });
@@ -263,6 +291,24 @@ describe('readDonationForm at the edges', () => {
   it('drops control characters no person types (PostgreSQL would refuse a NUL), and keeps line breaks', () => {
     const result = readDonationForm(aDonor({ name: 'Mei\u0000 Chan\u0007', message: 'Line one\r\nLine two\u0000', dedication_kind: 'honour', dedication_name: '\u0000Dr\u001f Lee' }), campaign, limits);
     expect(result).toMatchObject({ ok: true, request: { name: 'Mei Chan', message: 'Line one\r\nLine two', dedication: { kind: 'honour', name: 'Dr Lee' } } });
+  });
+
+  it('puts the name, email and dedication on one line, and keeps the message\'s lines but not its C1 or bidi controls', () => {
+    const result = readDonationForm(
+      aDonor({
+        name: 'Ann\r\nBcc: x\u2028Total: US$0',
+        email: ' mei@example.com\u0085',
+        message: 'Line one\r\nLine two\u2028Line three\u0085Line four\u0090 \u202Eevil\u202C',
+        dedication_kind: 'honour',
+        dedication_name: 'Dr\t\tLee\u2066\u2069',
+      }),
+      campaign,
+      limits,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      request: { name: 'Ann Bcc: x Total: US$0', email: 'mei@example.com', message: 'Line one\r\nLine two\nLine three\nLine four evil', dedication: { kind: 'honour', name: 'Dr Lee' } },
+    });
   });
 
   it('takes exactly 100 characters of name and 500 of message', () => {

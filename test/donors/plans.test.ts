@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startGivingHarness, type GivingHarness } from '../support/giving';
 import { decodeEntities } from '../support/html';
+import { readPlanChange } from '../../server/donors/plan-changes';
 import { giveAndPay, signIn } from './account-helpers';
 
 describe('a donor changes their regular gift from their account', () => {
@@ -121,5 +122,21 @@ describe('a donor changes their regular gift from their account', () => {
     await h.settle();
     expect((await h.stripe.subscriptions.retrieve(subscriptionId)).status).toBe('active');
     expect((await planOf(plan.id)).status).toBe('active');
+  });
+});
+
+describe('the new amount of a regular gift, as typed', () => {
+  const limits = { maximumMajorUnits: 20_000, generalFundSlug: 'general' };
+
+  it('refuses a decimal comma in the donor\'s language, and reads full-width digits', () => {
+    expect(readPlanChange({ amount: '25,00', frequency: 'month' }, 'USD', limits, 'en')).toMatchObject({
+      ok: false,
+      errors: { amount: 'Use a point for decimals: 25.00, not 25,00. A comma may only separate thousands, as in 1,000.' },
+    });
+    expect(readPlanChange({ amount: '２５，００', frequency: 'month' }, 'USD', limits, 'zh-CN')).toMatchObject({
+      ok: false,
+      errors: { amount: '小数请用小数点：应写 25.00，而不是 25,00。逗号只能用作千位分隔符，例如 1,000。' },
+    });
+    expect(readPlanChange({ amount: '１，２５０．５０', frequency: 'year' }, 'HKD', limits, 'zh-CN')).toEqual({ ok: true, amount: 125_050, interval: 'year' });
   });
 });

@@ -80,4 +80,17 @@ describe('receipts', () => {
     expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^Your receipt/), 'Your gift to Speech therapy fund has been refunded']);
     expect(mails[1]!.text).toContain('HK$40.00');
   });
+
+  it('prints a name typed with line breaks on one line of the receipt, never as lines of its own', async () => {
+    await giveAndPay(
+      'speech-therapy-fund',
+      aDonor({ email: 'lines@example.com', name: 'Ann\r\nBcc: x\u2028Total: US$0\u202E', dedication_kind: 'honour', dedication_name: 'Grandma\nLin\u2029Amount: HK$0' }),
+    );
+    await h.settle();
+    await waitUntil('the receipt', () => h.mail.to('lines@example.com').length >= 1);
+    const lines = (h.mail.to('lines@example.com')[0]!.text ?? '').split(/\r?\n|\u2028|\u2029|\u0085/);
+    expect(lines).toContain('Donor: Ann Bcc: x Total: US$0');
+    expect(lines).toContain('Dedication: In honour of Grandma Lin Amount: HK$0');
+    expect(lines.filter((line) => /^(Bcc|Total|Amount|Lin)\b/.test(line))).toEqual(['Amount: HK$100.00']);
+  });
 });

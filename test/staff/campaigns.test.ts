@@ -168,7 +168,19 @@ describe('campaign managers in the staff area', () => {
 
     const bad = await manager.post('/staff/campaigns/cleft-care-2027/edit', aCampaignForm({ target_amount: 'lots' })).expect(422);
     expect(fieldError(bad.text, 'target_amount')).toMatch(/^Enter the target in numbers/);
+    // A decimal comma is refused beside the target, never read as a target a hundred times as large.
+    const comma = await manager.post('/staff/campaigns/cleft-care-2027/edit', aCampaignForm({ target_amount: '10000,00' })).expect(422);
+    expect(fieldError(comma.text, 'target_amount')).toBe('Use a point for decimals in the target (800000.50, not 800000,50); a comma may only separate thousands, as in 800,000.');
     expect((await findCampaign(t, 'cleft-care-2027'))!.target_amount).toBe(1_000_000);
+  });
+
+  it('keeps a title on one line and a story\'s paragraphs, without the controls that reorder text', async () => {
+    await manager
+      .post('/staff/campaigns/cleft-care-2027/edit', aCampaignForm({ title_en: 'Cleft care 2027:\r\nthe spring\u2028mission\u202E', story_en: 'First paragraph.\u2029\u2029Second\u0090 paragraph.\u2066', target_amount: '10000' }))
+      .expect(303);
+    const campaign = (await findCampaign(t, 'cleft-care-2027'))!;
+    expect(campaign.title.en).toBe('Cleft care 2027: the spring mission');
+    expect(campaign.story.en).toBe('First paragraph.\n\nSecond paragraph.');
   });
 
   it('keeps a draft off the public site until it goes live', async () => {

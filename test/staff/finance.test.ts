@@ -137,6 +137,8 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       const badDate = await finance.post('/staff/finance/offline-gifts', aCheque({ received_on: '2999-01-01', amount: '12.345' })).expect(422);
       expect(decodeEntities(badDate.text)).toContain('The date received cannot be in the future.');
       expect(decodeEntities(badDate.text)).toContain('Too many decimal places for HKD.');
+      const comma = await finance.post('/staff/finance/offline-gifts', aCheque({ amount: '12,00' })).expect(422);
+      expect(decodeEntities(comma.text)).toContain('Use a point for decimals: 5000.50, not 5000,50.');
       const badCurrency = await finance.post('/staff/finance/offline-gifts', aCheque({ currency: 'EUR' })).expect(422);
       expect(decodeEntities(badCurrency.text)).toContain('This campaign takes HKD, CNY, USD.');
       expect(inputValue(badCurrency.text, 'offline-donor-name')).toBe('香港中华总商会');
@@ -299,6 +301,11 @@ describe('finance: refunds through Stripe', () => {
     expect(decodeEntities(tooMuch.text)).toContain('At most HK$500.00 is left to refund.');
     const bad = await finance.post(`/staff/finance/gifts/${gift.id}/refunds`, { amount: '12.345', reason: '', attempt: attemptOn(page.text) }).expect(422);
     expect(decodeEntities(bad.text)).toContain('Say why this gift is refunded');
+    // A decimal comma once refunded HK$1,250 for "12,50": now it is refused beside the amount.
+    const comma = await finance.post(`/staff/finance/gifts/${gift.id}/refunds`, { amount: '12,50', reason: 'Asked by the donor', attempt: attemptOn(page.text) }).expect(422);
+    expect(decodeEntities(comma.text)).toMatch(/id="refund-amount"[^>]*aria-invalid="true"[^>]*>\s*<p class="field-error">Use a point for decimals: 12.50, not 12,50\./);
+    expect(inputValue(comma.text, 'refund-amount')).toBe('12,50');
+    expect(await h.database.db.selectFrom('refund_requests').select('id').where('donation_id', '=', gift.id).execute()).toEqual([]);
     await finance.agent.post(`/staff/finance/gifts/${gift.id}/refunds`).type('form').send({ amount: '120', reason: 'forged', attempt: '1' }).expect(403);
     expect((await h.stripe.refunds.list({ payment_intent: gift.stripe_payment_intent_id! })).data).toEqual([]);
 

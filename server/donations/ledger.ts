@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import type { Donation, DonationStatus, LedgerKind, NewLedgerEntry } from '../../db/schema';
 import { convertAtRate } from '../money';
 import { issueReceipt, oweEmail } from '../receipts/issue';
+import { nameDonorFromPaidGift } from './queries';
 import type { RecordingContext } from './record';
 
 function entryFor(donation: Donation, kind: LedgerKind, amount: number, currency: string, objectId: string, bt: Stripe.BalanceTransaction): NewLedgerEntry {
@@ -117,6 +118,9 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
     charge.disputed ||
     (await trx.selectFrom('ledger_entries').select('id').where('donation_id', '=', donation.id).where('kind', '<>', 'gift').limit(1).executeTakeFirst()) !== undefined;
   const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, listEverything);
+  const succeededAt = donation.succeeded_at ?? new Date(charge.created * 1000);
+  // Paid, so the gift may name its donor; before the rows below lock the campaign's totals.
+  if (entries.some((entry) => entry.kind === 'gift')) await nameDonorFromPaidGift(trx, donation, succeededAt);
   const added =
     entries.length === 0
       ? []
@@ -149,7 +153,7 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
       stripe_charge_id: charge.id,
       payment_method: charge.payment_method_details?.type ?? donation.payment_method,
       failure_message: charge.failure_message ?? null,
-      succeeded_at: given > 0 ? (donation.succeeded_at ?? new Date(charge.created * 1000)) : donation.succeeded_at,
+      succeeded_at: given > 0 ? succeededAt : donation.succeeded_at,
       updated_at: sql`now()`,
     })
     .where('id', '=', donation.id)

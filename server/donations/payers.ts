@@ -37,7 +37,8 @@ export async function donorForCustomer(db: Db, stripe: Stripe, customer: string 
   const found = customerId ? await stripe.customers.retrieve(customerId) : undefined;
   const email = (found && !found.deleted ? found.email : null) ?? fallbackEmail;
   if (!email) return undefined;
-  const donor = await findOrCreateDonor(db, { email, name: found && !found.deleted ? found.name : null });
+  // Not the customer's name: whoever made the customer chose it; a paid gift names the donor.
+  const donor = await findOrCreateDonor(db, { email });
   if (customerId) await linkStripeCustomer(db, donor.id, customerId);
   return donor;
 }

@@ -3,16 +3,36 @@ import type { Db } from '../../db/index';
 import type { Campaign, Donation, Donor } from '../../db/schema';
 import type { DonationRequest } from './form';
 
-/** The donor an email belongs to, whatever its case; created on first sight. A name already known is kept. */
-export async function findOrCreateDonor(db: Db, donor: { email: string; name?: string | null; locale?: string }): Promise<Donor> {
-  return db
+/**
+ * The donor an email belongs to, whatever its case; created, without a name, on first sight. Anyone can
+ * type anyone's address, so finding a donor changes nothing about them: their name comes from paid gifts
+ * only (nameDonorFromPaidGift).
+ */
+export async function findOrCreateDonor(db: Db, donor: { email: string; locale?: string }): Promise<Donor> {
+  const created = await db
     .insertInto('donors')
-    .values({ email: donor.email, name: donor.name ?? null, locale: donor.locale ?? 'en' })
-    .onConflict((oc) =>
-      oc.expression(sql`lower(email)`).doUpdateSet({ name: sql`coalesce(donors.name, excluded.name)`, updated_at: sql`now()` }),
-    )
+    .values({ email: donor.email, locale: donor.locale ?? 'en' })
+    .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  return created ?? db.selectFrom('donors').selectAll().where(sql`lower(email)`, '=', donor.email.toLowerCase()).executeTakeFirstOrThrow();
+}
+
+/**
+ * Gives the donor the name their gift was given under, once it is paid, unless a gift paid later has
+ * named them already: webhooks may apply gifts in any order, and name_given_at keeps the latest one's
+ * time. A renewal repeats its plan's first gift and names nobody anew. Call it before the gift's ledger
+ * rows are written: the donor's row is locked before the campaign's totals, as everywhere else.
+ */
+export async function nameDonorFromPaidGift(db: Db, gift: Pick<Donation, 'donor_id' | 'donor_name' | 'origin'>, paidAt: Date): Promise<void> {
+  const name = gift.donor_name;
+  if (gift.donor_id === null || !name || gift.origin === 'subscription') return;
+  await db
+    .updateTable('donors')
+    .set({ name, name_given_at: paidAt, updated_at: sql`now()` })
+    .where('id', '=', gift.donor_id)
+    .where((eb) => eb.or([eb('name_given_at', 'is', null), eb('name_given_at', '<', paidAt), eb.and([eb('name_given_at', '=', paidAt), eb('name', 'is distinct from', name)])]))
+    .execute();
 }
 
 /**
@@ -21,7 +41,8 @@ export async function findOrCreateDonor(db: Db, donor: { email: string; name?: s
  */
 export async function startDonation(db: Db, campaign: Campaign, request: DonationRequest, locale: string, source: string | null = null): Promise<Donation> {
   return db.transaction().execute(async (trx) => {
-    const donor = await findOrCreateDonor(trx, { email: request.email, name: request.name, locale });
+    // The name typed is the gift's, kept on the donation until the gift is paid.
+    const donor = await findOrCreateDonor(trx, { email: request.email, locale });
     const plan =
       request.frequency === 'once'
         ? undefined

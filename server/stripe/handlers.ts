@@ -3,7 +3,7 @@
 import type Stripe from 'stripe';
 import { recordCharge, recordCheckoutSession, recordInvoice, recordPaymentIntent, recordUnpaidCheckout, type RecordingContext } from '../donations/record';
 import { syncPlan } from '../donations/plans';
-import { recordCardDecline } from '../donations/card-testing';
+import { declineAtStripe, recordCardDecline } from '../donations/card-testing';
 
 type Handler = (event: Stripe.Event, c: RecordingContext) => Promise<unknown>;
 
@@ -19,15 +19,19 @@ const onInvoice: Handler = async (event, c) => {
   await recordInvoice(c, invoice.id!);
 };
 const onDispute: Handler = (event, c) => recordCharge(c, chargeIdOf(objectOf<Stripe.Dispute>(event).charge));
+const onCardDeclined: Handler = async (event, c) => {
+  const decline = await declineAtStripe(c.stripe, objectOf<Stripe.PaymentIntent>(event));
+  if (decline) await recordCardDecline(c.trx, decline, event.id);
+};
 
 export const stripeEventHandlers: Partial<Record<Stripe.Event.Type, Handler>> = {
   'checkout.session.completed': (event, c) => recordCheckoutSession(c, objectOf<Stripe.Checkout.Session>(event).id),
   'checkout.session.async_payment_succeeded': (event, c) => recordCheckoutSession(c, objectOf<Stripe.Checkout.Session>(event).id),
-  'checkout.session.async_payment_failed': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event), 'failed'),
-  'checkout.session.expired': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event), 'expired'),
+  'checkout.session.async_payment_failed': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event).id, 'failed'),
+  'checkout.session.expired': (event, c) => recordUnpaidCheckout(c, objectOf<Stripe.Checkout.Session>(event).id, 'expired'),
   'payment_intent.succeeded': (event, c) => recordPaymentIntent(c, objectOf<Stripe.PaymentIntent>(event).id),
   // A card declined on the Checkout page: counted by the card-testing brake; the gift itself stays open for another card.
-  'payment_intent.payment_failed': (event, c) => recordCardDecline(c.trx, objectOf<Stripe.PaymentIntent>(event), event.id),
+  'payment_intent.payment_failed': onCardDeclined,
   'invoice.paid': onInvoice,
   'invoice.payment_failed': onInvoice,
   'customer.subscription.created': onSubscription,

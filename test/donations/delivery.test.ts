@@ -253,6 +253,84 @@ describe('the webhook endpoint', () => {
   });
 });
 
+describe('a signed event whose copy of the object says what Stripe does not', () => {
+  let h: GivingHarness;
+  beforeAll(async () => {
+    h = await startGivingHarness();
+  });
+  afterAll(() => h.stop());
+
+  let delivered = 0;
+  /** Posts an event signed with our webhook secret, carrying `object` as its copy, and waits until it is applied. */
+  async function deliverSigned(type: Stripe.Event.Type, object: object) {
+    delivered += 1;
+    const body = JSON.stringify({
+      id: `evt_claimed_${delivered}`,
+      object: 'event',
+      type,
+      api_version: '2026-10-28.endive',
+      created: Math.floor(testNow.getTime() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      data: { object },
+    });
+    await request(h.url).post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', signatureHeader(body, h.emulator.webhookSecret)).send(body).expect(200);
+    await h.settle();
+  }
+
+  it('closes no gift whose Checkout page Stripe has open or paid, whatever the copy says of its status or its gift', async () => {
+    const paid = await h.give('speech-therapy-fund', aDonor({ amount: '100', email: 'paid.page@example.com' }));
+    expect((await h.pay(paid.sessionId)).status).toBe('succeeded');
+    const open = await h.give('speech-therapy-fund', aDonor({ amount: '200', frequency: 'month', email: 'open.page@example.com' }));
+    await h.settle();
+    const openSession = await h.stripe.checkout.sessions.retrieve(open.sessionId);
+    const paidSession = await h.stripe.checkout.sessions.retrieve(paid.sessionId);
+    expect([openSession.status, paidSession.status]).toEqual(['open', 'complete']);
+
+    await deliverSigned('checkout.session.expired', { ...openSession, status: 'expired' });
+    await deliverSigned('checkout.session.async_payment_failed', { ...openSession, status: 'complete', payment_status: 'unpaid' });
+    // The paid page's id, with the open gift named in the copy's metadata.
+    await deliverSigned('checkout.session.expired', { ...paidSession, status: 'expired', client_reference_id: open.donation.id, metadata: { ...paidSession.metadata, donation_id: open.donation.id } });
+
+    const planOf = (id: string) => h.database.db.selectFrom('recurring_plans').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    expect((await h.donation(open.donation.id)).status).toBe('pending');
+    expect(await planOf(open.donation.recurring_plan_id!)).toEqual({ status: 'incomplete' });
+    expect((await h.donation(paid.donation.id)).status).toBe('succeeded');
+
+    // The donor still on the open page pays, and the monthly gift starts.
+    expect((await h.pay(open.sessionId)).status).toBe('succeeded');
+    await h.settle();
+    expect((await h.donation(open.donation.id)).status).toBe('succeeded');
+    expect(await planOf(open.donation.recurring_plan_id!)).toEqual({ status: 'active' });
+  });
+
+  it('counts no declined card that Stripe did not decline for that payment', async () => {
+    const declines = () => h.database.db.selectFrom('card_declines').select(['attempt_id', 'donation_id']).orderBy('attempt_id').execute();
+    const paid = await h.give('general', aDonor({ amount: '10', email: 'small.paid@example.com' }));
+    expect((await h.pay(paid.sessionId)).status).toBe('succeeded');
+    const waiting = await h.give('general', aDonor({ amount: '10', email: 'small.waiting@example.com' }));
+    const declinedElsewhere = await h.give('general', aDonor({ amount: '10', email: 'small.declined@example.com' }));
+    expect((await h.pay(declinedElsewhere.sessionId, '4000000000000002')).status).toBe('declined');
+    await h.settle();
+    // The one real decline is counted.
+    const [real] = await declines();
+    expect(real).toMatchObject({ donation_id: declinedElsewhere.donation.id, attempt_id: expect.stringMatching(/^ch_/) });
+
+    const intent = await h.stripe.paymentIntents.retrieve((await h.donation(paid.donation.id)).stripe_payment_intent_id!);
+    const error = { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
+    const claimedFailed = { ...intent, status: 'requires_payment_method' };
+    // The paid gift's own charge, which Stripe says succeeded, claimed declined.
+    await deliverSigned('payment_intent.payment_failed', { ...claimedFailed, last_payment_error: { ...error, charge: intent.latest_charge } });
+    // A decline without a charge, claimed for the waiting gift on a payment Stripe has no error for.
+    await deliverSigned('payment_intent.payment_failed', { ...claimedFailed, metadata: { ...intent.metadata, donation_id: waiting.donation.id }, last_payment_error: error });
+    // Another payment's real decline, claimed for this payment and the waiting gift.
+    await deliverSigned('payment_intent.payment_failed', { ...claimedFailed, metadata: { ...intent.metadata, donation_id: waiting.donation.id }, last_payment_error: { ...error, charge: real!.attempt_id } });
+
+    expect(await declines()).toEqual([real]);
+  });
+});
+
 describe('a payment begun outside our site', () => {
   let h: GivingHarness;
   beforeAll(async () => {

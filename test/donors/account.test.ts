@@ -1,6 +1,11 @@
 import request from 'supertest';
+import { oweAnnualStatements } from '../../server/receipts/statements';
+import { closeContext, openContext } from '../../server/context';
+import { createLogger } from '../../server/logger';
 import { decodeEntities, links } from '../support/html';
-import { startGivingHarness, type GivingHarness } from '../support/giving';
+import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+import { aStaffMember, downloadText, signInAs } from '../support/staff';
+import { waitUntil } from '../support/wait';
 import { askForLink, giveAndPay, signIn, signInMails } from './account-helpers';
 import { testNow } from '../support/clock';
 
@@ -110,5 +115,76 @@ describe('a donor’s own account', () => {
     const signOut = await donor.agent.post('/account/sign-out').type('form').send({});
     expect(signOut.status).toBe(403);
     expect((await donor.agent.get('/account')).text).toContain(`Signed in as ${mei}`);
+  });
+
+  /** The lines of the staff donors export for one donor, as finance downloads it. */
+  async function donorsExportLines(donorId: number): Promise<{ all: string; mine: string[] }> {
+    const finance = await signInAs(h.url, (await aStaffMember(h.database.db, ['finance'])).email);
+    const all = await downloadText(finance, '/staff/finance/exports/donors.csv');
+    return { all, mine: all.split('\r\n').filter((line) => line.startsWith(`${donorId},`)) };
+  }
+
+  it('leaves no name on a donor whose only gift was started and never paid', async () => {
+    const passerBy = 'passer.by@example.org';
+    await h.give('speech-therapy-fund', aDonor({ email: passerBy, name: 'Someone Else', amount: '30' }));
+    const donor = await donorRow(passerBy);
+    expect(donor).toMatchObject({ name: null, name_given_at: null });
+    const csv = await donorsExportLines(donor.id);
+    expect(csv.mine).toEqual([expect.stringMatching(new RegExp(`^${donor.id},${passerBy},,person,`))]);
+    expect(csv.all).not.toContain('Someone Else');
+  });
+
+  it('names a donor after their latest paid gift, never after an attempt somebody else started in their address', async () => {
+    const victim = 'victim@example.org';
+    // Somebody types the victim's address and a name of their own, and never pays.
+    const attempt = await h.give('speech-therapy-fund', aDonor({ email: victim, name: 'Mallory was here', amount: '20' }));
+    await h.stripe.checkout.sessions.expire(attempt.sessionId);
+    await h.settle();
+    expect((await h.donation(attempt.donation.id)).status).toBe('expired');
+    expect(await donorRow(victim)).toMatchObject({ name: null, name_given_at: null });
+
+    // The victim gives twice, under the name they go by now the second time; Stripe delivers the second gift's events first.
+    h.emulator.holdWebhooks();
+    const earlier = await h.give('speech-therapy-fund', aDonor({ email: victim, name: 'V. Victim', amount: '60' }));
+    expect((await h.pay(earlier.sessionId)).status).toBe('succeeded');
+    await h.helper('/_emulator/advance_time', { seconds: 60 });
+    const later = await h.give('speech-therapy-fund', aDonor({ email: victim, name: 'Victor Victim', amount: '70' }));
+    expect((await h.pay(later.sessionId)).status).toBe('succeeded');
+    await h.emulator.releaseWebhooks('reverse');
+    await h.settle();
+
+    const donor = await donorRow(victim);
+    expect(donor.name).toBe('Victor Victim');
+    expect(donor.name_given_at).toEqual((await h.donation(later.donation.id)).succeeded_at);
+
+    // Each receipt thanks its own gift's giver.
+    const earlierReceipt = await receiptOf(earlier.donation.id);
+    const laterReceipt = await receiptOf(later.donation.id);
+    const receiptMail = (number: string) => h.mail.to(victim).find((mail) => mail.subject?.startsWith(`Your receipt ${number}`));
+    await waitUntil('both receipts to the victim', () => receiptMail(earlierReceipt.number) !== undefined && receiptMail(laterReceipt.number) !== undefined);
+    expect(receiptMail(earlierReceipt.number)!.text).toContain('Dear V. Victim,');
+    expect(receiptMail(laterReceipt.number)!.text).toContain('Dear Victor Victim,');
+
+    // The statement page, the statement email and finance's export all name the victim as they last gave.
+    const year = laterReceipt.year;
+    const { agent } = await signIn(h, victim);
+    const page = decodeEntities((await agent.get(`/account/statements/${year}`).expect(200)).text);
+    expect(page).toContain('Victor Victim');
+    expect(page).not.toContain('Mallory');
+
+    const ctx = openContext(h.config, createLogger(h.config));
+    try {
+      await oweAnnualStatements(ctx, year);
+    } finally {
+      await closeContext(ctx);
+    }
+    const statementMail = () => h.mail.to(victim).find((mail) => mail.subject === `Your giving in ${year}: annual statement`);
+    await waitUntil('the victim’s statement', () => statementMail() !== undefined);
+    expect(statementMail()!.text).toContain('Dear Victor Victim,');
+    expect(statementMail()!.text).not.toContain('Mallory');
+
+    const csv = await donorsExportLines(donor.id);
+    expect(csv.mine).toEqual([expect.stringMatching(new RegExp(`^${donor.id},${victim},Victor Victim,person,`))]);
+    expect(csv.all).not.toContain('Mallory');
   });
 });

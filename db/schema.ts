@@ -78,8 +78,13 @@ export type DonorType = 'person' | 'enterprise' | 'chamber_of_commerce' | 'chari
 export interface DonorTable {
   id: Generated<number>;
   email: string;
-  /** A person's name, or an organisation's. */
+  /**
+   * A person's name, or an organisation's: the one their latest paid gift gave (never a gift only
+   * started: anyone can type anyone's address). Null until a paid gift names them.
+   */
   name: Nullable<string>;
+  /** When the paid gift that gave `name` was paid; a gift paid earlier, applied later, leaves the name alone. */
+  name_given_at: NullableTimestamp;
   donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
   /** The language the donor gave in: 'en' or 'zh-CN'. */
   locale: ColumnType<string, string | undefined, string>;
@@ -258,7 +263,7 @@ export interface ReceiptTable {
   created_at: Timestamp;
 }
 
-export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement' | 'sign_in_link';
+export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement' | 'sign_in_link' | 'staff_password_link';
 
 /**
  * Emails owed to donors, written in the same transaction as what caused them; a relay copies each
@@ -288,11 +293,22 @@ export interface StaffMemberTable {
   roles: StaffRole[];
   /** scrypt, with its parameters and salt: "scrypt$N$r$p$salt$hash"; null until the invitation link is used. */
   password_hash: Nullable<string>;
-  /** Wrong passwords since the last good one; five lock the account for a while. */
+  /** Wrong passwords from networks this person has never signed in from (staff/sign-in.ts). */
   failed_sign_ins: ColumnType<number, number | undefined, number>;
   locked_until: NullableTimestamp;
   disabled_at: NullableTimestamp;
   created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One staff member on one network: its wrong-password brake, and whether they have signed in from it. */
+export interface StaffSignInNetworkTable {
+  staff_id: number;
+  /** HMAC of the network (server/http/network.ts) under SESSION_SECRET. */
+  network: string;
+  failures: ColumnType<number, number | undefined, number>;
+  locked_until: NullableTimestamp;
+  signed_in_at: NullableTimestamp;
   updated_at: Timestamp;
 }
 
@@ -344,6 +360,7 @@ export interface Database {
   outbox: OutboxTable;
   staff_members: StaffMemberTable;
   staff_sessions: StaffSessionTable;
+  staff_sign_in_networks: StaffSignInNetworkTable;
   staff_password_links: StaffPasswordLinkTable;
   audit_log: AuditLogTable;
   impact_updates: ImpactUpdateTable;

@@ -10,6 +10,7 @@ import { staffCampaignRoutes } from './campaigns/staff-routes';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { languageNegotiation } from './http/language';
+import { redactUrl } from './http/redact-url';
 import { useViews, viewsDir } from './http/views';
 import { planRoutes } from './donations/plan-routes';
 import { donorRoutes } from './donors/routes';
@@ -37,7 +38,7 @@ export interface AppOptions {
 export function createApp(ctx: AppContext, options: AppOptions = {}): express.Express {
   const app = express();
   app.set('env', ctx.config.env);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.trustProxy);
   app.disable('x-powered-by');
   useViews(app, { cache: ctx.config.env === 'production' });
 
@@ -49,7 +50,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
         logger: ctx.logger,
         autoLogging: { ignore: (req) => req.url === '/healthz' },
         serializers: {
-          req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+          req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
           res: (res: { statusCode: number }) => ({ status: res.statusCode }),
         },
       }),

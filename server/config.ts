@@ -1,4 +1,5 @@
 // The one place that reads the environment. Everything else receives a Config.
+import { isIP } from 'node:net';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { Locale } from './locale';
@@ -20,6 +21,16 @@ function urlWithProtocols(protocols: string[]) {
       })
       .optional(),
   );
+}
+
+// Express's own names for address ranges, an address, or a CIDR range: never "true", which would let
+// any visitor choose their address with X-Forwarded-For and so dodge or aim every per-network brake.
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [address, bits, ...rest] = value.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
 }
 
 function wholeNumber(min: number, max: number, message: string) {
@@ -81,6 +92,14 @@ const environmentSchema = z.object({
     .trim()
     .min(1, { message: 'expected the charity registration text' })
     .default('Demo data only: not a registered charity.'),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .transform((value): number | string[] => (/^\d+$/.test(value) ? Number(value) : value.split(',').map((part) => part.trim()).filter(Boolean)))
+    .refine((value) => (typeof value === 'number' ? value <= 10 : value.length > 0 && value.every(isProxyAddress)), {
+      message: 'expected loopback, linklocal, uniquelocal, addresses or CIDR ranges (comma-separated), or a number of proxies from 0 to 10',
+    }),
   CLOCK_START: optionalText.pipe(
     z
       .string()
@@ -127,6 +146,8 @@ export interface Config {
   mail: { concurrency: number; ratePerSecond: number };
   /** The worker process's CPU niceness, so that beside the web process it yields in a spike: see jobs/worker.ts. */
   workerNiceness: number;
+  /** Which hops in front of us may say who the visitor is (X-Forwarded-For): Express's `trust proxy`. */
+  trustProxy: number | string[];
   /** Demos and tests only: the moment the process's clock reads at start (it runs on from there); unset, the real time. */
   clockStart: Date | undefined;
 }
@@ -184,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH },
     mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     workerNiceness: e.WORKER_NICENESS,
+    trustProxy: e.TRUST_PROXY,
     clockStart: e.CLOCK_START,
   };
 }

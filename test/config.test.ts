@@ -71,6 +71,13 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('STRIPE_SECRET_KEY'))).toMatch(/sk_test_/);
   });
 
+  it('reads which proxies may name the visitor, and refuses to trust everyone', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.0.2.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    for (const bad of ['true', '*', '10.0.0.0/33', 'example.org', '11']) expect(problemsOf({ TRUST_PROXY: bad })[0]).toMatch(/^TRUST_PROXY: expected loopback, linklocal, uniquelocal/);
+  });
+
   it('treats an empty value as unset, as .env files often leave them', () => {
     expect(loadConfig({ DATABASE_URL: '', SMTP_URL: '  ' }).databaseUrl).toBeUndefined();
   });

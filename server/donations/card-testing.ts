@@ -27,9 +27,11 @@ export const cardTestingRules = {
    */
   perIp: 5,
   perEmail: 5,
-  /** Declines of any amount after which one network, or one email address, may start no gift at all: testers who probe above the small line. */
+  /**
+   * Declines of any amount after which one network may start no gift at all: testers who probe above the
+   * small line. Not per email address: anyone can type a donor's address, and the donor must still be able to give.
+   */
   anyAmountPerIp: 15,
-  anyAmountPerEmail: 15,
   /**
    * Small declines in the window, across the site, after which nobody may start a small gift. Larger
    * gifts still go through: a tester spread over many addresses must not be able to switch giving off.
@@ -62,11 +64,38 @@ export function fingerprint(secret: string, kind: 'ip' | 'email', value: string)
 const isUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
 
+/** A declined attempt as Stripe knows it: the payment (its gift, its amount) and the charge it declined. */
+export interface StripeDecline {
+  intent: Stripe.PaymentIntent;
+  /** Null when Stripe declined without making a charge: the event's id then stands for the attempt. */
+  chargeId: string | null;
+}
+
+/**
+ * The decline a payment_intent.payment_failed event reports, read back from Stripe; undefined when Stripe
+ * knows no such decline. The event's copy only names it: the charge it names must be a failed charge of
+ * that very PaymentIntent, whose gift and amount are then Stripe's too. The charge is read, not just the
+ * PaymentIntent's last error, because a second card declined on the same page replaces that error before
+ * the first card's event may be applied, and each card counts.
+ */
+export async function declineAtStripe(stripe: Stripe, reported: Stripe.PaymentIntent): Promise<StripeDecline | undefined> {
+  const chargeId = idOf(reported.last_payment_error?.charge);
+  if (!chargeId) {
+    const intent = await stripe.paymentIntents.retrieve(reported.id);
+    return intent.last_payment_error && !idOf(intent.last_payment_error.charge) ? { intent, chargeId: null } : undefined;
+  }
+  const charge = await stripe.charges.retrieve(chargeId, { expand: ['payment_intent'] });
+  const intent = charge.payment_intent;
+  if (charge.status !== 'failed' || typeof intent !== 'object' || intent === null || intent.id !== reported.id) return undefined;
+  return { intent, chargeId: charge.id };
+}
+
 /**
  * Stores one declined attempt on the Checkout page of one of our gifts; true when it was new. A payment
  * that names no gift of ours (a renewal, a Dashboard charge) is not a donor at our form and is skipped.
  */
-export async function recordCardDecline(db: Db, intent: Stripe.PaymentIntent, eventId: string, rules: CardTestingRules = cardTestingRules): Promise<boolean> {
+export async function recordCardDecline(db: Db, decline: StripeDecline, eventId: string, rules: CardTestingRules = cardTestingRules): Promise<boolean> {
+  const { intent } = decline;
   const donationId = intent.metadata?.donation_id;
   if (!isUuid(donationId)) return false;
   const donation = await db.selectFrom('donations').select('id').where('id', '=', donationId).executeTakeFirst();
@@ -76,7 +105,7 @@ export async function recordCardDecline(db: Db, intent: Stripe.PaymentIntent, ev
     .insertInto('card_declines')
     .values({
       // Each declined card makes a charge of its own: several declines on one Checkout page count apart.
-      attempt_id: idOf(intent.last_payment_error?.charge) ?? eventId,
+      attempt_id: decline.chargeId ?? eventId,
       donation_id: donation.id,
       amount: attempt.amount,
       currency: attempt.currency,
@@ -118,11 +147,9 @@ export async function cardTestingVerdict(
       sql<number>`(count(*) filter (where c.small and lower(p.email) = ${email}))::int`.as('smallEmail'),
       sql<number>`(count(*) filter (where c.small))::int`.as('smallSite'),
       sql<number>`(count(*) filter (where d.client_ip_hash = ${attempt.ipHash}))::int`.as('anyIp'),
-      sql<number>`(count(*) filter (where lower(p.email) = ${email}))::int`.as('anyEmail'),
     ])
     .executeTakeFirstOrThrow();
   if (counts.anyIp >= rules.anyAmountPerIp) return { blocked: true, rule: 'ip', declines: counts.anyIp };
-  if (counts.anyEmail >= rules.anyAmountPerEmail) return { blocked: true, rule: 'email', declines: counts.anyEmail };
   if (!isSmallAttempt(attempt.amount, rules)) return { blocked: false };
   if (counts.smallIp >= rules.perIp) return { blocked: true, rule: 'ip', declines: counts.smallIp };
   if (counts.smallEmail >= rules.perEmail) return { blocked: true, rule: 'email', declines: counts.smallEmail };

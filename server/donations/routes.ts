@@ -11,6 +11,7 @@ import { defaultLocale, localize, type Locale } from '../locale';
 import { formatMoney } from '../money';
 import { signToken } from '../receipts/tokens';
 import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, smallAttemptCeiling, type CardTestingVerdict } from './card-testing';
+import { networkOf } from '../http/network';
 import { checkoutSessionParams, createCheckoutSession } from './checkout';
 import { formValues, readDonationForm, readSource, type DonationRequest } from './form';
 import { attachCheckoutSession, findDonationByCheckoutSession, startDonation } from './queries';
@@ -21,7 +22,8 @@ function siteUrl(ctx: AppContext, req: Request): string {
 
 // Generous on purpose: at a fundraising dinner a whole room gives at once through the venue's one address.
 const donationAttempts = { perWindow: 300, windowSeconds: 600 };
-// One person gives a few times at most; a script trying cards under one address gives many.
+// One person gives a few times at most; a script trying cards under one address gives many. Counted per
+// address *and network*: someone typing a donor's address elsewhere spends their own allowance, not the donor's.
 export const emailAttempts = { perWindow: 20, windowSeconds: 60 * 60 };
 
 /** The message, and the field it stands beside, for a blocked attempt; `give` is the form as a whole. */
@@ -53,7 +55,8 @@ export function donationRoutes(ctx: AppContext): Router {
     const campaign = await findPublicCampaign(db, req.params.slug);
     if (!campaign) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
     // Each attempt opens a Checkout Session; a script hammering the form would fill Stripe with them.
-    if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:${req.ip ?? 'unknown'}`, donationAttempts.perWindow, donationAttempts.windowSeconds))) {
+    const network = networkOf(req.ip);
+    if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:${network}`, donationAttempts.perWindow, donationAttempts.windowSeconds))) {
       throw new TooManyRequests(translate(locale, 'donate.error.tooMany'));
     }
     const result =
@@ -67,7 +70,7 @@ export function donationRoutes(ctx: AppContext): Router {
     }
 
     // The card-testing brake and the per-address limit come after the form is read: a form with a mistake starts nothing.
-    const ipHash = fingerprint(config.sessionSecret, 'ip', req.ip ?? 'unknown');
+    const ipHash = fingerprint(config.sessionSecret, 'ip', network);
     const emailHash = fingerprint(config.sessionSecret, 'email', result.request.email);
     const verdict = await cardTestingVerdict(db, { ipHash, email: result.request.email, amount: result.request.amount });
     if (verdict.blocked) {
@@ -78,7 +81,7 @@ export function donationRoutes(ctx: AppContext): Router {
       await refuse(req, res, campaign, locale, refusalOf(verdict, result.request, locale, config.organisation.name), cardTestingRules.windowSeconds);
       return;
     }
-    if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:email:${emailHash}`, emailAttempts.perWindow, emailAttempts.windowSeconds))) {
+    if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:email:${emailHash}:${ipHash}`, emailAttempts.perWindow, emailAttempts.windowSeconds))) {
       await refuse(req, res, campaign, locale, { email: translate(locale, 'donate.error.emailTooMany') }, emailAttempts.windowSeconds);
       return;
     }

@@ -4,9 +4,11 @@ import cookieParser from 'cookie-parser';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { formProtection } from '../http/csrf';
+import { networkOf } from '../http/network';
+import { formProtection, renewFormProtection, type FormProtection } from '../http/csrf';
 import { NotFound } from '../http/errors';
 import { asLocale } from '../http/language';
+import { oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
 import { localize, locales, type Locale } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';
@@ -45,6 +47,7 @@ export function donorRoutes(ctx: AppContext): Router {
   const { db, config, stripe } = ctx;
   const secure = config.baseUrl?.startsWith('https:') ?? false;
   const router = Router();
+  const forms: FormProtection = { secret: config.sessionSecret, secure, cookieName: 'sf_account_csrf', path: '/account', sessionCookie: donorSessionCookie };
   const localeOf = (res: Response): Locale => res.locals.locale ?? 'en';
   const say = (res: Response, key: MessageKey, values?: Record<string, string | number>) => translate(localeOf(res), key, values);
   const dateIn = (locale: Locale, value: Date) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: config.organisation.timeZone }).format(value);
@@ -53,7 +56,7 @@ export function donorRoutes(ctx: AppContext): Router {
     '/account',
     cookieParser(),
     express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
-    formProtection({ secret: config.sessionSecret, secure, cookieName: 'sf_account_csrf', path: '/account' }),
+    formProtection(forms),
     async (req: Request, res: Response, next: NextFunction) => {
       const token = req.cookies?.[donorSessionCookie];
       if (typeof token === 'string') res.locals.donor = await donorForSession(db, token);
@@ -129,13 +132,13 @@ export function donorRoutes(ctx: AppContext): Router {
 
   // The answer is the same page, with the same status, whether or not the address ever gave.
   router.post('/account/sign-in', async (req, res) => {
-    const email = typeof req.body?.email === 'string' ? req.body.email.trim().slice(0, 254) : '';
+    const email = oneLine(req.body?.email).slice(0, 254);
     const title = say(res, 'account.signIn.heading');
     if (email === '' || !emailSchema.safeParse(email).success) {
       res.status(422).render('donors/sign-in', { title, email, emailError: say(res, email === '' ? 'account.signIn.emailMissing' : 'account.signIn.emailInvalid') });
       return;
     }
-    if (!(await withinSignInLimits(ctx, email, req.ip ?? 'unknown'))) {
+    if (!(await withinSignInLimits(ctx, email, networkOf(req.ip)))) {
       res.status(429).render('donors/sign-in', { title, email, error: say(res, 'account.signIn.tooMany') });
       return;
     }
@@ -163,12 +166,14 @@ export function donorRoutes(ctx: AppContext): Router {
     if (typeof previous === 'string') await endDonorSession(db, previous);
     const token = await startDonorSession(db, donorId, req.get('user-agent'));
     res.cookie(donorSessionCookie, token, { httpOnly: true, sameSite: 'lax', secure, path: '/account', maxAge: donorSessionHours * 3600_000 });
+    renewFormProtection(res, forms);
     res.redirect(303, '/account');
   });
 
   router.post('/account/sign-out', async (req, res) => {
     const token = req.cookies?.[donorSessionCookie];
     if (typeof token === 'string') await endDonorSession(db, token);
+    renewFormProtection(res, forms);
     res.clearCookie(donorSessionCookie, { path: '/account', httpOnly: true, sameSite: 'lax', secure }).redirect(303, '/account');
   });
 

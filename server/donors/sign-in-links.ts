@@ -1,9 +1,11 @@
 // Passwordless sign-in: a link emailed to the donor's own address, good once, for 30 minutes.
 //
 // The link goes out through the outbox like every other email to donors, so the request never waits on
-// SMTP (a known address would answer slower than an unknown one) and a busy mail server is retried.
-// The outbox row carries only the link's id; its token is an HMAC of that id under SESSION_SECRET, so
-// neither table holds a usable token and the composer can still write the link.
+// SMTP and a busy mail server is retried. The request does the same work for every address, known or
+// not (one outbox row, one relay): whether the address gave is looked up only when the worker composes
+// the email, so neither the answer nor its timing says who is a donor. The link is made then, with an id
+// chosen at the request; its token is an HMAC of that id under SESSION_SECRET, so neither table holds a
+// usable token and the composer can still write the link.
 import { createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
@@ -16,8 +18,12 @@ import { relayOutbox } from '../receipts/outbox';
 
 export const linkMinutes = 30;
 
-/** Links asked for one address, and from one network, per window; counted whether or not the address gave. */
-export const signInLimits = { perEmail: 5, perIp: 20, windowSeconds: 15 * 60 };
+/**
+ * Links asked per window for one address from one network, and from one network in all; counted whether
+ * or not the address gave. Not per address alone: anyone can type a donor's address, and the donor must
+ * still get a link.
+ */
+export const signInLimits = { perEmailAndNetwork: 5, perNetwork: 20, windowSeconds: 15 * 60 };
 
 
 /** The token of a link: unguessable without SESSION_SECRET, and the same each time the email is composed. */
@@ -27,46 +33,56 @@ export function linkToken(secret: string, linkId: string): string {
 
 export const normalEmail = (email: string) => email.trim().toLowerCase();
 
-/** True while this address and this network may ask for another link. */
-export async function withinSignInLimits(ctx: Pick<AppContext, 'redis' | 'config'>, email: string, ip: string): Promise<boolean> {
+/** True while this address from this network, and this network, may ask for another link. */
+export async function withinSignInLimits(ctx: Pick<AppContext, 'redis' | 'config'>, email: string, network: string): Promise<boolean> {
   const prefix = `${ctx.config.redisPrefix}:donor-sign-in`;
-  const [byEmail, byIp] = await Promise.all([
-    withinRateLimit(ctx.redis, `${prefix}:email:${hashSecretToken(normalEmail(email))}`, signInLimits.perEmail, signInLimits.windowSeconds),
-    withinRateLimit(ctx.redis, `${prefix}:ip:${ip}`, signInLimits.perIp, signInLimits.windowSeconds),
+  const [byEmail, byNetwork] = await Promise.all([
+    withinRateLimit(ctx.redis, `${prefix}:email:${hashSecretToken(`${normalEmail(email)} ${network}`)}`, signInLimits.perEmailAndNetwork, signInLimits.windowSeconds),
+    withinRateLimit(ctx.redis, `${prefix}:network:${network}`, signInLimits.perNetwork, signInLimits.windowSeconds),
   ]);
-  return byEmail && byIp;
+  return byEmail && byNetwork;
+}
+
+/** Owes a sign-in email to this address, the same for every address (see above). */
+export async function requestSignInLink(ctx: Pick<AppContext, 'db' | 'queues' | 'config' | 'logger'>, email: string, locale: Locale): Promise<void> {
+  const linkId = randomUUID();
+  await ctx.db.transaction().execute((trx) => oweEmail(trx, 'sign_in_link', `sign-in-${linkId}`, { linkId, email: normalEmail(email), locale }));
+  // Not awaited: the answer never waits on Redis. The relay chore catches up if this fails.
+  void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
 }
 
 /**
- * Owes a sign-in email when the address belongs to a donor; does nothing otherwise. The caller answers
- * the same either way, so the page never tells who gave.
+ * When the email is composed: the link for a request, made now if the address belongs to a donor, or
+ * undefined when there is nothing to send (nobody's address, a request older than a link lives, or a
+ * link already used). A request for nobody's address forgets the address.
  */
-export async function requestSignInLink(ctx: Pick<AppContext, 'db' | 'queues' | 'config' | 'logger'>, email: string, locale: Locale): Promise<void> {
-  const owed = await ctx.db.transaction().execute(async (trx) => {
-    const donor = await trx.selectFrom('donors').select('id').where(sql`lower(email)`, '=', normalEmail(email)).executeTakeFirst();
-    if (!donor) return false;
-    const linkId = randomUUID();
+export async function linkToSend(trx: Db, secret: string, request: { outboxId: number; linkId: string; email: string }) {
+  const donor = await trx.selectFrom('donors').select(['id', 'email']).where(sql`lower(email)`, '=', normalEmail(request.email)).executeTakeFirst();
+  if (!donor) {
+    await trx.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', request.outboxId).execute();
+    return undefined;
+  }
+  const asked = await trx
+    .selectFrom('outbox')
+    .select('id')
+    .where('id', '=', request.outboxId)
+    .where('created_at', '>', sql<Date>`now() - make_interval(mins => ${linkMinutes})`)
+    .executeTakeFirst();
+  if (asked) {
     await trx
       .insertInto('donor_sign_in_links')
-      .values({ id: linkId, token_hash: hashSecretToken(linkToken(ctx.config.sessionSecret, linkId)), donor_id: donor.id, expires_at: sql<Date>`now() + make_interval(mins => ${linkMinutes})` })
+      .values({ id: request.linkId, token_hash: hashSecretToken(linkToken(secret, request.linkId)), donor_id: donor.id, expires_at: sql<Date>`now() + make_interval(mins => ${linkMinutes})` })
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
-    await oweEmail(trx, 'sign_in_link', `sign-in-${linkId}`, { linkId, locale });
-    return true;
-  });
-  // Not awaited: the answer must not wait on Redis for a known address only. The relay chore catches up if this fails.
-  if (owed) void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
-}
-
-/** A link still worth emailing: unused and unexpired, with the donor's address. */
-export async function linkToSend(db: Db, linkId: string) {
-  return db
+  }
+  const link = await trx
     .selectFrom('donor_sign_in_links')
-    .innerJoin('donors', 'donors.id', 'donor_sign_in_links.donor_id')
-    .select(['donor_sign_in_links.id', 'donor_sign_in_links.expires_at', 'donors.email'])
-    .where('donor_sign_in_links.id', '=', linkId)
-    .where('donor_sign_in_links.used_at', 'is', null)
-    .where('donor_sign_in_links.expires_at', '>', sql<Date>`now()`)
+    .select('id')
+    .where('id', '=', request.linkId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
+  return link && { id: link.id, email: donor.email };
 }
 
 export async function signInLinkIsValid(db: Db, token: string): Promise<boolean> {

@@ -29,6 +29,7 @@ export const en = {
   'donate.error.wholeNumbers': '{currency} amounts are whole numbers, without decimals.',
   'donate.error.decimals': 'Use at most {places} decimal places for {currency}.',
   'donate.error.amountFormat': 'Enter an amount in numbers, such as 100 or 100.50.',
+  'donate.error.amountSeparator': 'Use a point for decimals: 25.00, not 25,00. A comma may only separate thousands, as in 1,000.',
   'donate.error.tooLarge': 'The most we can accept online is {maximum}. Please contact us about a larger gift.',
   'donate.error.tooSmall': 'The smallest gift we can take by card is {minimum}.',
   'donate.error.frequency': 'Choose to give once, every month or every year.',
@@ -42,7 +43,7 @@ export const en = {
   'donate.error.dedicationKind': 'Choose "in honour of" or "in memory of", or leave it empty.',
   'donate.error.closed': 'This campaign has closed and no longer takes gifts. Thank you for thinking of it.',
   'donate.error.tooMany': 'Too many gifts started from this network in a short time. Please wait a few minutes and try again.',
-  'donate.error.emailTooMany': 'Too many gifts were started with this email address in the last hour. Please wait a while and try again.',
+  'donate.error.emailTooMany': 'Too many gifts were started with this email address from this network in the last hour. Please wait a while, or give from another network.',
   // The card-testing brake (server/donations/card-testing.ts): polite, since a real donor may be caught by it.
   'donate.error.pausedNetwork':
     'Several card payments started from your network were declined in a short time, so to protect cardholders we have paused new gifts from it for up to an hour. Nothing has been charged. Please try again later, or contact {organisation} and we will gladly help you give.',
@@ -81,6 +82,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'donate.error.wholeNumbers': '{currency} 金额须为整数，不能带小数。',
   'donate.error.decimals': '{currency} 金额最多保留 {places} 位小数。',
   'donate.error.amountFormat': '请用数字填写金额，例如 100 或 100.50。',
+  'donate.error.amountSeparator': '小数请用小数点：应写 25.00，而不是 25,00。逗号只能用作千位分隔符，例如 1,000。',
   'donate.error.tooLarge': '在线捐款单笔上限为 {maximum}。如需捐赠更大金额，请与我们联系。',
   'donate.error.tooSmall': '银行卡捐款的最低金额为 {minimum}。',
   'donate.error.frequency': '请选择单次、每月或每年捐款。',
@@ -94,7 +96,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'donate.error.dedicationKind': '请选择“向某人致敬”或“纪念某人”，或者不指定。',
   'donate.error.closed': '本项目已结束，不再接受捐款。感谢您的关心。',
   'donate.error.tooMany': '您所在的网络在短时间内发起了过多捐款，请等几分钟后再试。',
-  'donate.error.emailTooMany': '过去一小时内使用此电子邮箱发起的捐款过多，请稍后再试。',
+  'donate.error.emailTooMany': '过去一小时内从此网络使用此电子邮箱发起的捐款过多，请稍后再试，或换一个网络捐款。',
   'donate.error.pausedNetwork': '短时间内从您所在网络发起的多笔银行卡付款被拒。为保护持卡人，我们已暂停该网络发起新的捐款，最长一小时。您尚未被扣款。请稍后再试，或联系{organisation}，我们乐意协助您完成捐款。',
   'donate.error.pausedEmail': '短时间内此电子邮箱的多笔银行卡付款被拒。为保护持卡人，我们已暂停此邮箱发起新的捐款，最长一小时。您尚未被扣款。请稍后再试，或联系{organisation}，我们乐意协助您完成捐款。',
   'donate.error.smallPaused': '由于出现异常活动，低于 {amount} 的银行卡捐款暂停受理。请捐赠 {amount} 或以上，或稍后再试。',

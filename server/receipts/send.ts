@@ -1,6 +1,7 @@
 // Sends one owed email (an outbox row): composes it from the row, and sends it once (send-once.ts).
 import { sql } from 'kysely';
 import { linkToken, linkToSend } from '../donors/sign-in-links';
+import { emailedLinkHours, passwordLinkToSend } from '../staff/sessions';
 import { translate } from '../i18n/messages';
 import type { Db } from '../../db/index';
 import type { OutboxMessage } from '../../db/schema';
@@ -22,7 +23,7 @@ export interface Email {
   locale: string;
 }
 
-type Composer = (ctx: Pick<AppContext, 'config'>, trx: Db, payload: OutboxMessage['payload']) => Promise<Email | undefined>;
+type Composer = (ctx: Pick<AppContext, 'config'>, trx: Db, payload: OutboxMessage['payload'], outboxId: number) => Promise<Email | undefined>;
 
 async function render(template: string, view: Record<string, unknown>, cache: boolean) {
   const [html, text] = await Promise.all([renderTemplate(`emails/${template}.html`, view, { cache }), renderTemplate(`emails/${template}.text`, view, { cache })]);
@@ -88,15 +89,32 @@ const composers: Record<OutboxMessage['topic'], Composer> = {
     };
     return { to: donor.email, subject: view.subject, locale, ...(await render('statement', view, config.env === 'production')) };
   },
-  // A link that expired or was used before this send (a retry long after) is not worth sending.
-  async sign_in_link({ config }, trx, payload) {
-    const link = await linkToSend(trx, String(payload.linkId));
+  // Nobody's address, a request older than a link lives, or a link used before this send: nothing to send.
+  async sign_in_link({ config }, trx, payload, outboxId) {
+    if (typeof payload.email !== 'string') return undefined;
+    const link = await linkToSend(trx, config.sessionSecret, { outboxId, linkId: String(payload.linkId), email: payload.email });
     if (!link) return undefined;
     const { locale } = wordingFor(String(payload.locale));
     const view = { locale, url: `${siteUrl(config)}/account/sign-in/${linkToken(config.sessionSecret, link.id)}`, organisation: config.organisation };
     return { to: link.email, subject: translate(locale, 'account.email.subject'), locale, ...(await render('sign-in', view, config.env === 'production')) };
   },
+  staff_password_link: staffPasswordLink,
 };
+
+// Staff pages and their emails are in English (the staff area has no other language yet).
+async function staffPasswordLink({ config }: Pick<AppContext, 'config'>, trx: Db, payload: OutboxMessage['payload'], outboxId: number): Promise<Email | undefined> {
+  if (typeof payload.email !== 'string') return undefined;
+  const link = await passwordLinkToSend(trx, { outboxId, email: payload.email });
+  if (!link) return undefined;
+  const view = {
+    locale: 'en',
+    subject: `Choose a new password for ${config.organisation.name}'s staff area`,
+    body: `Someone, we hope you, said they could not sign in to the staff area with this address. The link below lets you choose a new password; it works once, within ${emailedLinkHours} hour, and signing in afterwards from the same network needs nothing else. If it was not you, ignore this email: your password has not changed.`,
+    action: { label: 'Choose a new password', url: `${siteUrl(config)}/staff/password/${link.token}` },
+    organisation: config.organisation,
+  };
+  return { to: link.email, subject: view.subject, locale: 'en', ...(await render('notice', view, config.env === 'production')) };
+}
 
 export type SendOutcome = 'sent' | 'already sent' | 'nothing to send';
 
@@ -116,7 +134,7 @@ export async function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mai
       async prepare(trx) {
         const row = await trx.selectFrom('outbox').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
         if (!row || row.sent_at) return { done: 'already sent' };
-        const email = await composers[row.topic](ctx, trx, row.payload);
+        const email = await composers[row.topic](ctx, trx, row.payload, row.id);
         if (!email) {
           lastError = 'nothing to send: no donor address';
           await markSent(trx, false);

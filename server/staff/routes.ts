@@ -4,15 +4,17 @@ import cookieParser from 'cookie-parser';
 import express, { Router, type Request, type Response } from 'express';
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
-import { formProtection } from '../http/csrf';
-import { NotFound, TooManyRequests } from '../http/errors';
+import { formProtection, renewFormProtection, type FormProtection } from '../http/csrf';
+import { AppError, NotFound, TooManyRequests } from '../http/errors';
 import { areaRoles, loadStaff, mayOpen, requireArea, type StaffArea } from './access';
 import { changeRoles, inviteStaff, isStaffRole, setDisabled, staffRoles } from './members';
 import { hashPassword, passwordRules } from './passwords';
 import { recordAudit } from './audit';
-import { endAllSessions, endSession, passwordLinkIsValid, sessionCookie, sessionHours, startSession, usePasswordLink } from './sessions';
-import { checkPassword, lockout, withinSignInLimit } from './sign-in';
-import { cleanText } from '../http/text';
+import { emailedLinkHours, endAllSessions, endSession, passwordLinkIsValid, requestEmailedPasswordLink, sessionCookie, sessionHours, startSession, usePasswordLink } from './sessions';
+import { checkPassword, lockout, networkKey, rememberNetwork, withinSignInLimit } from './sign-in';
+import { networkOf } from '../http/network';
+import { serialId } from '../http/params';
+import { oneLine } from '../http/text';
 
 const areaLinks: Array<{ area: StaffArea; href: string; label: string; description: string }> = [
   { area: 'campaigns', href: '/staff/campaigns', label: 'Campaigns', description: 'Targets, dashboards and impact updates' },
@@ -26,10 +28,12 @@ const roleLabels: Record<string, string> = { admin: 'Administrator', finance: 'F
 
 const secureCookies = (ctx: AppContext) => ctx.config.baseUrl?.startsWith('https:') ?? false;
 
+const staffForms = (ctx: AppContext): FormProtection => ({ secret: ctx.config.sessionSecret, secure: secureCookies(ctx), cookieName: 'sf_csrf', path: '/staff', sessionCookie });
+
 /** What every /staff request passes through: cookies, form bodies, CSRF, who is signed in, the menu. */
 export function staffShell(ctx: AppContext): Router {
   const shell = Router();
-  const csrf = formProtection({ secret: ctx.config.sessionSecret, secure: secureCookies(ctx), cookieName: 'sf_csrf', path: '/staff' });
+  const csrf = formProtection(staffForms(ctx));
   shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   // Express 5 leaves req.body undefined when the content type is not a form; the staff routes read it as an object.
   shell.use((req, _res, next) => {
@@ -37,10 +41,12 @@ export function staffShell(ctx: AppContext): Router {
     next();
   });
   shell.use((req, res, next) => {
-    // The queue dashboard's own scripts call its JSON API; a cross-site page cannot send JSON with the
-    // SameSite=Lax session cookie, and the dashboard is for admins only.
-    if (req.path.startsWith('/queues/api/')) return next();
-    csrf(req, res, next);
+    // The queue dashboard's own scripts call its JSON API and carry no form token. What they do carry is
+    // what a browser adds to every script's request, and no page of another origin (another port of the
+    // same host included) can forge: Sec-Fetch-Site, or failing that Origin.
+    if (!req.path.startsWith('/queues/api/')) return csrf(req, res, next);
+    if (req.method === 'GET' || req.method === 'HEAD' || fromOurOrigin(ctx, req)) return next();
+    next(new AppError(403, 'csrf_failed', 'This request did not come from the queue dashboard. Please reload the dashboard and try again.'));
   });
   shell.use(loadStaff(ctx));
   shell.use((_req, res, next) => {
@@ -53,12 +59,28 @@ export function staffShell(ctx: AppContext): Router {
   return shell;
 }
 
+function fromOurOrigin(ctx: AppContext, req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.get('origin');
+  return origin !== undefined && origin === (ctx.config.baseUrl ? new URL(ctx.config.baseUrl).origin : `${req.protocol}://${req.get('host')}`);
+}
+
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) && !next.startsWith('//') ? next : '/staff';
 }
 
-function setSessionCookie(ctx: AppContext, res: Response, token: string) {
-  res.cookie(sessionCookie, token, { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx), path: '/staff', maxAge: sessionHours * 3600_000 });
+/** Signs this browser in: a session signed in over another one ends it, and the form tokens start afresh. */
+async function openSession(ctx: AppContext, req: Request, res: Response, staffId: number) {
+  const previous = req.cookies?.[sessionCookie];
+  if (typeof previous === 'string') await endSession(ctx.db, previous);
+  res.cookie(sessionCookie, await startSession(ctx.db, staffId, req.get('user-agent')), { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx), path: '/staff', maxAge: sessionHours * 3600_000 });
+  renewFormProtection(res, staffForms(ctx));
+}
+
+function closeSession(ctx: AppContext, res: Response) {
+  renewFormProtection(res, staffForms(ctx));
+  res.clearCookie(sessionCookie, { path: '/staff' }).redirect(303, '/staff/sign-in');
 }
 
 function rolesFrom(body: Request['body']) {
@@ -76,31 +98,49 @@ export function staffRoutes(ctx: AppContext): Router {
   });
 
   router.post('/staff/sign-in', async (req, res) => {
-    const email = cleanText(req.body.email).slice(0, 254);
+    const email = oneLine(req.body.email).slice(0, 254);
     const password = typeof req.body.password === 'string' ? req.body.password.slice(0, passwordRules.maxLength) : '';
-    if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, req.ip ?? 'unknown'))) {
+    const network = networkOf(req.ip);
+    if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, network))) {
       throw new TooManyRequests('Too many sign-in attempts from this network. Please wait five minutes and try again.');
     }
-    const result = await checkPassword(db, email, password);
+    const result = await checkPassword(db, email, password, networkKey(ctx.config.sessionSecret, network));
     if (!result.ok) {
       // Wrong and locked are answered alike, so the answer does not tell which addresses have accounts.
-      const error = `That email and password do not match an account, or the account is locked for ${lockout.minutes} minutes after repeated failures.`;
+      const error = `That email and password do not match an account, or the account is locked on this network for ${lockout.perNetwork.minutes} minutes after repeated failures. If you cannot sign in, ask for a link by email below.`;
       res.status(401).render('staff/sign-in', { title: 'Sign in', error, email, next: safeNext(req.body.next) });
       return;
     }
-    setSessionCookie(ctx, res, await startSession(db, result.staffId, req.get('user-agent')));
+    await openSession(ctx, req, res, result.staffId);
     res.redirect(303, safeNext(req.body.next));
+  });
+
+  router.get('/staff/sign-in/help', (_req, res) => {
+    res.render('staff/sign-in-help', { title: 'Can’t sign in?', hours: emailedLinkHours });
+  });
+
+  // The same answer whether or not the address is a colleague's; the link goes only to the address itself.
+  router.post('/staff/sign-in/help', async (req, res) => {
+    const email = oneLine(req.body.email).slice(0, 254);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      return res.status(422).render('staff/sign-in-help', { title: 'Can’t sign in?', hours: emailedLinkHours, email, error: 'Enter an email address like name@example.org.' });
+    }
+    if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, networkOf(req.ip)))) {
+      throw new TooManyRequests('Too many sign-in attempts from this network. Please wait five minutes and try again.');
+    }
+    await requestEmailedPasswordLink(ctx, email);
+    res.render('staff/sign-in-help', { title: 'Can’t sign in?', hours: emailedLinkHours, sent: true, email });
   });
 
   router.post('/staff/sign-out', async (req, res) => {
     const token = req.cookies?.[sessionCookie];
     if (typeof token === 'string') await endSession(db, token);
-    res.clearCookie(sessionCookie, { path: '/staff' }).redirect(303, '/staff/sign-in');
+    closeSession(ctx, res);
   });
 
   router.post('/staff/sign-out-everywhere', requireArea('home'), async (_req, res) => {
     await endAllSessions(db, res.locals.staff!.id);
-    res.clearCookie(sessionCookie, { path: '/staff' }).redirect(303, '/staff/sign-in');
+    closeSession(ctx, res);
   });
 
   router.get('/staff/password/:token', async (req, res) => {
@@ -134,6 +174,8 @@ export function staffRoutes(ctx: AppContext): Router {
       return id;
     });
     if (staffId === undefined) throw new NotFound('This link has expired or has been used already. Ask an administrator for a new one.');
+    // Whoever could open the link reads this person's email: the network they chose the password from is theirs.
+    await rememberNetwork(db, staffId, networkKey(ctx.config.sessionSecret, networkOf(req.ip)));
     res.redirect(303, '/staff/sign-in');
   });
 
@@ -162,8 +204,8 @@ export function staffRoutes(ctx: AppContext): Router {
   router.get('/staff/team', requireArea('team'), (_req, res) => renderTeam(res));
 
   router.post('/staff/team', requireArea('team'), async (req, res) => {
-    const name = cleanText(req.body.name);
-    const email = cleanText(req.body.email);
+    const name = oneLine(req.body.name);
+    const email = oneLine(req.body.email);
     const roles = rolesFrom(req.body);
     const errors: string[] = [];
     if (name === '' || name.length > 100) errors.push('Enter their name (at most 100 characters).');
@@ -176,9 +218,9 @@ export function staffRoutes(ctx: AppContext): Router {
   });
 
   router.post('/staff/team/:id/roles', requireArea('team'), async (req, res) => {
-    const staffId = Number(req.params.id);
-    const target = Number.isSafeInteger(staffId) ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
-    if (!target) throw new NotFound('There is no such colleague.');
+    const staffId = serialId(req.params.id);
+    const target = staffId !== undefined ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
+    if (!target || staffId === undefined) throw new NotFound('There is no such colleague.');
     const roles = rolesFrom(req.body);
     if (roles.length === 0) return renderTeam(res, { errors: true, errorList: ['Keep at least one role, or disable the account instead.'] }, 422);
     if (staffId === res.locals.staff!.id && !roles.includes('admin')) {
@@ -190,9 +232,9 @@ export function staffRoutes(ctx: AppContext): Router {
 
   for (const action of ['disable', 'enable'] as const) {
     router.post(`/staff/team/:id/${action}`, requireArea('team'), async (req, res) => {
-      const staffId = Number(req.params.id);
-      const target = Number.isSafeInteger(staffId) ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
-      if (!target) throw new NotFound('There is no such colleague.');
+      const staffId = serialId(req.params.id);
+      const target = staffId !== undefined ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
+      if (!target || staffId === undefined) throw new NotFound('There is no such colleague.');
       if (staffId === res.locals.staff!.id) return renderTeam(res, { errors: true, errorList: ['You cannot disable your own account.'] }, 422);
       await setDisabled(db, staffId, action === 'disable', res.locals.staff!.id);
       res.redirect(303, '/staff/team');

@@ -1,6 +1,10 @@
 // Staff sessions, kept in Postgres: the cookie holds a random token, the table only its SHA-256.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
+import type { AppContext } from '../context';
+import { oweEmail } from '../receipts/issue';
+import { relayOutbox } from '../receipts/outbox';
 import type { StaffRole } from '../../db/schema';
 import { hashSecretToken, isSecretToken, newSecretToken } from '../http/secret-tokens';
 
@@ -53,7 +57,7 @@ export async function endAllSessions(db: Db, staffId: number): Promise<number> {
 /** A one-time link to set a password, valid for `hours`. Returns the token for the URL. */
 export async function createPasswordLink(db: Db, staffId: number, hours = 24): Promise<string> {
   const token = newSecretToken();
-  await db.insertInto('staff_password_links').values({ token_hash: hashSecretToken(token), staff_id: staffId, expires_at: new Date(Date.now() + hours * 3600_000) }).execute();
+  await db.insertInto('staff_password_links').values({ token_hash: hashSecretToken(token), staff_id: staffId, expires_at: sql<Date>`now() + make_interval(hours => ${hours})` }).execute();
   return token;
 }
 
@@ -81,4 +85,37 @@ export async function passwordLinkIsValid(db: Db, token: string): Promise<boolea
     .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** How long an emailed "can't sign in" link lasts: shorter than an invitation, since anyone may ask for one. */
+export const emailedLinkHours = 1;
+
+/**
+ * Owes an email with a password link to this address, the same work whoever it belongs to: the worker
+ * finds out whether it is a colleague's when it composes the email (passwordLinkToSend), so neither the
+ * page nor its timing says who works here.
+ */
+export async function requestEmailedPasswordLink(ctx: Pick<AppContext, 'db' | 'queues' | 'config' | 'logger'>, email: string): Promise<void> {
+  await ctx.db.transaction().execute((trx) => oweEmail(trx, 'staff_password_link', `staff-password-${randomUUID()}`, { email: email.trim().toLowerCase() }));
+  void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
+}
+
+/**
+ * When the email is composed: a fresh link for the enabled colleague with this address, or undefined
+ * (nobody's address, or a request older than a link lasts). In the sending transaction, so a send that
+ * fails leaves no link behind.
+ */
+export async function passwordLinkToSend(trx: Db, request: { outboxId: number; email: string }): Promise<{ email: string; token: string } | undefined> {
+  const staff = await trx.selectFrom('staff_members').select(['id', 'email']).where(sql`lower(email)`, '=', request.email).where('disabled_at', 'is', null).executeTakeFirst();
+  const asked = await trx
+    .selectFrom('outbox')
+    .select('id')
+    .where('id', '=', request.outboxId)
+    .where('created_at', '>', sql<Date>`now() - make_interval(hours => ${emailedLinkHours})`)
+    .executeTakeFirst();
+  if (!staff || !asked) {
+    await trx.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', request.outboxId).execute();
+    return undefined;
+  }
+  return { email: staff.email, token: await createPasswordLink(trx, staff.id, emailedLinkHours) };
 }

@@ -10,7 +10,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../dev/stripe-emula
 import type Stripe from 'stripe';
 import { seedDemoData } from '../../db/seed';
 import { testNow } from '../support/clock';
-import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
+import { cardTestingRules, cardTestingVerdict, declineAtStripe, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
 import { emailAttempts } from '../../server/donations/routes';
 import { applyStripeEvent, storeStripeEvent } from '../../server/stripe/events';
 import { startTestContext, type TestContext } from '../support/context';
@@ -133,6 +133,18 @@ describe('the card-testing brake on the donate form', () => {
     expect([await donationCount(), await sessionCount()]).toEqual([donations, sessions]);
   });
 
+  it('never stops an address from giving a larger gift, however many declines were typed under it elsewhere', async () => {
+    const campaign = await h.database.db.selectFrom('campaigns').select('id').where('slug', '=', 'speech-therapy-fund').executeTakeFirstOrThrow();
+    const donor = await h.database.db.insertInto('donors').values({ email: 'much.declined@example.net' }).returning('id').executeTakeFirstOrThrow();
+    const probes = await h.database.db
+      .insertInto('donations')
+      .values(Array.from({ length: cardTestingRules.anyAmountPerIp * 2 }, (_, i) => ({ campaign_id: campaign.id, donor_id: donor.id, frequency: 'once' as const, amount: 2500, currency: 'HKD', origin: 'checkout' as const, client_ip_hash: fingerprint(h.config.sessionSecret, 'ip', `198.18.0.${i}`) })))
+      .returning('id')
+      .execute();
+    await h.database.db.insertInto('card_declines').values(probes.map((p, i) => ({ attempt_id: `ch_elsewhere_${i}`, donation_id: p.id, amount: 2500, currency: 'HKD', small: false }))).execute();
+    sessionIdOf(await attempt(h.url, '203.0.113.77', { amount: '5000', email: 'much.declined@example.net' }));
+  });
+
   it('forgets month-old declines and the networks month-old gifts were started from, and nothing newer', async () => {
     const { db } = h.database;
     const campaign = (await db.selectFrom('campaigns').select('id').where('slug', '=', 'speech-therapy-fund').executeTakeFirstOrThrow()).id;
@@ -171,25 +183,30 @@ describe('the card-testing brake on the donate form', () => {
     for (const event of mine) await h.emulator.resendEvent(event.id);
     await h.settle();
     // Applied again under another event id (a replay, a reconciliation): the charge id keeps it one row.
-    const again = await recordCardDecline(h.database.db, (mine[0]!.payload as Stripe.Event).data.object as Stripe.PaymentIntent, 'evt_replayed');
+    const decline = await declineAtStripe(h.stripe, (mine[0]!.payload as Stripe.Event).data.object as Stripe.PaymentIntent);
+    const again = await recordCardDecline(h.database.db, decline!, 'evt_replayed');
     expect(again).toBe(false);
     expect(await h.database.db.selectFrom('card_declines').select('attempt_id').where('donation_id', '=', donationId).execute()).toHaveLength(2);
   });
 
-  it('stops an address after twenty attempts in an hour, beside the email field, and starts nothing more', async () => {
+  it('stops an address after twenty attempts in an hour from one network, beside the email field, while the donor still gives from their own', async () => {
     for (let i = 0; i < emailAttempts.perWindow; i++) sessionIdOf(await attempt(h.url, '203.0.113.60', { amount: '100', email: 'keen.giver@example.org' }));
     const [donations, sessions] = [await donationCount(), await sessionCount()];
-    const page = await attempt(h.url, '203.0.113.61', { amount: '100', email: 'KEEN.giver@example.org' }).expect(429);
-    expect(page.text).toMatch(/<p class="field-error" id="email-error">Too many gifts were started with this email address in the last hour/);
-    const json = await attempt(h.url, '203.0.113.61', { amount: '100', email: 'keen.giver@example.org' }, 'application/json').expect(429);
+    const page = await attempt(h.url, '203.0.113.60', { amount: '100', email: 'KEEN.giver@example.org' }).expect(429);
+    expect(page.text).toMatch(/<p class="field-error" id="email-error">Too many gifts were started with this email address from this network in the last hour/);
+    const json = await attempt(h.url, '203.0.113.60', { amount: '100', email: 'keen.giver@example.org' }, 'application/json').expect(429);
     expect(json.body.error.code).toBe('too_many_requests');
     expect([await donationCount(), await sessionCount()]).toEqual([donations, sessions]);
-    // Kept in Redis under the test's prefix, and never under the address itself.
+    // Whoever typed the address from there spent their own allowance: the donor, at home, gives US$5,000.
+    sessionIdOf(await attempt(h.url, '203.0.113.61', { amount: '5000', email: 'keen.giver@example.org' }));
+    expect(await donationCount()).toBe(donations + 1);
+    // Kept in Redis under the test's prefix, and never under the address or the network itself.
     const redis = new Redis(h.config.redisUrl);
     try {
       const keys = await redis.keys(`${h.config.redisPrefix}:donate:email:*`);
-      expect(keys).toContain(`${h.config.redisPrefix}:donate:email:${fingerprint(h.config.sessionSecret, 'email', 'keen.giver@example.org')}`);
-      expect(keys.filter((key) => /@|example|keen/i.test(key))).toEqual([]);
+      const [email, network] = [fingerprint(h.config.sessionSecret, 'email', 'keen.giver@example.org'), fingerprint(h.config.sessionSecret, 'ip', '203.0.113.60')];
+      expect(keys).toContain(`${h.config.redisPrefix}:donate:email:${email}:${network}`);
+      expect(keys.filter((key) => /@|example|keen|203\.0/i.test(key))).toEqual([]);
     } finally {
       await redis.quit();
     }

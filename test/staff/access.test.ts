@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { seedDemoData } from '../../db/seed';
@@ -5,6 +6,10 @@ import { testNow } from '../support/clock';
 import { runScript } from '../support/processes';
 import { decodeEntities } from '../support/html';
 import { aStaffMember, csrfOf, signInAs, staffPassword } from '../support/staff';
+import { startSmtpSink } from '../support/smtp-sink';
+import { createMailer } from '../../server/receipts/mailer';
+import { sendOwedEmail } from '../../server/receipts/send';
+import { lockout } from '../../server/staff/sign-in';
 import * as passwords from '../../server/staff/passwords';
 import { startTestContext, type TestContext } from '../support/context';
 import type { StaffRole } from '../../db/schema';
@@ -72,7 +77,7 @@ describe('the staff area', () => {
     expect(json.body.error.code).toBe('csrf_failed');
   });
 
-  const refused = 'That email and password do not match an account, or the account is locked for 15 minutes after repeated failures.';
+  const refused = 'That email and password do not match an account, or the account is locked on this network for 15 minutes after repeated failures.';
   /** Forgets this network's sign-in attempts, so a test may make more than the per-address limit allows. */
   const forgetSignInLimit = async () => {
     const keys = await t.ctx.redis.keys(`${t.ctx.config.redisPrefix}:sign-in:*`);
@@ -111,13 +116,115 @@ describe('the staff area', () => {
       await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email: member.email, password: staffPassword }).expect(401);
       expect(verify.mock.calls.filter(([, stored]) => stored === hash).length).toBeLessThanOrEqual(5);
       const row = await t.database.db
-        .selectFrom('staff_members')
+        .selectFrom('staff_sign_in_networks')
         .select(sql<boolean>`locked_until > now()`.as('locked'))
-        .where('id', '=', member.id)
+        .where('staff_id', '=', member.id)
         .executeTakeFirstOrThrow();
       expect(row.locked).toBe(true);
     } finally {
       verify.mockRestore();
+    }
+  });
+
+  /** One sign-in attempt from `network` (an X-Forwarded-For the app trusts from loopback): its status. */
+  async function tryPassword(email: string, password: string, network: string): Promise<number> {
+    const agent = request.agent(t.app).set('X-Forwarded-For', network);
+    const csrf = csrfOf((await agent.get('/staff/sign-in')).text);
+    return (await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email, password })).status;
+  }
+
+  it('locks an account only on the network the wrong passwords came from', async () => {
+    await forgetSignInLimit();
+    const member = await aStaffMember(t.database.db, ['finance']);
+    for (let i = 0; i < 5; i++) expect(await tryPassword(member.email, 'wrong password!', '198.51.100.7')).toBe(401);
+    expect(await tryPassword(member.email, staffPassword, '198.51.100.7')).toBe(401);
+    // The colleague, at their desk on another network, is not kept out.
+    const atDesk = await signInAs(t.app, member.email, staffPassword, { 'X-Forwarded-For': '203.0.113.5' });
+    await atDesk.agent.get('/staff').expect(200);
+  });
+
+  it('stops guesses spread over many networks, keeps known networks open, and lets the person back in by an emailed link', async () => {
+    await forgetSignInLimit();
+    const sink = await startSmtpSink();
+    const mailer = createMailer(sink.url);
+    try {
+      const member = await aStaffMember(t.database.db, ['finance']);
+      await signInAs(t.app, member.email, staffPassword, { 'X-Forwarded-For': '203.0.113.10' }); // the office
+      for (let i = 0; i < lockout.unknownNetworks.failures; i++) expect(await tryPassword(member.email, `guess ${i}`, `198.51.100.${i + 1}`)).toBe(401);
+      // Travelling, on a network never used before: locked out, even with the right password.
+      expect(await tryPassword(member.email, staffPassword, '192.0.2.1')).toBe(401);
+      // At the office it still works.
+      expect(await tryPassword(member.email, staffPassword, '203.0.113.10')).toBe(303);
+
+      // From the hotel: "Can't sign in?" mails a link, answered the same for an address nobody has.
+      const hotel = request.agent(t.app).set('X-Forwarded-For', '192.0.2.1');
+      const help = await hotel.get('/staff/sign-in/help').expect(200);
+      const asked = await hotel.post('/staff/sign-in/help').type('form').send({ _csrf: csrfOf(help.text), email: member.email.toUpperCase() }).expect(200);
+      const forNobody = await hotel.post('/staff/sign-in/help').type('form').send({ _csrf: csrfOf(help.text), email: 'nobody@example.org' }).expect(200);
+      expect(forNobody.text.replace('nobody@example.org', 'EMAIL')).toBe(asked.text.replace(member.email.toUpperCase(), 'EMAIL'));
+      const owed = await t.database.db.selectFrom('outbox').select('id').where('topic', '=', 'staff_password_link').orderBy('id').execute();
+      expect(owed).toHaveLength(2);
+      for (const { id } of owed) await sendOwedEmail({ ...t.ctx, mailer }, id);
+      expect(sink.messages).toHaveLength(1);
+      const mail = sink.to(member.email)[0]!;
+      expect(mail.subject).toContain('Smile Mission Demo Charity');
+      const path = /\/staff\/password\/[A-Za-z0-9_-]{43}/.exec(String(mail.text))![0];
+      const form = await hotel.get(path).expect(200);
+      await hotel.post(path).type('form').send({ _csrf: csrfOf(form.text), password: 'a new long password', confirm: 'a new long password' }).expect(303);
+      expect(await tryPassword(member.email, 'a new long password', '192.0.2.1')).toBe(303);
+      expect(JSON.stringify(await t.database.db.selectFrom('outbox').select('payload').where('topic', '=', 'staff_password_link').execute())).not.toContain('nobody@');
+    } finally {
+      mailer.close();
+      await sink.close();
+    }
+  });
+
+  it('ends the session already open in a browser when someone signs in over it, and renews the form token', async () => {
+    await forgetSignInLimit();
+    const first = await aStaffMember(t.database.db, ['finance']);
+    const second = await aStaffMember(t.database.db, ['campaign_manager']);
+    const sessionsOf = (id: number) => t.database.db.selectFrom('staff_sessions').select('staff_id').where('staff_id', '=', id).execute();
+    const browser = request.agent(t.app);
+    const beforeSignIn = csrfOf((await browser.get('/staff/sign-in')).text);
+    await browser.post('/staff/sign-in').type('form').send({ _csrf: beforeSignIn, email: first.email, password: staffPassword }).expect(303);
+    expect(await sessionsOf(first.id)).toHaveLength(1);
+    const firstsToken = csrfOf((await browser.get('/staff').expect(200)).text);
+    expect(firstsToken).not.toBe(beforeSignIn);
+
+    // A colleague signs in at the same browser: the first person's session ends, not only its cookie.
+    await browser.post('/staff/sign-in').type('form').send({ _csrf: firstsToken, email: second.email, password: staffPassword }).expect(303);
+    expect(await sessionsOf(first.id)).toHaveLength(0);
+    expect(await sessionsOf(second.id)).toHaveLength(1);
+    // Neither earlier token passes now: signing in renewed the value and bound it to the new session.
+    await browser.post('/staff/sign-out-everywhere').type('form').send({ _csrf: beforeSignIn }).expect(403);
+    await browser.post('/staff/sign-out-everywhere').type('form').send({ _csrf: firstsToken }).expect(403);
+    expect(await sessionsOf(second.id)).toHaveLength(1);
+  });
+
+  it('lets only the queue dashboard’s own scripts change a queue, not a form or script on another origin', async () => {
+    await forgetSignInLimit();
+    // One server for every request, so that the page's own origin stays the same throughout.
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const admin = await signInAs(server, (await aStaffMember(t.database.db, ['admin'])).email);
+      const pause = '/staff/queues/api/queues/stripe-events/pause';
+      const queue = t.ctx.queues.queue('stripe-events');
+      // A form on another port of the same host, and a script there: no token, and not our origin.
+      await admin.agent.put(pause).type('form').set('Origin', 'http://127.0.0.1:8081').send('x=1').expect(403);
+      await admin.agent.put(pause).set('Sec-Fetch-Site', 'same-site').set('Origin', 'http://127.0.0.1:8081').expect(403);
+      await admin.agent.put(pause).expect(403);
+      expect(await queue.isPaused()).toBe(false);
+      // The dashboard's own request, from a browser that says so or only by Origin.
+      await admin.agent.put(pause).set('Sec-Fetch-Site', 'same-origin').expect(200);
+      expect(await queue.isPaused()).toBe(true);
+      await queue.resume();
+      await admin.agent.put(pause).set('Origin', origin).expect(200);
+      expect(await queue.isPaused()).toBe(true);
+      await queue.resume();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

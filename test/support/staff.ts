@@ -36,12 +36,16 @@ export interface StaffAgent {
   post(path: string, form?: Record<string, string | string[]>): request.Test;
 }
 
-/** Signs in through the real sign-in form and keeps the cookies. */
-export async function signInAs(app: Parameters<typeof request.agent>[0], email: string, password = staffPassword): Promise<StaffAgent> {
-  const agent = request.agent(app);
+/**
+ * Signs in through the real sign-in form and keeps the cookies; `headers` go with every request (an
+ * X-Forwarded-For, to sign in from another network). Signing in renews the form tokens, so the agent's
+ * token is read again from a page after it.
+ */
+export async function signInAs(app: Parameters<typeof request.agent>[0], email: string, password = staffPassword, headers: Record<string, string> = {}): Promise<StaffAgent> {
+  const agent = request.agent(app).set(headers);
   const page = await agent.get('/staff/sign-in').expect(200);
-  const csrf = csrfOf(page.text);
-  await agent.post('/staff/sign-in').type('form').send({ _csrf: csrf, email, password }).expect(303);
+  await agent.post('/staff/sign-in').type('form').send({ _csrf: csrfOf(page.text), email, password }).expect(303);
+  const csrf = csrfOf((await agent.get('/staff').expect(200)).text);
   return {
     agent,
     csrf,
@@ -74,5 +78,8 @@ export async function signInCookies(url: string, email: string, password = staff
     body: new URLSearchParams({ _csrf: csrfOf(await form.text()), email, password }).toString(),
   });
   if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}, not 303`);
-  return [csrfCookie, ...signedIn.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
+  // Signing in renews the CSRF cookie: the later value of a cookie wins.
+  const pairs = [csrfCookie, ...signedIn.headers.getSetCookie().map((c) => c.split(';')[0])].flatMap((cookie) => (cookie ?? '').split('; ')).filter(Boolean);
+  const cookies = new Map(pairs.map((pair) => [pair.split('=')[0], pair] as const));
+  return [...cookies.values()].join('; ');
 }

@@ -3,6 +3,15 @@ import type { Config } from './config';
 
 export type { Logger };
 
+// The last net under every log line, whatever wrote it (a request, an error's message, a job): our
+// secret tokens and their HMACs are 43 base64url characters, a signed link's token is an id and a
+// 24-character signature joined by a point, and none is ever worth keeping in a log.
+const secretToken = /(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{1,200}\.[A-Za-z0-9_-]{24})(?![A-Za-z0-9_.-])/g;
+
+function withoutSecrets(destination: DestinationStream): DestinationStream {
+  return { write: (line: string) => destination.write(line.replace(secretToken, '[redacted]')) };
+}
+
 /** JSON lines on standard output, or to `destination` (a test that reads what was logged). */
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
   const options = {
@@ -10,5 +19,5 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
     base: undefined,
     redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["stripe-signature"]'],
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, withoutSecrets(destination ?? pino.destination(1)));
 }

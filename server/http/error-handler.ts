@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { translate } from '../i18n/messages';
 import { defaultLocale, type Locale } from '../locale';
 import type { Logger } from '../logger';
+import { redactUrl } from './redact-url';
 import { AppError, NotFound, ValidationError, type ErrorCode } from './errors';
 
 function wantsJson(req: Request): boolean {
@@ -38,7 +39,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // pino-http's request id when requests are logged; otherwise one made here, so the page and the log still meet.
     const errorId = String(req.id ?? randomUUID());
     const message = clientError?.message ?? translate(locale, 'errors.internal');
-    if (!clientError) logger.error({ err: error, errorId, path: req.path }, 'request failed');
+    if (!clientError) logger.error({ err: error, errorId, path: redactUrl(req.path) }, 'request failed');
     if (res.headersSent) return req.socket.destroy();
 
     res.status(status);

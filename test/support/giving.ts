@@ -26,7 +26,7 @@ export interface GivingHarness {
   stripe: Stripe;
   /** The SMTP server the platform sends to; every message it accepted. */
   mail: SmtpSink;
-  /** What the web server and worker logged at warn or above (and below, with TEST_LOG_LEVEL), parsed. */
+  /** What the web server and worker logged at warn or above (or at `config.logLevel` when a test sets it, or TEST_LOG_LEVEL), parsed. */
   logs: LogLine[];
   /** Fills in the donate form of `slug` and follows it to Checkout; the donation it started. */
   give(slug: string, form: Record<string, string>): Promise<{ donation: Donation; sessionId: string; response: request.Response }>;
@@ -78,7 +78,7 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
   });
   const logs: LogLine[] = [];
   const logger = createLogger(
-    { logLevel: process.env.TEST_LOG_LEVEL ? config.logLevel : 'warn' },
+    { logLevel: options.config?.logLevel ?? (process.env.TEST_LOG_LEVEL ? config.logLevel : 'warn') },
     {
       write(line: string) {
         logs.push(JSON.parse(line) as LogLine);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { NotFound } from '../server/http/errors';
@@ -20,6 +20,17 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks);
+}
+
+/**
+ * The caught mail holds sign-in and password links: only someone at this machine may read it. The
+ * socket's own address decides (not req.ip, which a proxy header may set), and a request a local proxy
+ * forwarded for someone else is not from here either.
+ */
+export function fromThisMachine(req: Request): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  const loopback = /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address) || address === '::1';
+  return loopback && req.get('x-forwarded-for') === undefined && req.get('forwarded') === undefined;
 }
 
 export async function startMailCatcher(dataDir: string): Promise<MailCatcher> {
@@ -46,6 +57,7 @@ export async function startMailCatcher(dataDir: string): Promise<MailCatcher> {
   );
 
   const routes = Router();
+  routes.use('/dev/mail', (req, _res, next) => next(fromThisMachine(req) ? undefined : new NotFound()));
   routes.get('/dev/mail', async (_req, res) => {
     const files = (await readdir(dir)).filter((file) => file.endsWith('.eml')).sort().reverse().slice(0, 100);
     const messages = await Promise.all(

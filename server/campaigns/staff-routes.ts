@@ -5,6 +5,8 @@ import type { Db } from '../../db/index';
 import type { Campaign, ImpactFigure, ImpactPhoto } from '../../db/schema';
 import type { AppContext } from '../context';
 import { NotFound, ValidationError } from '../http/errors';
+import { serialId } from '../http/params';
+import { cleanText, oneLine } from '../http/text';
 import { queueImpactFanOut } from '../impact/fanout';
 import { postImpactUpdate } from '../impact/post';
 import { impactProgress, listImpactUpdates } from '../impact/queries';
@@ -83,7 +85,6 @@ interface ImpactFormValues {
   impact_photos: string;
 }
 
-const formText = (value: unknown) => (typeof value === 'string' ? value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '') : '');
 const lines = (text: string) => text.split(/\r?\n/).map((line) => line.trim());
 
 /** "Children operated = 152", one a line; blank lines are skipped. */
@@ -249,7 +250,7 @@ export function staffCampaignRoutes(ctx: AppContext): Router {
     const campaign = await campaignOr404(db, req.params.slug);
     let notice: string | undefined;
     if (req.query.saved === '1') notice = 'Campaign saved.';
-    const postedId = typeof req.query.posted === 'string' && /^\d{1,15}$/.test(req.query.posted) ? Number(req.query.posted) : undefined;
+    const postedId = serialId(req.query.posted);
     if (postedId !== undefined) {
       const posted = await db.selectFrom('impact_updates').select('title').where('id', '=', postedId).where('campaign_id', '=', campaign.id).executeTakeFirst();
       if (posted) {
@@ -265,10 +266,11 @@ export function staffCampaignRoutes(ctx: AppContext): Router {
   router.post('/staff/campaigns/:slug/impact-updates', campaigns, async (req, res) => {
     const campaign = await campaignOr404(db, req.params.slug);
     const values: ImpactFormValues = {
-      impact_title: formText(req.body?.impact_title).trim(),
-      impact_body: formText(req.body?.impact_body),
-      impact_figures: formText(req.body?.impact_figures),
-      impact_photos: formText(req.body?.impact_photos),
+      // The title heads the email to donors: one line. The rest are textareas and keep their lines.
+      impact_title: oneLine(req.body?.impact_title),
+      impact_body: cleanText(req.body?.impact_body),
+      impact_figures: cleanText(req.body?.impact_figures),
+      impact_photos: cleanText(req.body?.impact_photos),
     };
     const { figures, problem } = readFigures(values.impact_figures);
     if (problem) return renderDashboard(res, campaign, { impact: { values, errors: { impact_figures: problem } }, status: 422 });

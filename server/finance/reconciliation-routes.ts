@@ -7,7 +7,8 @@ import { requireArea } from '../staff/access';
 import { csvAmount, sendCsv } from './csv';
 import { dayIn, isDay, previousDay } from '../calendar';
 import { noteLimit, reconcileDayAsStaff, resolveDiscrepancy } from './reconciliation';
-import { cleanText } from '../http/text';
+import { serialId } from '../http/params';
+import { oneLine } from '../http/text';
 
 const kindLabels: Record<string, string> = {
   missing_in_ledger: 'In Stripe, missing from our ledger',
@@ -86,9 +87,10 @@ export function reconciliationRoutes(ctx: AppContext): Router {
   });
 
   router.post('/staff/finance/reconciliation/:id/resolve', finance, async (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound('There is no such discrepancy.');
-    const note = cleanText(req.body.note);
+    const id = serialId(req.params.id);
+    if (id === undefined) throw new NotFound('There is no such discrepancy.');
+    // One line, as its input is: the note is also a cell of the reconciliation CSV.
+    const note = oneLine(req.body.note);
     if (note === '' || note.length > noteLimit) {
       return renderPage(res, { resolveErrors: { [id]: `Say what you found or did (at most ${noteLimit} characters).` } }, 422);
     }

@@ -1,5 +1,5 @@
 // The few errors a request may end in; the error handler maps each to its status and stable code.
-export type ErrorCode = 'validation_failed' | 'bad_request' | 'invalid_signature' | 'csrf_failed' | 'too_many_requests' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+export type ErrorCode = 'validation_failed' | 'bad_request' | 'invalid_signature' | 'invalid_event' | 'csrf_failed' | 'too_many_requests' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 export class AppError extends Error {
   constructor(

@@ -19,7 +19,8 @@ export function asLocale(value: unknown): Locale | undefined {
 
 function cookieLanguage(req: Request): Locale | undefined {
   const match = /(?:^|;\s*)sf_lang=([^;]+)/.exec(req.headers.cookie ?? '');
-  return asLocale(match?.[1] && decodeURIComponent(match[1]));
+  // Only a language code is ever stored here: anything needing percent-decoding is not ours to read.
+  return match?.[1] && /^[A-Za-z-]{2,10}$/.test(match[1]) ? asLocale(match[1]) : undefined;
 }
 
 export function negotiateLocale(req: Request): { locale: Locale; chosen: boolean } {
@@ -33,7 +34,8 @@ export function negotiateLocale(req: Request): { locale: Locale; chosen: boolean
 
 /** The same address with another ?lang=, for the switch. */
 function withLanguage(originalUrl: string, locale: Locale): string {
-  const url = new URL(originalUrl, 'http://localhost');
+  // Prefixed, not resolved against a base: an address starting with // would be read as another host.
+  const url = new URL(`http://localhost${originalUrl}`);
   url.searchParams.set('lang', locale);
   return `${url.pathname}${url.search}`;
 }

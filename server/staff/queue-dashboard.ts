@@ -2,10 +2,24 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import { AppError } from '../http/errors';
 import { queueNames } from '../../jobs/queues';
 import type { AppContext } from '../context';
 import { requireArea } from './access';
+
+// The dashboard joins its validation messages with NUL and parses them back as JSON: a query value
+// holding control characters breaks that parse into a 500. No job name, id or status contains one.
+const refuseControlCharacters: RequestHandler = (req, _res, next) => {
+  const query = req.originalUrl.split('?')[1] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(query.replace(/\+/g, ' '));
+  } catch {
+    return next(new AppError(400, 'bad_request', 'The address could not be read.'));
+  }
+  next(/[\u0000-\u001f\u007f]/.test(decoded) ? new AppError(400, 'bad_request', 'The address holds characters no queue, job or status has.') : undefined);
+};
 
 export function queueDashboardRoutes(ctx: AppContext): Router {
   const adapter = new ExpressAdapter();
@@ -14,6 +28,6 @@ export function queueDashboardRoutes(ctx: AppContext): Router {
   const router = Router();
   // The dashboard parses its JSON itself, at body-parser's default limit and with its own error shape; read
   // first here, with the limit said out loud, so that an oversized body gets our 413 and stable code.
-  router.use('/staff/queues', requireArea('queues'), express.json({ limit: '100kb' }), adapter.getRouter() as Router);
+  router.use('/staff/queues', requireArea('queues'), express.json({ limit: '100kb' }), refuseControlCharacters, adapter.getRouter() as Router);
   return router;
 }

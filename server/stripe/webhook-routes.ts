@@ -1,8 +1,20 @@
 // POST /webhooks/stripe: verify the signature on the raw body, store the event once, answer at once.
 import express, { Router } from 'express';
+import type Stripe from 'stripe';
 import type { AppContext } from '../context';
 import { AppError } from '../http/errors';
 import { storeStripeEvent } from './events';
+
+// A signature proves who sent the body, not that it is an event: a test or a misconfigured endpoint
+// can sign anything, and what is stored must have the fields the jobs read.
+function isEventShaped(event: unknown): event is Stripe.Event {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
+  const { id, type, created, data } = event as Record<string, unknown>;
+  return (
+    typeof id === 'string' && /^evt_\w{1,250}$/.test(id) && typeof type === 'string' && type.length <= 200 && Number.isSafeInteger(created) &&
+    typeof data === 'object' && data !== null && typeof (data as { object?: unknown }).object === 'object' && (data as { object?: unknown }).object !== null
+  );
+}
 
 export function stripeWebhookRoutes({ db, stripe, queues, config, logger }: AppContext): Router {
   const router = Router();
@@ -13,6 +25,7 @@ export function stripeWebhookRoutes({ db, stripe, queues, config, logger }: AppC
     } catch {
       throw new AppError(400, 'invalid_signature', 'The Stripe-Signature header does not match this body.');
     }
+    if (!isEventShaped(event)) throw new AppError(400, 'invalid_event', 'The body is signed but is not a Stripe event.');
     const first = await storeStripeEvent(db, event);
     // A duplicate is queued again too: if its first job was lost, this brings it back; if not, the job id dedupes it.
     const queued = await queues.enqueueStripeEvent(event.id);

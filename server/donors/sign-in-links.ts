@@ -13,8 +13,7 @@ import type { AppContext } from '../context';
 import { withinRateLimit } from '../http/rate-limit';
 import { hashSecretToken, isSecretToken } from '../http/secret-tokens';
 import type { Locale } from '../locale';
-import { oweEmail } from '../receipts/issue';
-import { relayOutbox } from '../receipts/outbox';
+import { askedWithin, forgetRequestedAddress, oweRequestedEmail } from '../receipts/outbox';
 
 export const linkMinutes = 30;
 
@@ -46,9 +45,7 @@ export async function withinSignInLimits(ctx: Pick<AppContext, 'redis' | 'config
 /** Owes a sign-in email to this address, the same for every address (see above). */
 export async function requestSignInLink(ctx: Pick<AppContext, 'db' | 'queues' | 'config' | 'logger'>, email: string, locale: Locale): Promise<void> {
   const linkId = randomUUID();
-  await ctx.db.transaction().execute((trx) => oweEmail(trx, 'sign_in_link', `sign-in-${linkId}`, { linkId, email: normalEmail(email), locale }));
-  // Not awaited: the answer never waits on Redis. The relay chore catches up if this fails.
-  void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
+  await oweRequestedEmail(ctx, 'sign_in_link', `sign-in-${linkId}`, { linkId, email: normalEmail(email), locale });
 }
 
 /**
@@ -59,16 +56,10 @@ export async function requestSignInLink(ctx: Pick<AppContext, 'db' | 'queues' | 
 export async function linkToSend(trx: Db, secret: string, request: { outboxId: number; linkId: string; email: string }) {
   const donor = await trx.selectFrom('donors').select(['id', 'email']).where(sql`lower(email)`, '=', normalEmail(request.email)).executeTakeFirst();
   if (!donor) {
-    await trx.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', request.outboxId).execute();
+    await forgetRequestedAddress(trx, request.outboxId);
     return undefined;
   }
-  const asked = await trx
-    .selectFrom('outbox')
-    .select('id')
-    .where('id', '=', request.outboxId)
-    .where('created_at', '>', sql<Date>`now() - make_interval(mins => ${linkMinutes})`)
-    .executeTakeFirst();
-  if (asked) {
+  if (await askedWithin(trx, request.outboxId, linkMinutes)) {
     await trx
       .insertInto('donor_sign_in_links')
       .values({ id: request.linkId, token_hash: hashSecretToken(linkToken(secret, request.linkId)), donor_id: donor.id, expires_at: sql<Date>`now() + make_interval(mins => ${linkMinutes})` })

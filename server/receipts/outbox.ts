@@ -1,7 +1,10 @@
 // The relay from the outbox table into BullMQ, and the sweeper that catches what Redis lost.
 import { sql } from 'kysely';
 import { withinMs } from '../../jobs/queues';
+import type { Db } from '../../db/index';
+import type { OutboxTopic } from '../../db/schema';
 import type { AppContext } from '../context';
+import { oweEmail } from './issue';
 
 /**
  * Hands unqueued outbox rows to BullMQ, oldest first, and marks them queued. While Redis is away the
@@ -83,4 +86,25 @@ export async function sweepOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, olderT
     requeued += 1;
   }
   return requeued + (await relayOutbox(ctx));
+}
+
+/**
+ * An email someone asks for at the door (a sign-in or password link): owed at once and relayed without
+ * waiting, so that the answer takes the same time whoever the address belongs to. The relay chore
+ * catches up if Redis is away.
+ */
+export async function oweRequestedEmail(ctx: Pick<AppContext, 'db' | 'queues' | 'logger'>, topic: OutboxTopic, dedupeKey: string, payload: { email: string } & Record<string, string>): Promise<void> {
+  await oweEmail(ctx.db, topic, dedupeKey, payload);
+  void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
+}
+
+/** Whether a requested email was asked for within `minutes`: a request older than its link would live is not worth sending. */
+export async function askedWithin(trx: Db, outboxId: number, minutes: number): Promise<boolean> {
+  const row = await trx.selectFrom('outbox').select('id').where('id', '=', outboxId).where('created_at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A request for an address that is nobody's (or no longer worth answering) keeps no trace of the address. */
+export async function forgetRequestedAddress(trx: Db, outboxId: number): Promise<void> {
+  await trx.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', outboxId).execute();
 }

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index';
 import type { AppContext } from '../context';
-import { oweEmail } from '../receipts/issue';
-import { relayOutbox } from '../receipts/outbox';
+import { askedWithin, forgetRequestedAddress, oweRequestedEmail } from '../receipts/outbox';
 import type { StaffRole } from '../../db/schema';
 import { hashSecretToken, isSecretToken, newSecretToken } from '../http/secret-tokens';
 
@@ -96,8 +95,7 @@ export const emailedLinkHours = 1;
  * page nor its timing says who works here.
  */
 export async function requestEmailedPasswordLink(ctx: Pick<AppContext, 'db' | 'queues' | 'config' | 'logger'>, email: string): Promise<void> {
-  await ctx.db.transaction().execute((trx) => oweEmail(trx, 'staff_password_link', `staff-password-${randomUUID()}`, { email: email.trim().toLowerCase() }));
-  void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
+  await oweRequestedEmail(ctx, 'staff_password_link', `staff-password-${randomUUID()}`, { email: email.trim().toLowerCase() });
 }
 
 /**
@@ -107,14 +105,8 @@ export async function requestEmailedPasswordLink(ctx: Pick<AppContext, 'db' | 'q
  */
 export async function passwordLinkToSend(trx: Db, request: { outboxId: number; email: string }): Promise<{ email: string; token: string } | undefined> {
   const staff = await trx.selectFrom('staff_members').select(['id', 'email']).where(sql`lower(email)`, '=', request.email).where('disabled_at', 'is', null).executeTakeFirst();
-  const asked = await trx
-    .selectFrom('outbox')
-    .select('id')
-    .where('id', '=', request.outboxId)
-    .where('created_at', '>', sql<Date>`now() - make_interval(hours => ${emailedLinkHours})`)
-    .executeTakeFirst();
-  if (!staff || !asked) {
-    await trx.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', request.outboxId).execute();
+  if (!staff || !(await askedWithin(trx, request.outboxId, emailedLinkHours * 60))) {
+    await forgetRequestedAddress(trx, request.outboxId);
     return undefined;
   }
   return { email: staff.email, token: await createPasswordLink(trx, staff.id, emailedLinkHours) };

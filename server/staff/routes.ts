@@ -3,6 +3,7 @@
 import cookieParser from 'cookie-parser';
 import express, { Router, type Request, type Response } from 'express';
 import { sql } from 'kysely';
+import type { Db } from '../../db/index';
 import type { AppContext } from '../context';
 import { formProtection, renewFormProtection, type FormProtection } from '../http/csrf';
 import { AppError, NotFound, TooManyRequests } from '../http/errors';
@@ -66,6 +67,24 @@ function fromOurOrigin(ctx: AppContext, req: Request): boolean {
   return origin !== undefined && origin === (ctx.config.baseUrl ? new URL(ctx.config.baseUrl).origin : `${req.protocol}://${req.get('host')}`);
 }
 
+const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const emailProblem = 'Enter an email address like name@example.org.';
+
+/** Sign-in and "can't sign in" share one allowance per network. */
+async function refuseBusyNetwork(ctx: AppContext, network: string): Promise<void> {
+  if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, network))) {
+    throw new TooManyRequests('Too many sign-in attempts from this network. Please wait five minutes and try again.');
+  }
+}
+
+/** The colleague a path's :id names, or a 404. */
+async function colleagueId(db: Db, id: unknown): Promise<number> {
+  const staffId = serialId(id);
+  const colleague = staffId === undefined ? undefined : await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst();
+  if (!colleague) throw new NotFound('There is no such colleague.');
+  return colleague.id;
+}
+
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) && !next.startsWith('//') ? next : '/staff';
 }
@@ -101,9 +120,7 @@ export function staffRoutes(ctx: AppContext): Router {
     const email = oneLine(req.body.email).slice(0, 254);
     const password = typeof req.body.password === 'string' ? req.body.password.slice(0, passwordRules.maxLength) : '';
     const network = networkOf(req.ip);
-    if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, network))) {
-      throw new TooManyRequests('Too many sign-in attempts from this network. Please wait five minutes and try again.');
-    }
+    await refuseBusyNetwork(ctx, network);
     const result = await checkPassword(db, email, password, networkKey(ctx.config.sessionSecret, network));
     if (!result.ok) {
       // Wrong and locked are answered alike, so the answer does not tell which addresses have accounts.
@@ -122,12 +139,10 @@ export function staffRoutes(ctx: AppContext): Router {
   // The same answer whether or not the address is a colleague's; the link goes only to the address itself.
   router.post('/staff/sign-in/help', async (req, res) => {
     const email = oneLine(req.body.email).slice(0, 254);
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      return res.status(422).render('staff/sign-in-help', { title: 'Can’t sign in?', hours: emailedLinkHours, email, error: 'Enter an email address like name@example.org.' });
+    if (!emailShape.test(email)) {
+      return res.status(422).render('staff/sign-in-help', { title: 'Can’t sign in?', hours: emailedLinkHours, email, error: emailProblem });
     }
-    if (!(await withinSignInLimit(ctx.redis, ctx.config.redisPrefix, networkOf(req.ip)))) {
-      throw new TooManyRequests('Too many sign-in attempts from this network. Please wait five minutes and try again.');
-    }
+    await refuseBusyNetwork(ctx, networkOf(req.ip));
     await requestEmailedPasswordLink(ctx, email);
     res.render('staff/sign-in-help', { title: 'Can’t sign in?', hours: emailedLinkHours, sent: true, email });
   });
@@ -209,7 +224,7 @@ export function staffRoutes(ctx: AppContext): Router {
     const roles = rolesFrom(req.body);
     const errors: string[] = [];
     if (name === '' || name.length > 100) errors.push('Enter their name (at most 100 characters).');
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) errors.push('Enter an email address like name@example.org.');
+    if (!emailShape.test(email) || email.length > 254) errors.push(emailProblem);
     if (roles.length === 0) errors.push('Choose at least one role.');
     if (errors.length > 0) return renderTeam(res, { errors: true, errorList: errors, values: { name, email } }, 422);
     const invited = await inviteStaff(db, { name, email, roles }, res.locals.staff!.id);
@@ -218,9 +233,7 @@ export function staffRoutes(ctx: AppContext): Router {
   });
 
   router.post('/staff/team/:id/roles', requireArea('team'), async (req, res) => {
-    const staffId = serialId(req.params.id);
-    const target = staffId !== undefined ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
-    if (!target || staffId === undefined) throw new NotFound('There is no such colleague.');
+    const staffId = await colleagueId(db, req.params.id);
     const roles = rolesFrom(req.body);
     if (roles.length === 0) return renderTeam(res, { errors: true, errorList: ['Keep at least one role, or disable the account instead.'] }, 422);
     if (staffId === res.locals.staff!.id && !roles.includes('admin')) {
@@ -232,9 +245,7 @@ export function staffRoutes(ctx: AppContext): Router {
 
   for (const action of ['disable', 'enable'] as const) {
     router.post(`/staff/team/:id/${action}`, requireArea('team'), async (req, res) => {
-      const staffId = serialId(req.params.id);
-      const target = staffId !== undefined ? await db.selectFrom('staff_members').select('id').where('id', '=', staffId).executeTakeFirst() : undefined;
-      if (!target || staffId === undefined) throw new NotFound('There is no such colleague.');
+      const staffId = await colleagueId(db, req.params.id);
       if (staffId === res.locals.staff!.id) return renderTeam(res, { errors: true, errorList: ['You cannot disable your own account.'] }, 422);
       await setDisabled(db, staffId, action === 'disable', res.locals.staff!.id);
       res.redirect(303, '/staff/team');

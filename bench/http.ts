@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import autocannon from 'autocannon';
 import express from 'express';
-import { seedDemoData } from '../db/seed';
+import { seedDemoData } from '../dev/seed';
 import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
 import globalSetup from '../test/support/global-setup';

@@ -1,9 +1,7 @@
-// Runs the numbered migrations in db/migrations with Kysely's Migrator; `npm run migrate` from the shell.
+// Runs the numbered migrations in db/migrations with Kysely's Migrator (`npm run migrate`: server/database.cli.ts).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
-import { runDatabaseCommand } from './cli';
-import { createDb, type Db } from './index';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 
 const migrationsDir = path.join(__dirname, 'migrations');
 
@@ -25,12 +23,12 @@ export interface MigrationOutcome {
   applied: string[];
 }
 
-export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationOutcome> {
   return outcomeOf(await new Migrator({ db, provider: migrationFiles }).migrateToLatest());
 }
 
 /** Undoes the newest migration; for development and for proving each `down` works. */
-export async function migrateDown(db: Db): Promise<MigrationOutcome> {
+export async function migrateDown(db: Kysely<any>): Promise<MigrationOutcome> {
   return outcomeOf(await new Migrator({ db, provider: migrationFiles }).migrateDown());
 }
 
@@ -40,21 +38,4 @@ function outcomeOf({ error, results = [] }: MigrationResultSet): MigrationOutcom
     throw new Error(`migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
-}
-
-/** Brings the database at `url` up to date over a short-lived connection; run before serving. */
-export async function migrateDatabase(url: string): Promise<MigrationOutcome> {
-  const db = createDb(url, { max: 1 });
-  try {
-    return await migrateToLatest(db);
-  } finally {
-    await db.destroy();
-  }
-}
-
-if (require.main === module) {
-  void runDatabaseCommand(async (db) => {
-    const { applied } = await migrateToLatest(db);
-    return applied.length === 0 ? 'migrations: already up to date' : `migrations: applied ${applied.join(', ')}`;
-  });
 }

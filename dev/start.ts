@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDb } from '../db/index';
+import { createDb } from '../server/database';
 import { migrateToLatest } from '../db/migrate';
-import { seedDemoData } from '../db/seed';
+import { seedDemoData } from './seed';
 import { startWorker } from '../jobs/worker';
 import { clockFor } from '../server/clock';
 import { ConfigError, configOrExit, type Config, type ReadyConfig } from '../server/config';

@@ -2,8 +2,8 @@
 import type { Processor, WorkerOptions } from 'bullmq';
 import type { ReadyConfig } from '../server/config';
 import type { AppContext } from '../server/context';
-import { sendOwedEmail } from '../server/receipts/send';
-import type { QueuePayloads } from './queues';
+import { sendOwedEmail } from '../server/emails';
+import type { QueuePayloads } from '../server/queues';
 
 export const emailProcessor =
   (ctx: AppContext): Processor<QueuePayloads['emails']> =>

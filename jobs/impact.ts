@@ -4,7 +4,7 @@ import type { ReadyConfig } from '../server/config';
 import type { AppContext } from '../server/context';
 import { fanOutImpactUpdate } from '../server/impact/fanout';
 import { sendImpactEmail } from '../server/impact/send';
-import type { QueuePayloads } from './queues';
+import type { QueuePayloads } from '../server/queues';
 
 export const impactProcessor =
   (ctx: AppContext): Processor<QueuePayloads['impact']> =>

@@ -5,10 +5,10 @@ import type { AppContext } from '../server/context';
 import { forgetOldAttempts } from '../server/donations/card-testing';
 import { reconcileYesterday } from '../server/finance/reconciliation';
 import { resumeImpactUpdates } from '../server/impact/fanout';
-import { relayOutbox, sweepOutbox } from '../server/receipts/outbox';
+import { relayOutbox, sweepOutbox } from '../server/outbox/outbox';
 import { oweLastYearsStatements } from '../server/receipts/statements';
 import { sweepStripeEvents } from '../server/stripe/events';
-import type { QueuePayloads } from './queues';
+import type { QueuePayloads } from '../server/queues';
 
 interface Chore {
   repeat: (config: ReadyConfig) => Omit<RepeatOptions, 'key'>;

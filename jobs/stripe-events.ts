@@ -2,9 +2,9 @@
 // Stripe or Postgres is briefly away.
 import type { Processor } from 'bullmq';
 import type { AppContext } from '../server/context';
-import { outboxRelay } from '../server/receipts/outbox';
+import { outboxRelay } from '../server/outbox/outbox';
 import { applyStripeEvent } from '../server/stripe/events';
-import type { QueuePayloads } from './queues';
+import type { QueuePayloads } from '../server/queues';
 
 export const stripeEventProcessor = (ctx: AppContext): Processor<QueuePayloads['stripe-events']> => {
   const relay = outboxRelay(ctx);

@@ -8,7 +8,7 @@ import { runProcess } from '../server/lifecycle';
 import { emailProcessor, emailWorkerOptions } from './emails';
 import { impactProcessor, impactWorkerOptions } from './impact';
 import { maintenanceProcessor, scheduleChores } from './maintenance';
-import { workerConnection, type QueueName, type QueuePayloads } from './queues';
+import { workerConnection, type QueueName, type QueuePayloads } from '../server/queues';
 import { stripeEventProcessor } from './stripe-events';
 
 type ProcessorTable = { [Q in QueueName]: (ctx: AppContext) => Processor<QueuePayloads[Q]> };

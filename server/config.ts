@@ -235,7 +235,8 @@ export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
-export function publicUrl(config: Config, port: number): string {
+/** Where the site is reached from outside: BASE_URL, or this machine on the port it listens on. */
+export function publicUrl(config: Pick<Config, 'baseUrl' | 'port'>, port = config.port): string {
   return config.baseUrl ?? `http://localhost:${port}`;
 }
 

@@ -1,5 +1,5 @@
 // How a process lives and dies: start-up of the production processes, and clean shutdown on a signal.
-import { migrateDatabase } from '../db/migrate';
+import { migrateDatabase } from './database';
 import { configOrExit, requireReadyConfig, type ReadyConfig } from './config';
 import { createLogger, type Logger } from './logger';
 

@@ -1,12 +1,12 @@
 // The public JSON view of campaigns, for widgets and partner sites.
 import { Router } from 'express';
-import type { Db } from '../../db/index';
-import type { Campaign } from '../../db/schema';
+import type { Db } from '../database';
+import type { Campaign } from './campaign.table';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
 import { keptBody, sendKept } from '../http/kept-response';
 import { defaultLocale, localize } from '../locale';
-import { findPublicCampaign, listPublicCampaigns } from './queries';
+import { findPublicCampaign, listPublicCampaigns } from './campaign.repository';
 import { campaignTotals, type CampaignTotals } from './totals';
 
 const cacheSeconds = 5;

@@ -3,10 +3,11 @@ import type { Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
+import { siteUrlFor } from '../http/site-url';
 import { translate } from '../i18n/messages';
 import { defaultLocale, localize } from '../locale';
 import { readCampaignPage } from './page';
-import { findPublicCampaign } from './queries';
+import { findPublicCampaign } from './campaign.repository';
 
 /** How often the widget's numbers refresh: by its small script, or by a meta refresh without JavaScript. */
 const refreshSeconds = 60;
@@ -22,10 +23,6 @@ const allowFramingAnywhere: RequestHandler = (_req, res, next) => {
 /** Text as it may stand in a double-quoted HTML attribute; only what must be escaped, so the code stays readable. */
 function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function siteUrl(ctx: AppContext, req: Request): string {
-  return ctx.config.baseUrl ?? `${req.protocol}://${req.get('host')}`;
 }
 
 async function publicCampaign(ctx: AppContext, req: Request) {
@@ -62,7 +59,7 @@ export function embedRoutes(ctx: AppContext): Router {
     const campaign = await publicCampaign(ctx, req);
     const locale = localeOf(res);
     const title = localize(campaign.title, locale);
-    const src = `${siteUrl(ctx, req)}/embed/campaigns/${campaign.slug}?lang=${locale}`;
+    const src = `${siteUrlFor(ctx.config, req)}/embed/campaigns/${campaign.slug}?lang=${locale}`;
     const frameTitle = translate(locale, 'embed.frameTitle', { title });
     // Escaped once as HTML of its own here; the template escapes the whole code again to show it.
     const snippet = `<iframe src="${escapeAttribute(src)}" title="${escapeAttribute(frameTitle)}" loading="lazy" width="360" height="260" style="border:0;max-width:100%"></iframe>`;

@@ -1,36 +1,15 @@
 // Everything the campaign page shows, gathered once for the page and for the donate form shown again after a mistake.
-import type { Campaign } from '../../db/schema';
-import { recentGifts } from '../donations/queries';
-import { readSource, type DonationFormValues } from '../donations/form';
+import type { Campaign } from './campaign.table';
+import { findPublicCampaign, listPresets, recentGifts } from './campaign.repository';
+import type { DonateForm } from './donate-form';
 import type { AppContext } from '../context';
 import type { Loaded } from './live-cache';
 import { impactUpdateView, type ImpactUpdateView } from '../impact/presentation';
-import { listImpactUpdates } from '../impact/queries';
+import { listImpactUpdates } from '../impact/impact.repository';
 import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { campaignPage } from './presentation';
-import { findPublicCampaign, listPresets } from './queries';
 import { totalsOf } from './totals';
-
-export interface DonateForm {
-  values: DonationFormValues;
-  errors: Record<string, string>;
-}
-
-/** The form as it first appears: the campaign's own currency, giving once, or what a preset link asked for; a link's utm_source rides along. */
-export function blankDonateForm(campaign: Campaign, query: Record<string, unknown> = {}): DonateForm {
-  const asked = typeof query.currency === 'string' ? query.currency.toUpperCase() : '';
-  const currency = campaign.accepted_currencies.includes(asked)
-    ? asked
-    : campaign.accepted_currencies.includes(campaign.target_currency)
-      ? campaign.target_currency
-      : (campaign.accepted_currencies[0] ?? '');
-  const amount = typeof query.amount === 'string' && /^\d{1,9}(\.\d{1,3})?$/.test(query.amount) ? query.amount : '';
-  return {
-    values: { amount, currency, frequency: 'once', email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false, utm_source: readSource(query.utm_source) ?? '' },
-    errors: {},
-  };
-}
 
 /** What the campaign page shows every visitor alike, in one language: what the campaign cache keeps. */
 export interface CampaignPageContent {

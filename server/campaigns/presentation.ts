@@ -1,6 +1,6 @@
 // How a campaign reads on a page: localized text, money and days left.
-import type { Campaign, CampaignPreset } from '../../db/schema';
-import type { PublicGift } from '../donations/queries';
+import type { Campaign, CampaignPreset } from './campaign.table';
+import type { PublicGift } from './campaign.repository';
 import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
 import { formatMoney, percentOf, toMajorUnits } from '../money';

@@ -1,16 +1,16 @@
 import { Router } from 'express';
 import type { AppContext } from '../context';
-import { findDonation } from '../donations/queries';
 import { NotFound } from '../http/errors';
 import { keptBody, sendKept } from '../http/kept-response';
 import { renderPage } from '../http/views';
 import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
 import { toMajorUnits } from '../money';
-import { verifyToken } from '../receipts/tokens';
-import { blankDonateForm, campaignPageWithForm, loadCampaignPage, readCampaignPage, type DonateForm } from './page';
+import { verifyToken } from '../http/signed-links';
+import { blankDonateForm, type DonateForm } from './donate-form';
+import { campaignPageWithForm, loadCampaignPage, readCampaignPage } from './page';
 import { campaignCard } from './presentation';
-import { listLiveCampaigns } from './queries';
+import { findDonation, listLiveCampaigns } from './campaign.repository';
 import { campaignTotals } from './totals';
 
 // A retry link may be forwarded or bookmarked: after this long it refills the gift, not the person.

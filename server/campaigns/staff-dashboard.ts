@@ -1,8 +1,8 @@
 // The numbers a campaign manager watches: raised against target, who gave and how, where donors
 // came from, the pace still needed, all read from the ledger like the public totals.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { Campaign } from '../../db/schema';
+import type { Db } from '../database';
+import type { Campaign } from './campaign.table';
 import { percentOf, scaleByDecimal, type Money } from '../money';
 import { daysLeft } from './presentation';
 import { cumulativeRaisedByDay, sumInTarget, totalsOf, type CampaignTotals, type DailyRaised, type RateBook } from './totals';

@@ -2,8 +2,8 @@
 // and an audit row (the record before and after) in one transaction.
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../../db/index';
-import type { Campaign, CampaignPreset, CampaignStatus } from '../../db/schema';
+import type { Db } from '../database';
+import type { Campaign, CampaignPreset, CampaignStatus } from './campaign.table';
 import { cleanText, oneLine } from '../http/text';
 import type { LocalizedText } from '../locale';
 import { currencyExponent, parseAmount, toMajorUnits, type Money } from '../money';

@@ -1,15 +1,16 @@
 // The campaign managers' part of the staff area: the list of campaigns, the campaign form, each
 // campaign's dashboard, and posting impact updates from it.
 import { Router, type Response } from 'express';
-import type { Db } from '../../db/index';
-import type { Campaign, ImpactFigure, ImpactPhoto } from '../../db/schema';
+import type { Db } from '../database';
+import type { Campaign } from './campaign.table';
+import type { ImpactFigure, ImpactPhoto } from '../impact/impact.table';
 import type { AppContext } from '../context';
 import { NotFound, ValidationError } from '../http/errors';
 import { serialId } from '../http/params';
 import { cleanText, oneLine } from '../http/text';
 import { queueImpactFanOut } from '../impact/fanout';
 import { postImpactUpdate } from '../impact/post';
-import { impactProgress, listImpactUpdates } from '../impact/queries';
+import { impactProgress, listImpactUpdates } from '../impact/impact.repository';
 import { localize } from '../locale';
 import { formatMoney, percentOf, type Money } from '../money';
 import { recordAudit } from '../staff/audit';
@@ -28,7 +29,7 @@ import {
   valuesOfCampaign,
   type CampaignFormValues,
 } from './staff-editing';
-import { findCampaignBySlug } from './queries';
+import { findCampaignBySlug } from './campaign.repository';
 import { campaignTotals } from './totals';
 
 const locale = 'en';

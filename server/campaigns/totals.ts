@@ -1,8 +1,8 @@
 // What a campaign has raised: the ledger's sums, which triggers keep in campaign_totals and campaign_givers
 // in the very transaction that writes the ledger (migration 0011), so they never drift from it.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { Campaign } from '../../db/schema';
+import type { Db } from '../database';
+import type { Campaign } from './campaign.table';
 import { convertAtRate, type Money } from '../money';
 
 export interface CampaignTotals {

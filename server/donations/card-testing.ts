@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { Money } from '../money';
 import { minimumGift } from './form';
 

@@ -1,6 +1,8 @@
 // The donate form as a donor fills it in: read, checked field by field, and turned into a gift to start.
 import { z } from 'zod';
-import type { Campaign, DonationFrequency } from '../../db/schema';
+import type { Campaign } from '../campaigns/campaign.table';
+import { readSource, type DonationFormValues } from '../campaigns/donate-form';
+import type { DonationFrequency } from './donation.table';
 import type { Config } from '../config';
 import { cleanText, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
@@ -25,13 +27,6 @@ export interface DonationRequest {
   dedication: { kind: 'honour' | 'memory'; name: string } | null;
 }
 
-/** What the form shows again after a mistake: the values as typed. */
-export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'email' | 'name' | 'message' | 'dedication_kind' | 'dedication_name', string> & {
-  anonymous: boolean;
-  /** The campaign link's utm_source, carried in a hidden field; '' when none or not a valid one. */
-  utm_source: string;
-};
-
 export type DonationFormResult = { ok: true; request: DonationRequest } | { ok: false; errors: Record<string, string>; values: DonationFormValues };
 
 // Control characters are never typed by a person, and PostgreSQL refuses a NUL in text: they are dropped.
@@ -51,11 +46,6 @@ const formShape = z.object({
   anonymous: z.unknown().optional(),
   utm_source: z.unknown().optional(),
 });
-
-/** A link's utm_source as we store it: letters, digits, - _ . up to 64 characters; anything else is no source. */
-export function readSource(value: unknown): string | null {
-  return typeof value === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(value) ? value : null;
-}
 
 const emailSchema = z.email();
 

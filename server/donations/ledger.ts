@@ -2,10 +2,11 @@
 // Each balance transaction becomes one row, at most once, so any event about a charge may simply resync it.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Donation, DonationStatus, LedgerKind, NewLedgerEntry } from '../../db/schema';
+import type { Donation, DonationStatus, LedgerKind, NewLedgerEntry } from './donation.table';
 import { convertAtRate } from '../money';
-import { issueReceipt, oweEmail } from '../receipts/issue';
-import { nameDonorFromPaidGift } from './queries';
+import { issueReceipt } from '../receipts/issue';
+import { oweEmail } from '../outbox/outbox';
+import { nameDonorFromPaidGift } from './donation.repository';
 import type { RecordingContext } from './record';
 
 function entryFor(donation: Donation, kind: LedgerKind, amount: number, currency: string, objectId: string, bt: Stripe.BalanceTransaction): NewLedgerEntry {

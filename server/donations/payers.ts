@@ -1,10 +1,11 @@
 // Who paid and for what, when a payment reaches us from Stripe without our own record of it.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
-import type { Campaign, Donor } from '../../db/schema';
-import { findCampaignBySlug } from '../campaigns/queries';
-import { findOrCreateDonor } from './queries';
+import type { Db } from '../database';
+import type { Campaign } from '../campaigns/campaign.table';
+import type { Donor } from './donor.table';
+import { findCampaignBySlug } from '../campaigns/campaign.repository';
+import { findOrCreateDonor } from './donation.repository';
 
 /** The campaign a payment names in its metadata, or the general fund when it names none we know. */
 export async function campaignForPayment(db: Db, slug: string | undefined, generalFundSlug: string): Promise<Campaign> {

@@ -3,8 +3,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../context';
 import { NotFound, ServiceUnavailable } from '../http/errors';
-import { siteUrl } from '../receipts/receipt-view';
-import { verifyToken } from '../receipts/tokens';
+import { publicUrl } from '../config';
+import { verifyToken } from '../http/signed-links';
 
 export function planRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -21,8 +21,8 @@ export function planRoutes(ctx: AppContext): Router {
       const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
       session = await ctx.stripe.billingPortal.sessions.create({
         customer,
-        return_url: siteUrl(ctx.config),
-        flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: siteUrl(ctx.config) } } },
+        return_url: publicUrl(ctx.config),
+        flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: publicUrl(ctx.config) } } },
       });
     } catch (error) {
       ctx.logger.error({ err: error }, 'billing portal: Stripe refused or did not answer');

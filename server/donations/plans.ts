@@ -1,8 +1,8 @@
 // Recurring plans follow their Stripe subscription: found by id, by our metadata, or made from it.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
-import type { RecurringPlan, RecurringPlanStatus } from '../../db/schema';
+import type { Db } from '../database';
+import type { RecurringPlan, RecurringPlanStatus } from './donation.table';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
 
 export function planStatusOf(subscription: Stripe.Subscription): RecurringPlanStatus {

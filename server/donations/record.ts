@@ -2,10 +2,10 @@
 // state and may run any number of times, in any order: a repeat changes nothing.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
-import type { Donation } from '../../db/schema';
+import type { Db } from '../database';
+import type { Donation } from './donation.table';
 import { oneLine } from '../http/text';
-import { oweEmail } from '../receipts/issue';
+import { oweEmail } from '../outbox/outbox';
 import { syncCharge } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
 import { planForSubscription, syncPlan } from './plans';

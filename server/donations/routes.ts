@@ -1,24 +1,22 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { Campaign } from '../../db/schema';
+import type { Campaign } from '../campaigns/campaign.table';
 import type { AppContext } from '../context';
 import { campaignPageView } from '../campaigns/page';
-import { findPublicCampaign } from '../campaigns/queries';
+import { findPublicCampaign } from '../campaigns/campaign.repository';
 import { NotFound, ServiceUnavailable, TooManyRequests, ValidationError } from '../http/errors';
+import { siteUrlFor } from '../http/site-url';
 import { asLocale } from '../http/language';
 import { translate } from '../i18n/messages';
 import { withinRateLimit } from '../http/rate-limit';
 import { defaultLocale, localize, type Locale } from '../locale';
 import { formatMoney } from '../money';
-import { signToken } from '../receipts/tokens';
+import { signToken } from '../http/signed-links';
 import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, smallAttemptCeiling, type CardTestingVerdict } from './card-testing';
 import { networkOf } from '../http/network';
 import { checkoutSessionParams, createCheckoutSession } from './checkout';
-import { formValues, readDonationForm, readSource, type DonationRequest } from './form';
-import { attachCheckoutSession, findDonationByCheckoutSession, startDonation } from './queries';
-
-function siteUrl(ctx: AppContext, req: Request): string {
-  return ctx.config.baseUrl ?? `${req.protocol}://${req.get('host')}`;
-}
+import { readSource } from '../campaigns/donate-form';
+import { formValues, readDonationForm, type DonationRequest } from './form';
+import { attachCheckoutSession, findDonationByCheckoutSession, startDonation } from './donation.repository';
 
 // Generous on purpose: at a fundraising dinner a whole room gives at once through the venue's one address.
 const donationAttempts = { perWindow: 300, windowSeconds: 600 };
@@ -90,7 +88,7 @@ export function donationRoutes(ctx: AppContext): Router {
     // Before Checkout exists, so that every decline on its page finds where the gift was started from.
     await db.updateTable('donations').set({ client_ip_hash: ipHash }).where('id', '=', donation.id).execute();
     const params = checkoutSessionParams(donation, campaign, result.request.email, {
-      baseUrl: siteUrl(ctx, req),
+      baseUrl: siteUrlFor(ctx.config, req),
       wallets: config.stripe.wallets,
       retryToken: signToken(config.sessionSecret, 'retry', donation.id),
     });

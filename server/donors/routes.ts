@@ -12,11 +12,11 @@ import { oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
 import { localize, locales, type Locale } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';
-import { siteUrl } from '../receipts/receipt-view';
+import { publicUrl } from '../config';
 import { statementGifts, statementView } from '../receipts/statements';
-import { signToken } from '../receipts/tokens';
+import { signToken } from '../http/signed-links';
 import { cancel, cardUpdateUrl, changeAmount, nextGiftDate, pause, readPlanChange, resume } from './plan-changes';
-import { giftsOf, planOf, plansOf, savePreferences, statementYears, type AccountPlan } from './queries';
+import { giftsOf, planOf, plansOf, savePreferences, statementYears, type AccountPlan } from './donor.repository';
 import { donorForSession, donorSessionCookie, donorSessionHours, endDonorSession, startDonorSession, type SignedInDonor } from './sessions';
 import { requestSignInLink, signInLinkIsValid, useSignInLink, withinSignInLimits } from './sign-in-links';
 
@@ -277,7 +277,7 @@ export function donorRoutes(ctx: AppContext): Router {
     if (plan.status === 'canceled') return res.redirect(303, `/account/plans/${plan.id}`);
     let url: string;
     try {
-      url = await cardUpdateUrl(stripe, plan.stripe_subscription_id!, `${siteUrl(config)}/account/plans/${plan.id}`, localeOf(res));
+      url = await cardUpdateUrl(stripe, plan.stripe_subscription_id!, `${publicUrl(config)}/account/plans/${plan.id}`, localeOf(res));
     } catch (error) {
       ctx.logger.error({ err: error, planId: plan.id }, 'billing portal: Stripe refused or did not answer');
       renderPlan(req, res, plan, { status: 503, error: say(res, 'account.plan.providerDown') });

@@ -1,6 +1,6 @@
 // Donor sessions, kept in Postgres like staff sessions: the cookie holds a random token, the table only its SHA-256.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import { hashSecretToken, isSecretToken, newSecretToken } from '../http/secret-tokens';
 
 export const donorSessionCookie = 'sf_donor';

@@ -8,12 +8,12 @@
 // usable token and the composer can still write the link.
 import { createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
 import { withinRateLimit } from '../http/rate-limit';
 import { hashSecretToken, isSecretToken } from '../http/secret-tokens';
 import type { Locale } from '../locale';
-import { askedWithin, forgetRequestedAddress, oweRequestedEmail } from '../receipts/outbox';
+import { askedWithin, forgetRequestedAddress, oweRequestedEmail } from '../outbox/outbox';
 
 export const linkMinutes = 30;
 

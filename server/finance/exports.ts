@@ -5,8 +5,8 @@
 import type { Response } from 'express';
 import { sql, type CompiledQuery, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import pg from 'pg';
-import type { Db } from '../../db/index';
-import type { Database } from '../../db/schema';
+import type { Db } from '../database';
+import type { Database } from '../database';
 import { csvAmountIn, csvInstant, csvText, currencyUnit, sendCopyCsv } from './csv';
 import { filteredDonations, hasFilters, type GiftFilters } from './gifts';
 

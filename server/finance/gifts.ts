@@ -1,8 +1,9 @@
 // The gifts ledger finance reads: filters from the query string, the filtered donations, their totals
 // per currency, and one gift with everything the ledger knows about it.
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { Db } from '../../db/index';
-import type { Database, DonationStatus } from '../../db/schema';
+import type { Db } from '../database';
+import type { Database } from '../database';
+import type { DonationStatus } from '../donations/donation.table';
 import { isCurrencyCode } from '../money';
 import { cleanText } from '../http/text';
 

@@ -1,12 +1,14 @@
 // Offline gifts: cheques, bank transfers and cash that finance records by hand, in the same ledger as
 // Stripe's money, receipted like any gift. A mistake is corrected by a reversal row and a new row.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { Donation, DonorType, LedgerEntry, OfflineMethod } from '../../db/schema';
+import type { Db } from '../database';
+import type { Donation, LedgerEntry, OfflineMethod } from '../donations/donation.table';
+import type { DonorType } from '../donations/donor.table';
 import { isCurrencyCode, parseAmount, toMajorUnits, type AmountProblem } from '../money';
-import { issueReceipt, oweEmail } from '../receipts/issue';
+import { issueReceipt } from '../receipts/issue';
+import { oweEmail } from '../outbox/outbox';
 import { recordAudit } from '../staff/audit';
-import { nameDonorFromPaidGift } from '../donations/queries';
+import { nameDonorFromPaidGift } from '../donations/donation.repository';
 import { cleanText, oneLine } from '../http/text';
 
 export const offlineMethods: Array<{ value: OfflineMethod; label: string }> = [

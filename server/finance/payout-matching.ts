@@ -1,7 +1,7 @@
 // Matches the balance transactions a payout holds to our ledger rows and adds them up. No Stripe calls and
 // no database: the caller fetches both sides, so the rule can be tested on plain objects.
 import type Stripe from 'stripe';
-import type { LedgerKind } from '../../db/schema';
+import type { LedgerKind } from '../donations/donation.table';
 
 /** A ledger row as the matching needs it, with the donation's campaign. */
 export interface LedgerRowForMatching {

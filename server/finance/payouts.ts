@@ -1,7 +1,7 @@
 // Stripe's payouts read for finance: the list, and one payout's balance transactions beside our ledger.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
 import { NotFound, ServiceUnavailable } from '../http/errors';
 import { localize } from '../locale';

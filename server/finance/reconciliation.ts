@@ -4,8 +4,8 @@
 // and finance count them.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
-import type { DiscrepancyKind, NewReconciliationDiscrepancy } from '../../db/schema';
+import type { Db } from '../database';
+import type { DiscrepancyKind, NewReconciliationDiscrepancy } from './reconciliation/discrepancy.table';
 import type { AppContext } from '../context';
 import { NotFound, Conflict } from '../http/errors';
 import { recordAudit } from '../staff/audit';

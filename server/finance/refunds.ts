@@ -2,8 +2,9 @@
 // webhook confirms the refund, through the same handlers as a refund made in Stripe's Dashboard.
 import { sql } from 'kysely';
 import Stripe from 'stripe';
-import type { Db } from '../../db/index';
-import type { Donation, RefundRequest } from '../../db/schema';
+import type { Db } from '../database';
+import type { Donation } from '../donations/donation.table';
+import type { RefundRequest } from './refund.table';
 import { formatMoney, parseAmount, type Money } from '../money';
 import { recordAudit } from '../staff/audit';
 

@@ -1,7 +1,7 @@
 // The finance part of the staff area: its landing page, the gifts ledger and each gift, refunds,
 // offline gifts and their corrections, and the CSV exports. Payouts and reconciliation live beside it.
 import { Router, type Response } from 'express';
-import type { Campaign } from '../../db/schema';
+import type { Campaign } from '../campaigns/campaign.table';
 import type { AppContext } from '../context';
 import { dayIn } from '../calendar';
 import { NotFound } from '../http/errors';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 
 export type ServiceName = 'postgres' | 'redis';
 export type HealthReport = Record<ServiceName, 'ok' | string>;

@@ -2,16 +2,16 @@
 // campaign's donors, until the staff screens arrive.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createDb } from '../../db/index';
-import type { ImpactFigure, ImpactPhoto } from '../../db/schema';
-import { openQueues } from '../../jobs/queues';
+import { createDb } from '../database';
+import type { ImpactFigure, ImpactPhoto } from './impact.table';
+import { openQueues } from '../queues';
 import { ConfigError, loadConfig, loadDotEnv, publicUrl } from '../config';
 import { ValidationError } from '../http/errors';
 import { createLogger } from '../logger';
 import { createRedis } from '../redis';
 import { queueImpactFanOut } from './fanout';
 import { postImpactUpdate, splitTitle } from './post';
-import { countRecipients } from './queries';
+import { countRecipients } from './impact.repository';
 
 export const usage = `Usage: npm run impact -- --campaign SLUG --file UPDATE.md [options]
 

@@ -1,9 +1,9 @@
 // The fan-out of an impact update: one delivery row and one email job per donor, in batches, safe to
 // run again at any point; and the chore that runs it again when Redis lost what it had queued.
 import { sql } from 'kysely';
-import { withinMs } from '../../jobs/queues';
+import { withinMs } from '../queues';
 import type { AppContext } from '../context';
-import { completeIfDone, recipientsAfter } from './queries';
+import { completeIfDone, recipientsAfter } from './impact.repository';
 
 export const fanOutBatchSize = 500;
 

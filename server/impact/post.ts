@@ -2,8 +2,8 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from '../../db/schema';
+import type { Db } from '../database';
+import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from './impact.table';
 import { ValidationError } from '../http/errors';
 
 export const impactLimits = { title: 200, body: 50_000, figures: 12, figureLabel: 60, photos: 12, photoUrl: 2_000, photoAlt: 300 } as const;

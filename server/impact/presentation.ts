@@ -1,5 +1,5 @@
 // How an impact update reads, on the campaign page and in the email alike.
-import type { ImpactUpdate } from '../../db/schema';
+import type { ImpactUpdate } from './impact.table';
 import type { Locale } from '../locale';
 import { impactWordingFor } from './wording';
 

@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
-import { verifyToken } from '../receipts/tokens';
+import { verifyToken } from '../http/signed-links';
 import { impactWordingFor } from './wording';
 
 export function impactRoutes({ db, config }: AppContext): Router {

@@ -1,19 +1,18 @@
 // Sends one donor's copy of an impact update, once (receipts/send-once.ts).
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { ReadyConfig } from '../config';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
 import { renderTemplate } from '../http/views';
 import { localize } from '../locale';
-import { siteUrl } from '../receipts/receipt-view';
-import { sendOnce } from '../receipts/send-once';
-import { signToken } from '../receipts/tokens';
+import { publicUrl, type ReadyConfig } from '../config';
+import { sendOnce } from '../outbox/send-once';
+import { signToken } from '../http/signed-links';
 import { impactUpdateView } from './presentation';
-import { completeIfDone } from './queries';
+import { completeIfDone } from './impact.repository';
 import { impactWordingFor } from './wording';
 
 export function unsubscribeUrl(config: ReadyConfig, donorId: number): string {
-  return `${siteUrl(config)}/unsubscribe/${signToken(config.sessionSecret, 'unsubscribe', String(donorId))}`;
+  return `${publicUrl(config)}/unsubscribe/${signToken(config.sessionSecret, 'unsubscribe', String(donorId))}`;
 }
 
 export type ImpactSendOutcome = 'sent' | 'skipped: opted out' | 'already done' | 'no such delivery';
@@ -66,7 +65,7 @@ export async function sendImpactEmail(ctx: Pick<AppContext, 'db' | 'config' | 'm
         greeting: w.greeting(donor.name ?? w.friend),
         intro: w.intro(campaign),
         update: { ...impactUpdateView(update, locale), bodyMarkdown: update.body_markdown },
-        campaignUrl: `${siteUrl(config)}/campaigns/${update.campaign_slug}#update-${update.id}`,
+        campaignUrl: `${publicUrl(config)}/campaigns/${update.campaign_slug}#update-${update.id}`,
         why: w.why(campaign),
         unsubscribeUrl: unsubscribe,
         organisation: config.organisation,

@@ -1,7 +1,8 @@
 // Receipts and the emails a gift owes, written inside the gift's own transaction.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { Donation, OutboxTopic, Receipt } from '../../db/schema';
+import type { Db } from '../database';
+import { oweEmail } from '../outbox/outbox';
+import type { Receipt } from './receipt.table';
 
 // Building a formatter costs more than the rest of numbering a receipt; there is one time zone.
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
@@ -17,16 +18,11 @@ export function receiptNumber(year: number, sequence: number): string {
   return `${year}-${String(sequence).padStart(6, '0')}`;
 }
 
-/** Records that an email is owed; a second call with the same key changes nothing. */
-export async function oweEmail(trx: Db, topic: OutboxTopic, dedupeKey: string, payload: Record<string, string | number | null>): Promise<void> {
-  await trx.insertInto('outbox').values({ topic, dedupe_key: dedupeKey, payload }).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
-}
-
 /**
  * Numbers the gift's receipt and owes its email. The counter row stays locked until the transaction
  * ends, so concurrent gifts take consecutive numbers, and a rolled-back gift gives its number back.
  */
-export async function issueReceipt(trx: Db, donation: Pick<Donation, 'id'>, issuedAt: Date, timeZone: string): Promise<Receipt> {
+export async function issueReceipt(trx: Db, donation: { id: string }, issuedAt: Date, timeZone: string): Promise<Receipt> {
   const existing = await trx.selectFrom('receipts').selectAll().where('donation_id', '=', donation.id).executeTakeFirst();
   if (existing) return existing;
   const year = receiptYear(issuedAt, timeZone);

@@ -4,8 +4,8 @@ import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
 import { translate } from '../i18n/messages';
 import { defaultLocale } from '../locale';
-import { loadReceipt, receiptView } from './receipt-view';
-import { verifyToken } from './tokens';
+import { loadReceipt, receiptView } from './receipt.view';
+import { verifyToken } from '../http/signed-links';
 
 export function receiptRoutes({ db, config }: AppContext): Router {
   const router = Router();

@@ -1,11 +1,11 @@
 // The annual giving statement: every receipted gift of a calendar year, totalled per currency.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
 import { localize } from '../locale';
 import { addMoney, formatMoney, type Money } from '../money';
 import { receiptYear } from './issue';
-import { relayOutbox } from './outbox';
+import { relayOutbox } from '../outbox/outbox';
 import { wordingFor } from './wording';
 
 /** Gifts that still count: not refunded in full, not lost to a dispute. */

@@ -1,5 +1,5 @@
 // The audit log: who changed what, when, before and after. Written in the transaction of the change.
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 
 export interface AuditEntry {
   staffId: number | null;

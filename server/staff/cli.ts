@@ -3,7 +3,7 @@
 // `npm run staff -- reset --email a@b.org`: a new one-time link, for a forgotten password.
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { createDb } from '../../db/index';
+import { createDb } from '../database';
 import { migrateToLatest } from '../../db/migrate';
 import { ConfigError, configOrExit } from '../config';
 import { inviteStaff, isStaffRole, staffRoles } from './members';

@@ -1,7 +1,7 @@
 // Staff accounts: invitation, roles and disabling, each change written to the audit log.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { StaffRole } from '../../db/schema';
+import type { Db } from '../database';
+import type { StaffRole } from './staff.table';
 import { recordAudit } from './audit';
 import { createPasswordLink } from './sessions';
 

@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { Router, type RequestHandler } from 'express';
 import { AppError } from '../http/errors';
-import { queueNames } from '../../jobs/queues';
+import { queueNames } from '../queues';
 import type { AppContext } from '../context';
 import { requireArea } from './access';
 

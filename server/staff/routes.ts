@@ -3,7 +3,7 @@
 import cookieParser from 'cookie-parser';
 import express, { Router, type Request, type Response } from 'express';
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
 import { formProtection, renewFormProtection, type FormProtection } from '../http/csrf';
 import { AppError, NotFound, TooManyRequests } from '../http/errors';

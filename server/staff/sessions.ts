@@ -1,10 +1,10 @@
 // Staff sessions, kept in Postgres: the cookie holds a random token, the table only its SHA-256.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
-import { askedWithin, forgetRequestedAddress, oweRequestedEmail } from '../receipts/outbox';
-import type { StaffRole } from '../../db/schema';
+import { askedWithin, forgetRequestedAddress, oweRequestedEmail } from '../outbox/outbox';
+import type { StaffRole } from './staff.table';
 import { hashSecretToken, isSecretToken, newSecretToken } from '../http/secret-tokens';
 
 export const sessionCookie = 'sf_staff';

@@ -15,7 +15,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import { withinRateLimit } from '../http/rate-limit';
 import { hashPassword, verifyPassword } from './passwords';
 

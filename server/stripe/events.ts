@@ -1,7 +1,7 @@
 // Stripe events: stored once as they arrive, applied once by a job, swept up again if a job never ran.
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
 import { stripeEventHandlers } from './handlers';
 

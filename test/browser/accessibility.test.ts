@@ -3,7 +3,7 @@
 // same pages, with their Content-Security-Policy enforced, must not break it anywhere.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { demoRounds } from '../../db/seed';
+import { demoRounds } from '../../dev/seed';
 import { startBrowserApp, type BrowserApp } from '../support/browser';
 import { testNow } from '../support/clock';
 

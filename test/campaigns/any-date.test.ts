@@ -1,7 +1,7 @@
 // The demo site on any day of the year: seeded and served with the clock at that moment, every page the
 // home page links to answers, and so does every round the seed made, whatever the calendar says.
 import request from 'supertest';
-import { demoRounds, seedDemoData } from '../../db/seed';
+import { demoRounds, seedDemoData } from '../../dev/seed';
 import { startTestContext, type TestContext } from '../support/context';
 
 const moments = [

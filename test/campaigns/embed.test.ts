@@ -1,6 +1,6 @@
 // The donate widget a partner puts on their own site: an iframe page showing progress, and the code to paste.
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities } from '../support/html';
 

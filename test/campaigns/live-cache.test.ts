@@ -2,7 +2,7 @@
 // of a change, whatever wrote it; while it cannot hear Postgres it keeps nothing.
 import { sql } from 'kysely';
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { createCampaignCache, type CampaignCache, type Loaded } from '../../server/campaigns/live-cache';
 import { createLogger } from '../../server/logger';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { startTestContext, type TestContext } from '../support/context';
 
 // The day these pages are read on: the November round open, July's closed.

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { seedDemoData } from '../../db/seed';
-import type { Campaign, Donation } from '../../db/schema';
+import { seedDemoData } from '../../dev/seed';
+import type { Campaign } from '../../server/campaigns/campaign.table';
+import type { Donation } from '../../server/donations/donation.table';
 import { campaignTotals, totalsOf } from '../../server/campaigns/totals';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan, keptAndRecountedTotals, ledgerRow } from '../support/ledger-rows';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { migrateDown, migrateToLatest } from '../../db/migrate';
-import { happySmileRounds, seedDemoData } from '../../db/seed';
+import { happySmileRounds, seedDemoData } from '../../dev/seed';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { testNow } from '../support/clock';
 

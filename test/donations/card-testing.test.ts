@@ -8,7 +8,7 @@ import request from 'supertest';
 import { freePort } from '../../dev/ports';
 import { startStripeEmulator, type StripeEmulator } from '../../dev/stripe-emulator/index';
 import type Stripe from 'stripe';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { cardTestingRules, cardTestingVerdict, declineAtStripe, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
 import { emailAttempts } from '../../server/donations/routes';

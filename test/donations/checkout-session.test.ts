@@ -1,4 +1,4 @@
-import { signToken } from '../../server/receipts/tokens';
+import { signToken } from '../../server/http/signed-links';
 import request from 'supertest';
 import type Stripe from 'stripe';
 import { checkoutSessionParams, createCheckoutSession } from '../../server/donations/checkout';

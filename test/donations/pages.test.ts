@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startWorker } from '../../jobs/worker';
 import { createLogger } from '../../server/logger';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
-import { signToken } from '../../server/receipts/tokens';
+import { signToken } from '../../server/http/signed-links';
 import { checkedRadio, inputValue, isChecked, links, selectedOption, textareaValue } from '../support/html';
 import { testNow } from '../support/clock';
 

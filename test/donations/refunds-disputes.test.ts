@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
-import type { Donation } from '../../db/schema';
+import type { Donation } from '../../server/donations/donation.table';
 import { syncCharge } from '../../server/donations/ledger';
 import { applyStripeEvent } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';

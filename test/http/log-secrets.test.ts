@@ -3,7 +3,7 @@
 // is used here, as a donor, a mail scanner and a colleague would, and then looked for in every line.
 import request from 'supertest';
 import { redactUrl } from '../../server/http/redact-url';
-import { signToken } from '../../server/receipts/tokens';
+import { signToken } from '../../server/http/signed-links';
 import { createPasswordLink } from '../../server/staff/sessions';
 import { askForLink, giveAndPay, linkIn, signInMails, useLink } from '../donors/account-helpers';
 import { startGivingHarness, type GivingHarness } from '../support/giving';

@@ -1,13 +1,15 @@
 // Every email a donor can receive, written to one donor who gave in English and one who gave in
 // Chinese, through the real composers and the real SMTP path: subject, body and amounts in their language.
 import type { ParsedMail } from 'mailparser';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
-import type { DonationFrequency, OutboxTopic } from '../../db/schema';
+import type { DonationFrequency } from '../../server/donations/donation.table';
+import type { OutboxTopic } from '../../server/outbox/outbox.table';
 import { postImpactUpdate } from '../../server/impact/post';
 import { sendImpactEmail } from '../../server/impact/send';
-import { issueReceipt, oweEmail } from '../../server/receipts/issue';
-import { sendOwedEmail } from '../../server/receipts/send';
+import { issueReceipt } from '../../server/receipts/issue';
+import { oweEmail } from '../../server/outbox/outbox';
+import { sendOwedEmail } from '../../server/emails';
 import { startTestContext, type TestContext } from '../support/context';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 

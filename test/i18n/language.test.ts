@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { messages } from '../../server/i18n/messages';
 import { startTestContext, type TestContext } from '../support/context';

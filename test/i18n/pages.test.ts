@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { messages } from '../../server/i18n/messages';
 import { postImpactUpdate } from '../../server/impact/post';
-import { signToken } from '../../server/receipts/tokens';
+import { signToken } from '../../server/http/signed-links';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { decodeEntities } from '../support/html';
 import { testNow } from '../support/clock';

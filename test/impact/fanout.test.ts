@@ -1,8 +1,8 @@
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { fanOutImpactUpdate, impactEmailJobId, queueImpactFanOut, resumeImpactUpdates } from '../../server/impact/fanout';
 import { postImpactUpdate } from '../../server/impact/post';
-import { impactProgress } from '../../server/impact/queries';
+import { impactProgress } from '../../server/impact/impact.repository';
 import { processEnvironment, startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave } from '../support/donors';
 import { exitOf, killHard, spawnScript, waitForOutput } from '../support/processes';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { ValidationError } from '../../server/http/errors';
 import { postImpactUpdate, splitTitle } from '../../server/impact/post';

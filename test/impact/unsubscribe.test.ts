@@ -1,11 +1,11 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { startWorker, type RunningWorker } from '../../jobs/worker';
 import { queueImpactFanOut } from '../../server/impact/fanout';
 import { postImpactUpdate } from '../../server/impact/post';
-import { impactProgress } from '../../server/impact/queries';
+import { impactProgress } from '../../server/impact/impact.repository';
 import { sendImpactEmail } from '../../server/impact/send';
 import { createLogger } from '../../server/logger';
 import { startTestContext, type TestContext } from '../support/context';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startWorker } from '../../jobs/worker';
 import { closeContext, openContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
-import { relayOutbox } from '../../server/receipts/outbox';
+import { relayOutbox } from '../../server/outbox/outbox';
 import { oweAnnualStatements } from '../../server/receipts/statements';
 import { applyStripeEvent } from '../../server/stripe/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { aStaffMember, signInAs } from '../support/staff';

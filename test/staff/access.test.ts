@@ -1,18 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { runScript } from '../support/processes';
 import { decodeEntities } from '../support/html';
 import { aStaffMember, csrfOf, signInAs, staffPassword } from '../support/staff';
 import { startSmtpSink } from '../support/smtp-sink';
-import { createMailer } from '../../server/receipts/mailer';
-import { sendOwedEmail } from '../../server/receipts/send';
+import { createMailer } from '../../server/outbox/mailer';
+import { sendOwedEmail } from '../../server/emails';
 import { lockout } from '../../server/staff/sign-in';
 import * as passwords from '../../server/staff/passwords';
 import { startTestContext, type TestContext } from '../support/context';
-import type { StaffRole } from '../../db/schema';
+import type { StaffRole } from '../../server/staff/staff.table';
 
 /** Every staff page and who may open it; each feature adds its routes here as it arrives. */
 export const staffPages: Array<{ path: string; roles: StaffRole[] }> = [

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { copyCsvStatement, csvAmount, csvAmountIn, csvInstant, csvRow, csvText, currencyUnit, CsvLineEnds } from '../../server/finance/csv';
 import { startTestContext, type TestContext } from '../support/context';

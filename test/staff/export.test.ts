@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { sql } from 'kysely';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { processEnvironment, startTestContext, type TestContext } from '../support/context';
 import { campaignId } from '../support/ledger-rows';

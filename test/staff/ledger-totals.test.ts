@@ -1,4 +1,4 @@
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities } from '../support/html';

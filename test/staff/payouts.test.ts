@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import request from 'supertest';
 import type Stripe from 'stripe';
-import { workerConnection } from '../../jobs/queues';
+import { workerConnection } from '../../server/queues';
 import { matchPayout, type LedgerRowForMatching } from '../../server/finance/payout-matching';
 import { dayBounds, dayIn } from '../../server/calendar';
 import { findDiscrepancies, reconcileDay, type LedgerRowForReconciling } from '../../server/finance/reconciliation';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createDb, type Db } from '../../db/index';
+import { createDb, type Db } from '../../server/database';
 import { adminDatabaseUrl, databaseUrl, templateDatabase, testDatabasePrefix } from './services';
 import { waitUntil } from './wait';
 

@@ -1,8 +1,8 @@
 // Donors who gave, written straight into the database: for tests about what happens after the money
 // arrived (impact updates), where going through Checkout a thousand times would only be slow.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { DonationStatus } from '../../db/schema';
+import type { Db } from '../../server/database';
+import type { DonationStatus } from '../../server/donations/donation.table';
 
 export interface SeededDonor {
   id: number;

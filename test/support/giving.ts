@@ -2,8 +2,8 @@
 // emulator delivering signed webhooks to the web server, and the donor's steps as helpers.
 import request from 'supertest';
 import Stripe from 'stripe';
-import { seedDemoData } from '../../db/seed';
-import type { Donation } from '../../db/schema';
+import { seedDemoData } from '../../dev/seed';
+import type { Donation } from '../../server/donations/donation.table';
 import { startWorker, type RunningWorker } from '../../jobs/worker';
 import type { ReadyConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';

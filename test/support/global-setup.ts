@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createDb } from '../../db/index';
+import { createDb } from '../../server/database';
 import { migrateToLatest } from '../../db/migrate';
 import { adminDatabaseUrl, databaseUrl } from './services';
 

@@ -2,8 +2,8 @@
 // database: for tests of what is read from the ledger (totals, the campaign API), not of how it is written.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { Donation, LedgerKind, NewLedgerEntry, RecurringPlanStatus } from '../../db/schema';
+import type { Db } from '../../server/database';
+import type { Donation, LedgerKind, NewLedgerEntry, RecurringPlanStatus } from '../../server/donations/donation.table';
 import { testNow } from './clock';
 
 const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;

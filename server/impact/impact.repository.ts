@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { ImpactUpdate } from '../../db/schema';
+import type { Db } from '../database';
+import type { ImpactUpdate } from './impact.table';
 
 /** The gifts that make a donor someone we report back to: money that arrived and stayed, at least in part. */
 export const givingStatuses = ['succeeded', 'partially_refunded'] as const;

@@ -1,8 +1,8 @@
 // Demo data shaped like the charities we serve; `npm run seed`, and `npm start` on an empty database.
 import { sql } from 'kysely';
-import { runDatabaseCommand } from './cli';
-import type { Db } from './index';
-import type { NewCampaign } from './schema';
+import { runDatabaseCommand } from '../server/database.cli';
+import type { Db } from '../server/database';
+import type { NewCampaign } from '../server/campaigns/campaign.table';
 import type { LocalizedText } from '../server/locale';
 import { clockFor } from '../server/clock';
 import { money } from '../server/money';

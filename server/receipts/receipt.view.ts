@@ -1,9 +1,9 @@
 // A receipt as people read it, for the email and the printable page alike.
-import type { Db } from '../../db/index';
-import type { ReadyConfig } from '../config';
+import type { Db } from '../database';
+import { publicUrl, type ReadyConfig } from '../config';
 import { localize } from '../locale';
 import { formatMoney } from '../money';
-import { signToken } from './tokens';
+import { signToken } from '../http/signed-links';
 import { wordingFor } from './wording';
 
 export async function loadReceipt(db: Db, receiptId: string) {
@@ -35,10 +35,6 @@ export async function loadReceipt(db: Db, receiptId: string) {
 
 export type LoadedReceipt = NonNullable<Awaited<ReturnType<typeof loadReceipt>>>;
 
-export function siteUrl(config: ReadyConfig): string {
-  return config.baseUrl ?? `http://localhost:${config.port}`;
-}
-
 export function receiptView(config: ReadyConfig, receipt: LoadedReceipt) {
   const { locale, wording: w } = wordingFor(receipt.locale);
   const name = receipt.donor_name ?? receipt.donor_record_name ?? receipt.email ?? '';
@@ -59,6 +55,6 @@ export function receiptView(config: ReadyConfig, receipt: LoadedReceipt) {
     kind: w[receipt.frequency],
     paymentMethod: receipt.payment_method ? (w.methods[receipt.payment_method] ?? receipt.payment_method) : null,
     dedication,
-    printableUrl: `${siteUrl(config)}/receipts/${signToken(config.sessionSecret, 'receipt', receipt.id)}`,
+    printableUrl: `${publicUrl(config)}/receipts/${signToken(config.sessionSecret, 'receipt', receipt.id)}`,
   };
 }

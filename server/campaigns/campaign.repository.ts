@@ -1,5 +1,5 @@
-import type { Db } from '../../db/index';
-import type { Campaign, CampaignPreset } from '../../db/schema';
+import type { Db } from '../database';
+import type { Campaign, CampaignPreset } from './campaign.table';
 
 export async function listLiveCampaigns(db: Db): Promise<Campaign[]> {
   return db
@@ -36,4 +36,39 @@ export async function listPublicCampaigns(db: Db): Promise<Campaign[]> {
 
 export async function findCampaignBySlug(db: Db, slug: string): Promise<Campaign | undefined> {
   return db.selectFrom('campaigns').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export interface PublicGift {
+  name: string | null;
+  amount: number;
+  currency: string;
+  message: string | null;
+  frequency: string;
+  givenAt: Date;
+}
+
+/** The latest gifts that went through, as the campaign page shows them: a name only when the donor allowed it. */
+export async function recentGifts(db: Db, campaignId: number, limit = 10): Promise<PublicGift[]> {
+  const rows = await db
+    .selectFrom('donations')
+    .select(['donor_name', 'anonymous', 'amount', 'currency', 'message', 'frequency', 'succeeded_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', ['succeeded', 'partially_refunded'])
+    .orderBy('succeeded_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    name: row.anonymous ? null : row.donor_name,
+    amount: row.amount,
+    currency: row.currency,
+    message: row.message,
+    frequency: row.frequency,
+    givenAt: row.succeeded_at ?? new Date(0),
+  }));
+}
+
+export async function findDonation(db: Db, id: string) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+  return db.selectFrom('donations').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -1,6 +1,6 @@
 // What a signed-in donor's account reads and writes: always their own rows, by donor id, never by email.
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { Locale } from '../locale';
 
 /** Gifts that went through (refunded or disputed ones too, marked so); pending and failed attempts are not history. */

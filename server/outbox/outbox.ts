@@ -1,10 +1,14 @@
-// The relay from the outbox table into BullMQ, and the sweeper that catches what Redis lost.
+// Every email's path from the moment it is owed: written into the outbox table in the transaction that owes it, relayed into BullMQ, swept when Redis lost it.
 import { sql } from 'kysely';
-import { withinMs } from '../../jobs/queues';
-import type { Db } from '../../db/index';
-import type { OutboxTopic } from '../../db/schema';
+import { withinMs } from '../queues';
+import type { Db } from '../database';
+import type { OutboxTopic } from './outbox.table';
 import type { AppContext } from '../context';
-import { oweEmail } from './issue';
+
+/** Records that an email is owed; a second call with the same key changes nothing. */
+export async function oweEmail(trx: Db, topic: OutboxTopic, dedupeKey: string, payload: Record<string, string | number | null>): Promise<void> {
+  await trx.insertInto('outbox').values({ topic, dedupe_key: dedupeKey, payload }).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+}
 
 /**
  * Hands unqueued outbox rows to BullMQ, oldest first, and marks them queued. While Redis is away the

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/index';
-import type { Campaign, Donation, Donor } from '../../db/schema';
+import type { Db } from '../database';
+import type { Campaign } from '../campaigns/campaign.table';
+import type { Donation } from './donation.table';
+import type { Donor } from './donor.table';
 import type { DonationRequest } from './form';
 
 /**
@@ -78,11 +80,6 @@ export async function attachCheckoutSession(db: Db, donationId: string, sessionI
   await db.updateTable('donations').set({ stripe_checkout_session_id: sessionId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
 }
 
-export async function findDonation(db: Db, id: string): Promise<Donation | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
-  return db.selectFrom('donations').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function findDonationByCheckoutSession(db: Db, sessionId: string) {
   return db
     .selectFrom('donations')
@@ -91,34 +88,4 @@ export async function findDonationByCheckoutSession(db: Db, sessionId: string) {
     .select(['campaigns.slug as campaign_slug', 'campaigns.title as campaign_title'])
     .where('donations.stripe_checkout_session_id', '=', sessionId)
     .executeTakeFirst();
-}
-
-export interface PublicGift {
-  name: string | null;
-  amount: number;
-  currency: string;
-  message: string | null;
-  frequency: string;
-  givenAt: Date;
-}
-
-/** The latest gifts that went through, as the campaign page shows them: a name only when the donor allowed it. */
-export async function recentGifts(db: Db, campaignId: number, limit = 10): Promise<PublicGift[]> {
-  const rows = await db
-    .selectFrom('donations')
-    .select(['donor_name', 'anonymous', 'amount', 'currency', 'message', 'frequency', 'succeeded_at'])
-    .where('campaign_id', '=', campaignId)
-    .where('status', 'in', ['succeeded', 'partially_refunded'])
-    .orderBy('succeeded_at', 'desc')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({
-    name: row.anonymous ? null : row.donor_name,
-    amount: row.amount,
-    currency: row.currency,
-    message: row.message,
-    frequency: row.frequency,
-    givenAt: row.succeeded_at ?? new Date(0),
-  }));
 }

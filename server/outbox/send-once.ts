@@ -5,7 +5,7 @@
 // connection holding the lock drops there. Both copies carry the same Message-ID, so mail clients show
 // one; the second case is noted in the log (`sendWindows`), and the first by the worker's death.
 import type Mail from 'nodemailer/lib/mailer';
-import type { Db } from '../../db/index';
+import type { Db } from '../database';
 import type { AppContext } from '../context';
 
 /** What the log says when an email may have gone twice (see above): tests and operators count these. */

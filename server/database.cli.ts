@@ -1,6 +1,7 @@
-// Shared start-up for the database commands (`npm run migrate`, `npm run seed`).
-import { ConfigError, configOrExit, type Config } from '../server/config';
-import { createDb, type Db } from './index';
+// The database commands: `npm run migrate` runs this file; `npm run seed` (dev/seed.ts) shares its start-up.
+import { ConfigError, configOrExit, type Config } from './config';
+import { migrateToLatest } from '../db/migrate';
+import { createDb, type Db } from './database';
 
 export async function runDatabaseCommand(command: (db: Db, config: Config) => Promise<string>): Promise<void> {
   const config = configOrExit((c) => {
@@ -16,4 +17,11 @@ export async function runDatabaseCommand(command: (db: Db, config: Config) => Pr
   } finally {
     await db.destroy();
   }
+}
+
+if (require.main === module) {
+  void runDatabaseCommand(async (db) => {
+    const { applied } = await migrateToLatest(db);
+    return applied.length === 0 ? 'migrations: already up to date' : `migrations: applied ${applied.join(', ')}`;
+  });
 }

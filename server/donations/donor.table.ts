@@ -1,0 +1,29 @@
+// Who gives: one row per email address.
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Timestamp, Nullable, NullableTimestamp } from '../column-types';
+
+/** Who gave: a person, or an organisation giving as a whole (offline gifts mostly). */
+export type DonorType = 'person' | 'enterprise' | 'chamber_of_commerce' | 'charity_federation';
+
+/** One per email address, whatever its case. */
+export interface DonorTable {
+  id: Generated<number>;
+  email: string;
+  /**
+   * A person's name, or an organisation's: the one their latest paid gift gave (never a gift only
+   * started: anyone can type anyone's address). Null until a paid gift names them.
+   */
+  name: Nullable<string>;
+  /** When the paid gift that gave `name` was paid; a gift paid earlier, applied later, leaves the name alone. */
+  name_given_at: NullableTimestamp;
+  donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
+  /** The language the donor gave in: 'en' or 'zh-CN'. */
+  locale: ColumnType<string, string | undefined, string>;
+  stripe_customer_id: Nullable<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** Set by the one-click unsubscribe link in an impact update; no further impact updates are sent. */
+  impact_opt_out_at: NullableTimestamp;
+}
+
+export type Donor = Selectable<DonorTable>;

@@ -1,0 +1,20 @@
+// Which feature writes each email the outbox owes; the worker sends them through this table.
+import type { AppContext } from './context';
+import { signInLinkEmail } from './donors/emails';
+import { sendOutboxRow, type Composers, type SendOutcome } from './outbox/send';
+import { annualStatementEmail, paymentFailedEmail, receiptEmail, refundNoticeEmail } from './receipts/emails';
+import { passwordLinkEmail } from './staff/emails';
+
+const composers: Composers = {
+  receipt: receiptEmail,
+  refund_notice: refundNoticeEmail,
+  payment_failed: paymentFailedEmail,
+  annual_statement: annualStatementEmail,
+  sign_in_link: signInLinkEmail,
+  staff_password_link: passwordLinkEmail,
+};
+
+/** Sends the email outbox row `outboxId` owes, at most once. */
+export function sendOwedEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mailer' | 'logger'>, outboxId: number): Promise<SendOutcome> {
+  return sendOutboxRow(ctx, composers, outboxId);
+}

@@ -1,0 +1,26 @@
+// The emails owed, written in the transaction that owes them.
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Timestamp, Jsonb, Nullable, NullableTimestamp } from '../column-types';
+
+export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement' | 'sign_in_link' | 'staff_password_link';
+
+/**
+ * Emails owed to donors, written in the same transaction as what caused them; a relay copies each
+ * row into BullMQ (job id = dedupe_key) and the sender marks it sent.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: OutboxTopic;
+  /** One email per key, ever: "receipt-<donation id>", "refund-<refund id>". */
+  dedupe_key: string;
+  payload: Jsonb<Record<string, string | number | null>>;
+  created_at: Timestamp;
+  /** When the relay handed it to BullMQ; null while Redis was away. */
+  queued_at: NullableTimestamp;
+  /** When the SMTP server accepted it. */
+  sent_at: NullableTimestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: Nullable<string>;
+}
+
+export type OutboxMessage = Selectable<OutboxTable>;

@@ -1,5 +1,6 @@
 import type { Db } from '../database';
 import type { Campaign, CampaignPreset } from './campaign.table';
+import { isUuid } from '../http/params';
 
 export async function listLiveCampaigns(db: Db): Promise<Campaign[]> {
   return db
@@ -69,6 +70,6 @@ export async function recentGifts(db: Db, campaignId: number, limit = 10): Promi
 }
 
 export async function findDonation(db: Db, id: string) {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('donations').selectAll().where('id', '=', id).executeTakeFirst();
 }

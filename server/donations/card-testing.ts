@@ -12,6 +12,8 @@ import type Stripe from 'stripe';
 import type { Db } from '../database';
 import type { Money } from '../money';
 import { minimumGift } from './form';
+import { idOf } from '../stripe/ids';
+import { isUuid } from '../http/params';
 
 export const cardTestingRules = {
   /** How far back a decline counts. */
@@ -61,8 +63,6 @@ export function fingerprint(secret: string, kind: 'ip' | 'email', value: string)
   return createHmac('sha256', secret).update(`card-testing:${kind}:${normal}`).digest('base64url');
 }
 
-const isUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
 
 /** A declined attempt as Stripe knows it: the payment (its gift, its amount) and the charge it declined. */
 export interface StripeDecline {

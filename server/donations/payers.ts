@@ -6,6 +6,7 @@ import type { Campaign } from '../campaigns/campaign.table';
 import type { Donor } from './donor.table';
 import { findCampaignBySlug } from '../campaigns/campaign.repository';
 import { findOrCreateDonor } from './donation.repository';
+import { idOf } from '../stripe/ids';
 
 /** The campaign a payment names in its metadata, or the general fund when it names none we know. */
 export async function campaignForPayment(db: Db, slug: string | undefined, generalFundSlug: string): Promise<Campaign> {
@@ -18,7 +19,7 @@ export async function campaignForPayment(db: Db, slug: string | undefined, gener
 
 /** Remembers the donor's Stripe customer, unless another donor already has it. */
 export async function linkStripeCustomer(db: Db, donorId: number, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null): Promise<void> {
-  const customerId = typeof customer === 'string' ? customer : customer?.id;
+  const customerId = idOf(customer);
   if (!customerId) return;
   await db
     .updateTable('donors')
@@ -30,7 +31,7 @@ export async function linkStripeCustomer(db: Db, donorId: number, customer: stri
 }
 
 export async function donorForCustomer(db: Db, stripe: Stripe, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null, fallbackEmail?: string | null): Promise<Donor | undefined> {
-  const customerId = typeof customer === 'string' ? customer : customer?.id;
+  const customerId = idOf(customer);
   if (customerId) {
     const known = await db.selectFrom('donors').selectAll().where('stripe_customer_id', '=', customerId).executeTakeFirst();
     if (known) return known;

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { NotFound, ServiceUnavailable } from '../http/errors';
 import { publicUrl } from '../config';
 import { verifyToken } from '../http/signed-links';
+import { idOf } from '../stripe/ids';
 
 export function planRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -18,7 +19,7 @@ export function planRoutes(ctx: AppContext): Router {
     try {
       // The subscription's own customer: a donor who also gave once may have another customer at Stripe.
       const subscription = await ctx.stripe.subscriptions.retrieve(plan.stripe_subscription_id);
-      const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+      const customer = idOf(subscription.customer);
       session = await ctx.stripe.billingPortal.sessions.create({
         customer,
         return_url: publicUrl(ctx.config),

@@ -9,6 +9,8 @@ import { oweEmail } from '../outbox/outbox';
 import { syncCharge } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
 import { planForSubscription, syncPlan } from './plans';
+import { idOf } from '../stripe/ids';
+import { isUuid } from '../http/params';
 
 export interface RecordingContext {
   trx: Db;
@@ -18,8 +20,6 @@ export interface RecordingContext {
   timeZone: string;
 }
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
-const isUuid = (value: string | undefined | null): value is string => !!value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
 
 const lockDonation = (trx: Db, column: 'id' | 'stripe_payment_intent_id' | 'stripe_invoice_id', value: string) =>
   trx.selectFrom('donations').selectAll().where(column, '=', value).forUpdate().executeTakeFirst();

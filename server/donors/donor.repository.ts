@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { Locale } from '../locale';
+import { isUuid } from '../http/params';
 
 /** Gifts that went through (refunded or disputed ones too, marked so); pending and failed attempts are not history. */
 const historyStatuses = ['succeeded', 'partially_refunded', 'refunded', 'disputed'] as const;
@@ -49,7 +50,7 @@ export type AccountPlan = Awaited<ReturnType<typeof plansOf>>[number];
 
 /** One of the donor's own plans, or undefined: another donor's plan is as unknown as one that does not exist. */
 export async function planOf(db: Db, donorId: number, planId: string): Promise<AccountPlan | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(planId)) return undefined;
+  if (!isUuid(planId)) return undefined;
   return db
     .selectFrom('recurring_plans')
     .innerJoin('campaigns', 'campaigns.id', 'recurring_plans.campaign_id')

@@ -7,6 +7,7 @@ import { minimumGift } from '../donations/form';
 import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { currencyExponent, formatMoney, money, parseAmount } from '../money';
+import { idOf } from '../stripe/ids';
 
 export type PlanChange = { ok: true; amount: number; interval: RecurringInterval } | { ok: false; errors: Record<string, string>; values: { amount: string; frequency: string } };
 
@@ -52,7 +53,7 @@ export async function changeAmount(stripe: Stripe, subscriptionId: string, chang
   const subscription = await stripe.subscriptions.retrieve(subscriptionId);
   const item = subscription.items.data[0];
   if (!item) throw new Error(`subscription ${subscriptionId} has no item`);
-  const product = typeof item.price.product === 'string' ? item.price.product : item.price.product.id;
+  const product = idOf(item.price.product);
   await stripe.subscriptions.update(subscriptionId, {
     items: [{ id: item.id, price_data: { currency: subscription.currency, product, unit_amount: change.amount, recurring: { interval: change.interval } } }],
     proration_behavior: 'none',
@@ -76,7 +77,7 @@ export async function cancel(stripe: Stripe, subscriptionId: string): Promise<vo
 export async function cardUpdateUrl(stripe: Stripe, subscriptionId: string, returnUrl: string, locale: Locale): Promise<string> {
   // The subscription's own customer: a donor who also gave once may have another customer at Stripe.
   const subscription = await stripe.subscriptions.retrieve(subscriptionId);
-  const customer = typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+  const customer = idOf(subscription.customer);
   const session = await stripe.billingPortal.sessions.create({
     customer,
     return_url: returnUrl,

@@ -6,6 +6,7 @@ import type { Database } from '../database';
 import type { DonationStatus } from '../donations/donation.table';
 import { isCurrencyCode } from '../money';
 import { cleanText } from '../http/text';
+import { isUuid } from '../http/params';
 
 export const giftStatuses: DonationStatus[] = ['succeeded', 'partially_refunded', 'refunded', 'disputed', 'pending', 'failed', 'expired'];
 export const paymentMethods = ['card', 'alipay', 'wechat_pay', 'cheque', 'bank_transfer', 'cash'] as const;
@@ -196,11 +197,10 @@ export async function totalsByCurrency(db: Db, filters: GiftFilters, timeZone: s
   }));
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** One gift with its donor, campaign, ledger rows, receipt and refund requests; undefined when unknown. */
 export async function giftDetail(db: Db, id: string) {
-  if (!uuidPattern.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const donation = await db
     .selectFrom('donations')
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')

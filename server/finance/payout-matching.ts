@@ -2,6 +2,7 @@
 // no database: the caller fetches both sides, so the rule can be tested on plain objects.
 import type Stripe from 'stripe';
 import type { LedgerKind } from '../donations/donation.table';
+import { idOf } from '../stripe/ids';
 
 /** A ledger row as the matching needs it, with the donation's campaign. */
 export interface LedgerRowForMatching {
@@ -69,7 +70,6 @@ export interface PayoutMatch {
 
 type PayoutLike = Pick<Stripe.Payout, 'id' | 'amount' | 'currency'> & { balance_transaction?: Stripe.Payout['balance_transaction'] };
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
 
 function claimedDonation(source: Stripe.BalanceTransaction['source']): string | undefined {
   if (typeof source !== 'object' || source === null || source.object !== 'charge') return undefined;

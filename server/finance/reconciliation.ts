@@ -12,6 +12,7 @@ import { recordAudit } from '../staff/audit';
 import { dayBounds, dayIn, isDay, previousDay } from '../calendar';
 import { applyStripeEvent, storeStripeEvent } from '../stripe/events';
 import { stripeEventHandlers } from '../stripe/handlers';
+import { idOf } from '../stripe/ids';
 
 /** The Stripe balance transactions our ledger records a row for: gifts, refunds and disputes. */
 const ledgerCategories = new Set(['charge', 'refund', 'refund_failure', 'dispute', 'dispute_reversal']);
@@ -32,7 +33,6 @@ export interface LedgerRowForReconciling {
 
 export type Discrepancy = Omit<NewReconciliationDiscrepancy, 'day' | 'found_at' | 'resolved_at' | 'resolved_by' | 'note'> & { kind: DiscrepancyKind };
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
 
 /**
  * The differences between Stripe's transactions of a day and our rows: `ledgerOfDay` are our rows of

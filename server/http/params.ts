@@ -8,3 +8,10 @@ export function serialId(value: unknown): number | undefined {
   const id = Number(value);
   return id <= largestSerial ? id : undefined;
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether a value can name a uuid row (a donation, a plan); PostgreSQL refuses anything else as a uuid. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && uuidPattern.test(value);
+}

@@ -1,4 +1,4 @@
-// Every sentence the public site shows, in each language it speaks, gathered from one file per area.
+// Every sentence any page shows (the public site, donors' accounts and the staff area), in each language it speaks, gathered from one file per area.
 // A key missing from one language is a type error, so a page never falls back to a blank.
 import type { Locale } from '../locale';
 import * as site from './site';
@@ -8,12 +8,15 @@ import * as donate from './donate';
 import * as thanks from './thanks';
 import * as errors from './errors';
 import * as embed from './embed';
+import * as staff from './staff';
+import * as finance from './finance';
+import * as campaignStaff from './campaign-staff';
 
-const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en } as const;
+const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en, ...staff.en, ...finance.en, ...campaignStaff.en } as const;
 
 export type MessageKey = keyof typeof en;
 
-const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN };
+const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
 

@@ -4,21 +4,21 @@ import type Stripe from 'stripe';
 import { recordCharge, recordCheckoutSession, recordInvoice, recordPaymentIntent, recordUnpaidCheckout, type RecordingContext } from '../donations/record';
 import { syncPlan } from '../donations/plans';
 import { declineAtStripe, recordCardDecline } from '../donations/card-testing';
+import { idOf } from './ids';
 
 type Handler = (event: Stripe.Event, c: RecordingContext) => Promise<unknown>;
 
 const objectOf = <T>(event: Stripe.Event) => event.data.object as T;
-const chargeIdOf = (charge: string | { id: string }) => (typeof charge === 'string' ? charge : charge.id);
 
 const onSubscription: Handler = (event, c) => syncPlan(c.trx, c.stripe, objectOf<Stripe.Subscription>(event).id, c.generalFundSlug);
 const onInvoice: Handler = async (event, c) => {
   const invoice = objectOf<Stripe.Invoice>(event);
   // The plan first: recording the gift numbers its receipt, and that counter lock should be taken last.
   const subscription = invoice.parent?.subscription_details?.subscription;
-  if (subscription) await syncPlan(c.trx, c.stripe, typeof subscription === 'string' ? subscription : subscription.id, c.generalFundSlug);
+  if (subscription) await syncPlan(c.trx, c.stripe, idOf(subscription), c.generalFundSlug);
   await recordInvoice(c, invoice.id!);
 };
-const onDispute: Handler = (event, c) => recordCharge(c, chargeIdOf(objectOf<Stripe.Dispute>(event).charge));
+const onDispute: Handler = (event, c) => recordCharge(c, idOf(objectOf<Stripe.Dispute>(event).charge));
 const onCardDeclined: Handler = async (event, c) => {
   const decline = await declineAtStripe(c.stripe, objectOf<Stripe.PaymentIntent>(event));
   if (decline) await recordCardDecline(c.trx, decline, event.id);
@@ -42,7 +42,7 @@ export const stripeEventHandlers: Partial<Record<Stripe.Event.Type, Handler>> = 
   'charge.updated': (event, c) => recordCharge(c, objectOf<Stripe.Charge>(event).id),
   'refund.updated': async (event, c) => {
     const charge = objectOf<Stripe.Refund>(event).charge;
-    if (charge) await recordCharge(c, chargeIdOf(charge));
+    if (charge) await recordCharge(c, idOf(charge));
   },
   'charge.dispute.created': onDispute,
   'charge.dispute.updated': onDispute,

@@ -3,11 +3,11 @@ import type { Processor, Queue, RepeatOptions } from 'bullmq';
 import type { ReadyConfig } from '../server/config';
 import type { AppContext } from '../server/context';
 import { forgetOldAttempts } from '../server/donations/card-testing';
-import { reconcileYesterday } from '../server/finance/reconciliation';
+import { reconcileYesterday } from '../server/finance/reconciliation/reconciliation';
 import { resumeImpactUpdates } from '../server/impact/fanout';
 import { relayOutbox, sweepOutbox } from '../server/outbox/outbox';
 import { oweLastYearsStatements } from '../server/receipts/statements';
-import { sweepStripeEvents } from '../server/stripe/events';
+import { sweepStripeEvents } from '../server/webhooks/events';
 import type { QueuePayloads } from '../server/queues';
 
 interface Chore {

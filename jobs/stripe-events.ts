@@ -3,7 +3,7 @@
 import type { Processor } from 'bullmq';
 import type { AppContext } from '../server/context';
 import { outboxRelay } from '../server/outbox/outbox';
-import { applyStripeEvent } from '../server/stripe/events';
+import { applyStripeEvent } from '../server/webhooks/events';
 import type { QueuePayloads } from '../server/queues';
 
 export const stripeEventProcessor = (ctx: AppContext): Processor<QueuePayloads['stripe-events']> => {

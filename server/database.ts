@@ -13,7 +13,7 @@ import type { ImpactDeliveryTable, ImpactUpdateTable } from './impact/impact.tab
 import type { OutboxTable } from './outbox/outbox.table';
 import type { ReceiptCounterTable, ReceiptTable } from './receipts/receipt.table';
 import type { AuditLogTable, StaffMemberTable, StaffPasswordLinkTable, StaffSessionTable, StaffSignInNetworkTable } from './staff/staff.table';
-import type { StripeEventTable } from './stripe/stripe-event.table';
+import type { StripeEventTable } from './webhooks/stripe-event.table';
 
 export interface Database {
   campaigns: CampaignTable;

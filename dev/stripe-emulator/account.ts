@@ -1,7 +1,7 @@
 // The emulated Stripe account: its store, its settlement currency, and the one way anything in it
 // changes in a way the platform hears about (emit), plus the work Stripe does a moment later.
 import type Stripe from 'stripe';
-import { createEvent } from './events';
+import { createEvent } from './event-records';
 import type { Settlement } from './settlement';
 import type { Store, StripeObject } from './store';
 

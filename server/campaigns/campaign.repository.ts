@@ -1,3 +1,5 @@
+// Campaigns as donors and staff read them, their presets and recent gifts, and what the donate form refills from.
+import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { Campaign, CampaignPreset } from './campaign.table';
 import { isUuid } from '../http/params';
@@ -39,6 +41,17 @@ export async function findCampaignBySlug(db: Db, slug: string): Promise<Campaign
   return db.selectFrom('campaigns').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+/** Every campaign, drafts too, as the staff list shows them: live first, then drafts, then closed; newest first within each. */
+export async function listCampaignsForStaff(db: Db): Promise<Campaign[]> {
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .orderBy((eb) => eb.case().when('status', '=', 'live').then(0).when('status', '=', 'draft').then(1).else(2).end())
+    .orderBy('starts_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
 export interface PublicGift {
   name: string | null;
   amount: number;
@@ -69,7 +82,21 @@ export async function recentGifts(db: Db, campaignId: number, limit = 10): Promi
   }));
 }
 
-export async function findDonation(db: Db, id: string) {
+/**
+ * The gift a retry link names, and whether it began within `keptSeconds`: measured against PostgreSQL's
+ * now(), which wrote created_at, as every link's expiry is (the injected clock may be set to another day).
+ */
+export async function findRetriedDonation(db: Db, id: string, keptSeconds: number) {
   if (!isUuid(id)) return undefined;
-  return db.selectFrom('donations').selectAll().where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('donations')
+    .selectAll()
+    .select(sql<boolean>`created_at > now() - make_interval(secs => ${keptSeconds})`.as('recent'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findDonorEmail(db: Db, donorId: number): Promise<string | undefined> {
+  const row = await db.selectFrom('donors').select('email').where('id', '=', donorId).executeTakeFirst();
+  return row?.email;
 }

@@ -1,9 +1,9 @@
 // What a campaign has raised: the ledger's sums, which triggers keep in campaign_totals and campaign_givers
 // in the very transaction that writes the ledger (migration 0011), so they never drift from it.
-import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { Campaign } from './campaign.table';
 import { convertAtRate, type Money } from '../money';
+import { countCampaignDonors, countRecurringDonors, findLatestRecordedRate, sumCampaignLedgers, sumLedgerByDay } from './totals.repository';
 
 export interface CampaignTotals {
   /** In the campaign's target currency: gifts in that currency as given, others as Stripe settled them. */
@@ -20,21 +20,6 @@ export interface CampaignTotals {
 
 type CampaignRef = Pick<Campaign, 'id' | 'target_currency'>;
 
-/** Stripe's latest recorded rate from `from` to `to`, taken from a balance transaction in the ledger. */
-async function latestRecordedRate(db: Db, from: string, to: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('ledger_entries')
-    .select('exchange_rate')
-    .where('currency', '=', from)
-    .where('settlement_currency', '=', to)
-    .where('exchange_rate', 'is not', null)
-    .orderBy('occurred_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.exchange_rate ?? undefined;
-}
-
 /** Ledger amounts summed for one pair of gift and settlement currencies. */
 export interface LedgerSum {
   currency: string;
@@ -46,9 +31,6 @@ export interface LedgerSum {
 /** Rates already looked up, keyed "TARGET>SETTLEMENT", so one page asks the database once per pair. */
 export type RateBook = Map<string, string | undefined>;
 
-// Sums cast back to bigint, so that they come through db/index.ts's safe-integer guard like every amount.
-const summed = (column: 'amount' | 'settlement_amount') => sql<number>`sum(${sql.ref(column)})::bigint`.as(column);
-
 /**
  * One sum in the target currency: as given when given in it, as Stripe settled it when settled in it,
  * otherwise the settlement brought back at Stripe's latest recorded rate; undefined when no rate exists.
@@ -57,7 +39,7 @@ async function amountInTarget(db: Db, sum: LedgerSum, target: string, rates: Rat
   if (sum.currency === target) return sum.amount;
   if (sum.settlement_currency === target) return sum.settlement_amount;
   const key = `${target}>${sum.settlement_currency}`;
-  if (!rates.has(key)) rates.set(key, await latestRecordedRate(db, target, sum.settlement_currency));
+  if (!rates.has(key)) rates.set(key, await findLatestRecordedRate(db, target, sum.settlement_currency));
   const rate = rates.get(key);
   if (!rate) return undefined;
   return convertAtRate({ amount: sum.settlement_amount, currency: sum.settlement_currency }, target, rate, { inverse: true }).amount;
@@ -82,30 +64,7 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
   );
   if (ids.length === 0) return totals;
 
-  const [sums, donors, recurring] = await Promise.all([
-    db
-      .selectFrom('campaign_totals')
-      .select(['campaign_id', 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
-      .where('campaign_id', 'in', ids)
-      .groupBy(['campaign_id', 'currency', 'settlement_currency'])
-      .orderBy('currency')
-      .orderBy('settlement_currency')
-      .execute(),
-    db
-      .selectFrom('campaign_givers')
-      .select(['campaign_id', (eb) => eb.fn.countAll<string>().as('donors')])
-      .where('campaign_id', 'in', ids)
-      .where('donations', '>', 0)
-      .groupBy('campaign_id')
-      .execute(),
-    db
-      .selectFrom('recurring_plans')
-      .select(['campaign_id', sql<string>`count(distinct donor_id)`.as('donors')])
-      .where('campaign_id', 'in', ids)
-      .where('status', 'in', ['active', 'past_due'])
-      .groupBy('campaign_id')
-      .execute(),
-  ]);
+  const [sums, donors, recurring] = await Promise.all([sumCampaignLedgers(db, ids), countCampaignDonors(db, ids), countRecurringDonors(db, ids)]);
 
   const rates: RateBook = new Map();
   for (const [id, total] of totals) {
@@ -139,15 +98,7 @@ export interface DailyRaised {
  * day's figure is the campaign's `raised` to the minor unit.
  */
 export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef): Promise<DailyRaised[]> {
-  const rows = await db
-    .selectFrom('ledger_entries')
-    .select([sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
-    .where('campaign_id', '=', campaign.id)
-    .groupBy([sql`1`, 'currency', 'settlement_currency'])
-    .orderBy(sql`1`)
-    .orderBy('currency')
-    .orderBy('settlement_currency')
-    .execute();
+  const rows = await sumLedgerByDay(db, campaign.id);
   const running = new Map<string, LedgerSum>();
   const rates: RateBook = new Map();
   const days: DailyRaised[] = [];

@@ -6,7 +6,6 @@
 // Declines live in Postgres, not Redis: the event handlers are handed the transaction only, and there
 // the count is exact, survives a Redis restart, and cannot fail an event because Redis is away.
 import { createHmac } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 import type { Db } from '../database';
@@ -14,6 +13,8 @@ import type { Money } from '../money';
 import { minimumGift } from './form';
 import { idOf } from '../stripe/ids';
 import { isUuid } from '../http/params';
+import { donationExists } from './donation.repository';
+import { countRecentDeclines, deleteDeclinesOlderThan, forgetNetworksOlderThan, insertCardDecline } from './card-decline.repository';
 
 export const cardTestingRules = {
   /** How far back a decline counts. */
@@ -97,24 +98,16 @@ export async function declineAtStripe(stripe: Stripe, reported: Stripe.PaymentIn
 export async function recordCardDecline(db: Db, decline: StripeDecline, eventId: string, rules: CardTestingRules = cardTestingRules): Promise<boolean> {
   const { intent } = decline;
   const donationId = intent.metadata?.donation_id;
-  if (!isUuid(donationId)) return false;
-  const donation = await db.selectFrom('donations').select('id').where('id', '=', donationId).executeTakeFirst();
-  if (!donation) return false;
+  if (!isUuid(donationId) || !(await donationExists(db, donationId))) return false;
   const attempt: Money = { amount: intent.amount, currency: intent.currency.toUpperCase() };
-  const stored = await db
-    .insertInto('card_declines')
-    .values({
-      // Each declined card makes a charge of its own: several declines on one Checkout page count apart.
-      attempt_id: decline.chargeId ?? eventId,
-      donation_id: donation.id,
-      amount: attempt.amount,
-      currency: attempt.currency,
-      small: isSmallAttempt(attempt, rules),
-    })
-    .onConflict((oc) => oc.column('attempt_id').doNothing())
-    .returning('attempt_id')
-    .executeTakeFirst();
-  return stored !== undefined;
+  return insertCardDecline(db, {
+    // Each declined card makes a charge of its own: several declines on one Checkout page count apart.
+    attempt_id: decline.chargeId ?? eventId,
+    donation_id: donationId,
+    amount: attempt.amount,
+    currency: attempt.currency,
+    small: isSmallAttempt(attempt, rules),
+  });
 }
 
 /**
@@ -122,10 +115,9 @@ export async function recordCardDecline(db: Db, decline: StripeDecline, eventId:
  * gift was started from once it is that old. Returns how many declines and gifts it cleared.
  */
 export async function forgetOldAttempts(db: Db, rules: CardTestingRules = cardTestingRules): Promise<{ declines: number; networks: number }> {
-  const before = sql<Date>`now() - make_interval(days => ${rules.keepDays})`;
-  const declines = await db.deleteFrom('card_declines').where('declined_at', '<', before).executeTakeFirst();
-  const networks = await db.updateTable('donations').set({ client_ip_hash: null }).where('client_ip_hash', 'is not', null).where('created_at', '<', before).executeTakeFirst();
-  return { declines: Number(declines.numDeletedRows), networks: Number(networks.numUpdatedRows) };
+  const declines = await deleteDeclinesOlderThan(db, rules.keepDays);
+  const networks = await forgetNetworksOlderThan(db, rules.keepDays);
+  return { declines, networks };
 }
 
 export type CardTestingVerdict = { blocked: false } | { blocked: true; rule: 'ip' | 'email' | 'site'; declines: number };
@@ -137,18 +129,7 @@ export async function cardTestingVerdict(
   rules: CardTestingRules = cardTestingRules,
 ): Promise<CardTestingVerdict> {
   const email = attempt.email.trim().toLowerCase();
-  const counts = await db
-    .selectFrom('card_declines as c')
-    .innerJoin('donations as d', 'd.id', 'c.donation_id')
-    .leftJoin('donors as p', 'p.id', 'd.donor_id')
-    .where('c.declined_at', '>', sql<Date>`now() - make_interval(secs => ${rules.windowSeconds})`)
-    .select([
-      sql<number>`(count(*) filter (where c.small and d.client_ip_hash = ${attempt.ipHash}))::int`.as('smallIp'),
-      sql<number>`(count(*) filter (where c.small and lower(p.email) = ${email}))::int`.as('smallEmail'),
-      sql<number>`(count(*) filter (where c.small))::int`.as('smallSite'),
-      sql<number>`(count(*) filter (where d.client_ip_hash = ${attempt.ipHash}))::int`.as('anyIp'),
-    ])
-    .executeTakeFirstOrThrow();
+  const counts = await countRecentDeclines(db, { ipHash: attempt.ipHash, email }, rules.windowSeconds);
   if (counts.anyIp >= rules.anyAmountPerIp) return { blocked: true, rule: 'ip', declines: counts.anyIp };
   if (!isSmallAttempt(attempt.amount, rules)) return { blocked: false };
   if (counts.smallIp >= rules.perIp) return { blocked: true, rule: 'ip', declines: counts.smallIp };

@@ -1,7 +1,8 @@
+// Donors and donations: started by the donate form, found by the thanks page, written as Stripe reports them.
 import { sql } from 'kysely';
-import type { Db } from '../database';
+import type { Db, Trx } from '../database';
 import type { Campaign } from '../campaigns/campaign.table';
-import type { Donation } from './donation.table';
+import type { Donation, DonationStatus, NewDonation } from './donation.table';
 import type { Donor } from './donor.table';
 import type { DonationRequest } from './form';
 
@@ -20,16 +21,31 @@ export async function findOrCreateDonor(db: Db, donor: { email: string; locale?:
   return created ?? db.selectFrom('donors').selectAll().where(sql`lower(email)`, '=', donor.email.toLowerCase()).executeTakeFirstOrThrow();
 }
 
+export async function findDonorByStripeCustomer(db: Db, customerId: string): Promise<Donor | undefined> {
+  return db.selectFrom('donors').selectAll().where('stripe_customer_id', '=', customerId).executeTakeFirst();
+}
+
+/** Remembers the donor's Stripe customer, unless the donor has one already or another donor has this one. */
+export async function linkDonorToStripeCustomer(db: Db, donorId: number, customerId: string): Promise<void> {
+  await db
+    .updateTable('donors')
+    .set({ stripe_customer_id: customerId, updated_at: sql`now()` })
+    .where('id', '=', donorId)
+    .where('stripe_customer_id', 'is', null)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('donors as other').select('other.id').where('other.stripe_customer_id', '=', customerId))))
+    .execute();
+}
+
 /**
  * Gives the donor the name their gift was given under, once it is paid, unless a gift paid later has
  * named them already: webhooks may apply gifts in any order, and name_given_at keeps the latest one's
  * time. A renewal repeats its plan's first gift and names nobody anew. Call it before the gift's ledger
  * rows are written: the donor's row is locked before the campaign's totals, as everywhere else.
  */
-export async function nameDonorFromPaidGift(db: Db, gift: Pick<Donation, 'donor_id' | 'donor_name' | 'origin'>, paidAt: Date): Promise<void> {
+export async function nameDonorFromPaidGift(trx: Trx, gift: Pick<Donation, 'donor_id' | 'donor_name' | 'origin'>, paidAt: Date): Promise<void> {
   const name = gift.donor_name;
   if (gift.donor_id === null || !name || gift.origin === 'subscription') return;
-  await db
+  await trx
     .updateTable('donors')
     .set({ name, name_given_at: paidAt, updated_at: sql`now()` })
     .where('id', '=', gift.donor_id)
@@ -37,14 +53,18 @@ export async function nameDonorFromPaidGift(db: Db, gift: Pick<Donation, 'donor_
     .execute();
 }
 
-/**
- * A pending donation, and for a monthly or yearly gift its plan, before the donor is sent to pay.
- * `source` is the utm_source of the link the donor came by, already checked by readSource.
- */
-export async function startDonation(db: Db, campaign: Campaign, request: DonationRequest, locale: string, source: string | null = null): Promise<Donation> {
+/** Where a gift on the donate form came from: its page's language, the link's utm_source (already checked by readSource), the hashed network. */
+export interface GiftOrigin {
+  locale: string;
+  source: string | null;
+  clientIpHash: string;
+}
+
+/** A pending donation, and for a monthly or yearly gift its plan, before the donor is sent to pay. */
+export async function startDonation(db: Db, campaign: Campaign, request: DonationRequest, origin: GiftOrigin): Promise<Donation> {
   return db.transaction().execute(async (trx) => {
     // The name typed is the gift's, kept on the donation until the gift is paid.
-    const donor = await findOrCreateDonor(trx, { email: request.email, locale });
+    const donor = await findOrCreateDonor(trx, { email: request.email, locale: origin.locale });
     const plan =
       request.frequency === 'once'
         ? undefined
@@ -68,8 +88,10 @@ export async function startDonation(db: Db, campaign: Campaign, request: Donatio
         message: request.message,
         dedication_kind: request.dedication?.kind ?? null,
         dedication_name: request.dedication?.name ?? null,
-        locale,
-        utm_source: source,
+        locale: origin.locale,
+        utm_source: origin.source,
+        // Stored before Checkout exists, so that every decline on its page finds where the gift was started from.
+        client_ip_hash: origin.clientIpHash,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -80,6 +102,11 @@ export async function attachCheckoutSession(db: Db, donationId: string, sessionI
   await db.updateTable('donations').set({ stripe_checkout_session_id: sessionId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
 }
 
+/** As attachCheckoutSession, for Stripe's word on it: a session already attached is left as it is. */
+export async function attachCheckoutSessionIfNone(db: Db, donationId: string, sessionId: string): Promise<void> {
+  await db.updateTable('donations').set({ stripe_checkout_session_id: sessionId }).where('id', '=', donationId).where('stripe_checkout_session_id', 'is', null).execute();
+}
+
 export async function findDonationByCheckoutSession(db: Db, sessionId: string) {
   return db
     .selectFrom('donations')
@@ -88,4 +115,60 @@ export async function findDonationByCheckoutSession(db: Db, sessionId: string) {
     .select(['campaigns.slug as campaign_slug', 'campaigns.title as campaign_title'])
     .where('donations.stripe_checkout_session_id', '=', sessionId)
     .executeTakeFirst();
+}
+
+export async function donationExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('donations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** A donation found by our id or one of Stripe's, locked until the transaction ends. */
+export async function lockDonation(trx: Trx, by: 'id' | 'stripe_payment_intent_id' | 'stripe_invoice_id', value: string): Promise<Donation | undefined> {
+  return trx.selectFrom('donations').selectAll().where(by, '=', value).forUpdate().executeTakeFirst();
+}
+
+/** The first donation of a recurring plan (the gift its donor made on our form, if any), locked. */
+export async function lockFirstDonationOfPlan(trx: Trx, planId: string): Promise<Donation | undefined> {
+  return trx.selectFrom('donations').selectAll().where('recurring_plan_id', '=', planId).orderBy('created_at').limit(1).forUpdate().executeTakeFirst();
+}
+
+/** Inserts a donation Stripe told us of, unless one already has its invoice or PaymentIntent. */
+export async function insertDonationUnlessKnown(db: Db, donation: NewDonation, knownBy: 'stripe_invoice_id' | 'stripe_payment_intent_id'): Promise<void> {
+  await db.insertInto('donations').values(donation).onConflict((oc) => oc.column(knownBy).doNothing()).execute();
+}
+
+export async function attachInvoice(db: Db, donationId: string, invoiceId: string): Promise<void> {
+  await db.updateTable('donations').set({ stripe_invoice_id: invoiceId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
+}
+
+export async function attachPaymentIntent(db: Db, donationId: string, intentId: string): Promise<void> {
+  await db.updateTable('donations').set({ stripe_payment_intent_id: intentId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
+}
+
+/** Ends a gift still pending without money; one that has moved on meanwhile is left as it is. */
+export async function closePendingDonation(db: Db, donationId: string, status: 'failed' | 'expired'): Promise<void> {
+  await db.updateTable('donations').set({ status, updated_at: sql`now()` }).where('id', '=', donationId).where('status', '=', 'pending').execute();
+}
+
+/** What the ledger and the charge say of a gift, copied onto its donation. */
+export interface ChargeOutcome {
+  status: DonationStatus;
+  chargeId: string;
+  paymentMethod: string | null;
+  failureMessage: string | null;
+  succeededAt: Date | null;
+}
+
+export async function updateDonationFromCharge(db: Db, donationId: string, outcome: ChargeOutcome): Promise<void> {
+  await db
+    .updateTable('donations')
+    .set({
+      status: outcome.status,
+      stripe_charge_id: outcome.chargeId,
+      payment_method: outcome.paymentMethod,
+      failure_message: outcome.failureMessage,
+      succeeded_at: outcome.succeededAt,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', donationId)
+    .execute();
 }

@@ -34,16 +34,18 @@ export async function giftsOf(db: Db, donorId: number, limit = 500) {
 
 /** Regular gifts still running or able to run again: active, past due or paused. */
 export async function plansOf(db: Db, donorId: number) {
+  return donorsPlans(db, donorId).where('recurring_plans.status', 'in', ['active', 'past_due', 'paused']).orderBy('recurring_plans.created_at').execute();
+}
+
+/** A donor's plans made through Stripe, with their campaign's title. */
+function donorsPlans(db: Db, donorId: number) {
   return db
     .selectFrom('recurring_plans')
     .innerJoin('campaigns', 'campaigns.id', 'recurring_plans.campaign_id')
     .selectAll('recurring_plans')
     .select('campaigns.title as campaign_title')
     .where('recurring_plans.donor_id', '=', donorId)
-    .where('recurring_plans.status', 'in', ['active', 'past_due', 'paused'])
-    .where('recurring_plans.stripe_subscription_id', 'is not', null)
-    .orderBy('recurring_plans.created_at')
-    .execute();
+    .where('recurring_plans.stripe_subscription_id', 'is not', null);
 }
 
 export type AccountPlan = Awaited<ReturnType<typeof plansOf>>[number];
@@ -51,15 +53,7 @@ export type AccountPlan = Awaited<ReturnType<typeof plansOf>>[number];
 /** One of the donor's own plans, or undefined: another donor's plan is as unknown as one that does not exist. */
 export async function planOf(db: Db, donorId: number, planId: string): Promise<AccountPlan | undefined> {
   if (!isUuid(planId)) return undefined;
-  return db
-    .selectFrom('recurring_plans')
-    .innerJoin('campaigns', 'campaigns.id', 'recurring_plans.campaign_id')
-    .selectAll('recurring_plans')
-    .select('campaigns.title as campaign_title')
-    .where('recurring_plans.donor_id', '=', donorId)
-    .where('recurring_plans.id', '=', planId)
-    .where('recurring_plans.stripe_subscription_id', 'is not', null)
-    .executeTakeFirst();
+  return donorsPlans(db, donorId).where('recurring_plans.id', '=', planId).executeTakeFirst();
 }
 
 /** Years with at least one standing receipted gift, newest first: the years a statement exists for. */

@@ -7,13 +7,14 @@
 // chosen at the request; its token is an HMAC of that id under SESSION_SECRET, so neither table holds a
 // usable token and the composer can still write the link.
 import { createHmac, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Db } from '../database';
+import type { Db, Trx } from '../database';
 import type { AppContext } from '../context';
 import { withinRateLimit } from '../http/rate-limit';
 import { hashSecretToken, isSecretToken } from '../http/secret-tokens';
 import type { Locale } from '../locale';
-import { askedWithin, forgetRequestedAddress, oweRequestedEmail } from '../outbox/outbox';
+import { oweRequestedEmail } from '../outbox/outbox';
+import { askedWithin, forgetRequestedAddress } from '../outbox/outbox.repository';
+import { findDonorByEmail, findLiveSignInLink, insertSignInLink, markSignInLinkUsed, signInLinkIsLive } from './account.repository';
 
 export const linkMinutes = 30;
 
@@ -53,51 +54,25 @@ export async function requestSignInLink(ctx: Pick<AppContext, 'db' | 'queues' | 
  * undefined when there is nothing to send (nobody's address, a request older than a link lives, or a
  * link already used). A request for nobody's address forgets the address.
  */
-export async function linkToSend(trx: Db, secret: string, request: { outboxId: number; linkId: string; email: string }) {
-  const donor = await trx.selectFrom('donors').select(['id', 'email']).where(sql`lower(email)`, '=', normalEmail(request.email)).executeTakeFirst();
+export async function linkToSend(trx: Trx, secret: string, request: { outboxId: number; linkId: string; email: string }) {
+  const donor = await findDonorByEmail(trx, normalEmail(request.email));
   if (!donor) {
     await forgetRequestedAddress(trx, request.outboxId);
     return undefined;
   }
   if (await askedWithin(trx, request.outboxId, linkMinutes)) {
-    await trx
-      .insertInto('donor_sign_in_links')
-      .values({ id: request.linkId, token_hash: hashSecretToken(linkToken(secret, request.linkId)), donor_id: donor.id, expires_at: sql<Date>`now() + make_interval(mins => ${linkMinutes})` })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await insertSignInLink(trx, { id: request.linkId, tokenHash: hashSecretToken(linkToken(secret, request.linkId)), donorId: donor.id, minutes: linkMinutes });
   }
-  const link = await trx
-    .selectFrom('donor_sign_in_links')
-    .select('id')
-    .where('id', '=', request.linkId)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
+  const link = await findLiveSignInLink(trx, request.linkId);
   return link && { id: link.id, email: donor.email };
 }
 
 export async function signInLinkIsValid(db: Db, token: string): Promise<boolean> {
-  if (!isSecretToken(token)) return false;
-  const row = await db
-    .selectFrom('donor_sign_in_links')
-    .select('id')
-    .where('token_hash', '=', hashSecretToken(token))
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-  return row !== undefined;
+  return isSecretToken(token) && (await signInLinkIsLive(db, hashSecretToken(token)));
 }
 
 /** Uses up a link: the donor it signs in, or undefined when it is unknown, used or expired. */
 export async function useSignInLink(db: Db, token: string): Promise<number | undefined> {
   if (!isSecretToken(token)) return undefined;
-  const row = await db
-    .updateTable('donor_sign_in_links')
-    .set({ used_at: sql`now()` })
-    .where('token_hash', '=', hashSecretToken(token))
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .returning('donor_id')
-    .executeTakeFirst();
-  return row?.donor_id;
+  return markSignInLinkUsed(db, hashSecretToken(token));
 }

@@ -1,29 +1,34 @@
 // Offline gifts: cheques, bank transfers and cash that finance records by hand, in the same ledger as
 // Stripe's money, receipted like any gift. A mistake is corrected by a reversal row and a new row.
-import { sql } from 'kysely';
-import type { Db } from '../database';
-import type { Donation, LedgerEntry, OfflineMethod } from '../donations/donation.table';
+import type { Db, Trx } from '../database';
+import type { Donation, LedgerEntry, NewLedgerEntry, OfflineMethod } from '../donations/donation.table';
 import type { DonorType } from '../donations/donor.table';
-import { isCurrencyCode, parseAmount, toMajorUnits, type AmountProblem } from '../money';
-import { issueReceipt } from '../receipts/issue';
-import { oweEmail } from '../outbox/outbox';
-import { recordAudit } from '../staff/audit';
 import { nameDonorFromPaidGift } from '../donations/donation.repository';
 import { cleanText, oneLine } from '../http/text';
+import { translate, type MessageKey } from '../i18n/messages';
+import type { Locale } from '../locale';
+import { isCurrencyCode, toMajorUnits } from '../money';
+import { oweEmail } from '../outbox/outbox.repository';
+import { issueReceipt } from '../receipts/issue';
+import { findReceiptOfDonation } from '../receipts/receipt.repository';
+import { recordAudit } from '../staff/audit.repository';
+import { readAmount } from './amount';
+import {
+  findCampaignForOfflineGift,
+  findCurrentOfflineEntry,
+  findDonorEmail,
+  insertLedgerEntry,
+  insertOfflineDonation,
+  lockOfflineDonation,
+  updateOfflineDonation,
+  upsertOfflineDonor,
+} from './offline-gift.repository';
 
-export const offlineMethods: Array<{ value: OfflineMethod; label: string }> = [
-  { value: 'cheque', label: 'Cheque' },
-  { value: 'bank_transfer', label: 'Bank transfer' },
-  { value: 'cash', label: 'Cash' },
-];
+export const offlineMethods: OfflineMethod[] = ['cheque', 'bank_transfer', 'cash'];
 
-export const donorTypes: Array<{ value: DonorType; label: string }> = [
-  { value: 'person', label: 'A person' },
-  { value: 'enterprise', label: 'An enterprise' },
-  { value: 'chamber_of_commerce', label: 'A chamber of commerce' },
-  { value: 'charity_federation', label: 'A charity federation' },
-];
+export const donorTypes: DonorType[] = ['person', 'enterprise', 'chamber_of_commerce', 'charity_federation'];
 
+/** Receipt languages, each named in itself. */
 export const receiptLocales = [
   { value: 'en', label: 'English' },
   { value: 'zh-CN', label: '简体中文' },
@@ -66,84 +71,78 @@ export function offlineFormFrom(body: Record<string, unknown> | undefined): Offl
   };
 }
 
-const offlineAmountProblems: Record<AmountProblem, (currency: string) => string> = {
-  format: () => 'Enter the amount, like 5000 or 5,000.50.',
-  separator: () => 'Use a point for decimals: 5000.50, not 5000,50. A comma may only separate thousands, as in 5,000.50.',
-  fraction: (currency) => `Too many decimal places for ${currency}.`,
-  too_large: () => 'That amount is far too large.',
-};
-
 /** The day a gift received on `receivedOn` is dated: noon UTC, the same calendar day in every time zone we serve. */
 const dayOf = (receivedOn: string) => new Date(`${receivedOn}T12:00:00Z`);
 
-/** Checks the form against the campaigns and today; each problem is named under its field. */
-/** `today` is the organisation's day (YYYY-MM-DD): money cannot have been received after it. */
-export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: string): Promise<{ gift: OfflineGift } | { errors: Record<string, string> }> {
-  const errors: Record<string, string> = {};
-  const donorType = donorTypes.find((t) => t.value === form.donor_type)?.value;
-  if (!donorType) errors.donor_type = 'Choose who gave.';
-  if (form.donor_name === '' || form.donor_name.length > 100) errors.donor_name = 'Enter the donor’s or organisation’s name (at most 100 characters).';
-  if (form.donor_email && (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.donor_email) || form.donor_email.length > 254)) errors.donor_email = 'Enter an email address like name@example.org, or leave it empty.';
-  const campaign = /^[a-z0-9-]{1,100}$/.test(form.campaign)
-    ? await db.selectFrom('campaigns').select(['id', 'accepted_currencies', 'target_currency']).where('slug', '=', form.campaign).executeTakeFirst()
-    : undefined;
-  if (!campaign) errors.campaign = 'Choose the campaign the gift is for.';
-  let amount = 0;
-  if (!isCurrencyCode(form.currency)) errors.currency = 'Choose the currency the gift was given in.';
-  else if (campaign && form.currency !== campaign.target_currency && !campaign.accepted_currencies.includes(form.currency)) {
-    errors.currency = `This campaign takes ${[...new Set([campaign.target_currency, ...campaign.accepted_currencies])].join(', ')}.`;
-  } else {
-    const parsed = parseAmount(form.amount, form.currency);
-    if (!parsed.ok) errors.amount = offlineAmountProblems[parsed.problem](form.currency);
-    else if (parsed.money.amount <= 0) errors.amount = 'Enter an amount above zero.';
-    else amount = parsed.money.amount;
+/** What is wrong with the day the money was received, if anything; `today` is the organisation's day. */
+function receivedOnProblem(receivedOn: string, today: string): MessageKey | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(receivedOn) || Number.isNaN(dayOf(receivedOn).getTime()) || !dayOf(receivedOn).toISOString().startsWith(receivedOn)) {
+    return 'finance.offline.error.receivedOn';
   }
-  const method = offlineMethods.find((m) => m.value === form.method)?.value;
-  if (!method) errors.method = 'Choose how the money came.';
-  if (form.reference.length > 100) errors.reference = 'Keep the reference to 100 characters.';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.received_on) || Number.isNaN(dayOf(form.received_on).getTime()) || !dayOf(form.received_on).toISOString().startsWith(form.received_on)) {
-    errors.received_on = 'Enter the date the money was received, like 2026-03-31.';
-  } else if (form.received_on > today) errors.received_on = 'The date received cannot be in the future.';
-  else if (form.received_on < '2000-01-01') errors.received_on = 'Enter a date from 2000 on.';
-  const locale = receiptLocales.find((l) => l.value === form.locale)?.value ?? (form.locale === '' ? 'en' : undefined);
-  if (!locale) errors.locale = 'Choose the receipt’s language.';
-  if (Object.keys(errors).length > 0 || !donorType || !campaign || !method || !locale) return { errors };
+  if (receivedOn > today) return 'finance.offline.error.receivedInFuture';
+  if (receivedOn < '2000-01-01') return 'finance.offline.error.receivedTooEarly';
+  return undefined;
+}
+
+type CampaignTaking = NonNullable<Awaited<ReturnType<typeof findCampaignForOfflineGift>>>;
+
+/** The amount in minor units, or why the currency or the amount cannot be taken for this campaign. */
+function readMoney(form: OfflineGiftForm, campaign: CampaignTaking | undefined, locale: Locale): { amount: number } | { field: 'currency' | 'amount'; message: string } {
+  if (!isCurrencyCode(form.currency)) return { field: 'currency', message: translate(locale, 'finance.offline.error.currency') };
+  if (campaign && form.currency !== campaign.target_currency && !campaign.accepted_currencies.includes(form.currency)) {
+    const currencies = [...new Set([campaign.target_currency, ...campaign.accepted_currencies])].join(', ');
+    return { field: 'currency', message: translate(locale, 'finance.offline.error.currencyNotTaken', { currencies }) };
+  }
+  const amount = readAmount(locale, 'offline', form.amount, form.currency);
+  return amount.ok ? { amount: amount.amount } : { field: 'amount', message: amount.message };
+}
+
+/**
+ * Checks the form against the campaigns and today (the organisation's day, YYYY-MM-DD: money cannot have
+ * been received after it); each problem is named under its field, in `locale`.
+ */
+export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: string, locale: Locale): Promise<{ gift: OfflineGift } | { errors: Record<string, string> }> {
+  const errors: Record<string, string> = {};
+  const say = (field: string, key: MessageKey) => (errors[field] = translate(locale, key));
+  const donorType = donorTypes.find((t) => t === form.donor_type);
+  if (!donorType) say('donor_type', 'finance.offline.error.donorType');
+  if (form.donor_name === '' || form.donor_name.length > 100) say('donor_name', 'finance.offline.error.donorName');
+  if (form.donor_email && (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.donor_email) || form.donor_email.length > 254)) say('donor_email', 'finance.offline.error.donorEmail');
+  const campaign = /^[a-z0-9-]{1,100}$/.test(form.campaign) ? await findCampaignForOfflineGift(db, form.campaign) : undefined;
+  if (!campaign) say('campaign', 'finance.offline.error.campaign');
+  const money = readMoney(form, campaign, locale);
+  if ('field' in money) errors[money.field] = money.message;
+  const method = offlineMethods.find((m) => m === form.method);
+  if (!method) say('method', 'finance.offline.error.method');
+  if (form.reference.length > 100) say('reference', 'finance.offline.error.reference');
+  const dayProblem = receivedOnProblem(form.received_on, today);
+  if (dayProblem) say('received_on', dayProblem);
+  const receiptLocale = receiptLocales.find((l) => l.value === form.locale)?.value ?? (form.locale === '' ? 'en' : undefined);
+  if (!receiptLocale) say('locale', 'finance.offline.error.locale');
+  if (Object.keys(errors).length > 0 || !donorType || !campaign || !method || !receiptLocale || 'field' in money) return { errors };
   return {
     gift: {
       donorType,
       donorName: form.donor_name,
       donorEmail: form.donor_email || null,
-      amount,
+      amount: money.amount,
       currency: form.currency,
       method,
       reference: form.reference || null,
       receivedOn: form.received_on,
       campaignId: campaign.id,
-      locale,
+      locale: receiptLocale,
       showName: form.show_name === 'yes',
     },
   };
 }
 
-/**
- * The donor an email belongs to; an organisation's type is kept on the donor as finance records it.
- * Money finance received is a paid gift: it names the donor as a gift paid online does.
- */
-async function donorFor(trx: Db, gift: OfflineGift): Promise<number | null> {
+/** The donor an email belongs to. Money finance received is a paid gift: it names the donor as a gift paid online does. */
+async function donorFor(trx: Trx, gift: OfflineGift): Promise<number | null> {
   if (!gift.donorEmail) return null;
-  const donor = await trx
-    .insertInto('donors')
-    .values({ email: gift.donorEmail, locale: gift.locale, donor_type: gift.donorType })
-    .onConflict((oc) =>
-      oc.expression(sql`lower(email)`).doUpdateSet({
-        donor_type: sql`case when excluded.donor_type <> 'person' then excluded.donor_type else donors.donor_type end`,
-        updated_at: sql`now()`,
-      }),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await nameDonorFromPaidGift(trx, { donor_id: donor.id, donor_name: gift.donorName, origin: 'offline' }, dayOf(gift.receivedOn));
-  return donor.id;
+  const donorId = await upsertOfflineDonor(trx, { email: gift.donorEmail, locale: gift.locale, donorType: gift.donorType });
+  await nameDonorFromPaidGift(trx, { donor_id: donorId, donor_name: gift.donorName, origin: 'offline' }, dayOf(gift.receivedOn));
+  return donorId;
 }
 
 const auditView = (gift: OfflineGift) => ({
@@ -158,11 +157,11 @@ const auditView = (gift: OfflineGift) => ({
   campaign_id: gift.campaignId,
 });
 
-function offlineEntry(donation: Pick<Donation, 'id'>, gift: OfflineGift, staffId: number, correcting?: number) {
+function offlineEntry(donation: Pick<Donation, 'id'>, gift: OfflineGift, staffId: number, correcting?: number): NewLedgerEntry {
   return {
     donation_id: donation.id,
     campaign_id: gift.campaignId,
-    kind: 'gift' as const,
+    kind: 'gift',
     amount: gift.amount,
     currency: gift.currency,
     // An offline gift settles as itself (see LedgerEntryTable).
@@ -171,12 +170,34 @@ function offlineEntry(donation: Pick<Donation, 'id'>, gift: OfflineGift, staffId
     fee: 0,
     net: gift.amount,
     exchange_rate: null,
-    source: 'offline' as const,
+    source: 'offline',
     method: gift.method,
     reference: gift.reference,
     recorded_by: staffId,
     corrects_entry_id: correcting ?? null,
     occurred_at: dayOf(gift.receivedOn),
+  };
+}
+
+/** The row that takes `current` back in full: its campaign, its currency, its method. */
+function reversalEntry(current: LedgerEntry, staffId: number, now: Date): NewLedgerEntry {
+  return {
+    donation_id: current.donation_id,
+    campaign_id: current.campaign_id,
+    kind: 'reversal',
+    amount: -current.amount,
+    currency: current.currency,
+    settlement_amount: -current.amount,
+    settlement_currency: current.currency,
+    fee: 0,
+    net: -current.amount,
+    exchange_rate: null,
+    source: 'offline',
+    method: current.method,
+    reference: current.reference,
+    recorded_by: staffId,
+    corrects_entry_id: current.id,
+    occurred_at: now,
   };
 }
 
@@ -200,103 +221,66 @@ function donationColumns(gift: OfflineGift, donorId: number | null) {
 export async function recordOfflineGift(db: Db, gift: OfflineGift, staffId: number, timeZone: string): Promise<Donation> {
   return db.transaction().execute(async (trx) => {
     const donorId = await donorFor(trx, gift);
-    const donation = await trx
-      .insertInto('donations')
-      .values({ ...donationColumns(gift, donorId), frequency: 'once', status: 'succeeded', origin: 'offline' })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const entry = await trx.insertInto('ledger_entries').values(offlineEntry(donation, gift, staffId)).returning('id').executeTakeFirstOrThrow();
+    const donation = await insertOfflineDonation(trx, { ...donationColumns(gift, donorId), frequency: 'once', status: 'succeeded', origin: 'offline' });
+    const entryId = await insertLedgerEntry(trx, offlineEntry(donation, gift, staffId));
     const receipt = await issueReceipt(trx, donation, dayOf(gift.receivedOn), timeZone);
-    await recordAudit(trx, { staffId, action: 'gift.offline_recorded', subjectType: 'donation', subjectId: donation.id, after: { ...auditView(gift), ledger_entry_id: entry.id, receipt: receipt.number } });
+    await recordAudit(trx, { staffId, action: 'gift.offline_recorded', subjectType: 'donation', subjectId: donation.id, after: { ...auditView(gift), ledger_entry_id: entryId, receipt: receipt.number } });
     return donation;
   });
 }
 
-/** The offline gift row of a donation that no reversal has taken back yet. */
-export async function currentOfflineEntry(db: Db, donationId: string): Promise<LedgerEntry | undefined> {
-  return db
-    .selectFrom('ledger_entries as e')
-    .selectAll('e')
-    .where('e.donation_id', '=', donationId)
-    .where('e.source', '=', 'offline')
-    .where('e.kind', '=', 'gift')
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('ledger_entries as r').select('r.id').whereRef('r.corrects_entry_id', '=', 'e.id').where('r.kind', '=', 'reversal'))))
-    .orderBy('e.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+/** The offline gift of a donation as it stands, rebuilt from the donation and its current ledger row. */
+async function recordedGift(trx: Trx, donation: Donation, current: LedgerEntry): Promise<OfflineGift> {
+  return {
+    donorType: donation.donor_type,
+    donorName: donation.donor_name ?? '',
+    donorEmail: donation.donor_id ? (await findDonorEmail(trx, donation.donor_id)).email : null,
+    amount: current.amount,
+    currency: current.currency,
+    method: current.method!,
+    reference: current.reference,
+    receivedOn: current.occurred_at.toISOString().slice(0, 10),
+    campaignId: current.campaign_id,
+    locale: donation.locale,
+    showName: !donation.anonymous,
+  };
 }
 
 export type CorrectionOutcome = { kind: 'corrected'; donation: Donation } | { kind: 'invalid'; errors: Record<string, string> };
 
+/** Under the donation's lock: reverses the current row, records the corrected one, and brings the donation in line. */
+async function correctUnderLock(trx: Trx, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date, locale: Locale): Promise<CorrectionOutcome> {
+  const donation = await lockOfflineDonation(trx, donationId);
+  const current = donation ? await findCurrentOfflineEntry(trx, donationId) : undefined;
+  if (!donation || !current) return { kind: 'invalid', errors: { reason: translate(locale, 'finance.offline.error.notOffline') } };
+  const before = await recordedGift(trx, donation, current);
+  if (JSON.stringify(auditView(before)) === JSON.stringify(auditView(gift)) && before.locale === gift.locale && before.showName === gift.showName) {
+    return { kind: 'invalid', errors: { reason: translate(locale, 'finance.offline.error.unchanged') } };
+  }
+  // The donor's row before the ledger's: the campaign's totals are locked last, as when a gift is recorded.
+  const donorId = await donorFor(trx, gift);
+  const reversalId = await insertLedgerEntry(trx, reversalEntry(current, staffId, now));
+  const replacementId = await insertLedgerEntry(trx, offlineEntry(donation, gift, staffId, current.id));
+  const updated = await updateOfflineDonation(trx, donation.id, donationColumns(gift, donorId));
+  const receipt = await findReceiptOfDonation(trx, donation.id);
+  if (receipt) await oweEmail(trx, 'receipt', `receipt-${donation.id}-corrected-${replacementId}`, { receiptId: receipt.id });
+  await recordAudit(trx, {
+    staffId,
+    action: 'gift.offline_corrected',
+    subjectType: 'donation',
+    subjectId: donation.id,
+    before: auditView(before),
+    after: { ...auditView(gift), reason, reversal_entry_id: reversalId, new_entry_id: replacementId },
+  });
+  return { kind: 'corrected', donation: updated };
+}
+
 /**
  * Corrects an offline gift: a reversal row takes the recorded row back in full (its campaign, its
  * currency), a new row records what was right, and the donation is brought in line. The receipt keeps
- * its number and a corrected copy is owed to the donor.
+ * its number and a corrected copy is owed to the donor. Problems are said in `locale`.
  */
-export async function correctOfflineGift(db: Db, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date): Promise<CorrectionOutcome> {
-  if (reason === '' || reason.length > 500) return { kind: 'invalid', errors: { reason: 'Say what was wrong (at most 500 characters).' } };
-  return db.transaction().execute(async (trx) => {
-    const donation = await trx.selectFrom('donations').selectAll().where('id', '=', donationId).where('origin', '=', 'offline').forUpdate().executeTakeFirst();
-    const current = donation ? await currentOfflineEntry(trx, donationId) : undefined;
-    if (!donation || !current) return { kind: 'invalid' as const, errors: { reason: 'Only a recorded offline gift can be corrected.' } };
-    const donorEmail = donation.donor_id ? (await trx.selectFrom('donors').select('email').where('id', '=', donation.donor_id).executeTakeFirstOrThrow()).email : null;
-    const before: OfflineGift = {
-      donorType: donation.donor_type,
-      donorName: donation.donor_name ?? '',
-      donorEmail,
-      amount: current.amount,
-      currency: current.currency,
-      method: current.method!,
-      reference: current.reference,
-      receivedOn: current.occurred_at.toISOString().slice(0, 10),
-      campaignId: current.campaign_id,
-      locale: donation.locale,
-      showName: !donation.anonymous,
-    };
-    if (JSON.stringify(auditView(before)) === JSON.stringify(auditView(gift)) && before.locale === gift.locale && before.showName === gift.showName) {
-      return { kind: 'invalid' as const, errors: { reason: 'Nothing has changed: correct at least one field.' } };
-    }
-    // The donor's row before the ledger's: the campaign's totals are locked last, as when a gift is recorded.
-    const donorId = await donorFor(trx, gift);
-    const reversal = await trx
-      .insertInto('ledger_entries')
-      .values({
-        donation_id: donation.id,
-        campaign_id: current.campaign_id,
-        kind: 'reversal',
-        amount: -current.amount,
-        currency: current.currency,
-        settlement_amount: -current.amount,
-        settlement_currency: current.currency,
-        fee: 0,
-        net: -current.amount,
-        exchange_rate: null,
-        source: 'offline',
-        method: current.method,
-        reference: current.reference,
-        recorded_by: staffId,
-        corrects_entry_id: current.id,
-        occurred_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const replacement = await trx.insertInto('ledger_entries').values(offlineEntry(donation, gift, staffId, current.id)).returning('id').executeTakeFirstOrThrow();
-    const updated = await trx
-      .updateTable('donations')
-      .set({ ...donationColumns(gift, donorId), updated_at: sql`now()` })
-      .where('id', '=', donation.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const receipt = await trx.selectFrom('receipts').select(['id', 'number']).where('donation_id', '=', donation.id).executeTakeFirst();
-    if (receipt) await oweEmail(trx, 'receipt', `receipt-${donation.id}-corrected-${replacement.id}`, { receiptId: receipt.id });
-    await recordAudit(trx, {
-      staffId,
-      action: 'gift.offline_corrected',
-      subjectType: 'donation',
-      subjectId: donation.id,
-      before: auditView(before),
-      after: { ...auditView(gift), reason, reversal_entry_id: reversal.id, new_entry_id: replacement.id },
-    });
-    return { kind: 'corrected' as const, donation: updated };
-  });
+export async function correctOfflineGift(db: Db, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date, locale: Locale): Promise<CorrectionOutcome> {
+  if (reason === '' || reason.length > 500) return { kind: 'invalid', errors: { reason: translate(locale, 'finance.offline.error.reason') } };
+  return db.transaction().execute((trx) => correctUnderLock(trx, donationId, gift, reason, staffId, now, locale));
 }

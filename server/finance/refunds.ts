@@ -1,12 +1,26 @@
 // Refunds finance asks for from a gift's page. We only ask Stripe: the ledger changes when Stripe's
 // webhook confirms the refund, through the same handlers as a refund made in Stripe's Dashboard.
-import { sql } from 'kysely';
 import Stripe from 'stripe';
-import type { Db } from '../database';
+import type { Db, Trx } from '../database';
 import type { Donation } from '../donations/donation.table';
+import { translate } from '../i18n/messages';
+import type { Locale } from '../locale';
+import { formatMoney, type Money } from '../money';
+import { recordAudit } from '../staff/audit.repository';
+import { readAmount } from './amount';
+import { statusLabel } from './labels';
 import type { RefundRequest } from './refund.table';
-import { formatMoney, parseAmount, type Money } from '../money';
-import { recordAudit } from '../staff/audit';
+import {
+  findLatestRefundRequest,
+  findRefundRequest,
+  findRefundRequestByAttempt,
+  insertRefundRequest,
+  lockDonationForRefund,
+  markRefundAccepted,
+  markRefundRefused,
+  sumLedgerOfGift,
+  sumUnconfirmedRefunds,
+} from './refund.repository';
 
 export interface RefundForm {
   amount: string;
@@ -19,6 +33,8 @@ export type RefundOutcome =
   | { kind: 'invalid'; errors: Record<string, string> }
   | { kind: 'refused'; message: string };
 
+type PreparedRefund = RefundOutcome | { kind: 'send'; donation: Donation; request: RefundRequest; repeated: boolean };
+
 const refundableStatuses = ['succeeded', 'partially_refunded'];
 
 /** Whether finance may ask Stripe to refund this gift at all (not why not). */
@@ -30,58 +46,53 @@ export const isStripeGift = (donation: Pick<Donation, 'origin' | 'stripe_payment
  * webhook has not brought into the ledger yet, less requests whose answer we never heard.
  */
 export async function refundableAmount(db: Db, donation: Pick<Donation, 'id' | 'currency'>, exceptAttempt?: number): Promise<Money> {
-  const { kept } = await db
-    .selectFrom('ledger_entries')
-    .select(sql<string>`coalesce(sum(amount), 0)`.as('kept'))
-    .where('donation_id', '=', donation.id)
-    .where('currency', '=', donation.currency)
-    .executeTakeFirstOrThrow();
-  let pending = db
-    .selectFrom('refund_requests')
-    .select(sql<string>`coalesce(sum(amount), 0)`.as('pending'))
-    .where('donation_id', '=', donation.id)
-    .where('status', 'in', ['requested', 'accepted'])
-    .where((eb) =>
-      eb.or([
-        eb('stripe_refund_id', 'is', null),
-        eb.not(eb.exists(eb.selectFrom('ledger_entries').select('ledger_entries.id').whereRef('ledger_entries.stripe_object_id', '=', 'refund_requests.stripe_refund_id'))),
-      ]),
-    );
-  if (exceptAttempt !== undefined) pending = pending.where('attempt', '<>', exceptAttempt);
-  const { pending: unconfirmed } = await pending.executeTakeFirstOrThrow();
-  return { amount: Math.max(0, Number(kept) - Number(unconfirmed)), currency: donation.currency };
+  const kept = await sumLedgerOfGift(db, donation);
+  const unconfirmed = await sumUnconfirmedRefunds(db, donation.id, exceptAttempt);
+  return { amount: Math.max(0, kept - unconfirmed), currency: donation.currency };
 }
 
 /** The attempt number the next refund form carries, and a request whose answer never came, to try again. */
 export async function nextRefundAttempt(db: Db, donationId: string): Promise<{ attempt: number; unanswered?: RefundRequest }> {
-  const latest = await db.selectFrom('refund_requests').selectAll().where('donation_id', '=', donationId).orderBy('attempt', 'desc').limit(1).executeTakeFirst();
+  const latest = await findLatestRefundRequest(db, donationId);
   if (latest?.status === 'requested') return { attempt: latest.attempt, unanswered: latest };
   return { attempt: (latest?.attempt ?? 0) + 1 };
+}
+
+export interface RefundState {
+  /** What is left to refund; only for a gift Stripe may refund now. */
+  left?: Money;
+  attempt: number;
+  unanswered?: RefundRequest;
+}
+
+/** What the refund form of a gift's page needs. */
+export async function refundStateOf(db: Db, donation: Donation): Promise<RefundState> {
+  const refundable = isStripeGift(donation) && refundableStatuses.includes(donation.status);
+  const left = refundable ? await refundableAmount(db, donation) : undefined;
+  return { left, ...(await nextRefundAttempt(db, donation.id)) };
 }
 
 export const refundIdempotencyKey = (request: Pick<RefundRequest, 'donation_id' | 'amount' | 'attempt'>) =>
   `smilefund-refund-${request.donation_id}-${request.amount}-${request.attempt}`;
 
-function readForm(donation: Donation, form: RefundForm): { amount: number; reason: string; attempt: number } | { errors: Record<string, string> } {
+function readForm(donation: Donation, form: RefundForm, locale: Locale): { amount: number; reason: string; attempt: number } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const parsed = parseAmount(form.amount ?? '', donation.currency);
-  if (!parsed.ok) {
-    errors.amount =
-      parsed.problem === 'fraction'
-        ? `${donation.currency} amounts have at most the currency's usual decimal places.`
-        : parsed.problem === 'too_large'
-          ? 'That amount is far too large.'
-          : parsed.problem === 'separator'
-            ? 'Use a point for decimals: 12.50, not 12,50. A comma may only separate thousands, as in 1,250.'
-            : 'Enter the amount to refund, like 150 or 150.50.';
-  } else if (parsed.money.amount <= 0) errors.amount = 'Enter an amount above zero.';
+  const amount = readAmount(locale, 'refund', form.amount ?? '', donation.currency);
+  if (!amount.ok) errors.amount = amount.message;
   const reason = (form.reason ?? '').trim();
-  if (reason === '' || reason.length > 500) errors.reason = 'Say why this gift is refunded (at most 500 characters).';
+  if (reason === '' || reason.length > 500) errors.reason = translate(locale, 'finance.refund.error.reason');
   const attempt = Number(form.attempt);
-  if (!Number.isSafeInteger(attempt) || attempt < 1) errors.attempt = 'This form is incomplete. Reload the page and try again.';
-  if (Object.keys(errors).length > 0 || !parsed.ok) return { errors };
-  return { amount: parsed.money.amount, reason, attempt };
+  if (!Number.isSafeInteger(attempt) || attempt < 1) errors.attempt = translate(locale, 'finance.refund.error.incomplete');
+  if (Object.keys(errors).length > 0 || !amount.ok) return { errors };
+  return { amount: amount.amount, reason, attempt };
 }
+
+const refusedAlready = (request: RefundRequest, locale: Locale): RefundOutcome => ({
+  kind: 'refused',
+  message: translate(locale, 'finance.refund.error.refused', { reason: request.failure_message ?? translate(locale, 'finance.refund.error.noReasonGiven') }),
+});
+
+const noAnswer = (locale: Locale): RefundOutcome => ({ kind: 'refused', message: translate(locale, 'finance.refund.error.noAnswer') });
 
 /** The refund Stripe made for this request, found by the metadata every refund we ask for carries. */
 async function refundMadeFor(stripe: Stripe, donation: Donation, request: RefundRequest): Promise<Stripe.Refund | undefined> {
@@ -95,106 +106,93 @@ async function refundMadeFor(stripe: Stripe, donation: Donation, request: Refund
   return undefined;
 }
 
+/** Under the donation's lock: settles an unanswered request by what Stripe made for it (`made`) and what is left. */
+async function settleUnderLock(trx: Trx, donation: Donation, request: RefundRequest, made: Stripe.Refund | undefined, staffId: number, locale: Locale): Promise<RefundOutcome | undefined> {
+  await lockDonationForRefund(trx, donation.id);
+  const current = await findRefundRequest(trx, request.id);
+  if (current.status === 'accepted') return { kind: 'accepted', request: current, repeated: true };
+  if (current.status === 'refused') return refusedAlready(current, locale);
+  if (made) {
+    const accepted = await markRefundAccepted(trx, request.id, made.id);
+    await recordAudit(trx, {
+      staffId,
+      action: 'gift.refund_accepted',
+      subjectType: 'donation',
+      subjectId: donation.id,
+      after: { attempt: request.attempt, amount: made.amount, stripe_refund_id: made.id, found: 'already made at Stripe' },
+    });
+    return { kind: 'accepted', request: accepted, repeated: true };
+  }
+  const left = await refundableAmount(trx, donation, request.attempt);
+  if (request.amount <= left.amount) return undefined;
+  // The request row and the audit keep what happened in English, as the rest of the record is; the page says it in the reader's language.
+  const because = (to: Locale) =>
+    left.amount === 0 ? translate(to, 'finance.refund.error.nothingLeftToResend') : translate(to, 'finance.refund.error.onlyLeftToResend', { amount: formatMoney(left, to) });
+  const recorded = because('en');
+  await markRefundRefused(trx, request.id, recorded);
+  await recordAudit(trx, { staffId, action: 'gift.refund_refused', subjectType: 'donation', subjectId: donation.id, after: { attempt: request.attempt, message: recorded } });
+  return { kind: 'refused', message: translate(locale, 'finance.refund.error.notSentAgain', { reason: because(locale) }) };
+}
+
 /**
  * Before an unanswered request is sent again: if Stripe did refund it, the request is accepted with that
  * refund; if the gift no longer has its amount left, the request is closed unsent. Otherwise undefined: send it.
  */
-async function settleUnansweredRequest(db: Db, stripe: Stripe, donation: Donation, request: RefundRequest, staffId: number): Promise<RefundOutcome | undefined> {
+async function settleUnansweredRequest(db: Db, stripe: Stripe, donation: Donation, request: RefundRequest, staffId: number, locale: Locale): Promise<RefundOutcome | undefined> {
   let made: Stripe.Refund | undefined;
   try {
     made = await refundMadeFor(stripe, donation, request);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeError) {
-      return { kind: 'refused', message: 'Stripe did not answer, so we do not know yet whether it refunded. Try again: the same request is sent, and it cannot refund twice.' };
-    }
+    if (error instanceof Stripe.errors.StripeError) return noAnswer(locale);
     throw error;
   }
-  return db.transaction().execute(async (trx): Promise<RefundOutcome | undefined> => {
-    await trx.selectFrom('donations').select('id').where('id', '=', donation.id).forUpdate().executeTakeFirstOrThrow();
-    const current = await trx.selectFrom('refund_requests').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
-    if (current.status === 'accepted') return { kind: 'accepted', request: current, repeated: true };
-    if (current.status === 'refused') return { kind: 'refused', message: `Stripe refused this refund: ${current.failure_message ?? 'no reason given'}` };
-    if (made) {
-      const accepted = await trx
-        .updateTable('refund_requests')
-        .set({ status: 'accepted', stripe_refund_id: made.id, updated_at: sql`now()` })
-        .where('id', '=', request.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        staffId,
-        action: 'gift.refund_accepted',
-        subjectType: 'donation',
-        subjectId: donation.id,
-        after: { attempt: request.attempt, amount: made.amount, stripe_refund_id: made.id, found: 'already made at Stripe' },
-      });
-      return { kind: 'accepted', request: accepted, repeated: true };
-    }
-    const left = await refundableAmount(trx, donation, request.attempt);
-    if (request.amount > left.amount) {
-      const message = left.amount === 0 ? 'Nothing is left to refund, so it was not sent again.' : `Only ${formatMoney(left, 'en')} is left to refund, so it was not sent again.`;
-      await trx.updateTable('refund_requests').set({ status: 'refused', failure_message: message, updated_at: sql`now()` }).where('id', '=', request.id).execute();
-      await recordAudit(trx, { staffId, action: 'gift.refund_refused', subjectType: 'donation', subjectId: donation.id, after: { attempt: request.attempt, message } });
-      return { kind: 'refused', message: `This refund was not sent again: ${message}` };
-    }
-    return undefined;
-  });
+  return db.transaction().execute((trx) => settleUnderLock(trx, donation, request, made, staffId, locale));
 }
 
-/**
- * Asks Stripe to refund `form.amount` of the gift. The request row and its audit entry are written in
- * one transaction, under the donation's lock, before Stripe is called; the same form sent twice finds
- * its row and, unless Stripe already made a refund for it, asks Stripe again under the same idempotency key.
- */
-export async function requestRefund(db: Db, stripe: Stripe, donationId: string, form: RefundForm, staffId: number): Promise<RefundOutcome> {
-  const prepared = await db.transaction().execute(async (trx) => {
-    const donation = await trx.selectFrom('donations').selectAll().where('id', '=', donationId).forUpdate().executeTakeFirstOrThrow();
-    if (!isStripeGift(donation)) return { kind: 'refused' as const, message: 'Only gifts paid through Stripe are refunded here; correct an offline gift instead.' };
-    if (!refundableStatuses.includes(donation.status)) {
-      return { kind: 'refused' as const, message: donation.status === 'disputed' ? 'This gift is disputed: Stripe does not refund a charge while its dispute is open.' : `A ${donation.status.replace('_', ' ')} gift cannot be refunded.` };
-    }
-    const input = readForm(donation, form);
-    if ('errors' in input) return { kind: 'invalid' as const, errors: input.errors };
+/** Why this gift cannot be refunded at all, or undefined when it can. */
+function refusalOf(donation: Donation, locale: Locale): string | undefined {
+  if (!isStripeGift(donation)) return translate(locale, 'finance.refund.error.notStripe');
+  if (refundableStatuses.includes(donation.status)) return undefined;
+  if (donation.status === 'disputed') return translate(locale, 'finance.refund.error.disputed');
+  return translate(locale, 'finance.refund.error.status', { status: statusLabel(locale, donation.status) });
+}
 
-    const existing = await trx.selectFrom('refund_requests').selectAll().where('donation_id', '=', donation.id).where('attempt', '=', input.attempt).executeTakeFirst();
-    if (existing) {
-      if (existing.amount !== input.amount) return { kind: 'invalid' as const, errors: { amount: 'This refund form was already sent with another amount. Reload the page to refund again.' } };
-      if (existing.status === 'accepted') return { kind: 'accepted' as const, request: existing, repeated: true };
-      if (existing.status === 'refused') return { kind: 'refused' as const, message: `Stripe refused this refund: ${existing.failure_message ?? 'no reason given'}` };
-      return { kind: 'send' as const, donation, request: existing, repeated: true };
-    }
+/** Under the donation's lock: checks the form, and writes the request row and its audit entry unless this form was sent before. */
+async function prepareRefund(trx: Trx, donationId: string, form: RefundForm, staffId: number, locale: Locale): Promise<PreparedRefund> {
+  const donation = await lockDonationForRefund(trx, donationId);
+  const refusal = refusalOf(donation, locale);
+  if (refusal) return { kind: 'refused', message: refusal };
+  const input = readForm(donation, form, locale);
+  if ('errors' in input) return { kind: 'invalid', errors: input.errors };
 
-    const { attempt } = await nextRefundAttempt(trx, donation.id);
-    if (input.attempt !== attempt) {
-      return { kind: 'invalid' as const, errors: { attempt: 'Someone has asked for a refund of this gift since this page was opened. Check the refunds below, then try again.' } };
-    }
-    const left = await refundableAmount(trx, donation);
-    if (input.amount > left.amount) {
-      return { kind: 'invalid' as const, errors: { amount: left.amount === 0 ? 'Nothing is left to refund.' : `At most ${formatMoney(left, 'en')} is left to refund.` } };
-    }
-    const request = await trx
-      .insertInto('refund_requests')
-      .values({ donation_id: donation.id, attempt: input.attempt, amount: input.amount, currency: donation.currency, reason: input.reason, requested_by: staffId })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      staffId,
-      action: 'gift.refund_requested',
-      subjectType: 'donation',
-      subjectId: donation.id,
-      after: { amount: input.amount, currency: donation.currency, reason: input.reason, attempt: input.attempt },
-    });
-    return { kind: 'send' as const, donation, request, repeated: false };
-  });
-  if (prepared.kind !== 'send') return prepared;
-
-  const { donation, request, repeated } = prepared;
-  if (repeated) {
-    // Stripe forgets an idempotency key after a day, so a request sent again must not lean on it:
-    // look for a refund Stripe made for this request, and check the gift still has the amount to give back.
-    const settled = await settleUnansweredRequest(db, stripe, donation, request, staffId);
-    if (settled) return settled;
+  const existing = await findRefundRequestByAttempt(trx, donation.id, input.attempt);
+  if (existing) {
+    if (existing.amount !== input.amount) return { kind: 'invalid', errors: { amount: translate(locale, 'finance.refund.error.otherAmount') } };
+    if (existing.status === 'accepted') return { kind: 'accepted', request: existing, repeated: true };
+    if (existing.status === 'refused') return refusedAlready(existing, locale);
+    return { kind: 'send', donation, request: existing, repeated: true };
   }
+
+  const { attempt } = await nextRefundAttempt(trx, donation.id);
+  if (input.attempt !== attempt) return { kind: 'invalid', errors: { attempt: translate(locale, 'finance.refund.error.attemptTaken') } };
+  const left = await refundableAmount(trx, donation);
+  if (input.amount > left.amount) {
+    const amount = left.amount === 0 ? translate(locale, 'finance.refund.error.nothingLeft') : translate(locale, 'finance.refund.error.atMost', { amount: formatMoney(left, locale) });
+    return { kind: 'invalid', errors: { amount } };
+  }
+  const request = await insertRefundRequest(trx, { donation_id: donation.id, attempt: input.attempt, amount: input.amount, currency: donation.currency, reason: input.reason, requested_by: staffId });
+  await recordAudit(trx, {
+    staffId,
+    action: 'gift.refund_requested',
+    subjectType: 'donation',
+    subjectId: donation.id,
+    after: { amount: input.amount, currency: donation.currency, reason: input.reason, attempt: input.attempt },
+  });
+  return { kind: 'send', donation, request, repeated: false };
+}
+
+/** Asks Stripe for the refund under the request's idempotency key, and records its answer. */
+async function sendRefund(db: Db, stripe: Stripe, donation: Donation, request: RefundRequest, repeated: boolean, staffId: number, locale: Locale): Promise<RefundOutcome> {
   try {
     const refund = await stripe.refunds.create(
       {
@@ -205,30 +203,39 @@ export async function requestRefund(db: Db, stripe: Stripe, donationId: string, 
       },
       { idempotencyKey: refundIdempotencyKey(request) },
     );
-    const accepted = await db
-      .updateTable('refund_requests')
-      .set({ status: 'accepted', stripe_refund_id: refund.id, updated_at: sql`now()` })
-      .where('id', '=', request.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { kind: 'accepted', request: accepted, repeated };
+    return { kind: 'accepted', request: await markRefundAccepted(db, request.id, refund.id), repeated };
   } catch (error) {
     // Stripe answered no (4xx): the request is over, and the next form asks afresh.
     if (error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripeCardError) {
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('refund_requests').set({ status: 'refused', failure_message: error.message.slice(0, 500), updated_at: sql`now()` }).where('id', '=', request.id).execute();
+        await markRefundRefused(trx, request.id, error.message.slice(0, 500));
         await recordAudit(trx, { staffId, action: 'gift.refund_refused', subjectType: 'donation', subjectId: donation.id, after: { attempt: request.attempt, message: error.message } });
       });
-      return { kind: 'refused', message: `Stripe refused this refund: ${error.message}` };
+      return { kind: 'refused', message: translate(locale, 'finance.refund.error.refused', { reason: error.message }) };
     }
-    if (error instanceof Stripe.errors.StripeIdempotencyError) {
-      return { kind: 'refused', message: 'This refund is already being sent to Stripe. Reload the page in a moment to see it.' };
-    }
-    if (error instanceof Stripe.errors.StripeError) {
-      // No answer, or one we cannot read: whether Stripe refunded is unknown, so the request stays open
-      // and the page offers to send the very same request again, which cannot refund twice.
-      return { kind: 'refused', message: 'Stripe did not answer, so we do not know yet whether it refunded. Try again: the same request is sent, and it cannot refund twice.' };
-    }
+    if (error instanceof Stripe.errors.StripeIdempotencyError) return { kind: 'refused', message: translate(locale, 'finance.refund.error.inFlight') };
+    // No answer, or one we cannot read: whether Stripe refunded is unknown, so the request stays open
+    // and the page offers to send the very same request again, which cannot refund twice.
+    if (error instanceof Stripe.errors.StripeError) return noAnswer(locale);
     throw error;
   }
+}
+
+/**
+ * Asks Stripe to refund `form.amount` of the gift. The request row and its audit entry are written in
+ * one transaction, under the donation's lock, before Stripe is called; the same form sent twice finds
+ * its row and, unless Stripe already made a refund for it, asks Stripe again under the same idempotency key.
+ * Messages are in `locale`, the reader's language.
+ */
+export async function requestRefund(db: Db, stripe: Stripe, donationId: string, form: RefundForm, staffId: number, locale: Locale): Promise<RefundOutcome> {
+  const prepared = await db.transaction().execute((trx) => prepareRefund(trx, donationId, form, staffId, locale));
+  if (prepared.kind !== 'send') return prepared;
+  const { donation, request, repeated } = prepared;
+  if (repeated) {
+    // Stripe forgets an idempotency key after a day, so a request sent again must not lean on it:
+    // look for a refund Stripe made for this request, and check the gift still has the amount to give back.
+    const settled = await settleUnansweredRequest(db, stripe, donation, request, staffId, locale);
+    if (settled) return settled;
+  }
+  return sendRefund(db, stripe, donation, request, repeated, staffId, locale);
 }

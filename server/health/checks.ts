@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+// Whether the services every request needs answer in time: Postgres and Redis.
 import type { Redis } from 'ioredis';
 import type { Db } from '../database';
+import { pingPostgres } from './health.repository';
 
 export type ServiceName = 'postgres' | 'redis';
 export type HealthReport = Record<ServiceName, 'ok' | string>;
@@ -44,7 +45,7 @@ function untilConnected(redis: Redis): Promise<void> {
 
 export async function checkHealth(services: { db: Db; redis: Redis }, timeoutMs = 2_000): Promise<HealthReport> {
   const [postgres, redis] = await Promise.all([
-    probe(() => sql`select 1`.execute(services.db), timeoutMs),
+    probe(() => pingPostgres(services.db), timeoutMs),
     probe(async () => {
       await untilConnected(services.redis);
       return services.redis.ping();

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { translate } from '../i18n/messages';
-import { defaultLocale, type Locale } from '../locale';
+import { type Locale } from '../locale';
 import type { Logger } from '../logger';
 import { redactUrl } from './redact-url';
 import { AppError, NotFound, ValidationError, type ErrorCode } from './errors';
+import { localeOf } from './language';
 
 function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') || req.path === '/healthz' || req.accepts(['html', 'json']) === 'json';
@@ -27,12 +28,12 @@ function asClientError(error: unknown, locale: Locale): AppError | undefined {
   return undefined;
 }
 
-export const notFoundHandler: RequestHandler = (req, res, next) => next(new NotFound(translate(res.locals.locale ?? defaultLocale, 'errors.nothingHere', { path: req.path })));
+export const notFoundHandler: RequestHandler = (req, res, next) => next(new NotFound(translate(localeOf(res), 'errors.nothingHere', { path: req.path })));
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     // The page's language, or English if the request failed before it was negotiated.
-    const locale = res.locals.locale ?? defaultLocale;
+    const locale = localeOf(res);
     const clientError = asClientError(error, locale);
     const status = clientError?.status ?? 500;
     const code: ErrorCode = clientError?.code ?? 'internal_error';

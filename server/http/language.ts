@@ -1,6 +1,6 @@
 // Which language a request is answered in: ?lang= first (and remembered in a cookie), then the cookie,
 // then the browser's Accept-Language, then English. Every page gets links to switch.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { defaultLocale, locales, type Locale } from '../locale';
 
 const cookieName = 'sf_lang';
@@ -63,4 +63,9 @@ declare global {
       locale?: Locale;
     }
   }
+}
+
+/** The language this response speaks: the one negotiated for the request, else the default. */
+export function localeOf(res: Response): Locale {
+  return res.locals.locale ?? defaultLocale;
 }

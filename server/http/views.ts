@@ -9,13 +9,15 @@ import { formatMoney } from '../money';
 
 export const viewsDir = path.join(__dirname, '..', '..', 'views');
 
-type HelperOptions = { data?: { root?: { locale?: string } }; hash?: Record<string, string | number> };
+type HelperOptions = { data?: { root?: { locale?: string } }; hash?: Record<string, string | number | null | undefined> };
 
 const helpers = {
   /** {{t "donate.amount" name=value}}: the page's language, from the catalog in server/i18n/messages.ts. */
   t(key: string, options: HelperOptions) {
     if (!isMessageKey(key)) throw new Error(`no message "${key}" in server/i18n/messages.ts`);
-    return translate(asLocale(options.data?.root?.locale) ?? defaultLocale, key, options.hash ?? {});
+    // A value the template does not have (null, or a field that is absent) reads as nothing, not "null".
+    const values = Object.fromEntries(Object.entries(options.hash ?? {}).map(([name, value]) => [name, value ?? '']));
+    return translate(asLocale(options.data?.root?.locale) ?? defaultLocale, key, values);
   },
   /** {{money amount currency}}: an integer of minor units, shown in the page's locale. */
   money(amount: number, currency: string, options: { data?: { root?: { locale?: string } }; hash?: { whole?: boolean } }) {

@@ -51,6 +51,9 @@ export const en = {
     'Several card payments for this email address were declined in a short time, so to protect cardholders we have paused new gifts for it for up to an hour. Nothing has been charged. Please try again later, or contact {organisation} and we will gladly help you give.',
   'donate.error.smallPaused': 'Card gifts under {amount} are paused for a while because of unusual activity. Please give {amount} or more, or try again later.',
   'donate.error.stripeDown': 'We could not reach our payment provider just now. Nothing has been charged; please try again in a minute.',
+  // The "update your card" link in a failed-payment email (server/donations/plan.routes.ts).
+  'donate.error.cardLinkInvalid': 'This link is no longer valid. Please contact us to update your regular gift.',
+  'donate.error.portalDown': 'We could not reach our payment provider just now. Please try the link again in a minute.',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -101,4 +104,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   'donate.error.pausedEmail': '短时间内此电子邮箱的多笔银行卡付款被拒。为保护持卡人，我们已暂停此邮箱发起新的捐款，最长一小时。您尚未被扣款。请稍后再试，或联系{organisation}，我们乐意协助您完成捐款。',
   'donate.error.smallPaused': '由于出现异常活动，低于 {amount} 的银行卡捐款暂停受理。请捐赠 {amount} 或以上，或稍后再试。',
   'donate.error.stripeDown': '暂时无法连接支付服务商。您尚未被扣款，请一分钟后再试。',
+  'donate.error.cardLinkInvalid': '此链接已失效。如需更新您的定期捐款信息，请与我们联系。',
+  'donate.error.portalDown': '暂时无法连接支付服务商，请一分钟后再点击此链接。',
 };

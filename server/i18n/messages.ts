@@ -1,4 +1,4 @@
-// Every sentence any page shows (the public site, donors' accounts and the staff area), in each language it speaks, gathered from one file per area.
+// Every sentence any page or email shows (the public site, donors' accounts, the staff area, receipts and notices), in each language it speaks, gathered from one file per area.
 // A key missing from one language is a type error, so a page never falls back to a blank.
 import type { Locale } from '../locale';
 import * as site from './site';
@@ -11,12 +11,14 @@ import * as embed from './embed';
 import * as staff from './staff';
 import * as finance from './finance';
 import * as campaignStaff from './campaign-staff';
+import * as receipts from './receipts';
+import * as impact from './impact';
 
-const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en, ...staff.en, ...finance.en, ...campaignStaff.en } as const;
+const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en, ...staff.en, ...finance.en, ...campaignStaff.en, ...receipts.en, ...impact.en } as const;
 
 export type MessageKey = keyof typeof en;
 
-const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN };
+const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN, ...receipts.zhCN, ...impact.zhCN };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
 

@@ -1,9 +1,9 @@
 // The fan-out of an impact update: one delivery row and one email job per donor, in batches, safe to
 // run again at any point; and the chore that runs it again when Redis lost what it had queued.
-import { sql } from 'kysely';
 import { withinMs } from '../queues';
 import type { AppContext } from '../context';
-import { completeIfDone, recipientsAfter } from './impact.repository';
+import { completeIfDone, findImpactUpdate, listStaleImpactUpdates, recipientsAfter, setTotalRecipients } from './impact.repository';
+import { countDeliveries, listUnsentDeliveries, recordDeliveries } from './delivery.repository';
 
 export const fanOutBatchSize = 500;
 
@@ -27,7 +27,7 @@ export interface FanOutOutcome {
  */
 export async function fanOutImpactUpdate(ctx: Pick<AppContext, 'db' | 'queues'>, updateId: number, batchSize = fanOutBatchSize): Promise<FanOutOutcome> {
   const { db } = ctx;
-  const update = await db.selectFrom('impact_updates').select(['id', 'campaign_id', 'total_recipients', 'completed_at']).where('id', '=', updateId).executeTakeFirst();
+  const update = await findImpactUpdate(db, updateId);
   if (!update) return { recipients: 0, queued: 0 };
   if (update.completed_at) return { recipients: update.total_recipients ?? 0, queued: 0 };
   let after = 0;
@@ -35,24 +35,13 @@ export async function fanOutImpactUpdate(ctx: Pick<AppContext, 'db' | 'queues'>,
   for (;;) {
     const donorIds = await recipientsAfter(db, update, after, batchSize);
     if (donorIds.length === 0) break;
-    await db
-      .insertInto('impact_deliveries')
-      .values(donorIds.map((donorId) => ({ update_id: updateId, donor_id: donorId })))
-      .onConflict((oc) => oc.columns(['update_id', 'donor_id']).doNothing())
-      .execute();
-    const pending = await db
-      .selectFrom('impact_deliveries')
-      .select('donor_id')
-      .where('update_id', '=', updateId)
-      .where('donor_id', 'in', donorIds)
-      .where('sent_at', 'is', null)
-      .where('skipped_at', 'is', null)
-      .execute();
+    await recordDeliveries(db, updateId, donorIds);
+    const pending = await listUnsentDeliveries(db, updateId, donorIds);
     if (pending.length > 0) {
       const queue = ctx.queues.queue('impact');
-      await queue.addBulk(pending.map(({ donor_id: donorId }) => ({ name: 'email', data: { updateId, donorId }, opts: { jobId: impactEmailJobId(updateId, donorId) } })));
+      await queue.addBulk(pending.map((donorId) => ({ name: 'email', data: { updateId, donorId }, opts: { jobId: impactEmailJobId(updateId, donorId) } })));
       // addBulk skips a job id that is still on the queue, failed ones included: a run after an SMTP outage retries those.
-      for (const { donor_id: donorId } of pending) {
+      for (const donorId of pending) {
         const job = await queue.getJob(impactEmailJobId(updateId, donorId));
         if (job && (await job.isFailed())) await job.retry();
       }
@@ -63,10 +52,10 @@ export async function fanOutImpactUpdate(ctx: Pick<AppContext, 'db' | 'queues'>,
   }
   // Counted from the rows rather than the walk: a donor who opted out after a first, interrupted run
   // keeps the delivery that run recorded, and the sender marks it skipped.
-  const { total } = await db.selectFrom('impact_deliveries').select((eb) => eb.fn.countAll<string>().as('total')).where('update_id', '=', updateId).executeTakeFirstOrThrow();
-  await db.updateTable('impact_updates').set({ total_recipients: Number(total) }).where('id', '=', updateId).execute();
+  const total = await countDeliveries(db, updateId);
+  await setTotalRecipients(db, updateId, total);
   await completeIfDone(db, updateId);
-  return { recipients: Number(total), queued };
+  return { recipients: total, queued };
 }
 
 /**
@@ -75,18 +64,10 @@ export async function fanOutImpactUpdate(ctx: Pick<AppContext, 'db' | 'queues'>,
  * fan-out waiting or running is left alone; one that failed all its attempts stays failed for staff.
  */
 export async function resumeImpactUpdates(ctx: Pick<AppContext, 'db' | 'queues'>, olderThanSeconds = 300): Promise<number> {
-  const stale = await ctx.db
-    .selectFrom('impact_updates')
-    .select('id')
-    .where('completed_at', 'is', null)
-    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
-    // An update stuck for a week (a failed email job, say) is for staff to look at, not for this chore.
-    .where('created_at', '>', sql<Date>`now() - interval '7 days'`)
-    .orderBy('id')
-    .execute();
+  const stale = await listStaleImpactUpdates(ctx.db, olderThanSeconds);
   const queue = ctx.queues.queue('impact');
   let requeued = 0;
-  for (const { id } of stale) {
+  for (const id of stale) {
     const job = await queue.getJob(fanOutJobId(id));
     if (job) {
       if ((await job.getState()) !== 'completed') continue;

@@ -1,9 +1,66 @@
+// The impact updates' queries, and the donors they go to.
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import type { ImpactUpdate } from './impact.table';
+import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from './impact.table';
 
 /** The gifts that make a donor someone we report back to: money that arrived and stayed, at least in part. */
 export const givingStatuses = ['succeeded', 'partially_refunded'] as const;
+
+/** The campaign an update is posted to, by its address: whether it exists and whether it is still a draft. */
+export async function findCampaignForUpdate(db: Db, slug: string) {
+  return db.selectFrom('campaigns').select(['id', 'status']).where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function insertImpactUpdate(
+  db: Db,
+  update: { campaign_id: number; title: string; body_markdown: string; body_html: string; figures: ImpactFigure[]; photos: ImpactPhoto[] },
+): Promise<ImpactUpdate> {
+  return db
+    .insertInto('impact_updates')
+    .values({
+      ...update,
+      // pg sends a JavaScript array as a Postgres array, not as JSON.
+      figures: sql<ImpactFigure[]>`${JSON.stringify(update.figures)}::jsonb`,
+      photos: sql<ImpactPhoto[]>`${JSON.stringify(update.photos)}::jsonb`,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findImpactUpdate(db: Db, updateId: number) {
+  return db.selectFrom('impact_updates').select(['id', 'campaign_id', 'total_recipients', 'completed_at']).where('id', '=', updateId).executeTakeFirst();
+}
+
+/** The update with its campaign's address and title, for the email. */
+export async function findUpdateWithCampaign(db: Db, updateId: number) {
+  return db
+    .selectFrom('impact_updates')
+    .innerJoin('campaigns', 'campaigns.id', 'impact_updates.campaign_id')
+    .selectAll('impact_updates')
+    .select(['campaigns.slug as campaign_slug', 'campaigns.title as campaign_title'])
+    .where('impact_updates.id', '=', updateId)
+    .executeTakeFirst();
+}
+
+export type UpdateWithCampaign = NonNullable<Awaited<ReturnType<typeof findUpdateWithCampaign>>>;
+
+export async function setTotalRecipients(db: Db, updateId: number, total: number): Promise<void> {
+  await db.updateTable('impact_updates').set({ total_recipients: total }).where('id', '=', updateId).execute();
+}
+
+/** Updates of the last week still incomplete `olderThanSeconds` after they were posted. */
+export async function listStaleImpactUpdates(db: Db, olderThanSeconds: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('impact_updates')
+    .select('id')
+    .where('completed_at', 'is', null)
+    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+    // An update stuck for a week (a failed email job, say) is for staff to look at, not for this chore.
+    .where('created_at', '>', sql<Date>`now() - interval '7 days'`)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
 
 export async function listImpactUpdates(db: Db, campaignId: number, limit = 10): Promise<ImpactUpdate[]> {
   return db.selectFrom('impact_updates').selectAll().where('campaign_id', '=', campaignId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
@@ -77,4 +134,20 @@ export async function completeIfDone(db: Db, updateId: number): Promise<boolean>
     )
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** A donor as impact emails and the unsubscribe page need them. */
+export async function findImpactRecipient(db: Db, donorId: number) {
+  return db.selectFrom('donors').select(['id', 'email', 'name', 'locale', 'impact_opt_out_at']).where('id', '=', donorId).executeTakeFirst();
+}
+
+export type ImpactRecipient = NonNullable<Awaited<ReturnType<typeof findImpactRecipient>>>;
+
+/** Records the donor's opt-out; the first one's time is kept. */
+export async function optOutOfImpact(db: Db, donorId: number): Promise<void> {
+  await db
+    .updateTable('donors')
+    .set({ impact_opt_out_at: sql`coalesce(impact_opt_out_at, now())`, updated_at: sql`now()` })
+    .where('id', '=', donorId)
+    .execute();
 }

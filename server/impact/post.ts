@@ -1,10 +1,12 @@
 // Posting an impact update: checked, its Markdown rendered to HTML once and sanitised, then stored.
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
-import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from './impact.table';
 import { ValidationError } from '../http/errors';
+import { findCampaignForUpdate, insertImpactUpdate } from './impact.repository';
+import { translate, type MessageKey } from '../i18n/messages';
+import { defaultLocale, type Locale } from '../locale';
 
 export const impactLimits = { title: 200, body: 50_000, figures: 12, figureLabel: 60, photos: 12, photoUrl: 2_000, photoAlt: 300 } as const;
 
@@ -60,45 +62,32 @@ function isHttpsUrl(value: string): boolean {
   return url.protocol === 'https:' && url.hostname !== '';
 }
 
-function checkInput(input: ImpactUpdateInput) {
+function checkInput(input: ImpactUpdateInput, locale: Locale) {
   const errors: Record<string, string> = {};
+  const say = (key: MessageKey & `impact.error.${string}`, values: Record<string, string | number>) => translate(locale, key, values);
   const title = input.title.trim();
   const body = input.bodyMarkdown.trim();
   const figures = (input.figures ?? []).map((figure) => ({ label: figure.label.trim(), value: figure.value }));
   const photos = (input.photos ?? []).map((photo) => ({ url: photo.url.trim(), alt: photo.alt?.trim() || null }));
-  if (title === '') errors.title = 'Give the update a title.';
-  else if (title.length > impactLimits.title) errors.title = `Keep the title to ${impactLimits.title} characters.`;
-  if (body === '') errors.body = 'Write what the gifts did: the body is empty.';
-  else if (body.length > impactLimits.body) errors.body = `Keep the body to ${impactLimits.body} characters.`;
-  if (figures.length > impactLimits.figures) errors.figures = `Give at most ${impactLimits.figures} figures.`;
+  if (title === '') errors.title = say('impact.error.titleMissing', {});
+  else if (title.length > impactLimits.title) errors.title = say('impact.error.titleLong', { max: impactLimits.title });
+  if (body === '') errors.body = say('impact.error.bodyMissing', {});
+  else if (body.length > impactLimits.body) errors.body = say('impact.error.bodyLong', { max: impactLimits.body });
+  if (figures.length > impactLimits.figures) errors.figures = say('impact.error.tooManyFigures', { max: impactLimits.figures });
   const badFigure = figures.find((f) => f.label === '' || f.label.length > impactLimits.figureLabel || !Number.isFinite(f.value) || f.value < 0);
-  if (badFigure) errors.figures = `Each figure needs a label of 1 to ${impactLimits.figureLabel} characters and a number of 0 or more (got "${badFigure.label}": ${badFigure.value}).`;
-  if (photos.length > impactLimits.photos) errors.photos = `Give at most ${impactLimits.photos} photos.`;
+  if (badFigure) errors.figures = say('impact.error.badFigure', { max: impactLimits.figureLabel, label: badFigure.label, value: badFigure.value });
+  if (photos.length > impactLimits.photos) errors.photos = say('impact.error.tooManyPhotos', { max: impactLimits.photos });
   const badPhoto = photos.find((p) => p.url.length > impactLimits.photoUrl || !isHttpsUrl(p.url) || (p.alt?.length ?? 0) > impactLimits.photoAlt);
-  if (badPhoto) errors.photos = `Each photo needs an https:// address and a description of at most ${impactLimits.photoAlt} characters (got ${JSON.stringify(badPhoto.url)}).`;
+  if (badPhoto) errors.photos = say('impact.error.badPhoto', { max: impactLimits.photoAlt, url: JSON.stringify(badPhoto.url) });
   return { errors, title, body, figures, photos };
 }
 
 /** Stores a new impact update for a live or closed campaign; sending it is the fan-out's job. */
-export async function postImpactUpdate(db: Db, input: ImpactUpdateInput): Promise<ImpactUpdate> {
-  const { errors, title, body, figures, photos } = checkInput(input);
-  const campaign = /^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.campaignSlug)
-    ? await db.selectFrom('campaigns').select(['id', 'status']).where('slug', '=', input.campaignSlug).executeTakeFirst()
-    : undefined;
-  if (!campaign) errors.campaign = `There is no campaign "${input.campaignSlug}".`;
-  else if (campaign.status === 'draft') errors.campaign = `The campaign "${input.campaignSlug}" is a draft: it has no donors and no page yet.`;
+export async function postImpactUpdate(db: Db, input: ImpactUpdateInput, locale: Locale = defaultLocale): Promise<ImpactUpdate> {
+  const { errors, title, body, figures, photos } = checkInput(input, locale);
+  const campaign = /^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.campaignSlug) ? await findCampaignForUpdate(db, input.campaignSlug) : undefined;
+  if (!campaign) errors.campaign = translate(locale, 'impact.error.noCampaign', { slug: input.campaignSlug });
+  else if (campaign.status === 'draft') errors.campaign = translate(locale, 'impact.error.draftCampaign', { slug: input.campaignSlug });
   if (Object.keys(errors).length > 0 || !campaign) throw new ValidationError(errors);
-  return db
-    .insertInto('impact_updates')
-    .values({
-      campaign_id: campaign.id,
-      title,
-      body_markdown: body,
-      body_html: renderImpactMarkdown(body),
-      // pg sends a JavaScript array as a Postgres array, not as JSON.
-      figures: sql<ImpactFigure[]>`${JSON.stringify(figures)}::jsonb`,
-      photos: sql<ImpactPhoto[]>`${JSON.stringify(photos)}::jsonb`,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return insertImpactUpdate(db, { campaign_id: campaign.id, title, body_markdown: body, body_html: renderImpactMarkdown(body), figures, photos });
 }

@@ -1,15 +1,16 @@
-// Sends one donor's copy of an impact update, once (receipts/send-once.ts).
-import { sql } from 'kysely';
-import type { Db } from '../database';
+// Sends one donor's copy of an impact update, once (outbox/send-once.ts).
+import type Mail from 'nodemailer/lib/mailer';
+import type { Trx } from '../database';
 import type { AppContext } from '../context';
+import { asLocale } from '../http/language';
 import { renderTemplate } from '../http/views';
-import { localize } from '../locale';
+import { defaultLocale, localize } from '../locale';
 import { publicUrl, type ReadyConfig } from '../config';
 import { sendOnce } from '../outbox/send-once';
 import { signToken } from '../http/signed-links';
-import { impactUpdateView } from './presentation';
-import { completeIfDone } from './impact.repository';
-import { impactWordingFor } from './wording';
+import { impactEmailWords, impactUpdateView } from './impact.view';
+import { completeIfDone, findImpactRecipient, findUpdateWithCampaign, type ImpactRecipient, type UpdateWithCampaign } from './impact.repository';
+import { lockDelivery, markDeliveryDone } from './delivery.repository';
 
 export function unsubscribeUrl(config: ReadyConfig, donorId: number): string {
   return `${publicUrl(config)}/unsubscribe/${signToken(config.sessionSecret, 'unsubscribe', String(donorId))}`;
@@ -17,80 +18,60 @@ export function unsubscribeUrl(config: ReadyConfig, donorId: number): string {
 
 export type ImpactSendOutcome = 'sent' | 'skipped: opted out' | 'already done' | 'no such delivery';
 
+/** Inside the send's transaction: locks the delivery, then either says why there is nothing to send or writes the email. */
+async function prepareImpactEmail(config: ReadyConfig, trx: Trx, updateId: number, donorId: number): Promise<{ done: ImpactSendOutcome } | { message: Mail.Options; sent: ImpactSendOutcome }> {
+  const delivery = await lockDelivery(trx, updateId, donorId);
+  if (!delivery) return { done: 'no such delivery' };
+  if (delivery.sent_at || delivery.skipped_at) return { done: 'already done' };
+  const donor = await findImpactRecipient(trx, donorId);
+  if (!donor) throw new Error(`impact: no donor ${donorId} for the delivery of update ${updateId}`);
+  // The donor may have opted out (from an earlier update's email) after the fan-out found them.
+  if (donor.impact_opt_out_at) {
+    await markDeliveryDone(trx, updateId, donorId, 'skipped_at');
+    return { done: 'skipped: opted out' };
+  }
+  const update = await findUpdateWithCampaign(trx, updateId);
+  if (!update) throw new Error(`impact: no update ${updateId}`);
+  return { message: await composeImpactEmail(config, donor, update), sent: 'sent' };
+}
+
+async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, update: UpdateWithCampaign): Promise<Mail.Options> {
+  const locale = asLocale(donor.locale) ?? defaultLocale;
+  const campaign = localize(update.campaign_title, locale);
+  const unsubscribe = unsubscribeUrl(config, donor.id);
+  const view = {
+    locale,
+    ...impactEmailWords(locale, campaign, update.title, donor.name),
+    update: { ...impactUpdateView(update, locale), bodyMarkdown: update.body_markdown },
+    campaignUrl: `${publicUrl(config)}/campaigns/${update.campaign_slug}#update-${update.id}`,
+    unsubscribeUrl: unsubscribe,
+    organisation: config.organisation,
+  };
+  const cache = config.env === 'production';
+  const [html, text] = await Promise.all([renderTemplate('emails/impact.html', view, { cache }), renderTemplate('emails/impact.text', view, { cache })]);
+  const domain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'smilefund.local';
+  return {
+    from: config.mailFrom,
+    to: donor.email,
+    subject: view.subject,
+    html,
+    text,
+    // The same id on a resend lets mail clients fold a rare duplicate into one message.
+    messageId: `<impact-${update.id}-${donor.id}@${domain}>`,
+    headers: {
+      'Content-Language': locale,
+      // RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" to the link.
+      'List-Unsubscribe': `<${unsubscribe}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+}
+
 export async function sendImpactEmail(ctx: Pick<AppContext, 'db' | 'config' | 'mailer' | 'logger'>, updateId: number, donorId: number): Promise<ImpactSendOutcome> {
-  const { config } = ctx;
-  const markDone = (db: Db, column: 'sent_at' | 'skipped_at', onlyIfUndone = false) =>
-    db
-      .updateTable('impact_deliveries')
-      .set({ [column]: sql`now()` })
-      .where('update_id', '=', updateId)
-      .where('donor_id', '=', donorId)
-      .$if(onlyIfUndone, (qb) => qb.where('sent_at', 'is', null).where('skipped_at', 'is', null))
-      .executeTakeFirst()
-      .then((result) => result.numUpdatedRows > 0n);
   const outcome = await sendOnce<ImpactSendOutcome>(ctx, {
     describe: { updateId, donorId },
-    async prepare(trx) {
-      const delivery = await trx
-        .selectFrom('impact_deliveries')
-        .select(['sent_at', 'skipped_at'])
-        .where('update_id', '=', updateId)
-        .where('donor_id', '=', donorId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!delivery) return { done: 'no such delivery' };
-      if (delivery.sent_at || delivery.skipped_at) return { done: 'already done' };
-
-      const donor = await trx.selectFrom('donors').select(['email', 'name', 'locale', 'impact_opt_out_at']).where('id', '=', donorId).executeTakeFirstOrThrow();
-      // The donor may have opted out (from an earlier update's email) after the fan-out found them.
-      if (donor.impact_opt_out_at) {
-        await markDone(trx, 'skipped_at');
-        return { done: 'skipped: opted out' };
-      }
-      const update = await trx
-        .selectFrom('impact_updates')
-        .innerJoin('campaigns', 'campaigns.id', 'impact_updates.campaign_id')
-        .selectAll('impact_updates')
-        .select(['campaigns.slug as campaign_slug', 'campaigns.title as campaign_title'])
-        .where('impact_updates.id', '=', updateId)
-        .executeTakeFirstOrThrow();
-
-      const { locale, wording: w } = impactWordingFor(donor.locale);
-      const campaign = localize(update.campaign_title, locale);
-      const unsubscribe = unsubscribeUrl(config, donorId);
-      const view = {
-        locale,
-        w,
-        subject: w.subject(campaign, update.title),
-        greeting: w.greeting(donor.name ?? w.friend),
-        intro: w.intro(campaign),
-        update: { ...impactUpdateView(update, locale), bodyMarkdown: update.body_markdown },
-        campaignUrl: `${publicUrl(config)}/campaigns/${update.campaign_slug}#update-${update.id}`,
-        why: w.why(campaign),
-        unsubscribeUrl: unsubscribe,
-        organisation: config.organisation,
-      };
-      const cache = config.env === 'production';
-      const [html, text] = await Promise.all([renderTemplate('emails/impact.html', view, { cache }), renderTemplate('emails/impact.text', view, { cache })]);
-      const domain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'smilefund.local';
-      const message = {
-        from: config.mailFrom,
-        to: donor.email,
-        subject: view.subject,
-        html,
-        text,
-        // The same id on a resend lets mail clients fold a rare duplicate into one message.
-        messageId: `<impact-${updateId}-${donorId}@${domain}>`,
-        headers: {
-          'Content-Language': locale,
-          // RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" to the link.
-          'List-Unsubscribe': `<${unsubscribe}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        },
-      };
-      return { message, sent: 'sent' };
-    },
-    markSent: (db, onlyIfUnsent) => markDone(db, 'sent_at', onlyIfUnsent),
+    prepare: (trx) => prepareImpactEmail(ctx.config, trx, updateId, donorId),
+    markSent: (db, onlyIfUnsent) => markDeliveryDone(db, updateId, donorId, 'sent_at', onlyIfUnsent),
   });
   // After the commit, so that of two last sends finishing together, the later one sees both.
   if (outcome !== 'no such delivery') await completeIfDone(ctx.db, updateId);

@@ -1,14 +1,8 @@
-// Every email's path from the moment it is owed: written into the outbox table in the transaction that owes it, relayed into BullMQ, swept when Redis lost it.
-import { sql } from 'kysely';
+// Every email's path from the moment it is owed: written into the outbox table in the transaction that owes it (oweEmail in outbox.repository.ts), relayed into BullMQ, swept when Redis lost it.
 import { withinMs } from '../queues';
-import type { Db } from '../database';
 import type { OutboxTopic } from './outbox.table';
 import type { AppContext } from '../context';
-
-/** Records that an email is owed; a second call with the same key changes nothing. */
-export async function oweEmail(trx: Db, topic: OutboxTopic, dedupeKey: string, payload: Record<string, string | number | null>): Promise<void> {
-  await trx.insertInto('outbox').values({ topic, dedupe_key: dedupeKey, payload }).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
-}
+import { listStaleOutbox, lockUnqueuedOutbox, markOutboxQueued, oweEmail } from './outbox.repository';
 
 /**
  * Hands unqueued outbox rows to BullMQ, oldest first, and marks them queued. While Redis is away the
@@ -18,19 +12,11 @@ export async function relayOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, batchS
   let moved = 0;
   for (;;) {
     const count = await ctx.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('outbox')
-        .select(['id', 'dedupe_key'])
-        .where('queued_at', 'is', null)
-        .orderBy('id')
-        .limit(batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const rows = await lockUnqueuedOutbox(trx, batchSize);
       if (rows.length === 0) return 0;
       const jobs = rows.map((row) => ({ name: 'send', data: { outboxId: row.id }, opts: { jobId: row.dedupe_key } }));
       await withinMs(ctx.queues.queue('emails').addBulk(jobs), 2_000, 'relay the outbox');
-      await trx.updateTable('outbox').set({ queued_at: sql`now()` }).where('id', 'in', rows.map((row) => row.id)).execute();
+      await markOutboxQueued(trx, rows.map((row) => row.id));
       return rows.length;
     });
     moved += count;
@@ -71,15 +57,7 @@ export function outboxRelay(ctx: Pick<AppContext, 'db' | 'queues'>): () => Promi
  * up to a cap after which it stays failed on the queue dashboard for staff.
  */
 export async function sweepOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, olderThanSeconds = 600): Promise<number> {
-  const stale = await ctx.db
-    .selectFrom('outbox')
-    .select(['id', 'dedupe_key'])
-    .where('sent_at', 'is', null)
-    .where('attempts', '<', 50)
-    .where('queued_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
-    .orderBy('id')
-    .limit(1000)
-    .execute();
+  const stale = await listStaleOutbox(ctx.db, olderThanSeconds);
   const queue = ctx.queues.queue('emails');
   let requeued = 0;
   for (const row of stale) {
@@ -100,15 +78,4 @@ export async function sweepOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, olderT
 export async function oweRequestedEmail(ctx: Pick<AppContext, 'db' | 'queues' | 'logger'>, topic: OutboxTopic, dedupeKey: string, payload: { email: string } & Record<string, string>): Promise<void> {
   await oweEmail(ctx.db, topic, dedupeKey, payload);
   void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
-}
-
-/** Whether a requested email was asked for within `minutes`: a request older than its link would live is not worth sending. */
-export async function askedWithin(trx: Db, outboxId: number, minutes: number): Promise<boolean> {
-  const row = await trx.selectFrom('outbox').select('id').where('id', '=', outboxId).where('created_at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`).executeTakeFirst();
-  return row !== undefined;
-}
-
-/** A request for an address that is nobody's (or no longer worth answering) keeps no trace of the address. */
-export async function forgetRequestedAddress(trx: Db, outboxId: number): Promise<void> {
-  await trx.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', outboxId).execute();
 }

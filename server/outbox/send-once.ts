@@ -5,7 +5,7 @@
 // connection holding the lock drops there. Both copies carry the same Message-ID, so mail clients show
 // one; the second case is noted in the log (`sendWindows`), and the first by the worker's death.
 import type Mail from 'nodemailer/lib/mailer';
-import type { Db } from '../database';
+import type { Db, Trx } from '../database';
 import type { AppContext } from '../context';
 
 /** What the log says when an email may have gone twice (see above): tests and operators count these. */
@@ -18,7 +18,7 @@ export interface OnceSend<Outcome> {
   /** For the log: which email this is. */
   describe: Record<string, unknown>;
   /** Inside the transaction: lock the row, then either an outcome that needs no email, or the message to send. */
-  prepare(trx: Db): Promise<{ done: Outcome } | { message: Mail.Options; sent: Outcome }>;
+  prepare(trx: Trx): Promise<{ done: Outcome } | { message: Mail.Options; sent: Outcome }>;
   /** Marks the row sent; with `onlyIfUnsent`, touches it only if nobody else has, and says whether it did. */
   markSent(db: Db, onlyIfUnsent: boolean): Promise<boolean>;
 }

@@ -1,10 +1,10 @@
 // Sends one owed email (an outbox row): the feature that owes it composes it, and it is sent once (send-once.ts).
-import { sql } from 'kysely';
 import type { AppContext } from '../context';
-import type { Db } from '../database';
+import type { Db, Trx } from '../database';
 import { renderTemplate } from '../http/views';
 import type { OutboxMessage, OutboxTopic } from './outbox.table';
 import { sendOnce } from './send-once';
+import { lockOutboxRow, markOutboxSent, noteOutboxFailure } from './outbox.repository';
 
 export interface Email {
   to: string;
@@ -15,7 +15,7 @@ export interface Email {
 }
 
 /** Writes the email an outbox row owes, or nothing when there is no one to send it to any more. */
-export type Composer = (ctx: Pick<AppContext, 'config'>, trx: Db, payload: OutboxMessage['payload'], outboxId: number) => Promise<Email | undefined>;
+export type Composer = (ctx: Pick<AppContext, 'config'>, trx: Trx, payload: OutboxMessage['payload'], outboxId: number) => Promise<Email | undefined>;
 export type Composers = Record<OutboxTopic, Composer>;
 
 /** The HTML and text parts of views/emails/<template>, rendered side by side. */
@@ -28,19 +28,12 @@ export type SendOutcome = 'sent' | 'already sent' | 'nothing to send';
 
 export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mailer' | 'logger'>, composers: Composers, outboxId: number): Promise<SendOutcome> {
   let lastError: string | null = null;
-  const markSent = (db: Db, onlyIfUnsent: boolean) =>
-    db
-      .updateTable('outbox')
-      .set((eb) => ({ sent_at: sql`now()`, attempts: eb('attempts', '+', 1), last_error: lastError }))
-      .where('id', '=', outboxId)
-      .$if(onlyIfUnsent, (qb) => qb.where('sent_at', 'is', null))
-      .executeTakeFirst()
-      .then((result) => result.numUpdatedRows > 0n);
+  const markSent = (db: Db, onlyIfUnsent: boolean) => markOutboxSent(db, outboxId, lastError, onlyIfUnsent);
   try {
     return await sendOnce<SendOutcome>(ctx, {
       describe: { outboxId },
       async prepare(trx) {
-        const row = await trx.selectFrom('outbox').selectAll().where('id', '=', outboxId).forUpdate().executeTakeFirst();
+        const row = await lockOutboxRow(trx, outboxId);
         if (!row || row.sent_at) return { done: 'already sent' };
         const email = await composers[row.topic](ctx, trx, row.payload, row.id);
         if (!email) {
@@ -64,12 +57,7 @@ export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mai
       markSent,
     });
   } catch (error) {
-    await ctx.db
-      .updateTable('outbox')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error instanceof Error ? error.message.slice(0, 2000) : String(error) }))
-      .where('id', '=', outboxId)
-      .execute()
-      .catch(() => undefined);
+    await noteOutboxFailure(ctx.db, outboxId, error instanceof Error ? error.message.slice(0, 2000) : String(error)).catch(() => undefined);
     throw error;
   }
 }

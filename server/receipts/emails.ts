@@ -1,16 +1,17 @@
 // The emails a gift owes its donor: the receipt, a refund notice, a failed renewal, the year's statement.
 import { renderEmail, type Composer } from '../outbox/send';
 import { publicUrl } from '../config';
+import { asLocale } from '../http/language';
 import { signToken } from '../http/signed-links';
-import { localize } from '../locale';
+import { translate } from '../i18n/messages';
+import { defaultLocale, localize } from '../locale';
 import { formatMoney } from '../money';
-import { donationWithDonor, donorForStatement } from './receipt.repository';
-import { loadReceipt, receiptView } from './receipt.view';
-import { statementGifts, statementView } from './statements';
-import { wordingFor } from './wording';
+import { donationWithDonor, donorForStatement, findReceipt, statementGifts } from './receipt.repository';
+import { receiptView } from './receipt.view';
+import { statementView } from './statements';
 
 export const receiptEmail: Composer = async ({ config }, trx, payload) => {
-  const receipt = await loadReceipt(trx, String(payload.receiptId));
+  const receipt = await findReceipt(trx, String(payload.receiptId));
   if (!receipt?.email) return undefined;
   const view = receiptView(config, receipt);
   return { to: receipt.email, subject: view.subject, locale: view.locale, ...(await renderEmail('receipt', view, config.env === 'production')) };
@@ -19,24 +20,24 @@ export const receiptEmail: Composer = async ({ config }, trx, payload) => {
 export const refundNoticeEmail: Composer = async ({ config }, trx, payload) => {
   const donation = await donationWithDonor(trx, String(payload.donationId));
   if (!donation) return undefined;
-  const { locale, wording: w } = wordingFor(donation.locale);
+  const locale = asLocale(donation.locale) ?? defaultLocale;
   const campaign = localize(donation.campaign_title, locale);
   const amount = formatMoney({ amount: Number(payload.amount), currency: String(payload.currency) }, locale);
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(new Date(String(payload.refundedAt)));
-  const view = { locale, subject: w.refundSubject(campaign), body: w.refundBody(amount, campaign, date), organisation: config.organisation };
+  const view = { locale, subject: translate(locale, 'notice.refundSubject', { campaign }), body: translate(locale, 'notice.refundBody', { amount, campaign, date }), organisation: config.organisation };
   return { to: donation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
 };
 
 export const paymentFailedEmail: Composer = async ({ config }, trx, payload) => {
   const donation = await donationWithDonor(trx, String(payload.donationId));
   if (!donation?.recurring_plan_id) return undefined;
-  const { locale, wording: w } = wordingFor(donation.locale);
+  const locale = asLocale(donation.locale) ?? defaultLocale;
   const amount = formatMoney(donation, locale);
   const view = {
     locale,
-    subject: w.paymentFailedSubject,
-    body: w.paymentFailedBody(amount, localize(donation.campaign_title, locale)),
-    action: { label: w.updateCard, url: `${publicUrl(config)}/donations/update-card/${signToken(config.sessionSecret, 'update-card', donation.recurring_plan_id)}` },
+    subject: translate(locale, 'notice.paymentFailedSubject'),
+    body: translate(locale, 'notice.paymentFailedBody', { amount, campaign: localize(donation.campaign_title, locale) }),
+    action: { label: translate(locale, 'notice.updateCard'), url: `${publicUrl(config)}/donations/update-card/${signToken(config.sessionSecret, 'update-card', donation.recurring_plan_id)}` },
     organisation: config.organisation,
   };
   return { to: donation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
@@ -48,12 +49,11 @@ export const annualStatementEmail: Composer = async ({ config }, trx, payload) =
   const donor = await donorForStatement(trx, donorId);
   const gifts = await statementGifts(trx, donorId, year);
   if (!donor || gifts.length === 0) return undefined;
-  const { locale, wording: w } = wordingFor(donor.locale);
+  const locale = asLocale(donor.locale) ?? defaultLocale;
   const view = {
     locale,
-    w,
-    subject: w.statementSubject(year),
-    intro: w.statementIntro(donor.name ?? donor.email, year),
+    subject: translate(locale, 'statement.subject', { year }),
+    intro: translate(locale, 'statement.intro', { name: donor.name ?? donor.email, year }),
     ...statementView(gifts, locale, config.organisation.timeZone),
     organisation: config.organisation,
     wording: config.receiptWording[locale],

@@ -1,8 +1,8 @@
 // Receipts and the emails a gift owes, written inside the gift's own transaction.
-import { sql } from 'kysely';
-import type { Db } from '../database';
-import { oweEmail } from '../outbox/outbox';
+import type { Trx } from '../database';
+import { oweEmail } from '../outbox/outbox.repository';
 import type { Receipt } from './receipt.table';
+import { findReceiptOfDonation, insertReceipt, takeNextReceiptSequence } from './receipt.repository';
 
 // Building a formatter costs more than the rest of numbering a receipt; there is one time zone.
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
@@ -19,24 +19,15 @@ export function receiptNumber(year: number, sequence: number): string {
 }
 
 /**
- * Numbers the gift's receipt and owes its email. The counter row stays locked until the transaction
- * ends, so concurrent gifts take consecutive numbers, and a rolled-back gift gives its number back.
+ * Numbers the gift's receipt and owes its email, inside the gift's transaction: the receipt counter
+ * stays locked until it ends (see takeNextReceiptSequence).
  */
-export async function issueReceipt(trx: Db, donation: { id: string }, issuedAt: Date, timeZone: string): Promise<Receipt> {
-  const existing = await trx.selectFrom('receipts').selectAll().where('donation_id', '=', donation.id).executeTakeFirst();
+export async function issueReceipt(trx: Trx, donation: { id: string }, issuedAt: Date, timeZone: string): Promise<Receipt> {
+  const existing = await findReceiptOfDonation(trx, donation.id);
   if (existing) return existing;
   const year = receiptYear(issuedAt, timeZone);
-  const { last_sequence: sequence } = await trx
-    .insertInto('receipt_counters')
-    .values({ year, last_sequence: 1 })
-    .onConflict((oc) => oc.column('year').doUpdateSet({ last_sequence: sql`receipt_counters.last_sequence + 1` }))
-    .returning('last_sequence')
-    .executeTakeFirstOrThrow();
-  const receipt = await trx
-    .insertInto('receipts')
-    .values({ donation_id: donation.id, year, sequence, number: receiptNumber(year, sequence), issued_at: issuedAt })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const sequence = await takeNextReceiptSequence(trx, year);
+  const receipt = await insertReceipt(trx, { donation_id: donation.id, year, sequence, number: receiptNumber(year, sequence), issued_at: issuedAt });
   await oweEmail(trx, 'receipt', `receipt-${donation.id}`, { receiptId: receipt.id });
   return receipt;
 }

@@ -1,50 +1,27 @@
 // A receipt as people read it, for the email and the printable page alike.
-import type { Db } from '../database';
 import { publicUrl, type ReadyConfig } from '../config';
-import { localize } from '../locale';
-import { formatMoney } from '../money';
+import { asLocale } from '../http/language';
 import { signToken } from '../http/signed-links';
-import { wordingFor } from './wording';
+import { isMessageKey, translate } from '../i18n/messages';
+import { defaultLocale, localize, type Locale } from '../locale';
+import { formatMoney } from '../money';
+import type { ReceiptDetails } from './receipt.repository';
 
-export async function loadReceipt(db: Db, receiptId: string) {
-  return db
-    .selectFrom('receipts')
-    .innerJoin('donations', 'donations.id', 'receipts.donation_id')
-    .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
-    .leftJoin('donors', 'donors.id', 'donations.donor_id')
-    .select([
-      'receipts.id',
-      'receipts.number',
-      'receipts.issued_at',
-      'donations.id as donation_id',
-      'donations.amount',
-      'donations.currency',
-      'donations.frequency',
-      'donations.payment_method',
-      'donations.dedication_kind',
-      'donations.dedication_name',
-      'donations.donor_name',
-      'donations.locale',
-      'campaigns.title as campaign_title',
-      'donors.email',
-      'donors.name as donor_record_name',
-    ])
-    .where('receipts.id', '=', receiptId)
-    .executeTakeFirst();
+/** "Card", "支付宝": a method the catalog does not know is shown as stored. */
+function paymentMethodName(method: string, locale: Locale): string {
+  const key = `receipt.method.${method}`;
+  return isMessageKey(key) ? translate(locale, key) : method;
 }
 
-export type LoadedReceipt = NonNullable<Awaited<ReturnType<typeof loadReceipt>>>;
-
-export function receiptView(config: ReadyConfig, receipt: LoadedReceipt) {
-  const { locale, wording: w } = wordingFor(receipt.locale);
+export function receiptView(config: ReadyConfig, receipt: ReceiptDetails) {
+  const locale = asLocale(receipt.locale) ?? defaultLocale;
   const name = receipt.donor_name ?? receipt.donor_record_name ?? receipt.email ?? '';
   const campaign = localize(receipt.campaign_title, locale);
-  const dedication = receipt.dedication_kind && receipt.dedication_name ? w[receipt.dedication_kind](receipt.dedication_name) : null;
+  const dedication = receipt.dedication_kind && receipt.dedication_name ? translate(locale, `receipt.dedication.${receipt.dedication_kind}`, { name: receipt.dedication_name }) : null;
   return {
     locale,
-    w,
-    subject: w.receiptSubject(receipt.number, campaign),
-    thanks: w.thanks(name),
+    subject: translate(locale, 'receipt.subject', { number: receipt.number, campaign }),
+    thanks: translate(locale, 'receipt.thanks', { name }),
     organisation: config.organisation,
     wording: config.receiptWording[locale],
     number: receipt.number,
@@ -52,8 +29,8 @@ export function receiptView(config: ReadyConfig, receipt: LoadedReceipt) {
     givenOn: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(receipt.issued_at),
     amount: formatMoney(receipt, locale),
     campaign,
-    kind: w[receipt.frequency],
-    paymentMethod: receipt.payment_method ? (w.methods[receipt.payment_method] ?? receipt.payment_method) : null,
+    kind: translate(locale, `receipt.kind.${receipt.frequency}`),
+    paymentMethod: receipt.payment_method ? paymentMethodName(receipt.payment_method, locale) : null,
     dedication,
     printableUrl: `${publicUrl(config)}/receipts/${signToken(config.sessionSecret, 'receipt', receipt.id)}`,
   };

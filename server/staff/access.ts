@@ -3,7 +3,9 @@ import type { RequestHandler } from 'express';
 import type { StaffRole } from './staff.table';
 import type { AppContext } from '../context';
 import { Forbidden } from '../http/errors';
+import { translate } from '../i18n/messages';
 import { sessionCookie, staffForSession, type SignedInStaff } from './sessions';
+import { localeOf } from '../http/language';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -47,7 +49,7 @@ export function requireArea(area: StaffArea): RequestHandler {
       if (req.method === 'GET') return res.redirect(303, `/staff/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
       return res.redirect(303, '/staff/sign-in');
     }
-    if (!mayOpen(staff, area)) return next(new Forbidden('Your role does not open this part of the staff area.'));
+    if (!mayOpen(staff, area)) return next(new Forbidden(translate(localeOf(res), 'staff.forbidden')));
     next();
   };
 }

@@ -1,11 +1,15 @@
-// Staff accounts: invitation, roles and disabling, each change written to the audit log.
-import { sql } from 'kysely';
-import type { Db } from '../database';
+// Staff accounts: invitation, roles, disabling and choosing a password, each change written to the audit log.
+import type { Db, Trx } from '../database';
 import type { StaffRole } from './staff.table';
-import { recordAudit } from './audit';
-import { createPasswordLink } from './sessions';
+import { recordAudit } from './audit.repository';
+import { insertStaffMember, lockStaffByEmail, lockStaffDisabledAt, lockStaffRoles, markStaffDisabled, updateStaffPassword, updateStaffRoles } from './member.repository';
+import { deleteSessionsOf } from './session.repository';
+import { createPasswordLink, usePasswordLink } from './sessions';
 
 export const staffRoles: StaffRole[] = ['admin', 'finance', 'campaign_manager'];
+
+/** What a staff address must look like, wherever one is typed. */
+export const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (staffRoles as string[]).includes(value);
@@ -19,38 +23,54 @@ export type InviteOutcome = { kind: 'invited'; staffId: number; token: string } 
  */
 export async function inviteStaff(db: Db, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number | null): Promise<InviteOutcome> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('staff_members').selectAll().where(sql`lower(email)`, '=', invite.email.toLowerCase()).forUpdate().executeTakeFirst();
-    let staffId: number;
+    const existing = await lockStaffByEmail(trx, invite.email);
     if (existing?.disabled_at) return { kind: 'disabled' as const, staffId: existing.id };
-    if (existing) {
-      const roles = [...new Set([...existing.roles, ...invite.roles])];
-      await trx.updateTable('staff_members').set({ roles, updated_at: sql`now()` }).where('id', '=', existing.id).execute();
-      await recordAudit(trx, { staffId: byStaffId, action: 'staff.roles_changed', subjectType: 'staff_member', subjectId: existing.id, before: { roles: existing.roles }, after: { roles } });
-      // The link lets whoever holds it choose this account's password: an admin's record of having issued it.
-      await recordAudit(trx, { staffId: byStaffId, action: 'staff.password_link_issued', subjectType: 'staff_member', subjectId: existing.id, after: { email: existing.email } });
-      staffId = existing.id;
-    } else {
-      const created = await trx.insertInto('staff_members').values({ email: invite.email, name: invite.name, roles: invite.roles }).returning('id').executeTakeFirstOrThrow();
-      await recordAudit(trx, { staffId: byStaffId, action: 'staff.invited', subjectType: 'staff_member', subjectId: created.id, after: { email: invite.email, name: invite.name, roles: invite.roles } });
-      staffId = created.id;
-    }
+    const staffId = existing ? await addRoles(trx, existing, invite.roles, byStaffId) : await createAccount(trx, invite, byStaffId);
     return { kind: 'invited' as const, staffId, token: await createPasswordLink(trx, staffId) };
   });
 }
 
+async function addRoles(trx: Trx, existing: { id: number; email: string; roles: StaffRole[] }, added: StaffRole[], byStaffId: number | null): Promise<number> {
+  const roles = [...new Set([...existing.roles, ...added])];
+  await updateStaffRoles(trx, existing.id, roles);
+  await recordAudit(trx, { staffId: byStaffId, action: 'staff.roles_changed', subjectType: 'staff_member', subjectId: existing.id, before: { roles: existing.roles }, after: { roles } });
+  // The link lets whoever holds it choose this account's password: an admin's record of having issued it.
+  await recordAudit(trx, { staffId: byStaffId, action: 'staff.password_link_issued', subjectType: 'staff_member', subjectId: existing.id, after: { email: existing.email } });
+  return existing.id;
+}
+
+async function createAccount(trx: Trx, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number | null): Promise<number> {
+  const staffId = await insertStaffMember(trx, { email: invite.email, name: invite.name, roles: invite.roles });
+  await recordAudit(trx, { staffId: byStaffId, action: 'staff.invited', subjectType: 'staff_member', subjectId: staffId, after: { email: invite.email, name: invite.name, roles: invite.roles } });
+  return staffId;
+}
+
 export async function changeRoles(db: Db, staffId: number, roles: StaffRole[], byStaffId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('staff_members').select('roles').where('id', '=', staffId).forUpdate().executeTakeFirstOrThrow();
-    await trx.updateTable('staff_members').set({ roles, updated_at: sql`now()` }).where('id', '=', staffId).execute();
+    const before = await lockStaffRoles(trx, staffId);
+    await updateStaffRoles(trx, staffId, roles);
     await recordAudit(trx, { staffId: byStaffId, action: 'staff.roles_changed', subjectType: 'staff_member', subjectId: staffId, before, after: { roles } });
   });
 }
 
 export async function setDisabled(db: Db, staffId: number, disabled: boolean, byStaffId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('staff_members').select('disabled_at').where('id', '=', staffId).forUpdate().executeTakeFirstOrThrow();
-    await trx.updateTable('staff_members').set({ disabled_at: disabled ? sql`now()` : null, updated_at: sql`now()` }).where('id', '=', staffId).execute();
-    if (disabled) await trx.deleteFrom('staff_sessions').where('staff_id', '=', staffId).execute();
+    const before = await lockStaffDisabledAt(trx, staffId);
+    await markStaffDisabled(trx, staffId, disabled);
+    if (disabled) await deleteSessionsOf(trx, staffId);
     await recordAudit(trx, { staffId: byStaffId, action: disabled ? 'staff.disabled' : 'staff.enabled', subjectType: 'staff_member', subjectId: staffId, before, after: { disabled } });
+  });
+}
+
+/** Uses up a password link to set its account's password: the staff id, or undefined when the link is unknown, used or expired. */
+export async function setPasswordByLink(db: Db, token: string, passwordHash: string): Promise<number | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const staffId = await usePasswordLink(trx, token);
+    if (staffId === undefined) return undefined;
+    await updateStaffPassword(trx, staffId, passwordHash);
+    // A new password ends every session the old one opened.
+    await deleteSessionsOf(trx, staffId);
+    await recordAudit(trx, { staffId, action: 'staff.password_set', subjectType: 'staff_member', subjectId: staffId });
+    return staffId;
   });
 }

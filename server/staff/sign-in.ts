@@ -13,11 +13,12 @@
 // Each attempt is counted, atomically and only while its brake is open, before the slow password
 // check: parallel guesses cannot all read "not locked" and then all be checked.
 import { createHmac } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Db } from '../database';
 import { withinRateLimit } from '../http/rate-limit';
 import { hashPassword, verifyPassword } from './passwords';
+import { findStaffForSignIn } from './member.repository';
+import { countNetworkAttempt, countUnknownNetworkAttempt, isKnownNetwork, markNetworkSignedIn } from './sign-in.repository';
 
 export const lockout = { perNetwork: { failures: 5, minutes: 15 }, unknownNetworks: { failures: 30, minutes: 60 } };
 const networkLimit = { attempts: 20, windowSeconds: 300 };
@@ -32,72 +33,27 @@ export function networkKey(secret: string, network: string): string {
   return createHmac('sha256', secret).update(`staff-sign-in:${network}`).digest('base64url');
 }
 
-// An attempt counted against a brake that allows `failures` before locking for `minutes`: the count, and the lock it may set.
-const nextCount = (counter: string, { failures }: { failures: number }) =>
-  sql<number>`case when ${sql.ref(counter)} + 1 >= ${failures} then 0 else ${sql.ref(counter)} + 1 end`;
-const lockAfter = (counter: string, { failures, minutes }: { failures: number; minutes: number }) =>
-  sql<Date | null>`case when ${sql.ref(counter)} + 1 >= ${failures} then now() + make_interval(mins => ${minutes}) else null end`;
-const isOpen = sql<boolean>`(locked_until is null or locked_until <= now())`;
-
 async function claimNetwork(db: Db, staffId: number, network: string): Promise<{ claimed: boolean; known: boolean }> {
-  await db.insertInto('staff_sign_in_networks').values({ staff_id: staffId, network }).onConflict((oc) => oc.doNothing()).execute();
-  const claimed = await db
-    .updateTable('staff_sign_in_networks')
-    .set({ failures: nextCount('failures', lockout.perNetwork), locked_until: lockAfter('failures', lockout.perNetwork), updated_at: sql`now()` })
-    .where('staff_id', '=', staffId)
-    .where('network', '=', network)
-    .where(isOpen)
-    .returning('signed_in_at')
-    .executeTakeFirst();
-  const known = claimed ? claimed.signed_in_at !== null : await isKnownNetwork(db, staffId, network);
+  const claimed = await countNetworkAttempt(db, staffId, network, lockout.perNetwork);
+  const known = claimed ? claimed.known : await isKnownNetwork(db, staffId, network);
   return { claimed: claimed !== undefined, known };
-}
-
-async function isKnownNetwork(db: Db, staffId: number, network: string): Promise<boolean> {
-  const row = await db.selectFrom('staff_sign_in_networks').select('signed_in_at').where('staff_id', '=', staffId).where('network', '=', network).executeTakeFirst();
-  return row?.signed_in_at != null;
-}
-
-async function claimUnknownNetworks(db: Db, staffId: number): Promise<boolean> {
-  const claimed = await db
-    .updateTable('staff_members')
-    .set({ failed_sign_ins: nextCount('failed_sign_ins', lockout.unknownNetworks), locked_until: lockAfter('failed_sign_ins', lockout.unknownNetworks) })
-    .where('id', '=', staffId)
-    .where(isOpen)
-    .returning('id')
-    .executeTakeFirst();
-  return claimed !== undefined;
-}
-
-/** The right password was given from this network: its brake and the account's are reset, and the network is known. */
-export async function rememberNetwork(db: Db, staffId: number, network: string): Promise<void> {
-  await db
-    .insertInto('staff_sign_in_networks')
-    .values({ staff_id: staffId, network, signed_in_at: sql`now()` })
-    .onConflict((oc) => oc.columns(['staff_id', 'network']).doUpdateSet({ failures: 0, locked_until: null, signed_in_at: sql`now()`, updated_at: sql`now()` }))
-    .execute();
-  await db.updateTable('staff_members').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', staffId).execute();
 }
 
 /** One sign-in attempt from `network` (a networkKey). */
 export async function checkPassword(db: Db, email: string, password: string, network: string): Promise<SignInResult> {
-  const staff = await db
-    .selectFrom('staff_members')
-    .select(['id', 'password_hash', 'disabled_at'])
-    .where(sql`lower(email)`, '=', email.trim().toLowerCase())
-    .executeTakeFirst();
+  const staff = await findStaffForSignIn(db, email);
   if (!staff || staff.disabled_at || !staff.password_hash) {
     await verifyPassword(password, await decoyHash);
     return { ok: false, problem: 'wrong' };
   }
   const { claimed, known } = await claimNetwork(db, staff.id, network);
-  if (!claimed || (!known && !(await claimUnknownNetworks(db, staff.id)))) {
+  if (!claimed || (!known && !(await countUnknownNetworkAttempt(db, staff.id, lockout.unknownNetworks)))) {
     // Locked: answered after the same work as any other attempt, and without looking at the password.
     await verifyPassword(password, await decoyHash);
     return { ok: false, problem: 'locked' };
   }
   if (!(await verifyPassword(password, staff.password_hash))) return { ok: false, problem: 'wrong' };
-  await rememberNetwork(db, staff.id, network);
+  await markNetworkSignedIn(db, staff.id, network);
   return { ok: true, staffId: staff.id };
 }
 

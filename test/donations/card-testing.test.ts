@@ -11,8 +11,8 @@ import type Stripe from 'stripe';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { cardTestingRules, cardTestingVerdict, declineAtStripe, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
-import { emailAttempts } from '../../server/donations/routes';
-import { applyStripeEvent, storeStripeEvent } from '../../server/stripe/events';
+import { emailAttempts } from '../../server/donations/limits';
+import { applyStripeEvent, storeStripeEvent } from '../../server/webhooks/events';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 

@@ -7,7 +7,7 @@ import { startWorker } from '../../jobs/worker';
 import { totalsOf } from '../../server/campaigns/totals';
 import { closeContext, openContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
-import { applyStripeEvent, sweepStripeEvents } from '../../server/stripe/events';
+import { applyStripeEvent, sweepStripeEvents } from '../../server/webhooks/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { testNow } from '../support/clock';
 

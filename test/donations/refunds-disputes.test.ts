@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
 import type { Donation } from '../../server/donations/donation.table';
-import { syncCharge } from '../../server/donations/ledger';
-import { applyStripeEvent } from '../../server/stripe/events';
+import { syncCharge } from '../../server/donations/sync/ledger';
+import { applyStripeEvent } from '../../server/webhooks/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 
 describe('refunds and disputes of a card gift', () => {

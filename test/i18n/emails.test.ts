@@ -8,7 +8,7 @@ import type { OutboxTopic } from '../../server/outbox/outbox.table';
 import { postImpactUpdate } from '../../server/impact/post';
 import { sendImpactEmail } from '../../server/impact/send';
 import { issueReceipt } from '../../server/receipts/issue';
-import { oweEmail } from '../../server/outbox/outbox';
+import { oweEmail } from '../../server/outbox/outbox.repository';
 import { sendOwedEmail } from '../../server/emails';
 import { startTestContext, type TestContext } from '../support/context';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
@@ -86,7 +86,7 @@ describe('every email in English and in Chinese', () => {
         occurred_at: givenOn,
       })
       .execute();
-    await issueReceipt(db, donation, givenOn, t.ctx.config.organisation.timeZone);
+    await db.transaction().execute((trx) => issueReceipt(trx, donation, givenOn, t.ctx.config.organisation.timeZone));
     return { donorId: donor.id, donation };
   }
 

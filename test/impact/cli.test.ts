@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
-import { runImpactCommand } from '../../server/impact/cli';
+import { runImpactCommand } from '../../server/impact/impact.cli';
 import { fanOutJobId } from '../../server/impact/fanout';
 import { startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave } from '../support/donors';
@@ -24,7 +24,7 @@ describe('npm run impact', () => {
   });
 
   const environment = () => ({ DATABASE_URL: t.database.url, REDIS_URL: t.ctx.config.redisUrl, REDIS_PREFIX: t.ctx.config.redisPrefix, BASE_URL: 'https://give.example.org' });
-  const impact = (args: string[]) => runScript('server/impact/cli.ts', environment(), args);
+  const impact = (args: string[]) => runScript('server/impact/impact.cli.ts', environment(), args);
   async function impactInProcess(args: string[]) {
     const stdout: string[] = [];
     const stderr: string[] = [];

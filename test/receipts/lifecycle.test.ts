@@ -4,7 +4,7 @@ import { closeContext, openContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
 import { relayOutbox } from '../../server/outbox/outbox';
 import { oweAnnualStatements } from '../../server/receipts/statements';
-import { applyStripeEvent } from '../../server/stripe/events';
+import { applyStripeEvent } from '../../server/webhooks/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { testNow } from '../support/clock';
 import { waitUntil } from '../support/wait';

@@ -10,7 +10,7 @@ import { closeContext, openContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
 import { sweepOutbox } from '../../server/outbox/outbox';
 import { sendWindows } from '../../server/outbox/send-once';
-import { sweepStripeEvents } from '../../server/stripe/events';
+import { sweepStripeEvents } from '../../server/webhooks/events';
 import { processEnvironment } from '../support/context';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { keptAndRecountedTotals } from '../support/ledger-rows';

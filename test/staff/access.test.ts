@@ -317,10 +317,10 @@ describe('the staff area', () => {
 
   it('creates the first admin from the command line, printing a one-time link', async () => {
     const env = { DATABASE_URL: t.database.url, BASE_URL: 'https://give.example.org' };
-    const created = await runScript('server/staff/cli.ts', env, ['create', '--email', 'first@example.org', '--role', 'admin', '--name', 'First Admin']);
+    const created = await runScript('server/staff/staff.cli.ts', env, ['create', '--email', 'first@example.org', '--role', 'admin', '--name', 'First Admin']);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/https:\/\/give\.example\.org\/staff\/password\/[A-Za-z0-9_-]{43}/);
-    const bad = await runScript('server/staff/cli.ts', env, ['create', '--email', 'x@example.org', '--role', 'owner']);
+    const bad = await runScript('server/staff/staff.cli.ts', env, ['create', '--email', 'x@example.org', '--role', 'owner']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--role: expected one or more of admin, finance, campaign_manager.');
     expect(bad.stderr).not.toMatch(/\n\s+at /);

@@ -1,0 +1,57 @@
+// The public campaign pages: the list of campaigns raising now, and each campaign's page with its donate form.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../context';
+import { NotFound } from '../http/errors';
+import { keptBody, sendKept } from '../http/kept-response';
+import { renderPage } from '../http/views';
+import { translate } from '../i18n/messages';
+import { blankDonateForm } from './donate-form';
+import { campaignPageWithForm, loadCampaignPage, readCampaignPage } from './page.view';
+import { campaignCard } from './campaign.view';
+import { listLiveCampaigns } from './campaign.repository';
+import { formAfterRetry } from './retry-form';
+import { campaignTotals } from './totals';
+import { localeOf } from '../http/language';
+
+
+const showLiveCampaigns =
+  ({ db, campaignCache, clock }: AppContext) =>
+  async (_req: Request, res: Response) => {
+    const locale = localeOf(res);
+    const cards = await campaignCache.read(`home:${locale}`, async () => {
+      const campaigns = await listLiveCampaigns(db);
+      const totals = await campaignTotals(db, campaigns);
+      const now = clock.now();
+      return { value: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)), shows: 'all' };
+    });
+    res.render('campaigns/index', { title: translate(locale, 'campaigns.title'), campaigns: cards });
+  };
+
+/** The address as shared, with nothing after it, shows every visitor the same page in their language. */
+async function sendSharedPage({ db, clock, campaignCache }: AppContext, slug: string, res: Response) {
+  const locale = localeOf(res);
+  // Kept rendered, from content loaded for it, so the page and what it was rendered from change together.
+  const html = await campaignCache.read(`html:${locale}:${slug}`, async () => {
+    const { value: page, shows } = await loadCampaignPage({ db, clock }, slug, locale);
+    return { value: page && keptBody(await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(page.campaign)))), shows };
+  });
+  if (!html) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
+  sendKept(res, 'html', html);
+}
+
+const showCampaign = (ctx: AppContext) => async (req: Request<{ slug: string }>, res: Response) => {
+  if (Object.keys(req.query).length === 0) return sendSharedPage(ctx, req.params.slug, res);
+  const locale = localeOf(res);
+  const page = await readCampaignPage(ctx, req.params.slug, locale);
+  if (!page) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
+  // Back from Checkout without paying: the form keeps what the donor typed.
+  const form = await formAfterRetry(ctx, page.campaign, req.query.retry, blankDonateForm(page.campaign, req.query));
+  res.render('campaigns/show', campaignPageWithForm(page, locale, form));
+};
+
+export function campaignRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/', showLiveCampaigns(ctx));
+  router.get('/campaigns/:slug', showCampaign(ctx));
+  return router;
+}

@@ -1,0 +1,182 @@
+// The campaign form of the staff area: its fields as typed, read from a posted body, filled from a stored
+// campaign or blank; and what a valid form saves (campaign-validation.ts checks one into the other).
+import { z } from 'zod';
+import type { Campaign, CampaignPreset, CampaignStatus } from '../campaign.table';
+import { cleanText, oneLine } from '../../http/text';
+import type { LocalizedText } from '../../locale';
+import { toMajorUnits, type Money } from '../../money';
+
+/** The currencies a campaign may be raised and given in; Stripe settles all three for us. */
+export const campaignCurrencies = ['CNY', 'HKD', 'USD'] as const;
+export const campaignStatuses: CampaignStatus[] = ['draft', 'live', 'closed'];
+/** How many preset rows the form offers at most. */
+export const maxPresets = 12;
+
+export interface PresetRow {
+  currency: string;
+  amount: string;
+  label_en: string;
+  label_zh: string;
+}
+
+/** The form as typed, to be shown again beside its messages. */
+export interface CampaignFormValues {
+  slug: string;
+  title_en: string;
+  title_zh: string;
+  summary_en: string;
+  summary_zh: string;
+  story_en: string;
+  story_zh: string;
+  target_amount: string;
+  target_currency: string;
+  accepted_currencies: string[];
+  starts_on: string;
+  ends_on: string;
+  cost_unit_amount: string;
+  cost_unit_label_en: string;
+  cost_unit_label_zh: string;
+  status: string;
+  cover_image_url: string;
+  presets: PresetRow[];
+}
+
+/** What a valid form saves: the campaign's columns, and its presets in order. */
+export interface CampaignInput {
+  slug: string;
+  title: LocalizedText;
+  summary: LocalizedText;
+  story: LocalizedText;
+  status: CampaignStatus;
+  target: Money;
+  accepted_currencies: string[];
+  starts_on: string;
+  ends_on: string | null;
+  cost_unit_amount: number | null;
+  cost_unit_label: LocalizedText | null;
+  cover_image_url: string | null;
+  presets: Array<{ currency: string; amount: number; label: LocalizedText | null }>;
+}
+
+export type CampaignFormResult = { ok: true; input: CampaignInput } | { ok: false; errors: Record<string, string>; values: CampaignFormValues };
+
+// As on the donate form: control characters are never typed by a person, and PostgreSQL refuses a NUL.
+// Titles and labels are one line (they head pages, emails and receipts); summaries and stories keep their lines.
+const text = z.preprocess(oneLine, z.string());
+const lines = z.preprocess(cleanText, z.string());
+/** A field sent once or several times (checkboxes, preset rows), always as a list. */
+const list = z.preprocess((value) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(oneLine), z.array(z.string()));
+
+const formShape = z.object({
+  slug: text,
+  title_en: text,
+  title_zh: text,
+  summary_en: lines,
+  summary_zh: lines,
+  story_en: lines,
+  story_zh: lines,
+  target_amount: text,
+  target_currency: text,
+  accepted_currencies: list,
+  starts_on: text,
+  ends_on: text,
+  cost_unit_amount: text,
+  cost_unit_label_en: text,
+  cost_unit_label_zh: text,
+  status: text,
+  cover_image_url: text,
+  preset_currency: list,
+  preset_amount: list,
+  preset_label_en: list,
+  preset_label_zh: list,
+});
+
+export function campaignFormValues(body: unknown): CampaignFormValues {
+  const raw = formShape.parse(typeof body === 'object' && body !== null ? body : {});
+  const rows = Math.min(maxPresets, Math.max(raw.preset_currency.length, raw.preset_amount.length, raw.preset_label_en.length, raw.preset_label_zh.length));
+  const presets: PresetRow[] = [];
+  for (let i = 0; i < rows; i++) {
+    presets.push({
+      currency: (raw.preset_currency[i] ?? '').toUpperCase(),
+      amount: raw.preset_amount[i] ?? '',
+      label_en: raw.preset_label_en[i] ?? '',
+      label_zh: raw.preset_label_zh[i] ?? '',
+    });
+  }
+  return {
+    slug: raw.slug.toLowerCase(),
+    title_en: raw.title_en,
+    title_zh: raw.title_zh,
+    summary_en: raw.summary_en,
+    summary_zh: raw.summary_zh,
+    story_en: raw.story_en,
+    story_zh: raw.story_zh,
+    target_amount: raw.target_amount,
+    target_currency: raw.target_currency.toUpperCase(),
+    accepted_currencies: [...new Set(raw.accepted_currencies.map((c) => c.toUpperCase()))],
+    starts_on: raw.starts_on,
+    ends_on: raw.ends_on,
+    cost_unit_amount: raw.cost_unit_amount,
+    cost_unit_label_en: raw.cost_unit_label_en,
+    cost_unit_label_zh: raw.cost_unit_label_zh,
+    status: raw.status,
+    cover_image_url: raw.cover_image_url,
+    presets,
+  };
+}
+
+/** The UTC day of a moment, "2026-11-30": the form's dates are UTC days. */
+export const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The form filled from a stored campaign, for editing. */
+export function valuesOfCampaign(campaign: Campaign, presets: CampaignPreset[]): CampaignFormValues {
+  const money = (amount: number | null) => (amount === null ? '' : toMajorUnits({ amount, currency: campaign.target_currency }));
+  return {
+    slug: campaign.slug,
+    title_en: campaign.title.en ?? '',
+    title_zh: campaign.title['zh-CN'] ?? '',
+    summary_en: campaign.summary.en ?? '',
+    summary_zh: campaign.summary['zh-CN'] ?? '',
+    story_en: campaign.story.en ?? '',
+    story_zh: campaign.story['zh-CN'] ?? '',
+    target_amount: money(campaign.target_amount),
+    target_currency: campaign.target_currency,
+    accepted_currencies: campaign.accepted_currencies,
+    starts_on: dayOf(campaign.starts_at),
+    ends_on: campaign.ends_at ? dayOf(campaign.ends_at) : '',
+    cost_unit_amount: money(campaign.cost_unit_amount),
+    cost_unit_label_en: campaign.cost_unit_label?.en ?? '',
+    cost_unit_label_zh: campaign.cost_unit_label?.['zh-CN'] ?? '',
+    status: campaign.status,
+    cover_image_url: campaign.cover_image_url ?? '',
+    presets: presets.map((preset) => ({
+      currency: preset.currency,
+      amount: toMajorUnits(preset),
+      label_en: preset.label?.en ?? '',
+      label_zh: preset.label?.['zh-CN'] ?? '',
+    })),
+  };
+}
+
+export function blankCampaignValues(today: Date): CampaignFormValues {
+  return {
+    slug: '',
+    title_en: '',
+    title_zh: '',
+    summary_en: '',
+    summary_zh: '',
+    story_en: '',
+    story_zh: '',
+    target_amount: '',
+    target_currency: 'CNY',
+    accepted_currencies: [...campaignCurrencies],
+    starts_on: dayOf(today),
+    ends_on: '',
+    cost_unit_amount: '',
+    cost_unit_label_en: '',
+    cost_unit_label_zh: '',
+    status: 'draft',
+    cover_image_url: '',
+    presets: [],
+  };
+}

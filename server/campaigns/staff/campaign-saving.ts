@@ -1,0 +1,111 @@
+// Saving the campaign form: the campaign and its presets, with an audit row (the record before and
+// after), in one transaction.
+import type { Db } from '../../database';
+import type { Campaign, CampaignPreset } from '../campaign.table';
+import { listPresets } from '../campaign.repository';
+import { recordAudit } from '../../staff/audit.repository';
+import { dayOf, type CampaignInput } from './campaign-form';
+import { hasDonations, insertCampaign, isSlugInUse, lockCampaign, replacePresets, updateCampaignColumns, type CampaignColumns } from './campaign-editing.repository';
+
+/** A campaign and its presets as the audit log keeps them. */
+export function campaignRecord(campaign: Campaign, presets: CampaignPreset[]) {
+  return {
+    slug: campaign.slug,
+    title: campaign.title,
+    summary: campaign.summary,
+    story: campaign.story,
+    status: campaign.status,
+    target_amount: campaign.target_amount,
+    target_currency: campaign.target_currency,
+    accepted_currencies: campaign.accepted_currencies,
+    starts_at: campaign.starts_at.toISOString(),
+    ends_at: campaign.ends_at?.toISOString() ?? null,
+    cost_unit_amount: campaign.cost_unit_amount,
+    cost_unit_label: campaign.cost_unit_label,
+    cover_image_url: campaign.cover_image_url,
+    presets: presets.map((p) => ({ currency: p.currency, amount: p.amount, label: p.label })),
+  };
+}
+
+/** Why a valid form was not saved: its address was taken, or a campaign donors gave to was made a draft again. */
+export type SaveProblem = 'slugTaken' | 'givenTo';
+
+export type SaveOutcome = { ok: true; campaign: Campaign } | { ok: false; problem: SaveProblem };
+
+/** Postgres's unique_violation on the slug: another save took the address between our check and our write. */
+function isSlugConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e?.code === '23505' && typeof e.constraint === 'string' && e.constraint.includes('slug');
+}
+
+/** The day's first moment, unless the stored start already falls on that day: an unchanged date keeps its time. */
+function startsAt(day: string, before?: Date): Date {
+  return before && dayOf(before) === day ? before : new Date(`${day}T00:00:00Z`);
+}
+
+/** The last second of the day, unless the stored end already falls on that day. */
+function endsAt(day: string | null, before?: Date | null): Date | null {
+  if (day === null) return null;
+  if (before && dayOf(before) === day) return before;
+  return new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000 - 1000);
+}
+
+function columnsOf(input: CampaignInput, before?: Campaign): CampaignColumns {
+  return {
+    slug: input.slug,
+    title: input.title,
+    summary: input.summary,
+    story: input.story,
+    status: input.status,
+    target_amount: input.target.amount,
+    target_currency: input.target.currency,
+    accepted_currencies: input.accepted_currencies,
+    starts_at: startsAt(input.starts_on, before?.starts_at),
+    ends_at: endsAt(input.ends_on, before?.ends_at),
+    cost_unit_amount: input.cost_unit_amount,
+    cost_unit_label: input.cost_unit_label,
+    cover_image_url: input.cover_image_url,
+  };
+}
+
+export async function createCampaign(db: Db, input: CampaignInput, staffId: number): Promise<SaveOutcome> {
+  if (await isSlugInUse(db, input.slug)) return { ok: false, problem: 'slugTaken' };
+  try {
+    const campaign = await db.transaction().execute(async (trx) => {
+      const created = await insertCampaign(trx, columnsOf(input));
+      const presets = await replacePresets(trx, created.id, input.presets);
+      await recordAudit(trx, { staffId, action: 'campaign.created', subjectType: 'campaign', subjectId: created.id, after: campaignRecord(created, presets) });
+      return created;
+    });
+    return { ok: true, campaign };
+  } catch (error) {
+    if (isSlugConflict(error)) return { ok: false, problem: 'slugTaken' };
+    throw error;
+  }
+}
+
+export async function updateCampaign(db: Db, campaignId: number, input: CampaignInput, staffId: number): Promise<SaveOutcome> {
+  if (await isSlugInUse(db, input.slug, campaignId)) return { ok: false, problem: 'slugTaken' };
+  try {
+    return await db.transaction().execute(async (trx): Promise<SaveOutcome> => {
+      // Locked, so the audit's "before" is exactly what this change replaced.
+      const before = await lockCampaign(trx, campaignId);
+      if (input.status === 'draft' && before.status !== 'draft' && (await hasDonations(trx, campaignId))) return { ok: false, problem: 'givenTo' };
+      const presetsBefore = await listPresets(trx, campaignId);
+      const after = await updateCampaignColumns(trx, campaignId, columnsOf(input, before));
+      const presets = await replacePresets(trx, campaignId, input.presets);
+      await recordAudit(trx, {
+        staffId,
+        action: 'campaign.updated',
+        subjectType: 'campaign',
+        subjectId: campaignId,
+        before: campaignRecord(before, presetsBefore),
+        after: campaignRecord(after, presets),
+      });
+      return { ok: true, campaign: after };
+    });
+  } catch (error) {
+    if (isSlugConflict(error)) return { ok: false, problem: 'slugTaken' };
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+// The campaign managers' part of the staff area: the list of campaigns, the campaign form, each
+// campaign's dashboard, and posting impact updates from it.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../../context';
+import { NotFound } from '../../http/errors';
+import { serialId } from '../../http/params';
+import { translate } from '../../i18n/messages';
+import { impactProgress, listImpactUpdates } from '../../impact/impact.repository';
+import { type Locale } from '../../locale';
+import { requireArea } from '../../staff/access';
+import type { Campaign } from '../campaign.table';
+import { findCampaignBySlug, listCampaignsForStaff, listPresets } from '../campaign.repository';
+import { campaignTotals } from '../totals';
+import { blankCampaignValues, campaignFormValues, valuesOfCampaign } from './campaign-form';
+import { createCampaign, updateCampaign } from './campaign-saving';
+import { readCampaignForm } from './campaign-validation';
+import { campaignFormPageView, campaignListView, saveProblemErrors, type CampaignFormPage } from './campaign.view';
+import { campaignDashboard } from './dashboard';
+import { dashboardNotice, dashboardView, type DashboardExtras } from './dashboard.view';
+import { impactFormValues, readFigures } from './impact-update-form';
+import { postUpdateFromForm } from './impact-posting';
+import { findUpdateTitle } from './impact-update.repository';
+import { localeOf } from '../../http/language';
+
+type SlugRequest = Request<{ slug: string }>;
+
+// The staff pages speak the language the public site negotiated.
+
+async function campaignOr404({ db }: AppContext, slug: unknown, locale: Locale): Promise<Campaign> {
+  // The shape the table allows; anything else (a NUL byte would fail the query) is no campaign.
+  const campaign = typeof slug === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) && slug.length <= 80 ? await findCampaignBySlug(db, slug) : undefined;
+  if (!campaign) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
+  return campaign;
+}
+
+function renderCampaignForm(res: Response, page: CampaignFormPage, status = 200) {
+  res.status(status).render('campaigns/staff/form', campaignFormPageView(page, localeOf(res)));
+}
+
+async function renderDashboard({ db, clock }: AppContext, res: Response, campaign: Campaign, extras: DashboardExtras = {}, status = 200) {
+  const now = clock.now();
+  const [dashboard, updates] = await Promise.all([campaignDashboard(db, campaign, now), listImpactUpdates(db, campaign.id, 20)]);
+  const progress = await Promise.all(updates.map((update) => impactProgress(db, update.id)));
+  res.status(status).render('campaigns/staff/dashboard', dashboardView({ campaign, dashboard, updates, progress, now }, extras, localeOf(res)));
+}
+
+const listCampaigns = ({ db }: AppContext) => async (_req: Request, res: Response) => {
+  const campaigns = await listCampaignsForStaff(db);
+  res.render('campaigns/staff/list', campaignListView(campaigns, await campaignTotals(db, campaigns), localeOf(res)));
+};
+
+const showNewCampaignForm = ({ clock }: AppContext) => (_req: Request, res: Response) => {
+  renderCampaignForm(res, { values: blankCampaignValues(clock.now()) });
+};
+
+const createCampaignFromForm = ({ db }: AppContext) => async (req: Request, res: Response) => {
+  const locale = localeOf(res);
+  const result = readCampaignForm(req.body, locale);
+  if (!result.ok) return renderCampaignForm(res, { values: result.values, errors: result.errors }, 422);
+  const saved = await createCampaign(db, result.input, res.locals.staff!.id);
+  if (!saved.ok) return renderCampaignForm(res, { values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
+  res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
+};
+
+const showEditCampaignForm = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
+  const campaign = await campaignOr404(ctx, req.params.slug, localeOf(res));
+  renderCampaignForm(res, { campaign, values: valuesOfCampaign(campaign, await listPresets(ctx.db, campaign.id)) });
+};
+
+const saveCampaignEdit = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
+  const locale = localeOf(res);
+  const campaign = await campaignOr404(ctx, req.params.slug, locale);
+  const result = readCampaignForm(req.body, locale);
+  if (!result.ok) return renderCampaignForm(res, { campaign, values: result.values, errors: result.errors }, 422);
+  const saved = await updateCampaign(ctx.db, campaign.id, result.input, res.locals.staff!.id);
+  if (!saved.ok) return renderCampaignForm(res, { campaign, values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
+  res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
+};
+
+const showDashboard = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
+  const locale = localeOf(res);
+  const campaign = await campaignOr404(ctx, req.params.slug, locale);
+  const postedId = serialId(req.query.posted);
+  const posted = postedId === undefined ? undefined : await findUpdateTitle(ctx.db, campaign.id, postedId);
+  await renderDashboard(ctx, res, campaign, { notice: dashboardNotice(req.query, posted, locale) });
+};
+
+const postImpactUpdateFromForm = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
+  const locale = localeOf(res);
+  const campaign = await campaignOr404(ctx, req.params.slug, locale);
+  const values = impactFormValues(req.body);
+  const { figures, problem } = readFigures(values.impact_figures, locale);
+  if (problem) return renderDashboard(ctx, res, campaign, { impact: { values, errors: { impact_figures: problem } } }, 422);
+  const posted = await postUpdateFromForm(ctx, campaign, res.locals.staff!.id, values, figures, localeOf(res));
+  if (!posted.ok) return renderDashboard(ctx, res, campaign, { impact: { values, errors: posted.errors } }, 422);
+  res.redirect(303, `/staff/campaigns/${campaign.slug}?posted=${posted.updateId}&queued=${posted.queued ? 1 : 0}#impact-updates`);
+};
+
+export function staffCampaignRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const campaigns = requireArea('campaigns');
+  router.get('/staff/campaigns', campaigns, listCampaigns(ctx));
+  router.get('/staff/campaigns/new', campaigns, showNewCampaignForm(ctx));
+  router.post('/staff/campaigns', campaigns, createCampaignFromForm(ctx));
+  router.get('/staff/campaigns/:slug/edit', campaigns, showEditCampaignForm(ctx));
+  router.post('/staff/campaigns/:slug/edit', campaigns, saveCampaignEdit(ctx));
+  router.get('/staff/campaigns/:slug', campaigns, showDashboard(ctx));
+  router.post('/staff/campaigns/:slug/impact-updates', campaigns, postImpactUpdateFromForm(ctx));
+  return router;
+}

@@ -1,0 +1,116 @@
+// A campaign's dashboard as its template shows it: the figures, the chart, the impact updates and their
+// sending, and the form for posting another, in the staff member's language.
+import { translate } from '../../i18n/messages';
+import type { ImpactProgress } from '../../impact/impact.repository';
+import type { ImpactUpdate } from '../../impact/impact.table';
+import { localize, type Locale } from '../../locale';
+import { formatMoney, type Money } from '../../money';
+import type { Campaign } from '../campaign.table';
+import { dayOf } from './campaign-form';
+import { raisedChartSvg } from './chart';
+import type { CampaignDashboard } from './dashboard';
+import { blankImpactValues, type ImpactFormValues } from './impact-update-form';
+import { statusLabel } from './campaign.view';
+
+export interface DashboardExtras {
+  /** The impact update form as posted, with its messages. */
+  impact?: { values: ImpactFormValues; errors: Record<string, string> };
+  notice?: string;
+}
+
+export function progressText(progress: ImpactProgress | undefined, locale: Locale): string {
+  if (!progress) return '';
+  if (progress.total === null) return translate(locale, 'campaignStaff.progress.finding', { sent: progress.sent });
+  const skipped = progress.skipped > 0 ? translate(locale, 'campaignStaff.progress.skipped', { skipped: progress.skipped }) : '';
+  const finished = progress.completedAt ? translate(locale, 'campaignStaff.progress.finished') : '';
+  return translate(locale, 'campaignStaff.progress.sent', { sent: progress.sent, total: progress.total }) + skipped + finished;
+}
+
+/** The chart spans the campaign's days so far, widened to any day money moved outside them. */
+function chartDays(campaign: Campaign, dashboard: CampaignDashboard, now: Date): { from: string; to: string } {
+  const today = dayOf(now);
+  const endDay = campaign.ends_at && dayOf(campaign.ends_at) < today ? dayOf(campaign.ends_at) : today;
+  const firstMoved = dashboard.daily[0]?.day;
+  const lastMoved = dashboard.daily.at(-1)?.day;
+  const from = [dayOf(campaign.starts_at), firstMoved].filter((d): d is string => d !== undefined).sort()[0]!;
+  const to = [endDay, lastMoved, from].filter((d): d is string => d !== undefined).sort().at(-1)!;
+  return { from, to };
+}
+
+function figuresView(dashboard: CampaignDashboard, locale: Locale) {
+  const show = (value: Money) => formatMoney(value, locale);
+  const showWhole = (value: Money) => formatMoney(value, locale, { wholeUnits: true });
+  return {
+    raised: showWhole(dashboard.totals.raised),
+    raisedExact: show(dashboard.totals.raised),
+    target: showWhole(dashboard.target),
+    percent: dashboard.percent,
+    barPercent: Math.min(100, dashboard.percent),
+    remaining: showWhole(dashboard.remaining),
+    raisedByCurrency: dashboard.totals.raisedByCurrency.filter((m) => m.amount !== 0).map(show),
+    unconverted: dashboard.totals.unconverted.map(show),
+    gifts: dashboard.gifts,
+    donors: dashboard.donors,
+    newDonors: dashboard.newDonors,
+    returningDonors: dashboard.returningDonors,
+    monthlyRecurring: dashboard.monthlyRecurring.map((m) => ({ amount: show(m), currency: m.currency, plans: m.plans })),
+    averageGift: dashboard.averageGift.map((m) => ({ amount: show(m), currency: m.currency, gifts: m.gifts })),
+    topSources: dashboard.topSources.map((s) => ({ source: s.source, gifts: s.gifts, raised: show(s.raised) })),
+    daysLeft: dashboard.daysLeft,
+    openEnded: dashboard.daysLeft === null,
+    ended: dashboard.daysLeft === 0,
+    targetReached: dashboard.remaining.amount === 0,
+    dailyPaceNeeded: dashboard.dailyPaceNeeded ? show(dashboard.dailyPaceNeeded) : null,
+    daily: dashboard.daily.map((d) => ({ day: d.day, cumulative: show(d.cumulative) })),
+  };
+}
+
+export interface DashboardData {
+  campaign: Campaign;
+  dashboard: CampaignDashboard;
+  updates: ImpactUpdate[];
+  /** Each update's sending, in the order of `updates`. */
+  progress: Array<ImpactProgress | undefined>;
+  now: Date;
+}
+
+export function dashboardView({ campaign, dashboard, updates, progress, now }: DashboardData, extras: DashboardExtras, locale: Locale) {
+  const title = localize(campaign.title, locale);
+  const impactErrors = extras.impact?.errors ?? {};
+  return {
+    title,
+    notice: extras.notice,
+    campaign: {
+      slug: campaign.slug,
+      title,
+      status: campaign.status,
+      statusLabel: statusLabel(campaign.status, locale),
+      public: campaign.status !== 'draft',
+      startsAt: campaign.starts_at,
+      endsAt: campaign.ends_at,
+    },
+    ...figuresView(dashboard, locale),
+    chart: raisedChartSvg({ campaignTitle: title, target: dashboard.target, daily: dashboard.daily, ...chartDays(campaign, dashboard, now), locale }),
+    updates: updates.map((update, index) => ({
+      id: update.id,
+      title: update.title,
+      postedAt: update.created_at,
+      figures: update.figures.length,
+      photos: update.photos.length,
+      progress: progressText(progress[index], locale),
+    })),
+    impact: {
+      values: extras.impact?.values ?? blankImpactValues,
+      errors: impactErrors,
+      errorList: Object.entries(impactErrors).map(([field, message]) => ({ field, message })),
+    },
+  };
+}
+
+/** The line above the dashboard after a save, or after posting the update `posted` (its title; undefined for none). */
+export function dashboardNotice(query: Record<string, unknown>, posted: string | undefined, locale: Locale): string | undefined {
+  if (posted !== undefined) {
+    return translate(locale, query.queued === '0' ? 'campaignStaff.notice.postedNotQueued' : 'campaignStaff.notice.posted', { title: posted });
+  }
+  return query.saved === '1' ? translate(locale, 'campaignStaff.notice.saved') : undefined;
+}

@@ -1,0 +1,69 @@
+// The ledger's sums a campaign's totals are built from: campaign_totals and campaign_givers, kept by
+// triggers in the transaction that writes the ledger (migration 0011), and the ledger itself by day.
+import { sql } from 'kysely';
+import type { Db } from '../database';
+
+// Sums cast back to bigint, so that they come through db/index.ts's safe-integer guard like every amount.
+const summed = (column: 'amount' | 'settlement_amount') => sql<number>`sum(${sql.ref(column)})::bigint`.as(column);
+
+/** Stripe's latest recorded rate from `from` to `to`, taken from a balance transaction in the ledger. */
+export async function findLatestRecordedRate(db: Db, from: string, to: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('ledger_entries')
+    .select('exchange_rate')
+    .where('currency', '=', from)
+    .where('settlement_currency', '=', to)
+    .where('exchange_rate', 'is not', null)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.exchange_rate ?? undefined;
+}
+
+/** Each campaign's ledger summed per pair of gift and settlement currencies. */
+export function sumCampaignLedgers(db: Db, campaignIds: number[]) {
+  return db
+    .selectFrom('campaign_totals')
+    .select(['campaign_id', 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
+    .where('campaign_id', 'in', campaignIds)
+    .groupBy(['campaign_id', 'currency', 'settlement_currency'])
+    .orderBy('currency')
+    .orderBy('settlement_currency')
+    .execute();
+}
+
+/** People whose gifts to each campaign, net of refunds and disputes, are still above zero. */
+export function countCampaignDonors(db: Db, campaignIds: number[]) {
+  return db
+    .selectFrom('campaign_givers')
+    .select(['campaign_id', (eb) => eb.fn.countAll<string>().as('donors')])
+    .where('campaign_id', 'in', campaignIds)
+    .where('donations', '>', 0)
+    .groupBy('campaign_id')
+    .execute();
+}
+
+/** People with an active or past-due recurring gift to each campaign. */
+export function countRecurringDonors(db: Db, campaignIds: number[]) {
+  return db
+    .selectFrom('recurring_plans')
+    .select(['campaign_id', sql<string>`count(distinct donor_id)`.as('donors')])
+    .where('campaign_id', 'in', campaignIds)
+    .where('status', 'in', ['active', 'past_due'])
+    .groupBy('campaign_id')
+    .execute();
+}
+
+/** The campaign's ledger summed per UTC day and pair of currencies, days in order. */
+export function sumLedgerByDay(db: Db, campaignId: number) {
+  return db
+    .selectFrom('ledger_entries')
+    .select([sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
+    .where('campaign_id', '=', campaignId)
+    .groupBy([sql`1`, 'currency', 'settlement_currency'])
+    .orderBy(sql`1`)
+    .orderBy('currency')
+    .orderBy('settlement_currency')
+    .execute();
+}

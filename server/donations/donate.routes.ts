@@ -1,0 +1,62 @@
+// The donate form's POST, which sends the donor to Stripe Checkout, and the thank-you page they come back to.
+import express, { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../context';
+import { campaignPageView } from '../campaigns/page.view';
+import { findPublicCampaign } from '../campaigns/campaign.repository';
+import { readSource } from '../campaigns/donate-form';
+import { NotFound, TooManyRequests, ValidationError } from '../http/errors';
+import { asLocale, localeOf } from '../http/language';
+import { networkOf } from '../http/network';
+import { signToken } from '../http/signed-links';
+import { siteUrlFor } from '../http/site-url';
+import { translate } from '../i18n/messages';
+import { beginGift } from './begin-gift';
+import { findDonationByCheckoutSession } from './donation.repository';
+import { thanksView } from './thanks.view';
+
+const giveToCampaign = (ctx: AppContext) => async (req: Request<{ slug: string }>, res: Response): Promise<void> => {
+  // The language of the page the donor gave from (the form carries it): the answer, their receipts and emails follow it.
+  const locale = asLocale(req.body?.locale) ?? localeOf(res);
+  res.locals.locale = locale;
+  const campaign = await findPublicCampaign(ctx.db, req.params.slug);
+  if (!campaign) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
+  const outcome = await beginGift(ctx, {
+    campaign,
+    body: req.body,
+    source: readSource(req.body?.utm_source),
+    network: networkOf(req.ip),
+    locale,
+    baseUrl: siteUrlFor(ctx.config, req),
+  });
+  if (outcome.kind === 'checkout') {
+    res.redirect(303, outcome.url);
+    return;
+  }
+  // The form again with each reason beside its field on a page, or the reasons alone in JSON.
+  const json = req.accepts(['html', 'json']) === 'json';
+  if (outcome.kind === 'refused') {
+    res.set('Retry-After', String(outcome.retryAfterSeconds));
+    if (json) throw new TooManyRequests(Object.values(outcome.errors).join(' '));
+  } else if (json) {
+    throw new ValidationError(outcome.errors);
+  }
+  const page = await campaignPageView(ctx, campaign, locale, { values: outcome.values, errors: outcome.errors });
+  res.status(outcome.kind === 'refused' ? 429 : 422).render('campaigns/show', page);
+};
+
+const showThanks = ({ db, config }: AppContext) => async (req: Request, res: Response): Promise<void> => {
+  const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
+  const donation = /^cs_\w{1,200}$/.test(sessionId) ? await findDonationByCheckoutSession(db, sessionId) : undefined;
+  const locale = localeOf(res);
+  if (!donation) throw new NotFound(translate(locale, 'errors.giftNotFound'));
+  res.set('Cache-Control', 'no-store');
+  res.render('donations/thanks', thanksView(donation, locale, signToken(config.sessionSecret, 'retry', donation.id)));
+};
+
+export function donationRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 30 });
+  router.post('/campaigns/:slug/donate', form, giveToCampaign(ctx));
+  router.get('/donations/thanks', showThanks(ctx));
+  return router;
+}

@@ -1,0 +1,39 @@
+// Recurring plans: the update-card link reads one; Stripe's subscriptions lock, make and update them.
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Db, Trx } from '../database';
+import type { RecurringPlan, RecurringPlanTable } from './donation.table';
+
+export async function findPlan(db: Db, id: string): Promise<RecurringPlan | undefined> {
+  return db.selectFrom('recurring_plans').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function lockPlan(trx: Trx, id: string): Promise<RecurringPlan | undefined> {
+  return trx.selectFrom('recurring_plans').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function lockPlanOfSubscription(trx: Trx, subscriptionId: string): Promise<RecurringPlan | undefined> {
+  return trx.selectFrom('recurring_plans').selectAll().where('stripe_subscription_id', '=', subscriptionId).forUpdate().executeTakeFirst();
+}
+
+export async function linkPlanToSubscription(db: Db, planId: string, subscriptionId: string): Promise<void> {
+  await db.updateTable('recurring_plans').set({ stripe_subscription_id: subscriptionId, updated_at: sql`now()` }).where('id', '=', planId).execute();
+}
+
+/** Inserts a plan for a subscription begun elsewhere, unless another transaction has just made it. */
+export async function insertPlanUnlessKnown(db: Db, plan: Insertable<RecurringPlanTable> & { stripe_subscription_id: string }): Promise<void> {
+  await db.insertInto('recurring_plans').values(plan).onConflict((oc) => oc.column('stripe_subscription_id').doNothing()).execute();
+}
+
+export async function updatePlan(db: Db, planId: string, changes: Pick<Updateable<RecurringPlanTable>, 'status' | 'amount' | 'currency' | 'interval' | 'canceled_at'>): Promise<void> {
+  await db.updateTable('recurring_plans').set({ ...changes, updated_at: sql`now()` }).where('id', '=', planId).execute();
+}
+
+/** Cancels a plan whose first payment never came; a plan that started meanwhile is left as it is. */
+export async function cancelIncompletePlan(db: Db, planId: string): Promise<void> {
+  await db
+    .updateTable('recurring_plans')
+    .set({ status: 'canceled', canceled_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', planId)
+    .where('status', '=', 'incomplete')
+    .execute();
+}

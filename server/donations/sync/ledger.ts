@@ -1,0 +1,142 @@
+// Brings the ledger in line with what Stripe says about one charge: the gift, its refunds, its disputes.
+// Each balance transaction becomes one row, at most once, so any event about a charge may simply resync it.
+import type Stripe from 'stripe';
+import type { Donation, DonationStatus, LedgerKind, NewLedgerEntry } from '../donation.table';
+import { convertAtRate } from '../../money';
+import { issueReceipt } from '../../receipts/issue';
+import { oweEmail } from '../../outbox/outbox.repository';
+import { nameDonorFromPaidGift, updateDonationFromCharge } from '../donation.repository';
+import { hasEntriesBesidesGift, insertNewLedgerEntries, sumLedgerOf, type AddedEntry } from './ledger.repository';
+import type { RecordingContext } from './recording-context';
+
+function entryFor(donation: Donation, kind: LedgerKind, amount: number, currency: string, objectId: string, bt: Stripe.BalanceTransaction): NewLedgerEntry {
+  return {
+    donation_id: donation.id,
+    campaign_id: donation.campaign_id,
+    kind,
+    amount,
+    currency: currency.toUpperCase(),
+    settlement_amount: bt.amount,
+    settlement_currency: bt.currency.toUpperCase(),
+    fee: bt.fee,
+    net: bt.net,
+    // Stripe sends the rate as a JSON number; its shortest decimal text is the rate Stripe applied.
+    exchange_rate: bt.exchange_rate === null ? null : String(bt.exchange_rate),
+    stripe_balance_transaction_id: bt.id,
+    stripe_object_id: objectId,
+    occurred_at: new Date(bt.created * 1000),
+  };
+}
+
+/**
+ * What one of a dispute's balance transactions moved, in the gift's currency. Usually the whole
+ * disputed amount goes out once and, if won, comes back once: then it is the dispute's own amount,
+ * exact. A partial withdrawal or reinstatement is taken back through Stripe's own rate.
+ */
+function disputedAmount(dispute: Stripe.Dispute, bt: Stripe.BalanceTransaction): number {
+  const sign = Math.sign(bt.amount);
+  const withdrawals = dispute.balance_transactions.filter((t) => t.amount < 0);
+  const wholeAmount = withdrawals.length === 1 ? -withdrawals[0]!.amount : undefined;
+  if (Math.abs(bt.amount) === wholeAmount) return sign * dispute.amount;
+  if (bt.currency === dispute.currency) return bt.amount;
+  if (bt.exchange_rate) return convertAtRate({ amount: bt.amount, currency: bt.currency.toUpperCase() }, dispute.currency.toUpperCase(), String(bt.exchange_rate), { inverse: true }).amount;
+  return sign * dispute.amount;
+}
+
+const expanded = <T extends { id: string }>(value: string | T | null | undefined): T | undefined => (typeof value === 'object' && value !== null ? value : undefined);
+
+const noneListed = <T>(): Stripe.ApiList<T> => ({ object: 'list', data: [], has_more: false, url: '' });
+
+async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Stripe.Charge, listEverything: boolean): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
+  const [refunds, disputes] =
+    listEverything
+      ? await Promise.all([
+          stripe.refunds.list({ charge: charge.id, limit: 100, expand: ['data.balance_transaction'] }),
+          stripe.disputes.list({ charge: charge.id, limit: 100 }),
+        ])
+      : [noneListed<Stripe.Refund>(), noneListed<Stripe.Dispute>()];
+  const entries: NewLedgerEntry[] = [];
+  const giftTransaction = expanded<Stripe.BalanceTransaction>(charge.balance_transaction);
+  // Stripe may capture in the background: a charge can succeed a moment before its balance transaction
+  // exists. Failing here lets the job retry; charge.updated brings the same charge back too.
+  if (charge.status === 'succeeded' && !giftTransaction) throw new Error(`charge ${charge.id} has succeeded but has no balance transaction yet`);
+  if (charge.status === 'succeeded' && giftTransaction) entries.push(entryFor(donation, 'gift', charge.amount, charge.currency, charge.id, giftTransaction));
+  for (const refund of refunds.data) {
+    const bt = expanded<Stripe.BalanceTransaction>(refund.balance_transaction);
+    if (bt) entries.push(entryFor(donation, 'refund', -refund.amount, refund.currency, refund.id, bt));
+    if (refund.status === 'failed' && refund.failure_balance_transaction) {
+      const failure = await stripe.balanceTransactions.retrieve(String(refund.failure_balance_transaction));
+      entries.push(entryFor(donation, 'refund_reversal', refund.amount, refund.currency, refund.id, failure));
+    }
+  }
+  for (const dispute of disputes.data) {
+    for (const bt of dispute.balance_transactions) {
+      const amount = disputedAmount(dispute, bt);
+      if (amount !== 0) entries.push(entryFor(donation, amount < 0 ? 'dispute' : 'dispute_won', amount, dispute.currency, dispute.id, bt));
+    }
+  }
+  return { entries, disputes: disputes.data };
+}
+
+const disputeStillOpenOrLost = (dispute: Stripe.Dispute) => dispute.status !== 'won' && dispute.status !== 'warning_closed';
+
+/** What a newly recorded row owes the donor, in the same transaction: a receipt for the gift, a notice for a refund. */
+async function oweDonor(c: RecordingContext, donation: Donation, added: AddedEntry[]) {
+  for (const entry of added) {
+    if (entry.kind === 'gift') await issueReceipt(c.trx, donation, entry.occurred_at, c.timeZone);
+    if (entry.kind === 'refund' && donation.donor_id) {
+      await oweEmail(c.trx, 'refund_notice', `refund-${entry.stripe_object_id}`, {
+        donationId: donation.id,
+        amount: -entry.amount,
+        currency: entry.currency,
+        refundedAt: entry.occurred_at.toISOString(),
+      });
+    }
+  }
+}
+
+/**
+ * What an event about a charge looks up at Stripe besides the charge. An event about the payment itself
+ * ('the payment') lists refunds and disputes only when the charge shows some: the events of each refund
+ * and dispute look up 'everything' (a refund that failed leaves no trace on the charge but its own).
+ */
+export type ChargeHistory = 'the payment' | 'everything';
+
+/**
+ * Records every balance transaction of the charge not yet in the ledger and sets the donation's status
+ * from the ledger. The caller holds the donation's row lock, so two deliveries never race. A charge
+ * already read with its balance transaction expanded is used as it is.
+ */
+export async function syncCharge(c: RecordingContext, donation: Donation, chargeOrId: string | Stripe.Charge, lookUp: ChargeHistory): Promise<DonationStatus> {
+  const { trx, stripe } = c;
+  const charge = typeof chargeOrId === 'string' ? await stripe.charges.retrieve(chargeOrId, { expand: ['balance_transaction'] }) : chargeOrId;
+  // The charge may have been read before the donation's lock was taken, while a refund or dispute was
+  // being recorded: the ledger, read under the lock, says so even when that copy of the charge does not.
+  const listEverything =
+    lookUp === 'everything' ||
+    charge.refunded ||
+    charge.amount_refunded > 0 ||
+    charge.disputed ||
+    (await hasEntriesBesidesGift(trx, donation.id));
+  const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, listEverything);
+  const succeededAt = donation.succeeded_at ?? new Date(charge.created * 1000);
+  // Paid, so the gift may name its donor; before the rows below lock the campaign's totals.
+  if (entries.some((entry) => entry.kind === 'gift')) await nameDonorFromPaidGift(trx, donation, succeededAt);
+  const added = await insertNewLedgerEntries(trx, entries);
+  const { given, kept } = await sumLedgerOf(trx, donation.id);
+  let status: DonationStatus = donation.status;
+  if (disputes.some(disputeStillOpenOrLost)) status = 'disputed';
+  else if (given > 0) status = kept <= 0 ? 'refunded' : kept < given ? 'partially_refunded' : 'succeeded';
+  else if (charge.status === 'failed' && donation.status === 'pending') status = 'failed';
+
+  await updateDonationFromCharge(trx, donation.id, {
+    status,
+    chargeId: charge.id,
+    paymentMethod: charge.payment_method_details?.type ?? donation.payment_method,
+    failureMessage: charge.failure_message ?? null,
+    succeededAt: given > 0 ? succeededAt : donation.succeeded_at,
+  });
+  // Last, because numbering a receipt holds the year's counter until the transaction ends.
+  await oweDonor(c, donation, added);
+  return status;
+}

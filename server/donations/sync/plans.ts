@@ -1,0 +1,64 @@
+// Recurring plans follow their Stripe subscription: found by id, by our metadata, or made from it.
+import type Stripe from 'stripe';
+import type { Trx } from '../../database';
+import type { RecurringPlan, RecurringPlanStatus } from '../donation.table';
+import { insertPlanUnlessKnown, linkPlanToSubscription, lockPlan, lockPlanOfSubscription, updatePlan } from '../plan.repository';
+import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
+
+export function planStatusOf(subscription: Stripe.Subscription): RecurringPlanStatus {
+  if (subscription.pause_collection) return 'paused';
+  switch (subscription.status) {
+    case 'active':
+    case 'trialing':
+      return 'active';
+    case 'past_due':
+    case 'unpaid':
+      return 'past_due';
+    case 'canceled':
+    case 'incomplete_expired':
+      return 'canceled';
+    case 'paused':
+      return 'paused';
+    default:
+      return 'incomplete';
+  }
+}
+
+function priceOf(subscription: Stripe.Subscription) {
+  const item = subscription.items.data[0];
+  const interval = item?.price.recurring?.interval === 'year' ? ('year' as const) : ('month' as const);
+  return { amount: (item?.price.unit_amount ?? 0) * (item?.quantity ?? 1), currency: subscription.currency.toUpperCase(), interval };
+}
+
+/** The plan a subscription belongs to, locked for this transaction; created when the subscription began elsewhere. */
+export async function planForSubscription(trx: Trx, stripe: Stripe, subscriptionId: string, generalFundSlug: string): Promise<RecurringPlan> {
+  const known = await lockPlanOfSubscription(trx, subscriptionId);
+  if (known) return known;
+  const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+  const ours = subscription.metadata.plan_id && /^[0-9a-f-]{36}$/.test(subscription.metadata.plan_id) ? await lockPlan(trx, subscription.metadata.plan_id) : undefined;
+  if (ours) {
+    await linkPlanToSubscription(trx, ours.id, subscriptionId);
+    return { ...ours, stripe_subscription_id: subscriptionId };
+  }
+  const campaign = await campaignForPayment(trx, subscription.metadata.campaign, generalFundSlug);
+  const donor = await donorForCustomer(trx, stripe, subscription.customer);
+  await insertPlanUnlessKnown(trx, { ...priceOf(subscription), campaign_id: campaign.id, donor_id: donor?.id ?? null, status: planStatusOf(subscription), stripe_subscription_id: subscriptionId });
+  return (await lockPlanOfSubscription(trx, subscriptionId))!;
+}
+
+/** Copies the subscription's current state from Stripe, whatever order its events came in; returns the plan locked and as stored. */
+export async function syncPlan(trx: Trx, stripe: Stripe, subscriptionId: string, generalFundSlug: string): Promise<RecurringPlan> {
+  const plan = await planForSubscription(trx, stripe, subscriptionId, generalFundSlug);
+  const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+  const status = planStatusOf(subscription);
+  const { amount, currency, interval } = priceOf(subscription);
+  const changes = {
+    status,
+    ...(amount > 0 ? { amount, currency, interval } : {}),
+    canceled_at: subscription.canceled_at ? new Date(subscription.canceled_at * 1000) : null,
+  };
+  await updatePlan(trx, plan.id, changes);
+  if (plan.donor_id) await linkStripeCustomer(trx, plan.donor_id, subscription.customer);
+  // As now stored: a renewal recorded next is given the plan's current amount and interval.
+  return { ...plan, ...changes };
+}

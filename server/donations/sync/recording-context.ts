@@ -1,0 +1,11 @@
+// What every step of turning Stripe's state into our rows is handed: the event's transaction and Stripe.
+import type Stripe from 'stripe';
+import type { Trx } from '../../database';
+
+export interface RecordingContext {
+  trx: Trx;
+  stripe: Stripe;
+  generalFundSlug: string;
+  /** The organisation's time zone, which dates and numbers receipts. */
+  timeZone: string;
+}

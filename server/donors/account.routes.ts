@@ -1,0 +1,72 @@
+// The donor account at /account: sign in by an emailed link, then gifts, receipts, regular gifts,
+// statements and email preferences, each only ever the signed-in donor's own.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../context';
+import { asLocale } from '../http/language';
+import { statementView } from '../receipts/statements';
+import { statementGifts } from '../receipts/receipt.repository';
+import { nextGiftDate } from './plan-changes';
+import { giftsOf, plansOf, savePreferences, statementYears } from './donor.repository';
+import { accountPlanRoutes } from './plan.routes';
+import { accountShell, signedIn } from './shell';
+import { accountSignInRoutes } from './sign-in.routes';
+import { dateIn, giftRows, noticeOf, planSummary, preferencesView, say } from './account.view';
+import { localeOf } from '../http/language';
+
+export function donorRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.use('/account', ...accountShell(ctx));
+  router.get('/account', showAccount(ctx));
+  router.use(accountSignInRoutes(ctx));
+  router.post('/account/preferences', updatePreferences(ctx));
+  router.get('/account/statements/:year', showStatement(ctx));
+  router.use(accountPlanRoutes(ctx));
+  return router;
+}
+
+const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => {
+  const donor = res.locals.donor;
+  if (!donor) return res.render('donors/sign-in', { title: say(res, 'account.signIn.heading') });
+  const { db, stripe, config } = ctx;
+  const [gifts, plans, years] = await Promise.all([giftsOf(db, donor.id), plansOf(db, donor.id), statementYears(db, donor.id)]);
+  const nextDates = await Promise.all(plans.map((plan) => (plan.status === 'canceled' ? null : nextGiftDate(stripe, plan.stripe_subscription_id!))));
+  res.render('donors/account', {
+    title: say(res, 'account.title'),
+    donor,
+    notice: noticeOf(req, res),
+    gifts: giftRows(res, config, gifts),
+    plans: plans.map((plan, i) => {
+      const next = nextDates[i];
+      return { ...planSummary(res, plan), next: next && plan.status !== 'paused' ? dateIn(config, localeOf(res), next) : null };
+    }),
+    years,
+    prefs: preferencesView(donor),
+  });
+};
+
+const updatePreferences = (ctx: AppContext) => async (req: Request, res: Response) => {
+  const donor = signedIn(res);
+  if (!donor) return;
+  const impactUpdates = req.body?.impact_updates === 'on';
+  const locale = asLocale(req.body?.locale) ?? (asLocale(donor.locale) ?? 'en');
+  await savePreferences(ctx.db, donor.id, { impactUpdates, locale });
+  res.redirect(303, '/account?done=saved');
+};
+
+const showStatement = (ctx: AppContext) => async (req: Request, res: Response) => {
+  const donor = signedIn(res);
+  if (!donor) return;
+  const year = /^\d{4}$/.test(String(req.params.year)) ? Number(req.params.year) : undefined;
+  if (!year) return res.redirect(303, '/account');
+  const locale = localeOf(res);
+  const { config } = ctx;
+  const view = statementView(await statementGifts(ctx.db, donor.id, year), locale, config.organisation.timeZone);
+  res.render('donors/statement', {
+    title: say(res, 'account.statement.heading', { year }),
+    year,
+    donorName: donor.name ?? donor.email,
+    organisation: config.organisation,
+    wording: config.receiptWording[locale],
+    ...view,
+  });
+};

@@ -1,0 +1,77 @@
+// The donor account's pages as the templates show them: gifts, regular gifts and notices, in the page's language.
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context';
+import { asLocale, localeOf } from '../http/language';
+import { signToken } from '../http/signed-links';
+import { translate, type MessageKey } from '../i18n/messages';
+import { localize, locales, type Locale } from '../locale';
+import { formatMoney } from '../money';
+import type { AccountPlan, giftsOf } from './donor.repository';
+import type { SignedInDonor } from './sessions';
+
+type Gift = Awaited<ReturnType<typeof giftsOf>>[number];
+
+const languageNames: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
+
+/** What ?done= on a redirect says on the next page. */
+const notices: Record<string, MessageKey> = {
+  changed: 'account.plan.changed',
+  paused: 'account.plan.paused',
+  resumed: 'account.plan.resumed',
+  canceled: 'account.plan.canceled',
+  saved: 'account.prefs.saved',
+};
+
+const statusLabels: Partial<Record<string, MessageKey>> = { refunded: 'account.gifts.refunded', partially_refunded: 'account.gifts.partiallyRefunded', disputed: 'account.gifts.disputed' };
+
+
+export const say = (res: Response, key: MessageKey, values?: Record<string, string | number>) => translate(localeOf(res), key, values);
+
+export const dateIn = (config: AppContext['config'], locale: Locale, value: Date) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: config.organisation.timeZone }).format(value);
+
+/** The sentence a redirect's ?done= asks for, if any. */
+export function noticeOf(req: Request, res: Response): string | undefined {
+  const key = typeof req.query.done === 'string' ? notices[req.query.done] : undefined;
+  return key && say(res, key);
+}
+
+export function planSummary(res: Response, plan: AccountPlan) {
+  const locale = localeOf(res);
+  return {
+    id: plan.id,
+    campaign: localize(plan.campaign_title, locale),
+    currency: plan.currency,
+    summary: say(res, 'account.plans.summary', {
+      amount: formatMoney(plan, locale),
+      frequency: say(res, plan.interval === 'year' ? 'account.plans.every.year' : 'account.plans.every.month'),
+      campaign: localize(plan.campaign_title, locale),
+    }),
+    paused: plan.status === 'paused',
+    pastDue: plan.status === 'past_due',
+    canceled: plan.status === 'canceled',
+  };
+}
+
+export function giftRows(res: Response, config: AppContext['config'], gifts: Gift[]) {
+  const locale = localeOf(res);
+  return gifts.map((gift) => {
+    const statusKey = statusLabels[gift.status];
+    return {
+      id: gift.id,
+      givenOn: dateIn(config, locale, gift.succeeded_at ?? gift.created_at),
+      campaign: localize(gift.campaign_title, locale),
+      amount: formatMoney(gift, locale),
+      kind: say(res, `account.kind.${gift.frequency}`),
+      statusLabel: statusKey && say(res, statusKey),
+      receiptNumber: gift.receipt_number,
+      receiptUrl: gift.receipt_id ? `/receipts/${signToken(config.sessionSecret, 'receipt', gift.receipt_id)}` : null,
+    };
+  });
+}
+
+export function preferencesView(donor: SignedInDonor) {
+  return {
+    impactUpdates: donor.impact_opt_out_at === null,
+    languages: locales.map((code) => ({ code, name: languageNames[code], selected: code === (asLocale(donor.locale) ?? 'en') })),
+  };
+}

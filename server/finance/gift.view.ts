@@ -1,0 +1,99 @@
+// Template data for the gifts ledger and one gift's page (its ledger, refunds and correction form), in the reader's language.
+import type { LedgerEntry } from '../donations/donation.table';
+import { translate } from '../i18n/messages';
+import { defaultLocale, localize, type Locale } from '../locale';
+import { formatMoney, toMajorUnits } from '../money';
+import { campaignChoices, currencyChoices } from './finance.view';
+import type { CampaignOption, CurrencyTotals, GiftDetail, GiftRow } from './gift.repository';
+import { filterQuery, giftStatuses, pageSize, paymentMethods, type FilterParse } from './gifts';
+import { choices, donorTypeLabel, methodLabel, statusLabel } from './labels';
+import type { OfflineGiftForm } from './offline';
+import { offlineFormChoices, offlineFormOf } from './offline-gift.view';
+import type { RefundState } from './refunds';
+
+export interface GiftsPageData {
+  rows: GiftRow[];
+  count: number;
+  totals: CurrencyTotals[];
+  campaigns: CampaignOption[];
+}
+
+export function giftsPageView(locale: Locale, { filters, page, ...parsed }: FilterParse, data: GiftsPageData) {
+  const pages = Math.max(1, Math.ceil(data.count / pageSize));
+  const { campaigns, currencies } = campaignChoices(data.campaigns, filters.campaign);
+  return {
+    title: translate(locale, 'finance.gifts.heading'),
+    problems: parsed.ok ? undefined : parsed.problems,
+    filters,
+    campaigns,
+    currencies: currencyChoices(currencies, filters.currency),
+    statuses: choices(giftStatuses, (s) => statusLabel(locale, s), filters.status),
+    methods: choices(paymentMethods, (m) => methodLabel(locale, m), filters.method),
+    count: data.count,
+    page,
+    pages,
+    previous: page > 1 ? filterQuery(filters, { page: page - 1 }) : undefined,
+    next: page < pages ? filterQuery(filters, { page: page + 1 }) : undefined,
+    exportQuery: filterQuery(filters),
+    totals: data.totals,
+    gifts: data.rows.map((r) => ({
+      ...r,
+      date: r.succeeded_at ?? r.created_at,
+      donor: r.donor_name ?? r.donor_record_name ?? '',
+      status: statusLabel(locale, r.status),
+      method: methodLabel(locale, r.payment_method),
+    })),
+  };
+}
+
+/** What the gift's page shows beside the gift: its refund form's state, its current offline row, the campaigns. */
+export interface GiftPageState {
+  refund: RefundState;
+  offline?: LedgerEntry;
+  campaigns: CampaignOption[];
+}
+
+/** What a request adds to the page: a notice, or a form sent back with its errors. */
+export interface GiftPageExtra {
+  notice?: string;
+  refundForm?: { amount?: string; reason?: string };
+  refundErrors?: Record<string, string>;
+  refundError?: string;
+  correctionForm?: OfflineGiftForm;
+  correctionErrors?: Record<string, string>;
+}
+
+function refundView(locale: Locale, { left, attempt, unanswered }: RefundState, sent: GiftPageExtra['refundForm']) {
+  if (!left) return undefined;
+  return {
+    attempt,
+    left,
+    leftText: formatMoney(left, locale),
+    amount: sent?.amount ?? (unanswered ? toMajorUnits(unanswered) : left.amount > 0 ? toMajorUnits(left) : ''),
+    reason: sent?.reason ?? unanswered?.reason ?? '',
+    unanswered,
+  };
+}
+
+export function giftPageView(locale: Locale, { donation, ledger, receipt, refunds }: GiftDetail, state: GiftPageState, extra: GiftPageExtra = {}) {
+  const { correctionForm, refundForm, ...shown } = extra;
+  // The form as sent when it comes back with errors; otherwise the offline gift as recorded.
+  const correction = correctionForm ?? (state.offline ? offlineFormOf(donation, state.offline) : undefined);
+  return {
+    title: translate(locale, 'finance.gift.title', { id: donation.id.slice(0, 8) }),
+    donation: {
+      ...donation,
+      status: statusLabel(locale, donation.status),
+      method: methodLabel(locale, donation.payment_method),
+      campaign: localize(donation.campaign_title, defaultLocale),
+      donorName: donation.donor_name ?? donation.donor_record_name ?? '',
+      donorType: donorTypeLabel(locale, donation.donor_record_type ?? donation.donor_type),
+    },
+    receipt,
+    ledger: ledger.map((e) => ({ ...e, method: methodLabel(locale, e.method) })),
+    refunds: refunds.map((r) => ({ ...r, status: statusLabel(locale, r.status) })),
+    refund: refundView(locale, state.refund, refundForm),
+    correction: correction ? { form: correction, ...offlineFormChoices(locale, correction, state.campaigns) } : undefined,
+    ...shown,
+  };
+}

@@ -1,0 +1,81 @@
+// The queries behind offline gifts: their donation and ledger rows, their donors, and the recent list.
+import { sql, type Updateable } from 'kysely';
+import type { Db, Trx } from '../database';
+import type { Donation, DonationTable, LedgerEntry, NewDonation, NewLedgerEntry } from '../donations/donation.table';
+import type { DonorType } from '../donations/donor.table';
+
+/** The campaign an offline gift is for, with the currencies it takes. */
+export function findCampaignForOfflineGift(db: Db, slug: string) {
+  return db.selectFrom('campaigns').select(['id', 'accepted_currencies', 'target_currency']).where('slug', '=', slug).executeTakeFirst();
+}
+
+/** The donor of this email, created when new; an organisation's type is kept on the donor as finance records it. */
+export async function upsertOfflineDonor(db: Db, donor: { email: string; locale: string; donorType: DonorType }): Promise<number> {
+  const row = await db
+    .insertInto('donors')
+    .values({ email: donor.email, locale: donor.locale, donor_type: donor.donorType })
+    .onConflict((oc) =>
+      oc.expression(sql`lower(email)`).doUpdateSet({
+        donor_type: sql`case when excluded.donor_type <> 'person' then excluded.donor_type else donors.donor_type end`,
+        updated_at: sql`now()`,
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export function findDonorEmail(db: Db, donorId: number): Promise<{ email: string }> {
+  return db.selectFrom('donors').select('email').where('id', '=', donorId).executeTakeFirstOrThrow();
+}
+
+export function insertOfflineDonation(db: Db, donation: NewDonation): Promise<Donation> {
+  return db.insertInto('donations').values(donation).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The offline donation, locked until the transaction ends: one correction at a time. */
+export function lockOfflineDonation(trx: Trx, donationId: string): Promise<Donation | undefined> {
+  return trx.selectFrom('donations').selectAll().where('id', '=', donationId).where('origin', '=', 'offline').forUpdate().executeTakeFirst();
+}
+
+export function updateOfflineDonation(db: Db, donationId: string, columns: Updateable<DonationTable>): Promise<Donation> {
+  return db
+    .updateTable('donations')
+    .set({ ...columns, updated_at: sql`now()` })
+    .where('id', '=', donationId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertLedgerEntry(db: Db, entry: NewLedgerEntry): Promise<number> {
+  const row = await db.insertInto('ledger_entries').values(entry).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The offline gift row of a donation that no reversal has taken back yet. */
+export function findCurrentOfflineEntry(db: Db, donationId: string): Promise<LedgerEntry | undefined> {
+  return db
+    .selectFrom('ledger_entries as e')
+    .selectAll('e')
+    .where('e.donation_id', '=', donationId)
+    .where('e.source', '=', 'offline')
+    .where('e.kind', '=', 'gift')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('ledger_entries as r').select('r.id').whereRef('r.corrects_entry_id', '=', 'e.id').where('r.kind', '=', 'reversal'))))
+    .orderBy('e.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The offline gifts recorded last, newest first. */
+export function listRecentOfflineGifts(db: Db, limit = 20) {
+  return db
+    .selectFrom('donations')
+    .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
+    .select(['donations.id', 'donations.donor_name', 'donations.amount', 'donations.currency', 'donations.payment_method', 'donations.succeeded_at', 'campaigns.slug as campaign'])
+    .where('donations.origin', '=', 'offline')
+    .orderBy('donations.created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export type RecentOfflineGift = Awaited<ReturnType<typeof listRecentOfflineGifts>>[number];

@@ -1,0 +1,57 @@
+// What every /staff request passes through before its route: cookies, form bodies, CSRF, who is signed
+// in, the menu; and the form protection the sign-in routes renew.
+import cookieParser from 'cookie-parser';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from '../context';
+import { formProtection, type FormProtection } from '../http/csrf';
+import { AppError } from '../http/errors';
+import { loadStaff } from './access';
+import { sessionCookie } from './sessions';
+import { say, staffNav } from './staff.view';
+import { localeOf } from '../http/language';
+
+export const secureCookies = (ctx: AppContext) => ctx.config.baseUrl?.startsWith('https:') ?? false;
+
+export const staffForms = (ctx: AppContext): FormProtection => ({ secret: ctx.config.sessionSecret, secure: secureCookies(ctx), cookieName: 'sf_csrf', path: '/staff', sessionCookie });
+
+export function staffShell(ctx: AppContext): Router {
+  const shell = Router();
+  shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
+  shell.use(bodyAsObject);
+  shell.use(checkFormOrigin(ctx));
+  shell.use(loadStaff(ctx));
+  shell.use(staffLayout);
+  return shell;
+}
+
+// Express 5 leaves req.body undefined when the content type is not a form; the staff routes read it as an object.
+function bodyAsObject(req: Request, _res: Response, next: NextFunction) {
+  req.body ??= {};
+  next();
+}
+
+function checkFormOrigin(ctx: AppContext) {
+  const csrf = formProtection(staffForms(ctx));
+  return (req: Request, res: Response, next: NextFunction) => {
+    // The queue dashboard's own scripts call its JSON API and carry no form token. What they do carry is
+    // what a browser adds to every script's request, and no page of another origin (another port of the
+    // same host included) can forge: Sec-Fetch-Site, or failing that Origin.
+    if (!req.path.startsWith('/queues/api/')) return csrf(req, res, next);
+    if (req.method === 'GET' || req.method === 'HEAD' || fromOurOrigin(ctx, req)) return next();
+    next(new AppError(403, 'csrf_failed', say(res, 'staff.queues.notFromDashboard')));
+  };
+}
+
+function fromOurOrigin(ctx: AppContext, req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.get('origin');
+  return origin !== undefined && origin === (ctx.config.baseUrl ? new URL(ctx.config.baseUrl).origin : `${req.protocol}://${req.get('host')}`);
+}
+
+function staffLayout(_req: Request, res: Response, next: NextFunction) {
+  res.locals.layout = 'staff';
+  res.locals.staffNav = staffNav(res.locals.staff, localeOf(res));
+  res.set('Cache-Control', 'private, no-store');
+  next();
+}

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { runDatabaseCommand } from '../server/database.cli';
 import type { Db } from '../server/database';
-import type { NewCampaign } from '../server/campaigns/campaign.table';
+import type { NewCampaign } from '../server/tables/campaigns.table';
 import type { LocalizedText } from '../server/locale';
 import { clockFor } from '../server/clock';
 import { money } from '../server/money';

@@ -2,14 +2,13 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type Stripe from 'stripe';
-import { createDb, type Db } from './database';
+import { createDb, exportConnections, type Db } from './database';
 import { openQueues, type JobQueues } from './queues';
-import { createCampaignCache, type CampaignCache } from './campaigns/live-cache';
+import { createCampaignCache, type CampaignCache } from './campaign-cache';
 import { clockFor, type Clock } from './clock';
 import type { ReadyConfig } from './config';
-import { exportConnections } from './finance/exports';
 import type { Logger } from './logger';
-import { createMailer, type Mailer } from './outbox/mailer';
+import { createMailer, type Mailer } from './mailer';
 import { createRedis } from './redis';
 import { createStripeClient } from './stripe/client';
 

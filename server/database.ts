@@ -1,19 +1,32 @@
-// The one Database interface, composed from each feature's tables, and the Kysely instance that speaks it.
+// The one Database interface, composed from the tables (server/tables/, one file each), and the Kysely instance that speaks it.
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { migrateToLatest, type MigrationOutcome } from '../db/migrate';
-import type { CampaignGiverTable, CampaignPresetTable, CampaignTable, CampaignTotalTable } from './campaigns/campaign.table';
-import type { CardDeclineTable, DonationTable, LedgerEntryTable, RecurringPlanTable } from './donations/donation.table';
-import type { DonorSessionTable, DonorSignInLinkTable } from './donors/donor-account.table';
-import type { DonorTable } from './donations/donor.table';
-import type { ReconciliationDiscrepancyTable } from './finance/reconciliation/discrepancy.table';
-import type { RefundRequestTable } from './finance/refund.table';
-import type { ImpactDeliveryTable, ImpactUpdateTable } from './impact/impact.table';
-import type { OutboxTable } from './outbox/outbox.table';
-import type { ReceiptCounterTable, ReceiptTable } from './receipts/receipt.table';
-import type { AuditLogTable, StaffMemberTable, StaffPasswordLinkTable, StaffSessionTable, StaffSignInNetworkTable } from './staff/staff.table';
-import type { StripeEventTable } from './webhooks/stripe-event.table';
+import type { CampaignGiverTable } from './tables/campaign-givers.table';
+import type { CampaignPresetTable } from './tables/campaign-presets.table';
+import type { CampaignTable } from './tables/campaigns.table';
+import type { CampaignTotalTable } from './tables/campaign-totals.table';
+import type { CardDeclineTable } from './tables/card-declines.table';
+import type { DonationTable } from './tables/donations.table';
+import type { LedgerEntryTable } from './tables/ledger-entries.table';
+import type { RecurringPlanTable } from './tables/recurring-plans.table';
+import type { DonorSessionTable } from './tables/donor-sessions.table';
+import type { DonorSignInLinkTable } from './tables/donor-sign-in-links.table';
+import type { DonorTable } from './tables/donors.table';
+import type { ReconciliationDiscrepancyTable } from './tables/reconciliation-discrepancies.table';
+import type { RefundRequestTable } from './tables/refund-requests.table';
+import type { ImpactDeliveryTable } from './tables/impact-deliveries.table';
+import type { ImpactUpdateTable } from './tables/impact-updates.table';
+import type { OutboxTable } from './tables/outbox.table';
+import type { ReceiptCounterTable } from './tables/receipt-counters.table';
+import type { ReceiptTable } from './tables/receipts.table';
+import type { AuditLogTable } from './tables/audit-log.table';
+import type { StaffMemberTable } from './tables/staff-members.table';
+import type { StaffPasswordLinkTable } from './tables/staff-password-links.table';
+import type { StaffSessionTable } from './tables/staff-sessions.table';
+import type { StaffSignInNetworkTable } from './tables/staff-sign-in-networks.table';
+import type { StripeEventTable } from './tables/stripe-events.table';
 
 export interface Database {
   campaigns: CampaignTable;
@@ -100,4 +113,16 @@ export async function migrateDatabase(url: string): Promise<MigrationOutcome> {
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * The connections exports stream through, apart from the request pool: an export holds its connection
+ * for as long as the client takes to download, and a few slow downloads must not starve the pages.
+ * More exports than this at once wait their turn, for up to 30 s before the request fails.
+ */
+export function exportConnections(databaseUrl: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 30_000, idleTimeoutMillis: 5_000, allowExitOnIdle: true, application_name: 'smilefund export' });
+  // An idle connection dropped by the server is discarded by pg-pool; the next export opens another.
+  pool.on('error', () => undefined);
+  return pool;
 }

@@ -1,7 +1,7 @@
 // The public JSON view of campaigns, for widgets and partner sites.
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../database';
-import type { Campaign } from './campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
 import { keptBody, sendKept } from '../http/kept-response';

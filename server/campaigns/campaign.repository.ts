@@ -1,7 +1,8 @@
 // Campaigns as donors and staff read them, their presets and recent gifts, and what the donate form refills from.
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import type { Campaign, CampaignPreset } from './campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
+import type { CampaignPreset } from '../tables/campaign-presets.table';
 import { isUuid } from '../http/params';
 
 export async function listLiveCampaigns(db: Db): Promise<Campaign[]> {

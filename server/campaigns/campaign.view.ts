@@ -1,5 +1,6 @@
 // How a campaign reads on a page: localized text, money and days left.
-import type { Campaign, CampaignPreset } from './campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
+import type { CampaignPreset } from '../tables/campaign-presets.table';
 import type { PublicGift } from './campaign.repository';
 import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';

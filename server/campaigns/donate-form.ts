@@ -1,5 +1,5 @@
 // The donate form as the campaign page shows it: its values, its first state, and the link's utm_source it carries.
-import type { Campaign } from './campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 
 /** What the form shows again after a mistake: the values as typed. */
 export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'email' | 'name' | 'message' | 'dedication_kind' | 'dedication_name', string> & {

@@ -1,9 +1,9 @@
 // Everything the campaign page shows, gathered once for the page and for the donate form shown again after a mistake.
-import type { Campaign } from './campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 import { findPublicCampaign, listPresets, recentGifts } from './campaign.repository';
 import type { DonateForm } from './donate-form';
 import type { AppContext } from '../context';
-import type { Loaded } from './live-cache';
+import type { Loaded } from '../campaign-cache';
 import { impactUpdateView, type ImpactUpdateView } from '../impact/impact.view';
 import { listImpactUpdates } from '../impact/impact.repository';
 import { translate } from '../i18n/messages';

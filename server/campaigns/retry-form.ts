@@ -2,7 +2,7 @@
 import type { AppContext } from '../context';
 import { verifyToken } from '../http/signed-links';
 import { toMajorUnits } from '../money';
-import type { Campaign } from './campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 import { findDonorEmail, findRetriedDonation } from './campaign.repository';
 import type { DonateForm } from './donate-form';
 

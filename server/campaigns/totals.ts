@@ -1,7 +1,7 @@
 // What a campaign has raised: the ledger's sums, which triggers keep in campaign_totals and campaign_givers
 // in the very transaction that writes the ledger (migration 0011), so they never drift from it.
 import type { Db } from '../database';
-import type { Campaign } from './campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 import { convertAtRate, type Money } from '../money';
 import { countCampaignDonors, countRecurringDonors, findLatestRecordedRate, sumCampaignLedgers, sumLedgerByDay } from './totals.repository';
 

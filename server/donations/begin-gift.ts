@@ -1,7 +1,7 @@
 // Starting a gift from the donate form: the form read, the limits and the card-testing brake asked, then a
 // pending donation and the Checkout Session its donor is sent to.
 import type { AppContext } from '../context';
-import type { Campaign } from '../campaigns/campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 import type { DonationFormValues } from '../campaigns/donate-form';
 import { ServiceUnavailable, TooManyRequests } from '../http/errors';
 import { withinRateLimit } from '../http/rate-limit';

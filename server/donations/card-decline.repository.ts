@@ -1,7 +1,7 @@
 // The card-testing brake's memory: declined attempts, and the hashed networks gifts were started from.
 import { sql, type Insertable } from 'kysely';
 import type { Db } from '../database';
-import type { CardDeclineTable } from './donation.table';
+import type { CardDeclineTable } from '../tables/card-declines.table';
 
 /** Stores one decline unless its attempt is stored already; true when it was new. */
 export async function insertCardDecline(db: Db, decline: Insertable<CardDeclineTable>): Promise<boolean> {

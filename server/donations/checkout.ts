@@ -1,7 +1,7 @@
 // The Stripe Checkout Session a donor is sent to: one per donation attempt, made at most once.
 import type Stripe from 'stripe';
-import type { Campaign } from '../campaigns/campaign.table';
-import type { Donation } from './donation.table';
+import type { Campaign } from '../tables/campaigns.table';
+import type { Donation } from '../tables/donations.table';
 import type { ReadyConfig } from '../config';
 import { localize, type Locale } from '../locale';
 

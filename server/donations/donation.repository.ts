@@ -1,9 +1,9 @@
 // Donors and donations: started by the donate form, found by the thanks page, written as Stripe reports them.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { Campaign } from '../campaigns/campaign.table';
-import type { Donation, DonationStatus, NewDonation } from './donation.table';
-import type { Donor } from './donor.table';
+import type { Campaign } from '../tables/campaigns.table';
+import type { Donation, DonationStatus, NewDonation } from '../tables/donations.table';
+import type { Donor } from '../tables/donors.table';
 import type { DonationRequest } from './form';
 
 /**

@@ -1,8 +1,8 @@
 // The donate form as a donor fills it in: read, checked field by field, and turned into a gift to start.
 import { z } from 'zod';
-import type { Campaign } from '../campaigns/campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 import { readSource, type DonationFormValues } from '../campaigns/donate-form';
-import type { DonationFrequency } from './donation.table';
+import type { DonationFrequency } from '../tables/donations.table';
 import type { Config } from '../config';
 import { cleanText, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';

@@ -1,7 +1,7 @@
 // Recurring plans: the update-card link reads one; Stripe's subscriptions lock, make and update them.
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { RecurringPlan, RecurringPlanTable } from './donation.table';
+import type { RecurringPlan, RecurringPlanTable } from '../tables/recurring-plans.table';
 
 export async function findPlan(db: Db, id: string): Promise<RecurringPlan | undefined> {
   return db.selectFrom('recurring_plans').selectAll().where('id', '=', id).executeTakeFirst();

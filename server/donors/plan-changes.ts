@@ -1,7 +1,7 @@
 // A donor's own changes to a regular gift, made at Stripe. Our plan is not touched here: it follows the
 // subscription when Stripe's customer.subscription.* webhook arrives (syncPlan), whatever made the change.
 import type Stripe from 'stripe';
-import type { RecurringInterval } from '../donations/donation.table';
+import type { RecurringInterval } from '../tables/recurring-plans.table';
 import type { Config } from '../config';
 import { minimumGift } from '../donations/form';
 import { translate } from '../i18n/messages';

@@ -9,18 +9,6 @@ import { sendCopyCsv } from './csv';
 import { donorsExport, giftsExport } from './export.repository';
 import type { GiftFilters } from './gifts';
 
-/**
- * The connections exports stream through, apart from the request pool: an export holds its connection
- * for as long as the client takes to download, and a few slow downloads must not starve the pages.
- * More exports than this at once wait their turn, for up to 30 s before the request fails.
- */
-export function exportConnections(databaseUrl: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 30_000, idleTimeoutMillis: 5_000, allowExitOnIdle: true, application_name: 'smilefund export' });
-  // An idle connection dropped by the server is discarded by pg-pool; the next export opens another.
-  pool.on('error', () => undefined);
-  return pool;
-}
-
 /** `today`, the organisation's day, names the file. */
 export async function exportGifts(db: Db, connections: pg.Pool, res: Response, filters: GiftFilters, timeZone: string, today: string): Promise<void> {
   await sendCopyCsv(res, connections, `smilefund-gifts-${today}.csv`, giftsExport(db, filters, timeZone));

@@ -1,7 +1,7 @@
 // The gifts ledger's queries: the donations a set of filters selects, a page of them, their totals per
 // currency, one gift with everything the ledger knows about it, and the campaigns finance picks from.
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { Campaign } from '../campaigns/campaign.table';
+import type { Campaign } from '../tables/campaigns.table';
 import type { Database, Db } from '../database';
 import { hasFilters, pageSize, type GiftFilters } from './gifts';
 

@@ -1,5 +1,5 @@
 // Template data for the gifts ledger and one gift's page (its ledger, refunds and correction form), in the reader's language.
-import type { LedgerEntry } from '../donations/donation.table';
+import type { LedgerEntry } from '../tables/ledger-entries.table';
 import { translate } from '../i18n/messages';
 import { defaultLocale, localize, type Locale } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';

@@ -1,6 +1,6 @@
 // The gifts ledger's filters: read from the query string (every problem named in the reader's language),
 // and written back as a query string for page and export links.
-import type { DonationStatus } from '../donations/donation.table';
+import type { DonationStatus } from '../tables/donations.table';
 import { translate, type MessageKey } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { isCurrencyCode } from '../money';

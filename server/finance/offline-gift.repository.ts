@@ -1,8 +1,9 @@
 // The queries behind offline gifts: their donation and ledger rows, their donors, and the recent list.
 import { sql, type Updateable } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { Donation, DonationTable, LedgerEntry, NewDonation, NewLedgerEntry } from '../donations/donation.table';
-import type { DonorType } from '../donations/donor.table';
+import type { Donation, DonationTable, NewDonation } from '../tables/donations.table';
+import type { LedgerEntry, NewLedgerEntry } from '../tables/ledger-entries.table';
+import type { DonorType } from '../tables/donors.table';
 
 /** The campaign an offline gift is for, with the currencies it takes. */
 export function findCampaignForOfflineGift(db: Db, slug: string) {

@@ -1,5 +1,6 @@
 // Template data for offline gifts: the recording page, and the choices of the offline gift form it shares with a gift's correction.
-import type { Donation, LedgerEntry } from '../donations/donation.table';
+import type { Donation } from '../tables/donations.table';
+import type { LedgerEntry } from '../tables/ledger-entries.table';
 import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { toMajorUnits } from '../money';

@@ -1,8 +1,9 @@
 // Offline gifts: cheques, bank transfers and cash that finance records by hand, in the same ledger as
 // Stripe's money, receipted like any gift. A mistake is corrected by a reversal row and a new row.
 import type { Db, Trx } from '../database';
-import type { Donation, LedgerEntry, NewLedgerEntry, OfflineMethod } from '../donations/donation.table';
-import type { DonorType } from '../donations/donor.table';
+import type { Donation } from '../tables/donations.table';
+import type { LedgerEntry, NewLedgerEntry, OfflineMethod } from '../tables/ledger-entries.table';
+import type { DonorType } from '../tables/donors.table';
 import { nameDonorFromPaidGift } from '../donations/donation.repository';
 import { cleanText, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';

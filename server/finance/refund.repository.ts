@@ -1,8 +1,8 @@
 // The queries behind refunds: what a gift still holds, its refund requests, and the donation's lock.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { Donation } from '../donations/donation.table';
-import type { RefundRequest } from './refund.table';
+import type { Donation } from '../tables/donations.table';
+import type { RefundRequest } from '../tables/refund-requests.table';
 
 /** The gift's ledger rows in its own currency, summed: what it holds now as far as the ledger knows. */
 export async function sumLedgerOfGift(db: Db, donation: Pick<Donation, 'id' | 'currency'>): Promise<number> {

@@ -2,14 +2,14 @@
 // webhook confirms the refund, through the same handlers as a refund made in Stripe's Dashboard.
 import Stripe from 'stripe';
 import type { Db, Trx } from '../database';
-import type { Donation } from '../donations/donation.table';
+import type { Donation } from '../tables/donations.table';
 import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { formatMoney, type Money } from '../money';
 import { recordAudit } from '../staff/audit.repository';
 import { readAmount } from './amount';
 import { statusLabel } from './labels';
-import type { RefundRequest } from './refund.table';
+import type { RefundRequest } from '../tables/refund-requests.table';
 import {
   findLatestRefundRequest,
   findRefundRequest,

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createDb } from '../database';
-import type { ImpactFigure, ImpactPhoto } from './impact.table';
+import type { ImpactFigure, ImpactPhoto } from '../tables/impact-updates.table';
 import { openQueues } from '../queues';
 import { ConfigError, loadConfig, loadDotEnv, publicUrl } from '../config';
 import { ValidationError } from '../http/errors';

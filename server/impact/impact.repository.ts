@@ -1,7 +1,7 @@
 // The impact updates' queries, and the donors they go to.
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from './impact.table';
+import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from '../tables/impact-updates.table';
 
 /** The gifts that make a donor someone we report back to: money that arrived and stayed, at least in part. */
 export const givingStatuses = ['succeeded', 'partially_refunded'] as const;

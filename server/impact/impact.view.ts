@@ -1,5 +1,5 @@
 // How an impact update reads: on the campaign page, in the email, and the unsubscribe page behind its link.
-import type { ImpactUpdate } from './impact.table';
+import type { ImpactUpdate } from '../tables/impact-updates.table';
 import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 

@@ -2,7 +2,7 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import type { Db } from '../database';
-import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from './impact.table';
+import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from '../tables/impact-updates.table';
 import { ValidationError } from '../http/errors';
 import { findCampaignForUpdate, insertImpactUpdate } from './impact.repository';
 import { translate, type MessageKey } from '../i18n/messages';

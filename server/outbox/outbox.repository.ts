@@ -1,7 +1,7 @@
 // The outbox's queries: owing an email, relaying and sweeping the rows, and noting how a send went.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { OutboxMessage, OutboxTopic } from './outbox.table';
+import type { OutboxMessage, OutboxTopic } from '../tables/outbox.table';
 
 /** Records that an email is owed; a second call with the same key changes nothing. */
 export async function oweEmail(trx: Db, topic: OutboxTopic, dedupeKey: string, payload: Record<string, string | number | null>): Promise<void> {

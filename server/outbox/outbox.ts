@@ -1,6 +1,6 @@
 // Every email's path from the moment it is owed: written into the outbox table in the transaction that owes it (oweEmail in outbox.repository.ts), relayed into BullMQ, swept when Redis lost it.
 import { withinMs } from '../queues';
-import type { OutboxTopic } from './outbox.table';
+import type { OutboxTopic } from '../tables/outbox.table';
 import type { AppContext } from '../context';
 import { listStaleOutbox, lockUnqueuedOutbox, markOutboxQueued, oweEmail } from './outbox.repository';
 

@@ -2,7 +2,7 @@
 import type { AppContext } from '../context';
 import type { Db, Trx } from '../database';
 import { renderTemplate } from '../http/views';
-import type { OutboxMessage, OutboxTopic } from './outbox.table';
+import type { OutboxMessage, OutboxTopic } from '../tables/outbox.table';
 import { sendOnce } from './send-once';
 import { lockOutboxRow, markOutboxSent, noteOutboxFailure } from './outbox.repository';
 

@@ -1,7 +1,7 @@
 // Receipts and the emails a gift owes, written inside the gift's own transaction.
 import type { Trx } from '../database';
 import { oweEmail } from '../outbox/outbox.repository';
-import type { Receipt } from './receipt.table';
+import type { Receipt } from '../tables/receipts.table';
 import { findReceiptOfDonation, insertReceipt, takeNextReceiptSequence } from './receipt.repository';
 
 // Building a formatter costs more than the rest of numbering a receipt; there is one time zone.

@@ -1,7 +1,7 @@
 // The receipts' queries: numbering and storing receipts, reading them back, and the annual statements.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { Receipt } from './receipt.table';
+import type { Receipt } from '../tables/receipts.table';
 
 /** Gifts that still count on a statement: not refunded in full, not lost to a dispute. */
 const standingStatuses = ['succeeded', 'partially_refunded'] as const;

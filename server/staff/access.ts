@@ -1,6 +1,6 @@
 // Who may open which part of the staff area: the one rule, and the middleware that applies it.
 import type { RequestHandler } from 'express';
-import type { StaffRole } from './staff.table';
+import type { StaffRole } from '../tables/staff-members.table';
 import type { AppContext } from '../context';
 import { Forbidden } from '../http/errors';
 import { translate } from '../i18n/messages';

@@ -1,7 +1,7 @@
 // Staff accounts in staff_members: found by id or by address (compared case-blind), created, changed.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { StaffRole } from './staff.table';
+import type { StaffRole } from '../tables/staff-members.table';
 
 const lowerEmail = sql<string>`lower(email)`;
 const normal = (email: string) => email.trim().toLowerCase();

@@ -1,6 +1,6 @@
 // Staff accounts: invitation, roles, disabling and choosing a password, each change written to the audit log.
 import type { Db, Trx } from '../database';
-import type { StaffRole } from './staff.table';
+import type { StaffRole } from '../tables/staff-members.table';
 import { recordAudit } from './audit.repository';
 import { insertStaffMember, lockStaffByEmail, lockStaffDisabledAt, lockStaffRoles, markStaffDisabled, updateStaffPassword, updateStaffRoles } from './member.repository';
 import { deleteSessionsOf } from './session.repository';

@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import type { Locale } from '../locale';
 import { oweRequestedEmail } from '../outbox/outbox';
 import { askedWithin, forgetRequestedAddress } from '../outbox/outbox.repository';
-import type { StaffRole } from './staff.table';
+import type { StaffRole } from '../tables/staff-members.table';
 import { hashSecretToken, isSecretToken, newSecretToken } from '../http/secret-tokens';
 import { findEnabledStaffByEmail } from './member.repository';
 import { deleteSessionsOf, deleteStaffSession, insertPasswordLink, insertStaffSession, markPasswordLinkUsed, passwordLinkIsLive, touchStaffSession } from './session.repository';

@@ -6,7 +6,7 @@ import { mayOpen, type StaffArea } from './access';
 import type { AuditLogRow } from './audit.repository';
 import { staffRoles } from './members';
 import type { SignedInStaff } from './sessions';
-import type { StaffMember, StaffRole } from './staff.table';
+import type { StaffMember, StaffRole } from '../tables/staff-members.table';
 import { localeOf } from '../http/language';
 
 const areaLinks: Array<{ area: StaffArea; href: string; label: MessageKey; description: MessageKey }> = [

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
-import { createCampaignCache, type CampaignCache, type Loaded } from '../../server/campaigns/live-cache';
+import { createCampaignCache, type CampaignCache, type Loaded } from '../../server/campaign-cache';
 import { createLogger } from '../../server/logger';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aPaidGift, campaignId } from '../support/ledger-rows';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { seedDemoData } from '../../dev/seed';
-import type { Campaign } from '../../server/campaigns/campaign.table';
-import type { Donation } from '../../server/donations/donation.table';
+import type { Campaign } from '../../server/tables/campaigns.table';
+import type { Donation } from '../../server/tables/donations.table';
 import { campaignTotals, totalsOf } from '../../server/campaigns/totals';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan, keptAndRecountedTotals, ledgerRow } from '../support/ledger-rows';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { demoRounds, seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
-import type { Campaign } from '../../server/campaigns/campaign.table';
+import type { Campaign } from '../../server/tables/campaigns.table';
 import { readDonationForm } from '../../server/donations/form';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonor } from '../support/giving';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
-import type { Donation } from '../../server/donations/donation.table';
+import type { Donation } from '../../server/tables/donations.table';
 import { syncCharge } from '../../server/donations/sync/ledger';
 import { applyStripeEvent } from '../../server/webhooks/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';

@@ -3,8 +3,8 @@
 import type { ParsedMail } from 'mailparser';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
-import type { DonationFrequency } from '../../server/donations/donation.table';
-import type { OutboxTopic } from '../../server/outbox/outbox.table';
+import type { DonationFrequency } from '../../server/tables/donations.table';
+import type { OutboxTopic } from '../../server/tables/outbox.table';
 import { postImpactUpdate } from '../../server/impact/post';
 import { sendImpactEmail } from '../../server/impact/send';
 import { issueReceipt } from '../../server/receipts/issue';

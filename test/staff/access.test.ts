@@ -7,12 +7,12 @@ import { runScript } from '../support/processes';
 import { decodeEntities } from '../support/html';
 import { aStaffMember, csrfOf, signInAs, staffPassword } from '../support/staff';
 import { startSmtpSink } from '../support/smtp-sink';
-import { createMailer } from '../../server/outbox/mailer';
+import { createMailer } from '../../server/mailer';
 import { sendOwedEmail } from '../../server/emails';
 import { lockout } from '../../server/staff/sign-in';
 import * as passwords from '../../server/staff/passwords';
 import { startTestContext, type TestContext } from '../support/context';
-import type { StaffRole } from '../../server/staff/staff.table';
+import type { StaffRole } from '../../server/tables/staff-members.table';
 
 /** Every staff page and who may open it; each feature adds its routes here as it arrives. */
 export const staffPages: Array<{ path: string; roles: StaffRole[] }> = [

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
-import type { Campaign } from '../../server/campaigns/campaign.table';
+import type { Campaign } from '../../server/tables/campaigns.table';
 import { totalsOf } from '../../server/campaigns/totals';
 import { fanOutImpactUpdate, fanOutJobId } from '../../server/impact/fanout';
 import { startTestContext, type TestContext } from '../support/context';

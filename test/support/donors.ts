@@ -2,7 +2,7 @@
 // arrived (impact updates), where going through Checkout a thousand times would only be slow.
 import { sql } from 'kysely';
 import type { Db } from '../../server/database';
-import type { DonationStatus } from '../../server/donations/donation.table';
+import type { DonationStatus } from '../../server/tables/donations.table';
 
 export interface SeededDonor {
   id: number;

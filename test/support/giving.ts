@@ -3,7 +3,7 @@
 import request from 'supertest';
 import Stripe from 'stripe';
 import { seedDemoData } from '../../dev/seed';
-import type { Donation } from '../../server/donations/donation.table';
+import type { Donation } from '../../server/tables/donations.table';
 import { startWorker, type RunningWorker } from '../../jobs/worker';
 import type { ReadyConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';

@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../server/database';
-import type { Donation, LedgerKind, NewLedgerEntry, RecurringPlanStatus } from '../../server/donations/donation.table';
+import type { Donation } from '../../server/tables/donations.table';
+import type { LedgerKind, NewLedgerEntry } from '../../server/tables/ledger-entries.table';
+import type { RecurringPlanStatus } from '../../server/tables/recurring-plans.table';
 import { testNow } from './clock';
 
 const stripeId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;

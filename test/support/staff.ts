@@ -1,7 +1,7 @@
 // Staff for tests: an account with a password, and a supertest agent signed in as it.
 import request from 'supertest';
 import type { Db } from '../../server/database';
-import type { StaffRole } from '../../server/staff/staff.table';
+import type { StaffRole } from '../../server/tables/staff-members.table';
 import { hashPassword } from '../../server/staff/passwords';
 
 export const staffPassword = 'correct horse battery staple';

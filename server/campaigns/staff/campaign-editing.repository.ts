@@ -1,7 +1,8 @@
 // What saving the campaign form reads and writes: the campaign's row, its presets, and the checks made first.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../database';
-import type { Campaign, CampaignPreset, CampaignStatus } from '../campaign.table';
+import type { Campaign, CampaignStatus } from '../../tables/campaigns.table';
+import type { CampaignPreset } from '../../tables/campaign-presets.table';
 import type { LocalizedText } from '../../locale';
 
 /** A campaign's columns as the form sets them. */

@@ -1,7 +1,8 @@
 // The campaign form of the staff area: its fields as typed, read from a posted body, filled from a stored
 // campaign or blank; and what a valid form saves (campaign-validation.ts checks one into the other).
 import { z } from 'zod';
-import type { Campaign, CampaignPreset, CampaignStatus } from '../campaign.table';
+import type { Campaign, CampaignStatus } from '../../tables/campaigns.table';
+import type { CampaignPreset } from '../../tables/campaign-presets.table';
 import { cleanText, oneLine } from '../../http/text';
 import type { LocalizedText } from '../../locale';
 import { toMajorUnits, type Money } from '../../money';

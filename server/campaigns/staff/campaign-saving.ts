@@ -1,7 +1,8 @@
 // Saving the campaign form: the campaign and its presets, with an audit row (the record before and
 // after), in one transaction.
 import type { Db } from '../../database';
-import type { Campaign, CampaignPreset } from '../campaign.table';
+import type { Campaign } from '../../tables/campaigns.table';
+import type { CampaignPreset } from '../../tables/campaign-presets.table';
 import { listPresets } from '../campaign.repository';
 import { recordAudit } from '../../staff/audit.repository';
 import { dayOf, type CampaignInput } from './campaign-form';

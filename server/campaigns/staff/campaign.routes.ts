@@ -8,7 +8,7 @@ import { translate } from '../../i18n/messages';
 import { impactProgress, listImpactUpdates } from '../../impact/impact.repository';
 import { type Locale } from '../../locale';
 import { requireArea } from '../../staff/access';
-import type { Campaign } from '../campaign.table';
+import type { Campaign } from '../../tables/campaigns.table';
 import { findCampaignBySlug, listCampaignsForStaff, listPresets } from '../campaign.repository';
 import { campaignTotals } from '../totals';
 import { blankCampaignValues, campaignFormValues, valuesOfCampaign } from './campaign-form';

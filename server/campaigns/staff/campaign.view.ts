@@ -2,7 +2,7 @@
 import { translate } from '../../i18n/messages';
 import { localize, type Locale } from '../../locale';
 import { formatMoney, percentOf } from '../../money';
-import type { Campaign, CampaignStatus } from '../campaign.table';
+import type { Campaign, CampaignStatus } from '../../tables/campaigns.table';
 import type { CampaignTotals } from '../totals';
 import { campaignCurrencies, campaignStatuses, maxPresets, type CampaignFormValues } from './campaign-form';
 import type { SaveProblem } from './campaign-saving';

@@ -1,7 +1,7 @@
 // The numbers a campaign manager watches: raised against target, who gave and how, where donors
 // came from, the pace still needed, all read from the ledger like the public totals.
 import type { Db } from '../../database';
-import type { Campaign } from '../campaign.table';
+import type { Campaign } from '../../tables/campaigns.table';
 import { percentOf, scaleByDecimal, type Money } from '../../money';
 import { daysLeft } from '../campaign.view';
 import { cumulativeRaisedByDay, sumInTarget, totalsOf, type CampaignTotals, type DailyRaised, type RateBook } from '../totals';

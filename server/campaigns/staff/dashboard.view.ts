@@ -2,10 +2,10 @@
 // sending, and the form for posting another, in the staff member's language.
 import { translate } from '../../i18n/messages';
 import type { ImpactProgress } from '../../impact/impact.repository';
-import type { ImpactUpdate } from '../../impact/impact.table';
+import type { ImpactUpdate } from '../../tables/impact-updates.table';
 import { localize, type Locale } from '../../locale';
 import { formatMoney, type Money } from '../../money';
-import type { Campaign } from '../campaign.table';
+import type { Campaign } from '../../tables/campaigns.table';
 import { dayOf } from './campaign-form';
 import { raisedChartSvg } from './chart';
 import type { CampaignDashboard } from './dashboard';

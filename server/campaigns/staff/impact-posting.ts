@@ -4,9 +4,9 @@ import type { AppContext } from '../../context';
 import { ValidationError } from '../../http/errors';
 import { queueImpactFanOut } from '../../impact/fanout';
 import { postImpactUpdate } from '../../impact/post';
-import type { ImpactFigure } from '../../impact/impact.table';
+import type { ImpactFigure } from '../../tables/impact-updates.table';
 import { recordAudit } from '../../staff/audit.repository';
-import type { Campaign } from '../campaign.table';
+import type { Campaign } from '../../tables/campaigns.table';
 import { impactFormErrors, readPhotos, type ImpactFormValues } from './impact-update-form';
 import type { Locale } from '../../locale';
 

@@ -1,7 +1,7 @@
 // The dashboard's form for posting an impact update: its fields as typed, and the figures and photos read from their lines.
 import { cleanText, oneLine } from '../../http/text';
 import { translate } from '../../i18n/messages';
-import type { ImpactFigure, ImpactPhoto } from '../../impact/impact.table';
+import type { ImpactFigure, ImpactPhoto } from '../../tables/impact-updates.table';
 import type { Locale } from '../../locale';
 
 export interface ImpactFormValues {

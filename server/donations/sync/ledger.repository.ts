@@ -1,7 +1,7 @@
 // The ledger rows of one donation, as the Stripe sync writes and sums them.
 import { sql } from 'kysely';
 import type { Db } from '../../database';
-import type { LedgerKind, NewLedgerEntry } from '../donation.table';
+import type { LedgerKind, NewLedgerEntry } from '../../tables/ledger-entries.table';
 
 /** True when the donation's ledger holds anything besides the gift itself: a refund, a dispute. */
 export async function hasEntriesBesidesGift(db: Db, donationId: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 // Brings the ledger in line with what Stripe says about one charge: the gift, its refunds, its disputes.
 // Each balance transaction becomes one row, at most once, so any event about a charge may simply resync it.
 import type Stripe from 'stripe';
-import type { Donation, DonationStatus, LedgerKind, NewLedgerEntry } from '../donation.table';
+import type { Donation, DonationStatus } from '../../tables/donations.table';
+import type { LedgerKind, NewLedgerEntry } from '../../tables/ledger-entries.table';
 import { convertAtRate } from '../../money';
 import { issueReceipt } from '../../receipts/issue';
 import { oweEmail } from '../../outbox/outbox.repository';

@@ -1,8 +1,8 @@
 // Who paid and for what, when a payment reaches us from Stripe without our own record of it.
 import type Stripe from 'stripe';
 import type { Db } from '../../database';
-import type { Campaign } from '../../campaigns/campaign.table';
-import type { Donor } from '../donor.table';
+import type { Campaign } from '../../tables/campaigns.table';
+import type { Donor } from '../../tables/donors.table';
 import { findCampaignBySlug } from '../../campaigns/campaign.repository';
 import { findDonorByStripeCustomer, findOrCreateDonor, linkDonorToStripeCustomer } from '../donation.repository';
 import { idOf } from '../../stripe/ids';

@@ -1,7 +1,7 @@
 // Recurring plans follow their Stripe subscription: found by id, by our metadata, or made from it.
 import type Stripe from 'stripe';
 import type { Trx } from '../../database';
-import type { RecurringPlan, RecurringPlanStatus } from '../donation.table';
+import type { RecurringPlan, RecurringPlanStatus } from '../../tables/recurring-plans.table';
 import { insertPlanUnlessKnown, linkPlanToSubscription, lockPlan, lockPlanOfSubscription, updatePlan } from '../plan.repository';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
 

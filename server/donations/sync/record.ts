@@ -1,7 +1,8 @@
 // Turns what Stripe says into donations and ledger rows. Every function here re-reads Stripe's current
 // state and may run any number of times, in any order: a repeat changes nothing.
 import type Stripe from 'stripe';
-import type { Donation, RecurringPlan } from '../donation.table';
+import type { Donation } from '../../tables/donations.table';
+import type { RecurringPlan } from '../../tables/recurring-plans.table';
 import { oneLine } from '../../http/text';
 import { oweEmail } from '../../outbox/outbox.repository';
 import {

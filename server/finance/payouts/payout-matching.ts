@@ -1,7 +1,7 @@
 // Matches the balance transactions a payout holds to our ledger rows and adds them up. No Stripe calls and
 // no database: the caller fetches both sides, so the rule can be tested on plain objects.
 import type Stripe from 'stripe';
-import type { LedgerEntry } from '../../donations/donation.table';
+import type { LedgerEntry } from '../../tables/ledger-entries.table';
 import { idOf } from '../../stripe/ids';
 
 /**

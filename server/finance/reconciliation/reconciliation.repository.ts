@@ -2,7 +2,7 @@
 // still to apply, and the discrepancies recorded, cleared, resolved and listed.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../database';
-import type { DiscrepancyKind, NewReconciliationDiscrepancy } from './discrepancy.table';
+import type { DiscrepancyKind, NewReconciliationDiscrepancy } from '../../tables/reconciliation-discrepancies.table';
 
 /** A ledger row as reconciliation compares it. */
 export interface LedgerRowForReconciling {

@@ -13,7 +13,7 @@ import { recordAudit } from '../../staff/audit.repository';
 import { applyStripeEvent, storeStripeEvent } from '../../webhooks/events';
 import { stripeEventHandlers } from '../../webhooks/handlers';
 import { idOf } from '../../stripe/ids';
-import type { DiscrepancyKind, NewReconciliationDiscrepancy } from './discrepancy.table';
+import type { DiscrepancyKind, NewReconciliationDiscrepancy } from '../../tables/reconciliation-discrepancies.table';
 import {
   clearDiscrepancies,
   insertDiscrepancies,

@@ -1,6 +1,5 @@
-// The campaigns' tables.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Timestamp, Jsonb } from '../column-types';
+import type { Timestamp, Jsonb } from './columns';
 import type { LocalizedText } from '../locale';
 
 export type CampaignStatus = 'draft' | 'live' | 'closed';
@@ -32,41 +31,8 @@ export interface CampaignTable {
   updated_at: Timestamp;
 }
 
-/**
- * The ledger of one campaign summed per pair of gift and settlement currencies, kept by a trigger on
- * ledger_entries in the same transaction (migration 0011); never written by the application.
- */
-export interface CampaignTotalTable {
-  campaign_id: number;
-  currency: string;
-  settlement_currency: string;
-  amount: number;
-  settlement_amount: number;
-}
-
-/** The people giving to a campaign, kept by the same trigger: `who` is a donor id, or a donation id for a gift without an email. */
-export interface CampaignGiverTable {
-  campaign_id: number;
-  who: string;
-  /** Their donations that still hold money in the campaign, net of refunds and disputes. */
-  donations: number;
-}
-
-/** The amounts offered as buttons on a campaign's donate form, per currency. */
-export interface CampaignPresetTable {
-  campaign_id: number;
-  currency: string;
-  /** Minor units of currency. */
-  amount: number;
-  /** What the amount funds: {"en": "one speech-therapy session"}. */
-  label: Jsonb<LocalizedText | null>;
-  position: number;
-}
-
 export type Campaign = Selectable<CampaignTable>;
 
 export type NewCampaign = Insertable<CampaignTable>;
 
 export type CampaignUpdate = Updateable<CampaignTable>;
-
-export type CampaignPreset = Selectable<CampaignPresetTable>;

@@ -1,6 +1,5 @@
-// Impact updates and each donor's copy of one.
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Timestamp, Nullable, NullableTimestamp } from '../column-types';
+import type { Timestamp, Nullable, NullableTimestamp } from './columns';
 
 /** One number an impact update reports: {"label": "Children operated", "value": 152}. */
 export interface ImpactFigure {
@@ -32,15 +31,4 @@ export interface ImpactUpdateTable {
   completed_at: NullableTimestamp;
 }
 
-/** One donor's copy of an impact update: a row per (update, donor), sent or skipped at most once. */
-export interface ImpactDeliveryTable {
-  update_id: number;
-  donor_id: number;
-  sent_at: NullableTimestamp;
-  /** Set instead of sent_at when the donor opted out between the fan-out and the send. */
-  skipped_at: NullableTimestamp;
-}
-
 export type ImpactUpdate = Selectable<ImpactUpdateTable>;
-
-export type ImpactDelivery = Selectable<ImpactDeliveryTable>;

@@ -1,6 +1,5 @@
-// Who gives: one row per email address.
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Timestamp, Nullable, NullableTimestamp } from '../column-types';
+import type { Timestamp, Nullable, NullableTimestamp } from './columns';
 
 /** Who gave: a person, or an organisation giving as a whole (offline gifts mostly). */
 export type DonorType = 'person' | 'enterprise' | 'chamber_of_commerce' | 'charity_federation';

@@ -1,6 +1,5 @@
-// Stripe's webhook events as they arrived.
 import type { ColumnType } from 'kysely';
-import type { Timestamp, Jsonb, Nullable, NullableTimestamp } from '../column-types';
+import type { Timestamp, Jsonb, Nullable, NullableTimestamp } from './columns';
 
 /** Every webhook event, stored once before it is answered; processed_at is set in the transaction that applies it. */
 export interface StripeEventTable {

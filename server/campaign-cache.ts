@@ -5,7 +5,7 @@
 // has been recorded. While the listening connection is down, nothing is kept and every read goes to
 // the database.
 import pg from 'pg';
-import type { Logger } from '../logger';
+import type { Logger } from './logger';
 
 export const campaignChangedChannel = 'campaign_changed';
 

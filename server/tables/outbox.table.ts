@@ -1,6 +1,5 @@
-// The emails owed, written in the transaction that owes them.
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Timestamp, Jsonb, Nullable, NullableTimestamp } from '../column-types';
+import type { Timestamp, Jsonb, Nullable, NullableTimestamp } from './columns';
 
 export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement' | 'sign_in_link' | 'staff_password_link';
 

@@ -1,6 +1,5 @@
-// What the daily reconciliation found.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { Timestamp, Nullable, NullableTimestamp } from '../../column-types';
+import type { Timestamp, Nullable, NullableTimestamp } from './columns';
 
 export type DiscrepancyKind = 'missing_in_ledger' | 'amount_mismatch' | 'unknown_in_stripe';
 

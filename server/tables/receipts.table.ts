@@ -1,12 +1,5 @@
-// Receipt numbers and the receipts they number.
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Timestamp } from '../column-types';
-
-/** The last receipt number issued in a year. */
-export interface ReceiptCounterTable {
-  year: number;
-  last_sequence: number;
-}
+import type { Timestamp } from './columns';
 
 /** The charitable receipt of one gift: numbered once, in the gift's own transaction, never reused. */
 export interface ReceiptTable {

@@ -1,6 +1,5 @@
-// The donor account: sign-in links and sessions.
 import type { ColumnType, Generated } from 'kysely';
-import type { Timestamp, Nullable, NullableTimestamp } from '../column-types';
+import type { Timestamp, NullableTimestamp } from './columns';
 
 /** A one-time sign-in link to the donor account, emailed on request; valid for 30 minutes. */
 export interface DonorSignInLinkTable {
@@ -12,14 +11,4 @@ export interface DonorSignInLinkTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
   used_at: NullableTimestamp;
   created_at: Timestamp;
-}
-
-/** A donor signed in to their account by a link; the cookie holds a random token, the table its SHA-256. */
-export interface DonorSessionTable {
-  token_hash: string;
-  donor_id: number;
-  created_at: Timestamp;
-  last_seen_at: Timestamp;
-  expires_at: ColumnType<Date, Date | string, Date | string>;
-  user_agent: Nullable<string>;
 }

@@ -1,6 +1,5 @@
-// Refunds finance asked Stripe for.
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Timestamp, Nullable } from '../column-types';
+import type { Timestamp, Nullable } from './columns';
 
 export type RefundRequestStatus = 'requested' | 'accepted' | 'refused';
 

@@ -1,4 +1,4 @@
-// Column shapes shared by the table types: how pg reads and writes timestamps, jsonb and nullable columns.
+// Column shapes shared by the tables: how pg reads and writes timestamps, jsonb and nullable columns.
 import type { ColumnType } from 'kysely';
 
 /** Read as a Date; written as a Date or an ISO string; defaulted by the database when not given. */

@@ -1,0 +1,58 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Timestamp, Nullable, NullableTimestamp } from './columns';
+import type { DonorType } from './donors.table';
+import type { RecurringInterval } from './recurring-plans.table';
+
+export type DonationStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'refunded' | 'partially_refunded' | 'disputed';
+
+export type DonationFrequency = 'once' | RecurringInterval;
+
+/**
+ * checkout: our donate form; subscription: a renewal of a recurring plan; stripe: a payment begun elsewhere
+ * (Payment Link, Dashboard); offline: a cheque, bank transfer or cash that finance recorded.
+ */
+export type DonationOrigin = 'checkout' | 'subscription' | 'stripe' | 'offline';
+
+/** One payment a donor makes or tries to make. Its money lives in ledger_entries, never here. */
+export interface DonationTable {
+  /** Also Stripe's metadata.donation_id and client_reference_id. */
+  id: Generated<string>;
+  campaign_id: number;
+  /** Null only for a payment made outside our site without any email. */
+  donor_id: Nullable<number>;
+  recurring_plan_id: Nullable<string>;
+  frequency: DonationFrequency;
+  /** What the donor chose to give, in minor units of currency. */
+  amount: number;
+  currency: string;
+  /** Kept in line with the ledger by the Stripe event handlers. */
+  status: ColumnType<DonationStatus, DonationStatus | undefined, DonationStatus>;
+  origin: DonationOrigin;
+  /** The name the donor typed; shown publicly unless anonymous. */
+  donor_name: Nullable<string>;
+  /** Who gave, as recorded with this gift: the only record of it for an offline gift without an email (no donor row). */
+  donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
+  anonymous: ColumnType<boolean, boolean | undefined, boolean>;
+  message: Nullable<string>;
+  dedication_kind: Nullable<'honour' | 'memory'>;
+  dedication_name: Nullable<string>;
+  locale: ColumnType<string, string | undefined, string>;
+  /** Stripe's payment method type (card, alipay, wechat_pay), or an offline gift's method (cheque, bank_transfer, cash). */
+  payment_method: Nullable<string>;
+  failure_message: Nullable<string>;
+  /** The utm_source of the campaign link the donor followed ("newsletter", "wechat-moments"): letters, digits, - _ . up to 64. */
+  utm_source: Nullable<string>;
+  stripe_checkout_session_id: Nullable<string>;
+  stripe_payment_intent_id: Nullable<string>;
+  stripe_charge_id: Nullable<string>;
+  stripe_invoice_id: Nullable<string>;
+  succeeded_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** HMAC (SESSION_SECRET) of the address the donate form was sent from, for the card-testing brake; null for gifts not started on our form. */
+  client_ip_hash: Nullable<string>;
+}
+
+export type Donation = Selectable<DonationTable>;
+
+export type NewDonation = Insertable<DonationTable>;

@@ -57,7 +57,7 @@ export async function startMailCatcher(dataDir: string): Promise<MailCatcher> {
   );
 
   const routes = Router();
-  routes.use('/dev/mail', (req, _res, next) => next(fromThisMachine(req) ? undefined : new NotFound()));
+  routes.use('/dev/mail', (req, _res, next) => next(fromThisMachine(req) ? undefined : new NotFound('Not found.')));
   routes.get('/dev/mail', async (_req, res) => {
     const files = (await readdir(dir)).filter((file) => file.endsWith('.eml')).sort().reverse().slice(0, 100);
     const messages = await Promise.all(
@@ -69,7 +69,7 @@ export async function startMailCatcher(dataDir: string): Promise<MailCatcher> {
     res.render('dev/mail-list', { title: 'Caught mail', dir: dataDir, messages });
   });
   routes.get('/dev/mail/:id', async (req, res) => {
-    if (!/^\d+-[0-9a-f]{8}$/.test(req.params.id)) throw new NotFound();
+    if (!/^\d+-[0-9a-f]{8}$/.test(req.params.id)) throw new NotFound('That message is not in the mail folder.');
     const raw = await readFile(path.join(dir, `${req.params.id}.eml`)).catch(() => {
       throw new NotFound('That message is not in the mail folder.');
     });

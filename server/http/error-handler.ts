@@ -39,7 +39,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const code: ErrorCode = clientError?.code ?? 'internal_error';
     // pino-http's request id when requests are logged; otherwise one made here, so the page and the log still meet.
     const errorId = String(req.id ?? randomUUID());
-    const message = clientError?.message ?? translate(locale, 'errors.internal');
+    const message = error instanceof ValidationError ? translate(locale, 'errors.fieldsNeedAttention') : (clientError?.message ?? translate(locale, 'errors.internal'));
     if (!clientError) logger.error({ err: error, errorId, path: redactUrl(req.path) }, 'request failed');
     if (res.headersSent) return req.socket.destroy();
 

@@ -1,4 +1,5 @@
-// The few errors a request may end in; the error handler maps each to its status and stable code.
+// The few errors a request may end in; the error handler maps each to its status and stable code. Their
+// messages are sentences from the catalogs, in the language of the request that failed.
 export type ErrorCode = 'validation_failed' | 'bad_request' | 'invalid_signature' | 'invalid_event' | 'csrf_failed' | 'too_many_requests' | 'not_found' | 'forbidden' | 'conflict' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 export class AppError extends Error {
@@ -12,7 +13,10 @@ export class AppError extends Error {
   }
 }
 
-/** Bad input: a message per field, shown beside the field on a page or under `fields` in JSON. */
+/**
+ * Bad input: a message per field, shown beside the field on a page or under `fields` in JSON; the
+ * error handler says the summary in the page's language.
+ */
 export class ValidationError extends AppError {
   constructor(readonly fields: Record<string, string>) {
     super(422, 'validation_failed', 'Some fields need attention.');
@@ -20,13 +24,13 @@ export class ValidationError extends AppError {
 }
 
 export class NotFound extends AppError {
-  constructor(message = 'Not found.') {
+  constructor(message: string) {
     super(404, 'not_found', message);
   }
 }
 
 export class Forbidden extends AppError {
-  constructor(message = 'You do not have access to this page.') {
+  constructor(message: string) {
     super(403, 'forbidden', message);
   }
 }

@@ -17,7 +17,7 @@ import {
 import { cancelIncompletePlan } from '../plan.repository';
 import { syncCharge } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
-import { syncPlan } from './plans';
+import { planForSubscription, syncPlan } from './plans';
 import type { RecordingContext } from './recording-context';
 import { idOf } from '../../stripe/ids';
 import { isUuid } from '../../http/params';
@@ -56,15 +56,16 @@ async function donationForInvoice(c: RecordingContext, invoice: Stripe.Invoice, 
 
 /**
  * A recurring gift's payment (the first one included): its plan, synced from Stripe here and nowhere
- * else on the way, then the invoice, its payment and its charge.
+ * else on the way, then the invoice, its payment and its charge. Reached from a payment rather than
+ * the invoice's own event, the plan is taken as stored: the invoice's event syncs it.
  */
-export async function recordInvoice(c: RecordingContext, invoiceId: string): Promise<Donation | undefined> {
+export async function recordInvoice(c: RecordingContext, invoiceId: string, plan: 'sync' | 'as stored' = 'sync'): Promise<Donation | undefined> {
   const invoice = await c.stripe.invoices.retrieve(invoiceId);
   const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
   if (!subscriptionId) return undefined;
   // The plan first: recording the gift numbers its receipt, and that counter lock should be taken last.
-  const plan = await syncPlan(c.trx, c.stripe, subscriptionId, c.generalFundSlug);
-  const donation = await donationForInvoice(c, invoice, plan);
+  const known = plan === 'sync' ? await syncPlan(c.trx, c.stripe, subscriptionId, c.generalFundSlug) : await planForSubscription(c.trx, c.stripe, subscriptionId, c.generalFundSlug);
+  const donation = await donationForInvoice(c, invoice, known);
   const payments = await c.stripe.invoicePayments.list({ invoice: invoiceId, limit: 10, expand: ['data.payment.payment_intent'] });
   const paid = payments.data.find((p) => p.status === 'paid') ?? payments.data[0];
   const intent = paid?.payment.payment_intent as Stripe.PaymentIntent | undefined;
@@ -95,7 +96,7 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
   const invoicePayment = await c.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: intent.id }, limit: 1 });
   const invoiceId = idOf(invoicePayment.data[0]?.invoice);
   if (invoiceId) {
-    const donation = await recordInvoice(c, invoiceId);
+    const donation = await recordInvoice(c, invoiceId, 'as stored');
     return donation ? { donation, viaInvoice: true } : undefined;
   }
 

@@ -38,7 +38,7 @@ import { startSmtpSink } from '../test/support/smtp-sink';
 const connections = 32;
 const warmUp = 200;
 const slug = 'speech-therapy-fund';
-/** The platform's pools are pg's default of 10 (db/index.ts); the floor and the peer get the same. */
+/** The platform's pools are pg's default of 10 (server/database.ts); the floor and the peer get the same. */
 const poolSize = 10;
 const secrets = { floor: 'whsec_bench_floor', peer: 'whsec_bench_peer', ours: 'whsec_bench_ours' };
 

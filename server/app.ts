@@ -7,6 +7,7 @@ import { campaignApiRoutes } from './campaigns/api.routes';
 import { embedRoutes } from './campaigns/embed.routes';
 import { campaignRoutes } from './campaigns/campaign.routes';
 import { staffCampaignRoutes } from './campaigns/staff/campaign.routes';
+import { secureCookies } from './config';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { languageNegotiation } from './http/language';
@@ -21,8 +22,9 @@ import { reconciliationRoutes } from './finance/reconciliation/reconciliation.ro
 import { healthRoutes } from './health/health.routes';
 import { impactRoutes } from './impact/impact.routes';
 import { receiptRoutes } from './receipts/receipt.routes';
-import { queueDashboardRoutes } from './staff/queue-dashboard';
+import { queueDashboardRoutes } from './staff/queue-dashboard.routes';
 import { staffShell } from './staff/shell';
+import { staffHomeRoutes } from './staff/home.routes';
 import { signInRoutes } from './staff/sign-in.routes';
 import { teamRoutes } from './staff/team.routes';
 import { stripeWebhookRoutes } from './webhooks/webhook.routes';
@@ -70,7 +72,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   // stylesheet), and the emails the development mail viewer shows in a sandboxed frame.
   app.use('/staff/queues', helmet.contentSecurityPolicy({ directives: { ...directives, 'style-src': ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'] } }));
   app.use('/dev/mail', helmet.contentSecurityPolicy({ directives: { ...directives, 'style-src': ["'self'", "'unsafe-inline'"] } }));
-  app.use(languageNegotiation({ secure: ctx.config.baseUrl?.startsWith('https:') ?? false }));
+  app.use(languageNegotiation({ secure: secureCookies(ctx.config) }));
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: ctx.config.env === 'production' ? '1d' : 0 }));
 
   if (options.hearChangesFirst) app.use((_req, _res, next) => void ctx.campaignCache.heard().then(() => next(), next));
@@ -83,7 +85,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(receiptRoutes(ctx));
   app.use(donorRoutes(ctx));
   app.use('/staff', staffShell(ctx));
-  app.use(signInRoutes(ctx), teamRoutes(ctx));
+  app.use(signInRoutes(ctx), staffHomeRoutes(), teamRoutes(ctx));
   app.use(financeRoutes(ctx));
   app.use(staffCampaignRoutes(ctx));
   app.use(payoutRoutes(ctx), reconciliationRoutes(ctx));

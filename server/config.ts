@@ -240,6 +240,11 @@ export function publicUrl(config: Pick<Config, 'baseUrl' | 'port'>, port = confi
   return config.baseUrl ?? `http://localhost:${port}`;
 }
 
+/** Cookies are marked Secure when the site is served over https (BASE_URL says so). */
+export function secureCookies(config: Pick<Config, 'baseUrl'>): boolean {
+  return config.baseUrl?.startsWith('https:') ?? false;
+}
+
 /** For process entry points: reads `.env` and the environment, or prints what is wrong and exits 1. */
 export function configOrExit<T>(shape: (config: Config) => T): T {
   loadDotEnv();

@@ -3,6 +3,9 @@ export const locales = ['en', 'zh-CN'] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'en';
 
+/** Languages as their own speakers name them, for every language switch and choice. */
+export const languageNames: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
+
 /** Text kept in several languages, e.g. {"en": "Happy Smile", "zh-CN": "微笑行动"}; at least one is present. */
 export type LocalizedText = Partial<Record<Locale, string>>;
 

@@ -34,13 +34,14 @@ export function workerConnection(url: string): Redis {
 }
 
 /**
- * BullMQ waits for Redis to come back rather than failing; callers that must not wait (a webhook
- * answer, the outbox relay) give up after `ms`, and whatever they were adding is retried later.
+ * `work`, or a failure "`failure` within `ms` ms" when it takes longer. BullMQ waits for Redis to come
+ * back rather than failing; callers that must not wait (a webhook answer, the outbox relay, a health
+ * check) give up after `ms`, and whatever they were adding is retried later.
  */
-export async function withinMs<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+export async function withinMs<T>(work: Promise<T>, ms: number, failure: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${failure} within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([work, timeout]);
@@ -88,7 +89,7 @@ export function openQueues(connection: Redis, prefix: string): JobQueues {
   return {
     queue,
     async enqueueStripeEvent(eventId, timeoutMs = 1_000) {
-      return withinMs(addSoon(eventId), timeoutMs, 'queue a Stripe event').then(
+      return withinMs(addSoon(eventId), timeoutMs, 'queue a Stripe event: Redis did not answer').then(
         () => true,
         () => false,
       );

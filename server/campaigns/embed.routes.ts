@@ -1,6 +1,5 @@
 // The donate widget partner sites put in an iframe, and the page that gives them the code to paste.
-import type { Request, RequestHandler, Response } from 'express';
-import { Router } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
 import { siteUrlFor } from '../http/site-url';

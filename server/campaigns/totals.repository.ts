@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
 
-// Sums cast back to bigint, so that they come through db/index.ts's safe-integer guard like every amount.
+// Sums cast back to bigint, so that they come through server/database.ts's safe-integer guard like every amount.
 const summed = (column: 'amount' | 'settlement_amount') => sql<number>`sum(${sql.ref(column)})::bigint`.as(column);
 
 /** Stripe's latest recorded rate from `from` to `to`, taken from a balance transaction in the ledger. */

@@ -3,7 +3,10 @@ import type Stripe from 'stripe';
 import type { Campaign } from '../tables/campaigns.table';
 import type { Donation } from '../tables/donations.table';
 import type { ReadyConfig } from '../config';
-import { localize, type Locale } from '../locale';
+import { localeFrom } from '../http/language';
+import { translate } from '../i18n/messages';
+import { localize } from '../locale';
+import { stripeLocale } from '../stripe/locale';
 
 // Stripe offers Alipay and WeChat Pay for one-off payments in these currencies only, never for subscriptions.
 const walletCurrencies = new Set(['CNY', 'HKD']);
@@ -14,10 +17,11 @@ export function checkoutSessionParams(
   donorEmail: string,
   options: { baseUrl: string; wallets: ReadyConfig['stripe']['wallets']; retryToken: string },
 ): Stripe.Checkout.SessionCreateParams {
-  const title = localize(campaign.title, donation.locale as Locale);
+  const locale = localeFrom(donation.locale);
+  const title = localize(campaign.title, locale);
   const once = donation.frequency === 'once';
   const metadata = { donation_id: donation.id, campaign: campaign.slug, ...(donation.recurring_plan_id ? { plan_id: donation.recurring_plan_id } : {}) };
-  const description = once ? `Gift to ${title}` : `${donation.frequency === 'month' ? 'Monthly' : 'Yearly'} gift to ${title}`;
+  const description = translate(locale, once ? 'donate.checkout.once' : donation.frequency === 'month' ? 'donate.checkout.month' : 'donate.checkout.year', { campaign: title });
   const wallets = once && walletCurrencies.has(donation.currency) ? options.wallets : [];
   return {
     mode: once ? 'payment' : 'subscription',
@@ -45,7 +49,7 @@ export function checkoutSessionParams(
           ...(wallets.includes('wechat_pay') ? { payment_method_options: { wechat_pay: { client: 'web' as const } } } : {}),
         }
       : {}),
-    locale: donation.locale === 'zh-CN' ? 'zh' : 'en',
+    locale: stripeLocale(locale),
     success_url: `${options.baseUrl}/donations/thanks?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${options.baseUrl}/campaigns/${campaign.slug}?retry=${options.retryToken}#give`,
   };

@@ -132,21 +132,21 @@ export async function lockFirstDonationOfPlan(trx: Trx, planId: string): Promise
 }
 
 /** Inserts a donation Stripe told us of, unless one already has its invoice or PaymentIntent. */
-export async function insertDonationUnlessKnown(db: Db, donation: NewDonation, knownBy: 'stripe_invoice_id' | 'stripe_payment_intent_id'): Promise<void> {
-  await db.insertInto('donations').values(donation).onConflict((oc) => oc.column(knownBy).doNothing()).execute();
+export async function insertDonationUnlessKnown(trx: Trx, donation: NewDonation, knownBy: 'stripe_invoice_id' | 'stripe_payment_intent_id'): Promise<void> {
+  await trx.insertInto('donations').values(donation).onConflict((oc) => oc.column(knownBy).doNothing()).execute();
 }
 
-export async function attachInvoice(db: Db, donationId: string, invoiceId: string): Promise<void> {
-  await db.updateTable('donations').set({ stripe_invoice_id: invoiceId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
+export async function attachInvoice(trx: Trx, donationId: string, invoiceId: string): Promise<void> {
+  await trx.updateTable('donations').set({ stripe_invoice_id: invoiceId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
 }
 
-export async function attachPaymentIntent(db: Db, donationId: string, intentId: string): Promise<void> {
-  await db.updateTable('donations').set({ stripe_payment_intent_id: intentId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
+export async function attachPaymentIntent(trx: Trx, donationId: string, intentId: string): Promise<void> {
+  await trx.updateTable('donations').set({ stripe_payment_intent_id: intentId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
 }
 
 /** Ends a gift still pending without money; one that has moved on meanwhile is left as it is. */
-export async function closePendingDonation(db: Db, donationId: string, status: 'failed' | 'expired'): Promise<void> {
-  await db.updateTable('donations').set({ status, updated_at: sql`now()` }).where('id', '=', donationId).where('status', '=', 'pending').execute();
+export async function closePendingDonation(trx: Trx, donationId: string, status: 'failed' | 'expired'): Promise<void> {
+  await trx.updateTable('donations').set({ status, updated_at: sql`now()` }).where('id', '=', donationId).where('status', '=', 'pending').execute();
 }
 
 /** What the ledger and the charge say of a gift, copied onto its donation. */
@@ -158,8 +158,8 @@ export interface ChargeOutcome {
   succeededAt: Date | null;
 }
 
-export async function updateDonationFromCharge(db: Db, donationId: string, outcome: ChargeOutcome): Promise<void> {
-  await db
+export async function updateDonationFromCharge(trx: Trx, donationId: string, outcome: ChargeOutcome): Promise<void> {
+  await trx
     .updateTable('donations')
     .set({
       status: outcome.status,

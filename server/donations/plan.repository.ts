@@ -15,22 +15,22 @@ export async function lockPlanOfSubscription(trx: Trx, subscriptionId: string): 
   return trx.selectFrom('recurring_plans').selectAll().where('stripe_subscription_id', '=', subscriptionId).forUpdate().executeTakeFirst();
 }
 
-export async function linkPlanToSubscription(db: Db, planId: string, subscriptionId: string): Promise<void> {
-  await db.updateTable('recurring_plans').set({ stripe_subscription_id: subscriptionId, updated_at: sql`now()` }).where('id', '=', planId).execute();
+export async function linkPlanToSubscription(trx: Trx, planId: string, subscriptionId: string): Promise<void> {
+  await trx.updateTable('recurring_plans').set({ stripe_subscription_id: subscriptionId, updated_at: sql`now()` }).where('id', '=', planId).execute();
 }
 
 /** Inserts a plan for a subscription begun elsewhere, unless another transaction has just made it. */
-export async function insertPlanUnlessKnown(db: Db, plan: Insertable<RecurringPlanTable> & { stripe_subscription_id: string }): Promise<void> {
-  await db.insertInto('recurring_plans').values(plan).onConflict((oc) => oc.column('stripe_subscription_id').doNothing()).execute();
+export async function insertPlanUnlessKnown(trx: Trx, plan: Insertable<RecurringPlanTable> & { stripe_subscription_id: string }): Promise<void> {
+  await trx.insertInto('recurring_plans').values(plan).onConflict((oc) => oc.column('stripe_subscription_id').doNothing()).execute();
 }
 
-export async function updatePlan(db: Db, planId: string, changes: Pick<Updateable<RecurringPlanTable>, 'status' | 'amount' | 'currency' | 'interval' | 'canceled_at'>): Promise<void> {
-  await db.updateTable('recurring_plans').set({ ...changes, updated_at: sql`now()` }).where('id', '=', planId).execute();
+export async function updatePlan(trx: Trx, planId: string, changes: Pick<Updateable<RecurringPlanTable>, 'status' | 'amount' | 'currency' | 'interval' | 'canceled_at'>): Promise<void> {
+  await trx.updateTable('recurring_plans').set({ ...changes, updated_at: sql`now()` }).where('id', '=', planId).execute();
 }
 
 /** Cancels a plan whose first payment never came; a plan that started meanwhile is left as it is. */
-export async function cancelIncompletePlan(db: Db, planId: string): Promise<void> {
-  await db
+export async function cancelIncompletePlan(trx: Trx, planId: string): Promise<void> {
+  await trx
     .updateTable('recurring_plans')
     .set({ status: 'canceled', canceled_at: sql`now()`, updated_at: sql`now()` })
     .where('id', '=', planId)

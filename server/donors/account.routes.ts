@@ -2,16 +2,15 @@
 // statements and email preferences, each only ever the signed-in donor's own.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
-import { asLocale } from '../http/language';
-import { statementView } from '../receipts/statements';
+import { asLocale, localeFrom, localeOf, say } from '../http/language';
+import { statementView } from '../receipts/statement.view';
 import { statementGifts } from '../receipts/receipt.repository';
 import { nextGiftDate } from './plan-changes';
-import { giftsOf, plansOf, savePreferences, statementYears } from './donor.repository';
+import { listDonorGifts, listRunningPlans, savePreferences, statementYears } from './donor.repository';
 import { accountPlanRoutes } from './plan.routes';
 import { accountShell, signedIn } from './shell';
 import { accountSignInRoutes } from './sign-in.routes';
-import { dateIn, giftRows, noticeOf, planSummary, preferencesView, say } from './account.view';
-import { localeOf } from '../http/language';
+import { dateIn, giftRows, noticeOf, planSummary, preferencesView } from './account.view';
 
 export function donorRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -28,7 +27,7 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
   const donor = res.locals.donor;
   if (!donor) return res.render('donors/sign-in', { title: say(res, 'account.signIn.heading') });
   const { db, stripe, config } = ctx;
-  const [gifts, plans, years] = await Promise.all([giftsOf(db, donor.id), plansOf(db, donor.id), statementYears(db, donor.id)]);
+  const [gifts, plans, years] = await Promise.all([listDonorGifts(db, donor.id), listRunningPlans(db, donor.id), statementYears(db, donor.id)]);
   const nextDates = await Promise.all(plans.map((plan) => (plan.status === 'canceled' ? null : nextGiftDate(stripe, plan.stripe_subscription_id!))));
   res.render('donors/account', {
     title: say(res, 'account.title'),
@@ -48,7 +47,7 @@ const updatePreferences = (ctx: AppContext) => async (req: Request, res: Respons
   const donor = signedIn(res);
   if (!donor) return;
   const impactUpdates = req.body?.impact_updates === 'on';
-  const locale = asLocale(req.body?.locale) ?? (asLocale(donor.locale) ?? 'en');
+  const locale = asLocale(req.body?.locale) ?? localeFrom(donor.locale);
   await savePreferences(ctx.db, donor.id, { impactUpdates, locale });
   res.redirect(303, '/account?done=saved');
 };

@@ -1,17 +1,15 @@
 // The donor account's pages as the templates show them: gifts, regular gifts and notices, in the page's language.
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
-import { asLocale, localeOf } from '../http/language';
+import { localeFrom, localeOf, say } from '../http/language';
 import { signToken } from '../http/signed-links';
-import { translate, type MessageKey } from '../i18n/messages';
-import { localize, locales, type Locale } from '../locale';
+import type { MessageKey } from '../i18n/messages';
+import { languageNames, localize, locales, type Locale } from '../locale';
 import { formatMoney } from '../money';
-import type { AccountPlan, giftsOf } from './donor.repository';
+import type { AccountPlan, listDonorGifts } from './donor.repository';
 import type { SignedInDonor } from './sessions';
 
-type Gift = Awaited<ReturnType<typeof giftsOf>>[number];
-
-const languageNames: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
+type Gift = Awaited<ReturnType<typeof listDonorGifts>>[number];
 
 /** What ?done= on a redirect says on the next page. */
 const notices: Record<string, MessageKey> = {
@@ -23,9 +21,6 @@ const notices: Record<string, MessageKey> = {
 };
 
 const statusLabels: Partial<Record<string, MessageKey>> = { refunded: 'account.gifts.refunded', partially_refunded: 'account.gifts.partiallyRefunded', disputed: 'account.gifts.disputed' };
-
-
-export const say = (res: Response, key: MessageKey, values?: Record<string, string | number>) => translate(localeOf(res), key, values);
 
 export const dateIn = (config: AppContext['config'], locale: Locale, value: Date) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: config.organisation.timeZone }).format(value);
 
@@ -72,6 +67,6 @@ export function giftRows(res: Response, config: AppContext['config'], gifts: Gif
 export function preferencesView(donor: SignedInDonor) {
   return {
     impactUpdates: donor.impact_opt_out_at === null,
-    languages: locales.map((code) => ({ code, name: languageNames[code], selected: code === (asLocale(donor.locale) ?? 'en') })),
+    languages: locales.map((code) => ({ code, name: languageNames[code], selected: code === localeFrom(donor.locale) })),
   };
 }

@@ -7,7 +7,7 @@ import { isUuid } from '../http/params';
 /** Gifts that went through (refunded or disputed ones too, marked so); pending and failed attempts are not history. */
 const historyStatuses = ['succeeded', 'partially_refunded', 'refunded', 'disputed'] as const;
 
-export async function giftsOf(db: Db, donorId: number, limit = 500) {
+export async function listDonorGifts(db: Db, donorId: number, limit = 500) {
   return db
     .selectFrom('donations')
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
@@ -33,7 +33,7 @@ export async function giftsOf(db: Db, donorId: number, limit = 500) {
 }
 
 /** Regular gifts still running or able to run again: active, past due or paused. */
-export async function plansOf(db: Db, donorId: number) {
+export async function listRunningPlans(db: Db, donorId: number) {
   return donorsPlans(db, donorId).where('recurring_plans.status', 'in', ['active', 'past_due', 'paused']).orderBy('recurring_plans.created_at').execute();
 }
 
@@ -48,10 +48,10 @@ function donorsPlans(db: Db, donorId: number) {
     .where('recurring_plans.stripe_subscription_id', 'is not', null);
 }
 
-export type AccountPlan = Awaited<ReturnType<typeof plansOf>>[number];
+export type AccountPlan = Awaited<ReturnType<typeof listRunningPlans>>[number];
 
 /** One of the donor's own plans, or undefined: another donor's plan is as unknown as one that does not exist. */
-export async function planOf(db: Db, donorId: number, planId: string): Promise<AccountPlan | undefined> {
+export async function findDonorPlan(db: Db, donorId: number, planId: string): Promise<AccountPlan | undefined> {
   if (!isUuid(planId)) return undefined;
   return donorsPlans(db, donorId).where('recurring_plans.id', '=', planId).executeTakeFirst();
 }

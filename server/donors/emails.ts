@@ -2,8 +2,7 @@
 import { publicUrl } from '../config';
 import { translate } from '../i18n/messages';
 import { renderEmail, type Composer } from '../outbox/send';
-import { asLocale } from '../http/language';
-import { defaultLocale } from '../locale';
+import { localeFrom } from '../http/language';
 import { linkToken, linkToSend } from './sign-in-links';
 
 // Nobody's address, a request older than a link lives, or a link used before this send: nothing to send.
@@ -11,7 +10,7 @@ export const signInLinkEmail: Composer = async ({ config }, trx, payload, outbox
   if (typeof payload.email !== 'string') return undefined;
   const link = await linkToSend(trx, config.sessionSecret, { outboxId, linkId: String(payload.linkId), email: payload.email });
   if (!link) return undefined;
-  const locale = asLocale(payload.locale) ?? defaultLocale;
+  const locale = localeFrom(payload.locale);
   const view = { locale, url: `${publicUrl(config)}/account/sign-in/${linkToken(config.sessionSecret, link.id)}`, organisation: config.organisation };
   return { to: link.email, subject: translate(locale, 'account.email.subject'), locale, ...(await renderEmail('sign-in', view, config.env === 'production')) };
 };

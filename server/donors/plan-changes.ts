@@ -73,20 +73,6 @@ export async function cancel(stripe: Stripe, subscriptionId: string): Promise<vo
   await stripe.subscriptions.cancel(subscriptionId, { cancellation_details: { comment: 'Stopped by the donor in their account' } });
 }
 
-/** A billing portal page that opens straight on the card form, for the subscription's own customer. */
-export async function cardUpdateUrl(stripe: Stripe, subscriptionId: string, returnUrl: string, locale: Locale): Promise<string> {
-  // The subscription's own customer: a donor who also gave once may have another customer at Stripe.
-  const subscription = await stripe.subscriptions.retrieve(subscriptionId);
-  const customer = idOf(subscription.customer);
-  const session = await stripe.billingPortal.sessions.create({
-    customer,
-    return_url: returnUrl,
-    locale: locale === 'zh-CN' ? 'zh' : 'en',
-    flow_data: { type: 'payment_method_update', after_completion: { type: 'redirect', redirect: { return_url: returnUrl } } },
-  });
-  return session.url;
-}
-
 /** When the next gift is taken, from Stripe; null when paused, stopping, or Stripe did not answer. */
 export async function nextGiftDate(stripe: Stripe, subscriptionId: string): Promise<Date | null> {
   try {

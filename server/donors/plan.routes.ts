@@ -5,11 +5,12 @@ import { publicUrl } from '../config';
 import { NotFound } from '../http/errors';
 import { localize } from '../locale';
 import { toMajorUnits } from '../money';
-import { cancel, cardUpdateUrl, changeAmount, nextGiftDate, pause, readPlanChange, resume } from './plan-changes';
-import { planOf, type AccountPlan } from './donor.repository';
+import { cancel, changeAmount, nextGiftDate, pause, readPlanChange, resume } from './plan-changes';
+import { cardUpdatePortalUrl } from '../donations/billing-portal';
+import { findDonorPlan, type AccountPlan } from './donor.repository';
 import { signedIn } from './shell';
-import { dateIn, noticeOf, planSummary, say } from './account.view';
-import { localeOf } from '../http/language';
+import { dateIn, noticeOf, planSummary } from './account.view';
+import { localeOf, say } from '../http/language';
 
 type PlanPage = { status?: number; next?: Date | null; error?: string; errors?: Record<string, string>; form?: { amount: string; frequency: string } };
 
@@ -29,7 +30,7 @@ export function accountPlanRoutes(ctx: AppContext): Router {
 async function ownPlan(ctx: AppContext, req: Request, res: Response): Promise<AccountPlan | undefined> {
   const donor = signedIn(res);
   if (!donor) return undefined;
-  const plan = await planOf(ctx.db, donor.id, String(req.params.id));
+  const plan = await findDonorPlan(ctx.db, donor.id, String(req.params.id));
   if (!plan) throw new NotFound(say(res, 'account.plan.notYours'));
   return plan;
 }
@@ -98,7 +99,7 @@ const openCardUpdate = (ctx: AppContext) => async (req: Request, res: Response) 
   if (!plan) return;
   let url: string;
   try {
-    url = await cardUpdateUrl(ctx.stripe, plan.stripe_subscription_id!, `${publicUrl(ctx.config)}/account/plans/${plan.id}`, localeOf(res));
+    url = await cardUpdatePortalUrl(ctx.stripe, plan.stripe_subscription_id!, `${publicUrl(ctx.config)}/account/plans/${plan.id}`, localeOf(res));
   } catch (error) {
     ctx.logger.error({ err: error, planId: plan.id }, 'billing portal: Stripe refused or did not answer');
     renderPlan(ctx, req, res, plan, { status: 503, error: say(res, 'account.plan.providerDown') });

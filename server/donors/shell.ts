@@ -2,6 +2,7 @@
 // signed-in donor; and the form protection the sign-in routes renew.
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { secureCookies } from '../config';
 import type { AppContext } from '../context';
 import { formProtection, type FormProtection } from '../http/csrf';
 import { donorForSession, donorSessionCookie, type SignedInDonor } from './sessions';
@@ -16,11 +17,9 @@ declare global {
   }
 }
 
-export const secureCookies = ({ config }: Pick<AppContext, 'config'>) => config.baseUrl?.startsWith('https:') ?? false;
-
 export const accountForms = (ctx: Pick<AppContext, 'config'>): FormProtection => ({
   secret: ctx.config.sessionSecret,
-  secure: secureCookies(ctx),
+  secure: secureCookies(ctx.config),
   cookieName: 'sf_account_csrf',
   path: '/account',
   sessionCookie: donorSessionCookie,

@@ -7,9 +7,9 @@ import { networkOf } from '../http/network';
 import { oneLine } from '../http/text';
 import { donorSessionCookie, donorSessionHours, endDonorSession, startDonorSession } from './sessions';
 import { requestSignInLink, signInLinkIsValid, useSignInLink, withinSignInLimits } from './sign-in-links';
-import { accountForms, secureCookies } from './shell';
-import { say } from './account.view';
-import { localeOf } from '../http/language';
+import { accountForms } from './shell';
+import { secureCookies } from '../config';
+import { localeOf, say } from '../http/language';
 
 const emailSchema = z.email();
 
@@ -58,7 +58,7 @@ const signInByLink = (ctx: AppContext) => async (req: Request, res: Response) =>
   const previous = req.cookies?.[donorSessionCookie];
   if (typeof previous === 'string') await endDonorSession(ctx.db, previous);
   const token = await startDonorSession(ctx.db, donorId, req.get('user-agent'));
-  res.cookie(donorSessionCookie, token, { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx), path: '/account', maxAge: donorSessionHours * 3600_000 });
+  res.cookie(donorSessionCookie, token, { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx.config), path: '/account', maxAge: donorSessionHours * 3600_000 });
   renewFormProtection(res, accountForms(ctx));
   res.redirect(303, '/account');
 };
@@ -67,5 +67,5 @@ const signOut = (ctx: AppContext) => async (req: Request, res: Response) => {
   const token = req.cookies?.[donorSessionCookie];
   if (typeof token === 'string') await endDonorSession(ctx.db, token);
   renewFormProtection(res, accountForms(ctx));
-  res.clearCookie(donorSessionCookie, { path: '/account', httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx) }).redirect(303, '/account');
+  res.clearCookie(donorSessionCookie, { path: '/account', httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx.config) }).redirect(303, '/account');
 };

@@ -27,7 +27,7 @@ const faultKeys: Record<AmountForm, Record<AmountFault, MessageKey>> = {
 };
 
 /** "This amount is wrong, because…", for `form`'s amount field. */
-export function amountProblemMessage(locale: Locale, form: AmountForm, fault: AmountFault, currency: string): string {
+function amountProblemMessage(locale: Locale, form: AmountForm, fault: AmountFault, currency: string): string {
   return translate(locale, faultKeys[form][fault], { currency });
 }
 

@@ -6,7 +6,7 @@ import { dayIn } from '../calendar';
 import { NotFound } from '../http/errors';
 import { isUuid } from '../http/params';
 import { cleanText, oneLine } from '../http/text';
-import { translate, type MessageKey } from '../i18n/messages';
+import type { MessageKey } from '../i18n/messages';
 import { requireArea } from '../staff/access';
 import { exportDonors, exportGifts } from './exports';
 import { homeView } from './finance.view';
@@ -17,7 +17,7 @@ import { correctOfflineGift, offlineFormFrom, readOfflineGift, recordOfflineGift
 import { findCurrentOfflineEntry, listRecentOfflineGifts } from './offline-gift.repository';
 import { offlinePageView, type OfflinePageExtra } from './offline-gift.view';
 import { refundStateOf, requestRefund } from './refunds';
-import { localeOf } from '../http/language';
+import { localeOf, say } from '../http/language';
 
 const finance = requireArea('finance');
 const today = (ctx: AppContext) => dayIn(ctx.clock.now(), ctx.config.organisation.timeZone);
@@ -33,7 +33,7 @@ function noticeKey(query: Request['query']): MessageKey | undefined {
 
 async function loadGift(ctx: AppContext, res: Response, id: string): Promise<GiftDetail> {
   const gift = isUuid(id) ? await findGiftDetail(ctx.db, id) : undefined;
-  if (!gift) throw new NotFound(translate(localeOf(res), 'finance.error.noSuchGift'));
+  if (!gift) throw new NotFound(say(res, 'finance.error.noSuchGift'));
   return gift;
 }
 
@@ -70,7 +70,7 @@ const showGift =
   (ctx: AppContext): RequestHandler =>
   async (req, res) => {
     const notice = noticeKey(req.query);
-    await renderGift(ctx, res, await loadGift(ctx, res, String(req.params.id)), { notice: notice && translate(localeOf(res), notice) });
+    await renderGift(ctx, res, await loadGift(ctx, res, String(req.params.id)), { notice: notice && say(res, notice) });
   };
 
 const refundGift =

@@ -1,5 +1,6 @@
 // The gifts ledger's filters: read from the query string (every problem named in the reader's language),
 // and written back as a query string for page and export links.
+import { isDay } from '../calendar';
 import type { DonationStatus } from '../tables/donations.table';
 import { translate, type MessageKey } from '../i18n/messages';
 import type { Locale } from '../locale';
@@ -26,12 +27,6 @@ export type FilterParse = { ok: true; filters: GiftFilters; page: number } | { o
 export const pageSize = 50;
 
 const one = (value: unknown): string => (Array.isArray(value) ? one(value[0]) : cleanText(value));
-
-function isDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
 
 /** Each filter's test, and what is said when a value fails it. */
 const checks: Array<{ name: Exclude<keyof GiftFilters, 'from' | 'to'>; read: (query: Record<string, unknown>) => string; valid: (value: string) => boolean; problem: MessageKey }> = [

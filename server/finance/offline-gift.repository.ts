@@ -5,14 +5,9 @@ import type { Donation, DonationTable, NewDonation } from '../tables/donations.t
 import type { LedgerEntry, NewLedgerEntry } from '../tables/ledger-entries.table';
 import type { DonorType } from '../tables/donors.table';
 
-/** The campaign an offline gift is for, with the currencies it takes. */
-export function findCampaignForOfflineGift(db: Db, slug: string) {
-  return db.selectFrom('campaigns').select(['id', 'accepted_currencies', 'target_currency']).where('slug', '=', slug).executeTakeFirst();
-}
-
 /** The donor of this email, created when new; an organisation's type is kept on the donor as finance records it. */
-export async function upsertOfflineDonor(db: Db, donor: { email: string; locale: string; donorType: DonorType }): Promise<number> {
-  const row = await db
+export async function upsertOfflineDonor(trx: Trx, donor: { email: string; locale: string; donorType: DonorType }): Promise<number> {
+  const row = await trx
     .insertInto('donors')
     .values({ email: donor.email, locale: donor.locale, donor_type: donor.donorType })
     .onConflict((oc) =>
@@ -26,10 +21,6 @@ export async function upsertOfflineDonor(db: Db, donor: { email: string; locale:
   return row.id;
 }
 
-export function findDonorEmail(db: Db, donorId: number): Promise<{ email: string }> {
-  return db.selectFrom('donors').select('email').where('id', '=', donorId).executeTakeFirstOrThrow();
-}
-
 export function insertOfflineDonation(db: Db, donation: NewDonation): Promise<Donation> {
   return db.insertInto('donations').values(donation).returningAll().executeTakeFirstOrThrow();
 }
@@ -39,8 +30,8 @@ export function lockOfflineDonation(trx: Trx, donationId: string): Promise<Donat
   return trx.selectFrom('donations').selectAll().where('id', '=', donationId).where('origin', '=', 'offline').forUpdate().executeTakeFirst();
 }
 
-export function updateOfflineDonation(db: Db, donationId: string, columns: Updateable<DonationTable>): Promise<Donation> {
-  return db
+export function updateOfflineDonation(trx: Trx, donationId: string, columns: Updateable<DonationTable>): Promise<Donation> {
+  return trx
     .updateTable('donations')
     .set({ ...columns, updated_at: sql`now()` })
     .where('id', '=', donationId)
@@ -48,8 +39,8 @@ export function updateOfflineDonation(db: Db, donationId: string, columns: Updat
     .executeTakeFirstOrThrow();
 }
 
-export async function insertLedgerEntry(db: Db, entry: NewLedgerEntry): Promise<number> {
-  const row = await db.insertInto('ledger_entries').values(entry).returning('id').executeTakeFirstOrThrow();
+export async function insertLedgerEntry(trx: Trx, entry: NewLedgerEntry): Promise<number> {
+  const row = await trx.insertInto('ledger_entries').values(entry).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 

@@ -1,13 +1,16 @@
 // Offline gifts: cheques, bank transfers and cash that finance records by hand, in the same ledger as
 // Stripe's money, receipted like any gift. A mistake is corrected by a reversal row and a new row.
+import { isDay } from '../calendar';
 import type { Db, Trx } from '../database';
+import type { Campaign } from '../tables/campaigns.table';
 import type { Donation } from '../tables/donations.table';
 import type { LedgerEntry, NewLedgerEntry, OfflineMethod } from '../tables/ledger-entries.table';
 import type { DonorType } from '../tables/donors.table';
+import { findCampaignBySlug, findDonorEmail } from '../campaigns/campaign.repository';
 import { nameDonorFromPaidGift } from '../donations/donation.repository';
-import { cleanText, oneLine } from '../http/text';
+import { cleanText, emailShape, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
-import type { Locale } from '../locale';
+import { languageNames, locales, type Locale } from '../locale';
 import { isCurrencyCode, toMajorUnits } from '../money';
 import { oweEmail } from '../outbox/outbox.repository';
 import { issueReceipt } from '../receipts/issue';
@@ -15,9 +18,7 @@ import { findReceiptOfDonation } from '../receipts/receipt.repository';
 import { recordAudit } from '../staff/audit.repository';
 import { readAmount } from './amount';
 import {
-  findCampaignForOfflineGift,
   findCurrentOfflineEntry,
-  findDonorEmail,
   insertLedgerEntry,
   insertOfflineDonation,
   lockOfflineDonation,
@@ -30,10 +31,7 @@ export const offlineMethods: OfflineMethod[] = ['cheque', 'bank_transfer', 'cash
 export const donorTypes: DonorType[] = ['person', 'enterprise', 'chamber_of_commerce', 'charity_federation'];
 
 /** Receipt languages, each named in itself. */
-export const receiptLocales = [
-  { value: 'en', label: 'English' },
-  { value: 'zh-CN', label: '简体中文' },
-];
+export const receiptLocales = locales.map((code) => ({ value: code, label: languageNames[code] }));
 
 /** The form as typed, kept to show it again beside its errors. */
 export type OfflineGiftForm = Record<'donor_type' | 'donor_name' | 'donor_email' | 'amount' | 'currency' | 'method' | 'reference' | 'received_on' | 'campaign' | 'locale' | 'show_name' | 'reason', string>;
@@ -77,15 +75,13 @@ const dayOf = (receivedOn: string) => new Date(`${receivedOn}T12:00:00Z`);
 
 /** What is wrong with the day the money was received, if anything; `today` is the organisation's day. */
 function receivedOnProblem(receivedOn: string, today: string): MessageKey | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(receivedOn) || Number.isNaN(dayOf(receivedOn).getTime()) || !dayOf(receivedOn).toISOString().startsWith(receivedOn)) {
-    return 'finance.offline.error.receivedOn';
-  }
+  if (!isDay(receivedOn)) return 'finance.offline.error.receivedOn';
   if (receivedOn > today) return 'finance.offline.error.receivedInFuture';
   if (receivedOn < '2000-01-01') return 'finance.offline.error.receivedTooEarly';
   return undefined;
 }
 
-type CampaignTaking = NonNullable<Awaited<ReturnType<typeof findCampaignForOfflineGift>>>;
+type CampaignTaking = Pick<Campaign, 'id' | 'accepted_currencies' | 'target_currency'>;
 
 /** The amount in minor units, or why the currency or the amount cannot be taken for this campaign. */
 function readMoney(form: OfflineGiftForm, campaign: CampaignTaking | undefined, locale: Locale): { amount: number } | { field: 'currency' | 'amount'; message: string } {
@@ -108,8 +104,8 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
   const donorType = donorTypes.find((t) => t === form.donor_type);
   if (!donorType) say('donor_type', 'finance.offline.error.donorType');
   if (form.donor_name === '' || form.donor_name.length > 100) say('donor_name', 'finance.offline.error.donorName');
-  if (form.donor_email && (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.donor_email) || form.donor_email.length > 254)) say('donor_email', 'finance.offline.error.donorEmail');
-  const campaign = /^[a-z0-9-]{1,100}$/.test(form.campaign) ? await findCampaignForOfflineGift(db, form.campaign) : undefined;
+  if (form.donor_email && (!emailShape.test(form.donor_email) || form.donor_email.length > 254)) say('donor_email', 'finance.offline.error.donorEmail');
+  const campaign = /^[a-z0-9-]{1,100}$/.test(form.campaign) ? await findCampaignBySlug(db, form.campaign) : undefined;
   if (!campaign) say('campaign', 'finance.offline.error.campaign');
   const money = readMoney(form, campaign, locale);
   if ('field' in money) errors[money.field] = money.message;
@@ -235,7 +231,7 @@ async function recordedGift(trx: Trx, donation: Donation, current: LedgerEntry):
   return {
     donorType: donation.donor_type,
     donorName: donation.donor_name ?? '',
-    donorEmail: donation.donor_id ? (await findDonorEmail(trx, donation.donor_id)).email : null,
+    donorEmail: donation.donor_id ? ((await findDonorEmail(trx, donation.donor_id)) ?? null) : null,
     amount: current.amount,
     currency: current.currency,
     method: current.method!,

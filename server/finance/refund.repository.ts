@@ -1,4 +1,4 @@
-// The queries behind refunds: what a gift still holds, its refund requests, and the donation's lock.
+// The queries behind refunds: what a gift still holds, and its refund requests.
 import { sql } from 'kysely';
 import type { Db, Trx } from '../database';
 import type { Donation } from '../tables/donations.table';
@@ -45,13 +45,8 @@ export function findRefundRequestByAttempt(db: Db, donationId: string, attempt: 
   return db.selectFrom('refund_requests').selectAll().where('donation_id', '=', donationId).where('attempt', '=', attempt).executeTakeFirst();
 }
 
-/** The donation, locked until the transaction ends: refunds of one gift are asked for one at a time. */
-export function lockDonationForRefund(trx: Trx, donationId: string): Promise<Donation> {
-  return trx.selectFrom('donations').selectAll().where('id', '=', donationId).forUpdate().executeTakeFirstOrThrow();
-}
-
-export function insertRefundRequest(db: Db, request: Pick<RefundRequest, 'donation_id' | 'attempt' | 'amount' | 'currency' | 'reason' | 'requested_by'>): Promise<RefundRequest> {
-  return db.insertInto('refund_requests').values(request).returningAll().executeTakeFirstOrThrow();
+export function insertRefundRequest(trx: Trx, request: Pick<RefundRequest, 'donation_id' | 'attempt' | 'amount' | 'currency' | 'reason' | 'requested_by'>): Promise<RefundRequest> {
+  return trx.insertInto('refund_requests').values(request).returningAll().executeTakeFirstOrThrow();
 }
 
 export function markRefundAccepted(db: Db, id: number, stripeRefundId: string): Promise<RefundRequest> {
@@ -63,6 +58,6 @@ export function markRefundAccepted(db: Db, id: number, stripeRefundId: string): 
     .executeTakeFirstOrThrow();
 }
 
-export async function markRefundRefused(db: Db, id: number, failureMessage: string): Promise<void> {
-  await db.updateTable('refund_requests').set({ status: 'refused', failure_message: failureMessage, updated_at: sql`now()` }).where('id', '=', id).execute();
+export async function markRefundRefused(trx: Trx, id: number, failureMessage: string): Promise<void> {
+  await trx.updateTable('refund_requests').set({ status: 'refused', failure_message: failureMessage, updated_at: sql`now()` }).where('id', '=', id).execute();
 }

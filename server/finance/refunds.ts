@@ -6,6 +6,7 @@ import type { Donation } from '../tables/donations.table';
 import { translate } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { formatMoney, type Money } from '../money';
+import { lockDonation } from '../donations/donation.repository';
 import { recordAudit } from '../staff/audit.repository';
 import { readAmount } from './amount';
 import { statusLabel } from './labels';
@@ -15,7 +16,6 @@ import {
   findRefundRequest,
   findRefundRequestByAttempt,
   insertRefundRequest,
-  lockDonationForRefund,
   markRefundAccepted,
   markRefundRefused,
   sumLedgerOfGift,
@@ -38,21 +38,21 @@ type PreparedRefund = RefundOutcome | { kind: 'send'; donation: Donation; reques
 const refundableStatuses = ['succeeded', 'partially_refunded'];
 
 /** Whether finance may ask Stripe to refund this gift at all (not why not). */
-export const isStripeGift = (donation: Pick<Donation, 'origin' | 'stripe_payment_intent_id' | 'stripe_charge_id'>) =>
+const isStripeGift = (donation: Pick<Donation, 'origin' | 'stripe_payment_intent_id' | 'stripe_charge_id'>) =>
   donation.origin !== 'offline' && (donation.stripe_payment_intent_id !== null || donation.stripe_charge_id !== null);
 
 /**
  * What is left to refund: the gift as the ledger holds it, less refunds Stripe accepted that its
  * webhook has not brought into the ledger yet, less requests whose answer we never heard.
  */
-export async function refundableAmount(db: Db, donation: Pick<Donation, 'id' | 'currency'>, exceptAttempt?: number): Promise<Money> {
+async function refundableAmount(db: Db, donation: Pick<Donation, 'id' | 'currency'>, exceptAttempt?: number): Promise<Money> {
   const kept = await sumLedgerOfGift(db, donation);
   const unconfirmed = await sumUnconfirmedRefunds(db, donation.id, exceptAttempt);
   return { amount: Math.max(0, kept - unconfirmed), currency: donation.currency };
 }
 
 /** The attempt number the next refund form carries, and a request whose answer never came, to try again. */
-export async function nextRefundAttempt(db: Db, donationId: string): Promise<{ attempt: number; unanswered?: RefundRequest }> {
+async function nextRefundAttempt(db: Db, donationId: string): Promise<{ attempt: number; unanswered?: RefundRequest }> {
   const latest = await findLatestRefundRequest(db, donationId);
   if (latest?.status === 'requested') return { attempt: latest.attempt, unanswered: latest };
   return { attempt: (latest?.attempt ?? 0) + 1 };
@@ -108,7 +108,8 @@ async function refundMadeFor(stripe: Stripe, donation: Donation, request: Refund
 
 /** Under the donation's lock: settles an unanswered request by what Stripe made for it (`made`) and what is left. */
 async function settleUnderLock(trx: Trx, donation: Donation, request: RefundRequest, made: Stripe.Refund | undefined, staffId: number, locale: Locale): Promise<RefundOutcome | undefined> {
-  await lockDonationForRefund(trx, donation.id);
+  // Refunds of one gift are asked for one at a time.
+  await lockDonation(trx, 'id', donation.id);
   const current = await findRefundRequest(trx, request.id);
   if (current.status === 'accepted') return { kind: 'accepted', request: current, repeated: true };
   if (current.status === 'refused') return refusedAlready(current, locale);
@@ -159,7 +160,8 @@ function refusalOf(donation: Donation, locale: Locale): string | undefined {
 
 /** Under the donation's lock: checks the form, and writes the request row and its audit entry unless this form was sent before. */
 async function prepareRefund(trx: Trx, donationId: string, form: RefundForm, staffId: number, locale: Locale): Promise<PreparedRefund> {
-  const donation = await lockDonationForRefund(trx, donationId);
+  const donation = await lockDonation(trx, 'id', donationId);
+  if (!donation) throw new Error(`donation ${donationId} is gone`);
   const refusal = refusalOf(donation, locale);
   if (refusal) return { kind: 'refused', message: refusal };
   const input = readForm(donation, form, locale);

@@ -1,22 +1,15 @@
 // Whether the services every request needs answer in time: Postgres and Redis.
 import type { Redis } from 'ioredis';
 import type { Db } from '../database';
+import { withinMs } from '../queues';
 import { pingPostgres } from './health.repository';
 
 export type ServiceName = 'postgres' | 'redis';
 export type HealthReport = Record<ServiceName, 'ok' | string>;
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<'ok' | string> {
   try {
-    await withTimeout(check(), timeoutMs);
+    await withinMs(check(), timeoutMs, 'no answer');
     return 'ok';
   } catch (error) {
     return error instanceof Error && error.message ? error.message : 'failed';

@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from './errors';
+import { say } from './language';
 
 export interface FormProtection {
   secret: string;
@@ -50,7 +51,7 @@ export function formProtection(options: FormProtection): RequestHandler {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const field = req.body?._csrf;
     const given = typeof field === 'string' ? field : (req.get('x-csrf-token') ?? '');
-    if (!sameToken(given, expected)) return next(new AppError(403, 'csrf_failed', 'This form has expired or did not come from our site. Please go back, reload the page and try again.'));
+    if (!sameToken(given, expected)) return next(new AppError(403, 'csrf_failed', say(res, 'errors.csrfFailed')));
     next();
   };
 }

@@ -5,7 +5,7 @@ import { type Locale } from '../locale';
 import type { Logger } from '../logger';
 import { redactUrl } from './redact-url';
 import { AppError, NotFound, ValidationError, type ErrorCode } from './errors';
-import { localeOf } from './language';
+import { localeOf, say } from './language';
 
 function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') || req.path === '/healthz' || req.accepts(['html', 'json']) === 'json';
@@ -28,7 +28,7 @@ function asClientError(error: unknown, locale: Locale): AppError | undefined {
   return undefined;
 }
 
-export const notFoundHandler: RequestHandler = (req, res, next) => next(new NotFound(translate(localeOf(res), 'errors.nothingHere', { path: req.path })));
+export const notFoundHandler: RequestHandler = (req, res, next) => next(new NotFound(say(res, 'errors.nothingHere', { path: req.path })));
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {

@@ -1,12 +1,10 @@
 // Which language a request is answered in: ?lang= first (and remembered in a cookie), then the cookie,
 // then the browser's Accept-Language, then English. Every page gets links to switch.
 import type { Request, RequestHandler, Response } from 'express';
-import { defaultLocale, locales, type Locale } from '../locale';
+import { translate, type MessageKey } from '../i18n/messages';
+import { defaultLocale, languageNames, locales, type Locale } from '../locale';
 
 const cookieName = 'sf_lang';
-
-/** Languages as their own speakers name them, for the switch. */
-const languageNames: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 
 export function asLocale(value: unknown): Locale | undefined {
   if (typeof value !== 'string') return undefined;
@@ -15,6 +13,11 @@ export function asLocale(value: unknown): Locale | undefined {
   // Simplified Chinese is what we write; Traditional readers in Hong Kong read it better than English.
   if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-CN';
   return undefined;
+}
+
+/** The language a stored or typed value names, else the default: for a donor's or a gift's saved locale. */
+export function localeFrom(value: unknown): Locale {
+  return asLocale(value) ?? defaultLocale;
 }
 
 function cookieLanguage(req: Request): Locale | undefined {
@@ -29,7 +32,7 @@ export function negotiateLocale(req: Request): { locale: Locale; chosen: boolean
   const remembered = cookieLanguage(req);
   if (remembered) return { locale: remembered, chosen: false };
   const accepted = req.acceptsLanguages('en', 'zh-CN', 'zh', 'zh-HK', 'zh-TW', 'zh-Hans', 'zh-Hant');
-  return { locale: asLocale(accepted) ?? defaultLocale, chosen: false };
+  return { locale: localeFrom(accepted), chosen: false };
 }
 
 /** The same address with another ?lang=, for the switch. */
@@ -68,4 +71,9 @@ declare global {
 /** The language this response speaks: the one negotiated for the request, else the default. */
 export function localeOf(res: Response): Locale {
   return res.locals.locale ?? defaultLocale;
+}
+
+/** A sentence of the catalog in the language this response speaks. */
+export function say(res: Response, key: MessageKey, values?: Record<string, string | number>): string {
+  return translate(localeOf(res), key, values);
 }

@@ -4,7 +4,7 @@
 // like a Stripe object's id, is replaced; so is every query value but those known to be harmless.
 const redacted = '[redacted]';
 
-// The segment after one of these is always a secret (server/receipts/tokens.ts, secret-tokens.ts).
+// The segment after one of these is always a secret (server/http/signed-links.ts, secret-tokens.ts).
 const secretAfter = new Set(['sign-in', 'password', 'receipts', 'unsubscribe', 'update-card']);
 const pages = new Set(['help']);
 // Elsewhere, anything shaped like a secret: slugs and ids are lower case, while our tokens (43 base64url

@@ -12,6 +12,16 @@ const otherLineBreaks = /[\u000B\u000C\u0085\u2028\u2029]/g;
 // Any run of spaces and line breaks, NEL included (JavaScript's \s leaves it out).
 const whitespaceRuns = /[\s\u0085]+/g;
 
+/** What an email address must look like, wherever one is typed. */
+export const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An address typed for an image or a link that every visitor's browser may load: https, with a host. */
+export function isHttpsUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' && url.hostname !== '';
+}
+
 /** A multi-line field: its line breaks stay, as LF or CR LF, the ones every reader of the text (an email's text part, a CSV file) understands. */
 export function cleanText(value: unknown): string {
   return typeof value === 'string' ? value.replace(invisibleControls, '').replace(otherLineBreaks, '\n').trim() : '';

@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { Express, Response } from 'express';
 import { create } from 'express-handlebars';
 import { isMessageKey, translate } from '../i18n/messages';
-import { asLocale } from './language';
-import { defaultLocale } from '../locale';
+import { localeFrom } from './language';
 import { formatMoney } from '../money';
 
 export const viewsDir = path.join(__dirname, '..', '..', 'views');
@@ -17,7 +16,7 @@ const helpers = {
     if (!isMessageKey(key)) throw new Error(`no message "${key}" in server/i18n/messages.ts`);
     // A value the template does not have (null, or a field that is absent) reads as nothing, not "null".
     const values = Object.fromEntries(Object.entries(options.hash ?? {}).map(([name, value]) => [name, value ?? '']));
-    return translate(asLocale(options.data?.root?.locale) ?? defaultLocale, key, values);
+    return translate(localeFrom(options.data?.root?.locale), key, values);
   },
   /** {{money amount currency}}: an integer of minor units, shown in the page's locale. */
   money(amount: number, currency: string, options: { data?: { root?: { locale?: string } }; hash?: { whole?: boolean } }) {

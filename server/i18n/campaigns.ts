@@ -19,7 +19,8 @@ export const en = {
   'progress.percent': '({percent}%)',
   'progress.donor': '{n} donor',
   'progress.donors': '{n} donors',
-  'progress.recurringSuffix': ', {n} giving every month or year',
+  'progress.donor.recurring': '{n} donor, {recurring} giving every month or year',
+  'progress.donors.recurring': '{n} donors, {recurring} giving every month or year',
 
   'campaign.givenIn': 'Given in ',
   'campaign.givenInEnd': '.',
@@ -34,7 +35,7 @@ export const en = {
   'campaign.recentGifts': 'Recent gifts',
   'campaign.anonymous': 'Anonymous',
   'campaign.gave': 'gave {amount}',
-  'campaign.recurringSuffix': ' (recurring)',
+  'campaign.gaveRecurring': 'gave {amount} (recurring)',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -55,7 +56,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'progress.percent': '（{percent}%）',
   'progress.donor': '{n} 位捐款人',
   'progress.donors': '{n} 位捐款人',
-  'progress.recurringSuffix': '，其中 {n} 位每月或每年定期捐款',
+  'progress.donor.recurring': '{n} 位捐款人，其中 {recurring} 位每月或每年定期捐款',
+  'progress.donors.recurring': '{n} 位捐款人，其中 {recurring} 位每月或每年定期捐款',
 
   'campaign.givenIn': '各币种捐款：',
   'campaign.givenInEnd': '。',
@@ -70,5 +72,5 @@ export const zhCN: Record<keyof typeof en, string> = {
   'campaign.recentGifts': '最新捐款',
   'campaign.anonymous': '匿名',
   'campaign.gave': '捐赠了 {amount}',
-  'campaign.recurringSuffix': '（定期捐款）',
+  'campaign.gaveRecurring': '捐赠了 {amount}（定期捐款）',
 };

@@ -54,6 +54,11 @@ export const en = {
   // The "update your card" link in a failed-payment email (server/donations/plan.routes.ts).
   'donate.error.cardLinkInvalid': 'This link is no longer valid. Please contact us to update your regular gift.',
   'donate.error.portalDown': 'We could not reach our payment provider just now. Please try the link again in a minute.',
+
+  // What Stripe Checkout names the gift being paid for (server/donations/checkout.ts).
+  'donate.checkout.once': 'Gift to {campaign}',
+  'donate.checkout.month': 'Monthly gift to {campaign}',
+  'donate.checkout.year': 'Yearly gift to {campaign}',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -106,4 +111,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'donate.error.stripeDown': '暂时无法连接支付服务商。您尚未被扣款，请一分钟后再试。',
   'donate.error.cardLinkInvalid': '此链接已失效。如需更新您的定期捐款信息，请与我们联系。',
   'donate.error.portalDown': '暂时无法连接支付服务商，请一分钟后再点击此链接。',
+
+  'donate.checkout.once': '捐款支持{campaign}',
+  'donate.checkout.month': '每月捐款支持{campaign}',
+  'donate.checkout.year': '每年捐款支持{campaign}',
 };

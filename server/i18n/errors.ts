@@ -13,6 +13,7 @@ export const en = {
   'errors.campaignNotFound': 'There is no campaign at this address.',
   'errors.giftNotFound': 'We could not find that gift. If you were charged, your receipt is on its way by email.',
   'errors.receiptLinkInvalid': 'This receipt link is not valid. Please use the link in your receipt email.',
+  'errors.csrfFailed': 'This form has expired or did not come from our site. Please go back, reload the page and try again.',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -29,4 +30,5 @@ export const zhCN: Record<keyof typeof en, string> = {
   'errors.campaignNotFound': '此地址没有对应的募捐项目。',
   'errors.giftNotFound': '找不到这笔捐款。如果您已被扣款，收据将通过电子邮件发送给您。',
   'errors.receiptLinkInvalid': '此收据链接无效，请使用收据邮件中的链接。',
+  'errors.csrfFailed': '此表单已过期，或并非来自本网站。请返回上一页，刷新后再试一次。',
 };

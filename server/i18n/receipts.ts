@@ -56,7 +56,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'receipt.method.cheque': '支票',
   'receipt.method.bank_transfer': '银行转账',
   'receipt.method.cash': '现金',
-  'receipt.dedication': '献礼',
+  'receipt.dedication': '致敬／纪念',
   'receipt.dedication.honour': '谨以此捐款向{name}致敬',
   'receipt.dedication.memory': '谨以此捐款纪念{name}',
   'receipt.thanks': '亲爱的{name}：衷心感谢您的捐款。您的爱心将为唇腭裂儿童提供免费手术和护理。',

@@ -96,7 +96,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'staff.signInHelp.heading': '无法登录？',
   'staff.signInHelp.sent': '如果 {email} 是本系统的账户，设置新密码的链接已发送至该邮箱。链接只能使用一次，{hours} 小时内有效。',
   'staff.signInHelp.back': '返回登录',
-  'staff.signInHelp.intro': '忘记了密码，或因多次输错密码而被锁定？我们会将设置新密码的链接发送到您的工作邮箱。在设置密码时所用的网络上登录，即可立即生效。',
+  'staff.signInHelp.intro': '忘记了密码，或因多次输错密码而被锁定？我们会将设置新密码的链接发送到您的工作邮箱。之后，在设置新密码时所用的网络上即可直接登录。',
   'staff.signInHelp.email': '您的工作邮箱',
   'staff.signInHelp.button': '发送链接给我',
   'staff.setPassword.heading': '设置您的密码',

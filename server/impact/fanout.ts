@@ -12,7 +12,7 @@ export const fanOutJobId = (updateId: number) => `impact-fanout-${updateId}`;
 export const impactEmailJobId = (updateId: number, donorId: number) => `impact-${updateId}-${donorId}`;
 
 export async function queueImpactFanOut(ctx: Pick<AppContext, 'queues'>, updateId: number, timeoutMs = 5_000): Promise<void> {
-  await withinMs(ctx.queues.queue('impact').add('fanout', { updateId }, { jobId: fanOutJobId(updateId) }), timeoutMs, 'queue the impact fan-out');
+  await withinMs(ctx.queues.queue('impact').add('fanout', { updateId }, { jobId: fanOutJobId(updateId) }), timeoutMs, 'queue the impact fan-out: Redis did not answer');
 }
 
 export interface FanOutOutcome {

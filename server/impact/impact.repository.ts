@@ -44,6 +44,12 @@ export async function findUpdateWithCampaign(db: Db, updateId: number) {
 
 export type UpdateWithCampaign = NonNullable<Awaited<ReturnType<typeof findUpdateWithCampaign>>>;
 
+/** The title of the campaign's update `updateId`, for the dashboard's notice after posting it; undefined for another campaign's. */
+export async function findUpdateTitle(db: Db, campaignId: number, updateId: number): Promise<string | undefined> {
+  const row = await db.selectFrom('impact_updates').select('title').where('id', '=', updateId).where('campaign_id', '=', campaignId).executeTakeFirst();
+  return row?.title;
+}
+
 export async function setTotalRecipients(db: Db, updateId: number, total: number): Promise<void> {
   await db.updateTable('impact_updates').set({ total_recipients: total }).where('id', '=', updateId).execute();
 }

@@ -1,11 +1,9 @@
 // The unsubscribe link in every impact email: a page that asks, and the POST that records the opt-out.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
-import { asLocale, localeOf } from '../http/language';
+import { localeFrom, say } from '../http/language';
 import { NotFound } from '../http/errors';
 import { verifyToken } from '../http/signed-links';
-import { translate } from '../i18n/messages';
-import { defaultLocale } from '../locale';
 import { findImpactRecipient, optOutOfImpact } from './impact.repository';
 import { unsubscribePageView } from './impact.view';
 
@@ -15,13 +13,13 @@ async function donorOf({ db, config }: AppContext, token: string, res: Response)
   const id = verifyToken(config.sessionSecret, 'unsubscribe', token);
   const donorId = id && /^\d{1,10}$/.test(id) ? Number(id) : undefined;
   const donor = donorId ? await findImpactRecipient(db, donorId) : undefined;
-  if (!donor) throw new NotFound(translate(localeOf(res), 'impact.unsubscribe.invalidLink'));
+  if (!donor) throw new NotFound(say(res, 'impact.unsubscribe.invalidLink'));
   return donor;
 }
 
 function renderUnsubscribePage(res: Response, donor: { email: string; locale: string }, token: string, done: boolean) {
   res.set('Cache-Control', 'private, no-store').set('X-Robots-Tag', 'noindex');
-  res.render('impact/unsubscribe', unsubscribePageView(asLocale(donor.locale) ?? defaultLocale, donor.email, token, done));
+  res.render('impact/unsubscribe', unsubscribePageView(localeFrom(donor.locale), donor.email, token, done));
 }
 
 // A GET never unsubscribes: mail scanners and link previews fetch every link they see.

@@ -4,6 +4,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { Db } from '../database';
 import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from '../tables/impact-updates.table';
 import { ValidationError } from '../http/errors';
+import { isHttpsUrl } from '../http/text';
 import { findCampaignForUpdate, insertImpactUpdate } from './impact.repository';
 import { translate, type MessageKey } from '../i18n/messages';
 import { defaultLocale, type Locale } from '../locale';
@@ -54,12 +55,6 @@ export interface ImpactUpdateInput {
   bodyMarkdown: string;
   figures?: ImpactFigure[];
   photos?: ImpactPhoto[];
-}
-
-function isHttpsUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return url.protocol === 'https:' && url.hostname !== '';
 }
 
 function checkInput(input: ImpactUpdateInput, locale: Locale) {

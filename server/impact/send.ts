@@ -2,11 +2,11 @@
 import type Mail from 'nodemailer/lib/mailer';
 import type { Trx } from '../database';
 import type { AppContext } from '../context';
-import { asLocale } from '../http/language';
-import { renderTemplate } from '../http/views';
-import { defaultLocale, localize } from '../locale';
+import { localeFrom } from '../http/language';
+import { localize } from '../locale';
 import { publicUrl, type ReadyConfig } from '../config';
 import { sendOnce } from '../outbox/send-once';
+import { messageIdFor, renderEmail } from '../outbox/send';
 import { signToken } from '../http/signed-links';
 import { impactEmailWords, impactUpdateView } from './impact.view';
 import { completeIfDone, findImpactRecipient, findUpdateWithCampaign, type ImpactRecipient, type UpdateWithCampaign } from './impact.repository';
@@ -36,7 +36,7 @@ async function prepareImpactEmail(config: ReadyConfig, trx: Trx, updateId: numbe
 }
 
 async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, update: UpdateWithCampaign): Promise<Mail.Options> {
-  const locale = asLocale(donor.locale) ?? defaultLocale;
+  const locale = localeFrom(donor.locale);
   const campaign = localize(update.campaign_title, locale);
   const unsubscribe = unsubscribeUrl(config, donor.id);
   const view = {
@@ -47,17 +47,14 @@ async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, u
     unsubscribeUrl: unsubscribe,
     organisation: config.organisation,
   };
-  const cache = config.env === 'production';
-  const [html, text] = await Promise.all([renderTemplate('emails/impact.html', view, { cache }), renderTemplate('emails/impact.text', view, { cache })]);
-  const domain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'smilefund.local';
+  const { html, text } = await renderEmail('impact', view, config.env === 'production');
   return {
     from: config.mailFrom,
     to: donor.email,
     subject: view.subject,
     html,
     text,
-    // The same id on a resend lets mail clients fold a rare duplicate into one message.
-    messageId: `<impact-${update.id}-${donor.id}@${domain}>`,
+    messageId: messageIdFor(config.mailFrom, `impact-${update.id}-${donor.id}`),
     headers: {
       'Content-Language': locale,
       // RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" to the link.

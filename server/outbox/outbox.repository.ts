@@ -4,8 +4,8 @@ import type { Db, Trx } from '../database';
 import type { OutboxMessage, OutboxTopic } from '../tables/outbox.table';
 
 /** Records that an email is owed; a second call with the same key changes nothing. */
-export async function oweEmail(trx: Db, topic: OutboxTopic, dedupeKey: string, payload: Record<string, string | number | null>): Promise<void> {
-  await trx.insertInto('outbox').values({ topic, dedupe_key: dedupeKey, payload }).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+export async function oweEmail(db: Db, topic: OutboxTopic, dedupeKey: string, payload: Record<string, string | number | null>): Promise<void> {
+  await db.insertInto('outbox').values({ topic, dedupe_key: dedupeKey, payload }).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
 }
 
 /** The oldest rows not yet handed to BullMQ, locked; rows another relay holds are skipped, not waited for. */
@@ -31,14 +31,14 @@ export async function listStaleOutbox(db: Db, olderThanSeconds: number, maxAttem
 }
 
 /** Whether a requested email was asked for within `minutes`: a request older than its link would live is not worth sending. */
-export async function askedWithin(trx: Db, outboxId: number, minutes: number): Promise<boolean> {
-  const row = await trx.selectFrom('outbox').select('id').where('id', '=', outboxId).where('created_at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`).executeTakeFirst();
+export async function askedWithin(db: Db, outboxId: number, minutes: number): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select('id').where('id', '=', outboxId).where('created_at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`).executeTakeFirst();
   return row !== undefined;
 }
 
 /** A request for an address that is nobody's (or no longer worth answering) keeps no trace of the address. */
-export async function forgetRequestedAddress(trx: Db, outboxId: number): Promise<void> {
-  await trx.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', outboxId).execute();
+export async function forgetRequestedAddress(db: Db, outboxId: number): Promise<void> {
+  await db.updateTable('outbox').set({ payload: sql`jsonb_set(payload, '{email}', 'null')` }).where('id', '=', outboxId).execute();
 }
 
 /** The row a send is about, locked until the send's transaction ends. */

@@ -15,7 +15,7 @@ export async function relayOutbox(ctx: Pick<AppContext, 'db' | 'queues'>, batchS
       const rows = await lockUnqueuedOutbox(trx, batchSize);
       if (rows.length === 0) return 0;
       const jobs = rows.map((row) => ({ name: 'send', data: { outboxId: row.id }, opts: { jobId: row.dedupe_key } }));
-      await withinMs(ctx.queues.queue('emails').addBulk(jobs), 2_000, 'relay the outbox');
+      await withinMs(ctx.queues.queue('emails').addBulk(jobs), 2_000, 'relay the outbox: Redis did not answer');
       await markOutboxQueued(trx, rows.map((row) => row.id));
       return rows.length;
     });

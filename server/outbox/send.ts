@@ -24,6 +24,12 @@ export async function renderEmail(template: string, view: Record<string, unknown
   return { html, text };
 }
 
+/** The same id on a resend lets mail clients fold a rare duplicate into one message; `key` is unique to the message. */
+export function messageIdFor(mailFrom: string, key: string): string {
+  const domain = /@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'smilefund.local';
+  return `<${key}@${domain}>`;
+}
+
 export type SendOutcome = 'sent' | 'already sent' | 'nothing to send';
 
 export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mailer' | 'logger'>, composers: Composers, outboxId: number): Promise<SendOutcome> {
@@ -41,15 +47,13 @@ export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mai
           await markSent(trx, false);
           return { done: 'nothing to send' };
         }
-        const domain = /@([^>\s]+)/.exec(ctx.config.mailFrom)?.[1] ?? 'smilefund.local';
         const message = {
           from: ctx.config.mailFrom,
           to: email.to,
           subject: email.subject,
           html: email.html,
           text: email.text,
-          // The same id on a resend lets mail clients fold a rare duplicate into one message.
-          messageId: `<${row.dedupe_key}@${domain}>`,
+          messageId: messageIdFor(ctx.config.mailFrom, row.dedupe_key),
           headers: { 'Content-Language': email.locale },
         };
         return { message, sent: 'sent' };

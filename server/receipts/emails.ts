@@ -1,14 +1,14 @@
 // The emails a gift owes its donor: the receipt, a refund notice, a failed renewal, the year's statement.
 import { renderEmail, type Composer } from '../outbox/send';
 import { publicUrl } from '../config';
-import { asLocale } from '../http/language';
+import { localeFrom } from '../http/language';
 import { signToken } from '../http/signed-links';
 import { translate } from '../i18n/messages';
-import { defaultLocale, localize } from '../locale';
+import { localize } from '../locale';
 import { formatMoney } from '../money';
-import { donationWithDonor, donorForStatement, findReceipt, statementGifts } from './receipt.repository';
+import { findDonationWithDonor, findStatementDonor, findReceipt, statementGifts } from './receipt.repository';
 import { receiptView } from './receipt.view';
-import { statementView } from './statements';
+import { statementView } from './statement.view';
 
 export const receiptEmail: Composer = async ({ config }, trx, payload) => {
   const receipt = await findReceipt(trx, String(payload.receiptId));
@@ -18,9 +18,9 @@ export const receiptEmail: Composer = async ({ config }, trx, payload) => {
 };
 
 export const refundNoticeEmail: Composer = async ({ config }, trx, payload) => {
-  const donation = await donationWithDonor(trx, String(payload.donationId));
+  const donation = await findDonationWithDonor(trx, String(payload.donationId));
   if (!donation) return undefined;
-  const locale = asLocale(donation.locale) ?? defaultLocale;
+  const locale = localeFrom(donation.locale);
   const campaign = localize(donation.campaign_title, locale);
   const amount = formatMoney({ amount: Number(payload.amount), currency: String(payload.currency) }, locale);
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(new Date(String(payload.refundedAt)));
@@ -29,9 +29,9 @@ export const refundNoticeEmail: Composer = async ({ config }, trx, payload) => {
 };
 
 export const paymentFailedEmail: Composer = async ({ config }, trx, payload) => {
-  const donation = await donationWithDonor(trx, String(payload.donationId));
+  const donation = await findDonationWithDonor(trx, String(payload.donationId));
   if (!donation?.recurring_plan_id) return undefined;
-  const locale = asLocale(donation.locale) ?? defaultLocale;
+  const locale = localeFrom(donation.locale);
   const amount = formatMoney(donation, locale);
   const view = {
     locale,
@@ -46,10 +46,10 @@ export const paymentFailedEmail: Composer = async ({ config }, trx, payload) => 
 export const annualStatementEmail: Composer = async ({ config }, trx, payload) => {
   const donorId = Number(payload.donorId);
   const year = Number(payload.year);
-  const donor = await donorForStatement(trx, donorId);
+  const donor = await findStatementDonor(trx, donorId);
   const gifts = await statementGifts(trx, donorId, year);
   if (!donor || gifts.length === 0) return undefined;
-  const locale = asLocale(donor.locale) ?? defaultLocale;
+  const locale = localeFrom(donor.locale);
   const view = {
     locale,
     subject: translate(locale, 'statement.subject', { year }),

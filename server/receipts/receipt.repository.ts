@@ -59,7 +59,7 @@ export async function findReceipt(db: Db, receiptId: string) {
 export type ReceiptDetails = NonNullable<Awaited<ReturnType<typeof findReceipt>>>;
 
 /** A gift with its donor's address and campaign title, for the notices about it. */
-export async function donationWithDonor(db: Db, donationId: string) {
+export async function findDonationWithDonor(db: Db, donationId: string) {
   return db
     .selectFrom('donations')
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
@@ -69,7 +69,7 @@ export async function donationWithDonor(db: Db, donationId: string) {
     .executeTakeFirst();
 }
 
-export async function donorForStatement(db: Db, donorId: number) {
+export async function findStatementDonor(db: Db, donorId: number) {
   return db.selectFrom('donors').select(['email', 'name', 'locale']).where('id', '=', donorId).executeTakeFirst();
 }
 

@@ -3,17 +3,16 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
 import { verifyToken } from '../http/signed-links';
-import { translate } from '../i18n/messages';
 import { findReceipt } from './receipt.repository';
 import { receiptView } from './receipt.view';
-import { localeOf } from '../http/language';
+import { say } from '../http/language';
 
 const showReceipt =
   ({ db, config }: AppContext) =>
   async (req: Request<{ token: string }>, res: Response) => {
     const id = verifyToken(config.sessionSecret, 'receipt', req.params.token);
     const receipt = id ? await findReceipt(db, id) : undefined;
-    if (!receipt) throw new NotFound(translate(localeOf(res), 'errors.receiptLinkInvalid'));
+    if (!receipt) throw new NotFound(say(res, 'errors.receiptLinkInvalid'));
     const view = receiptView(config, receipt);
     res.set('Cache-Control', 'private, no-store').set('X-Robots-Tag', 'noindex');
     res.render('receipts/show', { title: view.subject, locale: view.locale, receipt: view });

@@ -1,9 +1,9 @@
 // A receipt as people read it, for the email and the printable page alike.
 import { publicUrl, type ReadyConfig } from '../config';
-import { asLocale } from '../http/language';
+import { localeFrom } from '../http/language';
 import { signToken } from '../http/signed-links';
 import { isMessageKey, translate } from '../i18n/messages';
-import { defaultLocale, localize, type Locale } from '../locale';
+import { localize, type Locale } from '../locale';
 import { formatMoney } from '../money';
 import type { ReceiptDetails } from './receipt.repository';
 
@@ -14,7 +14,7 @@ function paymentMethodName(method: string, locale: Locale): string {
 }
 
 export function receiptView(config: ReadyConfig, receipt: ReceiptDetails) {
-  const locale = asLocale(receipt.locale) ?? defaultLocale;
+  const locale = localeFrom(receipt.locale);
   const name = receipt.donor_name ?? receipt.donor_record_name ?? receipt.email ?? '';
   const campaign = localize(receipt.campaign_title, locale);
   const dedication = receipt.dedication_kind && receipt.dedication_name ? translate(locale, `receipt.dedication.${receipt.dedication_kind}`, { name: receipt.dedication_name }) : null;

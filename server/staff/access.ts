@@ -3,9 +3,8 @@ import type { RequestHandler } from 'express';
 import type { StaffRole } from '../tables/staff-members.table';
 import type { AppContext } from '../context';
 import { Forbidden } from '../http/errors';
-import { translate } from '../i18n/messages';
 import { sessionCookie, staffForSession, type SignedInStaff } from './sessions';
-import { localeOf } from '../http/language';
+import { say } from '../http/language';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -17,7 +16,7 @@ declare global {
 }
 
 /** Every staff area and the roles that open it; an admin opens all of them. */
-export const areaRoles = {
+const areaRoles = {
   home: ['admin', 'finance', 'campaign_manager'],
   campaigns: ['campaign_manager'],
   finance: ['finance'],
@@ -49,7 +48,7 @@ export function requireArea(area: StaffArea): RequestHandler {
       if (req.method === 'GET') return res.redirect(303, `/staff/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
       return res.redirect(303, '/staff/sign-in');
     }
-    if (!mayOpen(staff, area)) return next(new Forbidden(translate(localeOf(res), 'staff.forbidden')));
+    if (!mayOpen(staff, area)) return next(new Forbidden(say(res, 'staff.forbidden')));
     next();
   };
 }

@@ -10,8 +10,8 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export async function recordAudit(trx: Db, entry: AuditEntry): Promise<void> {
-  await trx
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db
     .insertInto('audit_log')
     .values({
       staff_id: entry.staffId,

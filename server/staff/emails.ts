@@ -1,8 +1,7 @@
 // The staff area's email: a link to choose a new password.
 import { publicUrl } from '../config';
-import { asLocale } from '../http/language';
+import { localeFrom } from '../http/language';
 import { translate } from '../i18n/messages';
-import { defaultLocale } from '../locale';
 import { renderEmail, type Composer } from '../outbox/send';
 import { emailedLinkHours, passwordLinkToSend } from './sessions';
 
@@ -11,7 +10,7 @@ export const passwordLinkEmail: Composer = async ({ config }, trx, payload, outb
   if (typeof payload.email !== 'string') return undefined;
   const link = await passwordLinkToSend(trx, { outboxId, email: payload.email });
   if (!link) return undefined;
-  const locale = asLocale(payload.locale) ?? defaultLocale;
+  const locale = localeFrom(payload.locale);
   const view = {
     locale,
     subject: translate(locale, 'staff.email.subject', { organisation: config.organisation.name }),

@@ -8,9 +8,6 @@ import { createPasswordLink, usePasswordLink } from './sessions';
 
 export const staffRoles: StaffRole[] = ['admin', 'finance', 'campaign_manager'];
 
-/** What a staff address must look like, wherever one is typed. */
-export const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (staffRoles as string[]).includes(value);
 }

@@ -2,17 +2,17 @@
 // in, the menu; and the form protection the sign-in routes renew.
 import cookieParser from 'cookie-parser';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { secureCookies } from '../config';
 import type { AppContext } from '../context';
 import { formProtection, type FormProtection } from '../http/csrf';
 import { AppError } from '../http/errors';
 import { loadStaff } from './access';
 import { sessionCookie } from './sessions';
-import { say, staffNav } from './staff.view';
-import { localeOf } from '../http/language';
+import { staffNav } from './staff.view';
+import { localeOf, say } from '../http/language';
+import { siteUrlFor } from '../http/site-url';
 
-export const secureCookies = (ctx: AppContext) => ctx.config.baseUrl?.startsWith('https:') ?? false;
-
-export const staffForms = (ctx: AppContext): FormProtection => ({ secret: ctx.config.sessionSecret, secure: secureCookies(ctx), cookieName: 'sf_csrf', path: '/staff', sessionCookie });
+export const staffForms = (ctx: AppContext): FormProtection => ({ secret: ctx.config.sessionSecret, secure: secureCookies(ctx.config), cookieName: 'sf_csrf', path: '/staff', sessionCookie });
 
 export function staffShell(ctx: AppContext): Router {
   const shell = Router();
@@ -46,7 +46,8 @@ function fromOurOrigin(ctx: AppContext, req: Request): boolean {
   const site = req.get('sec-fetch-site');
   if (site !== undefined) return site === 'same-origin';
   const origin = req.get('origin');
-  return origin !== undefined && origin === (ctx.config.baseUrl ? new URL(ctx.config.baseUrl).origin : `${req.protocol}://${req.get('host')}`);
+  const ours = siteUrlFor(ctx.config, req);
+  return origin !== undefined && URL.canParse(ours) && origin === new URL(ours).origin;
 }
 
 function staffLayout(_req: Request, res: Response, next: NextFunction) {

@@ -4,16 +4,16 @@ import type { AppContext } from '../context';
 import { renewFormProtection } from '../http/csrf';
 import { NotFound, TooManyRequests } from '../http/errors';
 import { networkOf } from '../http/network';
-import { oneLine } from '../http/text';
+import { emailShape, oneLine } from '../http/text';
 import { requireArea } from './access';
-import { emailShape, setPasswordByLink } from './members';
+import { setPasswordByLink } from './members';
 import { hashPassword, passwordRules } from './passwords';
 import { emailedLinkHours, endAllSessions, endSession, passwordLinkIsValid, requestEmailedPasswordLink, sessionCookie, sessionHours, startSession } from './sessions';
 import { checkPassword, lockout, networkKey, withinSignInLimit } from './sign-in';
 import { markNetworkSignedIn } from './sign-in.repository';
-import { secureCookies, staffForms } from './shell';
-import { say } from './staff.view';
-import { localeOf } from '../http/language';
+import { staffForms } from './shell';
+import { secureCookies } from '../config';
+import { localeOf, say } from '../http/language';
 
 export function signInRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -41,7 +41,7 @@ async function refuseBusyNetwork(ctx: AppContext, res: Response, network: string
 async function openSession(ctx: AppContext, req: Request, res: Response, staffId: number) {
   const previous = req.cookies?.[sessionCookie];
   if (typeof previous === 'string') await endSession(ctx.db, previous);
-  res.cookie(sessionCookie, await startSession(ctx.db, staffId, req.get('user-agent')), { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx), path: '/staff', maxAge: sessionHours * 3600_000 });
+  res.cookie(sessionCookie, await startSession(ctx.db, staffId, req.get('user-agent')), { httpOnly: true, sameSite: 'lax', secure: secureCookies(ctx.config), path: '/staff', maxAge: sessionHours * 3600_000 });
   renewFormProtection(res, staffForms(ctx));
 }
 

@@ -4,8 +4,9 @@
 import { parseArgs } from 'node:util';
 import { createDb } from '../database';
 import { migrateToLatest } from '../../db/migrate';
-import { ConfigError, configOrExit } from '../config';
-import { emailShape, inviteStaff, isStaffRole, staffRoles } from './members';
+import { ConfigError, configOrExit, publicUrl } from '../config';
+import { inviteStaff, isStaffRole, staffRoles } from './members';
+import { emailShape } from '../http/text';
 import { createPasswordLink } from './sessions';
 import { findStaffIdByEmail } from './member.repository';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     if (!c.databaseUrl) throw new ConfigError(['DATABASE_URL: required by this command (it is not set)']);
     return c;
   });
-  const base = config.baseUrl ?? `http://localhost:${config.port}`;
+  const base = publicUrl(config);
   const db = createDb(config.databaseUrl!, { max: 2 });
   try {
     await migrateToLatest(db);

@@ -1,13 +1,11 @@
 // The staff area's menu, team and audit log as the templates show them, in the page's language.
 import { translate, type MessageKey } from '../i18n/messages';
-import type { Response } from 'express';
 import { type Locale } from '../locale';
 import { mayOpen, type StaffArea } from './access';
 import type { AuditLogRow } from './audit.repository';
 import { staffRoles } from './members';
 import type { SignedInStaff } from './sessions';
 import type { StaffMember, StaffRole } from '../tables/staff-members.table';
-import { localeOf } from '../http/language';
 
 const areaLinks: Array<{ area: StaffArea; href: string; label: MessageKey; description: MessageKey }> = [
   { area: 'campaigns', href: '/staff/campaigns', label: 'staff.nav.campaigns', description: 'staff.nav.campaigns.description' },
@@ -50,9 +48,4 @@ export function auditView(entries: AuditLogRow[], locale: Locale) {
     before: e.before === null ? '' : JSON.stringify(e.before),
     after: e.after === null ? '' : JSON.stringify(e.after),
   }));
-}
-
-/** A sentence of the catalog in the language this response speaks. */
-export function say(res: Response, key: MessageKey, values?: Record<string, string | number>): string {
-  return translate(localeOf(res), key, values);
 }

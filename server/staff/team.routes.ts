@@ -1,21 +1,21 @@
-// The staff area's home page, the team (inviting colleagues, their roles, disabling) and the audit log.
+// The staff area's team (inviting colleagues, their roles, disabling) and the audit log.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import { NotFound } from '../http/errors';
 import { serialId } from '../http/params';
-import { oneLine } from '../http/text';
+import { siteUrlFor } from '../http/site-url';
+import { emailShape, oneLine } from '../http/text';
 import { requireArea } from './access';
 import { listRecentAuditEntries } from './audit.repository';
 import { findStaffId, listStaffMembers } from './member.repository';
-import { changeRoles, emailShape, inviteStaff, isStaffRole, setDisabled } from './members';
-import { auditView, say, teamView } from './staff.view';
-import { localeOf } from '../http/language';
+import { changeRoles, inviteStaff, isStaffRole, setDisabled } from './members';
+import { auditView, teamView } from './staff.view';
+import { localeOf, say } from '../http/language';
 
 const auditEntriesShown = 200;
 
 export function teamRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.get('/staff', requireArea('home'), showHome);
   router.get('/staff/team', requireArea('team'), (_req, res) => renderTeam(ctx, res));
   router.post('/staff/team', requireArea('team'), inviteColleague(ctx));
   router.post('/staff/team/:id/roles', requireArea('team'), changeColleagueRoles(ctx));
@@ -23,10 +23,6 @@ export function teamRoutes(ctx: AppContext): Router {
   router.post('/staff/team/:id/enable', requireArea('team'), setColleagueDisabled(ctx, false));
   router.get('/staff/audit', requireArea('audit'), showAuditLog(ctx));
   return router;
-}
-
-function showHome(_req: Request, res: Response) {
-  res.render('staff/home', { title: say(res, 'staff.home.title') });
 }
 
 async function renderTeam(ctx: AppContext, res: Response, extra: Record<string, unknown> = {}, status = 200) {
@@ -60,7 +56,7 @@ const inviteColleague = (ctx: AppContext) => async (req: Request, res: Response)
   if (errors.length > 0) return renderTeam(ctx, res, { errors: true, errorList: errors, values: { name, email } }, 422);
   const invited = await inviteStaff(ctx.db, { name, email, roles }, res.locals.staff!.id);
   if (invited.kind === 'disabled') return renderTeam(ctx, res, { errors: true, errorList: [say(res, 'staff.team.accountDisabled')], values: { name, email } }, 409);
-  await renderTeam(ctx, res, { invitedEmail: email, invitedLink: `${ctx.config.baseUrl ?? `${req.protocol}://${req.get('host')}`}/staff/password/${invited.token}` });
+  await renderTeam(ctx, res, { invitedEmail: email, invitedLink: `${siteUrlFor(ctx.config, req)}/staff/password/${invited.token}` });
 };
 
 const changeColleagueRoles = (ctx: AppContext) => async (req: Request, res: Response) => {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Timestamp, Jsonb } from './columns';
 import type { LocalizedText } from '../locale';
 
@@ -34,5 +34,3 @@ export interface CampaignTable {
 export type Campaign = Selectable<CampaignTable>;
 
 export type NewCampaign = Insertable<CampaignTable>;
-
-export type CampaignUpdate = Updateable<CampaignTable>;

@@ -1,4 +1,3 @@
-import type { Selectable } from 'kysely';
 import type { NullableTimestamp } from './columns';
 
 /** One donor's copy of an impact update: a row per (update, donor), sent or skipped at most once. */
@@ -9,5 +8,3 @@ export interface ImpactDeliveryTable {
   /** Set instead of sent_at when the donor opted out between the fan-out and the send. */
   skipped_at: NullableTimestamp;
 }
-
-export type ImpactDelivery = Selectable<ImpactDeliveryTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable } from 'kysely';
 import type { Timestamp, Nullable, NullableTimestamp } from './columns';
 
 export type DiscrepancyKind = 'missing_in_ledger' | 'amount_mismatch' | 'unknown_in_stripe';
@@ -34,7 +34,5 @@ export interface ReconciliationDiscrepancyTable {
   resolved_by: Nullable<number>;
   note: Nullable<string>;
 }
-
-export type ReconciliationDiscrepancy = Selectable<ReconciliationDiscrepancyTable>;
 
 export type NewReconciliationDiscrepancy = Insertable<ReconciliationDiscrepancyTable>;

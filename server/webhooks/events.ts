@@ -1,14 +1,8 @@
 // Stripe events: stored once as they arrive, applied once by a job, swept up again if a job never ran.
 import type Stripe from 'stripe';
-import type { Db } from '../database';
 import type { AppContext } from '../context';
 import { stripeEventHandlers } from './handlers';
-import { commitWithoutWaitingForDisk, insertStripeEvent, listUnappliedStripeEvents, lockStripeEvent, markStripeEventProcessed, noteStripeEventFailure } from './stripe-event.repository';
-
-/** Stores the event unless its id is already stored; true when this delivery is the first. */
-export async function storeStripeEvent(db: Db, event: Stripe.Event): Promise<boolean> {
-  return insertStripeEvent(db, event);
-}
+import { commitWithoutWaitingForDisk, listUnappliedStripeEvents, lockStripeEvent, markStripeEventProcessed, noteStripeEventFailure } from './stripe-event.repository';
 
 export type ApplyOutcome = 'applied' | 'ignored' | 'already applied';
 

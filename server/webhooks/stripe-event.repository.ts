@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Db, Trx } from '../database';
 
-/** Inserts the event unless its id is already stored; true when it was new. */
-export async function insertStripeEvent(db: Db, event: Stripe.Event): Promise<boolean> {
+/** Stores the event unless its id is already stored; true when this delivery is the first. */
+export async function storeStripeEvent(db: Db, event: Stripe.Event): Promise<boolean> {
   const stored = await db
     .insertInto('stripe_events')
     .values({ id: event.id, type: event.type, payload: event, stripe_created_at: new Date(event.created * 1000) })

@@ -3,7 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type Stripe from 'stripe';
 import type { AppContext } from '../context';
 import { AppError } from '../http/errors';
-import { storeStripeEvent } from './events';
+import { storeStripeEvent } from './stripe-event.repository';
 
 // A signature proves who sent the body, not that it is an event: a test or a misconfigured endpoint
 // can sign anything, and what is stored must have the fields the jobs read.

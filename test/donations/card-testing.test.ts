@@ -12,7 +12,8 @@ import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { cardTestingRules, cardTestingVerdict, declineAtStripe, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
 import { emailAttempts } from '../../server/donations/limits';
-import { applyStripeEvent, storeStripeEvent } from '../../server/webhooks/events';
+import { applyStripeEvent } from '../../server/webhooks/events';
+import { storeStripeEvent } from '../../server/webhooks/stripe-event.repository';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 

@@ -1,9 +1,11 @@
 // The campaign form checked field by field, in the staff member's language: every bad field gets a
 // message of its own, keyed by the field's id, and a good form becomes what is saved.
+import { isDay } from '../../calendar';
+import { isHttpsUrl } from '../../http/text';
 import { translate, type MessageKey } from '../../i18n/messages';
 import type { Locale, LocalizedText } from '../../locale';
 import { currencyExponent, parseAmount, type Money } from '../../money';
-import { campaignCurrencies, campaignFormValues, campaignStatuses, dayOf, type CampaignFormResult, type CampaignFormValues, type CampaignInput } from './campaign-form';
+import { campaignCurrencies, campaignFormValues, campaignStatuses, type CampaignFormResult, type CampaignFormValues, type CampaignInput } from './campaign-form';
 
 /** A slug the staff routes use for themselves: /staff/campaigns/new. */
 const reservedSlugs = new Set(['new']);
@@ -19,9 +21,7 @@ function localized(en: string, zh: string): LocalizedText {
 
 /** "2026-11-30" as a real calendar day, or undefined. */
 function calendarDay(value: string): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && dayOf(date) === value ? value : undefined;
+  return isDay(value) ? value : undefined;
 }
 
 type Amount = 'target' | 'costUnit' | 'amount';
@@ -36,12 +36,6 @@ function amountProblem(say: Say, parsed: ReturnType<typeof parseAmount>, currenc
   if (parsed.problem === 'too_large') return say('campaignStaff.check.amount.tooLarge', { what });
   if (parsed.problem === 'separator') return say('campaignStaff.check.amount.separator', { what });
   return say('campaignStaff.check.amount.numbers', { what });
-}
-
-function isHttpsUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return url.protocol === 'https:' && url.hostname !== '';
 }
 
 const isCampaignCurrency = (code: string) => (campaignCurrencies as readonly string[]).includes(code);

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context';
 import { NotFound } from '../../http/errors';
 import { serialId } from '../../http/params';
 import { translate } from '../../i18n/messages';
-import { impactProgress, listImpactUpdates } from '../../impact/impact.repository';
+import { findUpdateTitle, impactProgress, listImpactUpdates } from '../../impact/impact.repository';
 import { type Locale } from '../../locale';
 import { requireArea } from '../../staff/access';
 import type { Campaign } from '../../tables/campaigns.table';
@@ -19,12 +19,9 @@ import { campaignDashboard } from './dashboard';
 import { dashboardNotice, dashboardView, type DashboardExtras } from './dashboard.view';
 import { impactFormValues, readFigures } from './impact-update-form';
 import { postUpdateFromForm } from './impact-posting';
-import { findUpdateTitle } from './impact-update.repository';
 import { localeOf } from '../../http/language';
 
 type SlugRequest = Request<{ slug: string }>;
-
-// The staff pages speak the language the public site negotiated.
 
 async function campaignOr404({ db }: AppContext, slug: unknown, locale: Locale): Promise<Campaign> {
   // The shape the table allows; anything else (a NUL byte would fail the query) is no campaign.

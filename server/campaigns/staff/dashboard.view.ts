@@ -18,7 +18,7 @@ export interface DashboardExtras {
   notice?: string;
 }
 
-export function progressText(progress: ImpactProgress | undefined, locale: Locale): string {
+function progressText(progress: ImpactProgress | undefined, locale: Locale): string {
   if (!progress) return '';
   if (progress.total === null) return translate(locale, 'campaignStaff.progress.finding', { sent: progress.sent });
   const skipped = progress.skipped > 0 ? translate(locale, 'campaignStaff.progress.skipped', { skipped: progress.skipped }) : '';

@@ -1,6 +1,6 @@
 // The ledger rows of one donation, as the Stripe sync writes and sums them.
 import { sql } from 'kysely';
-import type { Db } from '../../database';
+import type { Db, Trx } from '../../database';
 import type { LedgerKind, NewLedgerEntry } from '../../tables/ledger-entries.table';
 
 /** True when the donation's ledger holds anything besides the gift itself: a refund, a dispute. */
@@ -18,9 +18,9 @@ export interface AddedEntry {
 }
 
 /** Inserts the entries whose balance transaction is not in the ledger yet; returns those it added. */
-export async function insertNewLedgerEntries(db: Db, entries: NewLedgerEntry[]): Promise<AddedEntry[]> {
+export async function insertNewLedgerEntries(trx: Trx, entries: NewLedgerEntry[]): Promise<AddedEntry[]> {
   if (entries.length === 0) return [];
-  return db
+  return trx
     .insertInto('ledger_entries')
     .values(entries)
     .onConflict((oc) => oc.column('stripe_balance_transaction_id').doNothing())

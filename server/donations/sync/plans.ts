@@ -1,6 +1,7 @@
 // Recurring plans follow their Stripe subscription: found by id, by our metadata, or made from it.
 import type Stripe from 'stripe';
 import type { Trx } from '../../database';
+import { isUuid } from '../../http/params';
 import type { RecurringPlan, RecurringPlanStatus } from '../../tables/recurring-plans.table';
 import { insertPlanUnlessKnown, linkPlanToSubscription, lockPlan, lockPlanOfSubscription, updatePlan } from '../plan.repository';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
@@ -35,7 +36,7 @@ export async function planForSubscription(trx: Trx, stripe: Stripe, subscription
   const known = await lockPlanOfSubscription(trx, subscriptionId);
   if (known) return known;
   const subscription = await stripe.subscriptions.retrieve(subscriptionId);
-  const ours = subscription.metadata.plan_id && /^[0-9a-f-]{36}$/.test(subscription.metadata.plan_id) ? await lockPlan(trx, subscription.metadata.plan_id) : undefined;
+  const ours = isUuid(subscription.metadata.plan_id) ? await lockPlan(trx, subscription.metadata.plan_id) : undefined;
   if (ours) {
     await linkPlanToSubscription(trx, ours.id, subscriptionId);
     return { ...ours, stripe_subscription_id: subscriptionId };

@@ -7,23 +7,12 @@ import { AppError } from '../../http/errors';
 import { translate } from '../../i18n/messages';
 import { type Locale } from '../../locale';
 import { requireArea } from '../../staff/access';
-import type { PayoutLine } from './payout-matching';
 import { sendPayoutsCsv } from './payout-export';
-import { listPayouts, payoutExportRows, payoutIdPattern, payoutStatement, unixDate, type PayoutPage } from './payouts';
+import { listPayouts, payoutExportRows, payoutIdPattern, payoutStatement, type PayoutPage } from './payouts';
+import { payoutLineView, payoutView } from './payout.view';
 import { localeOf } from '../../http/language';
 
 const finance = requireArea('finance');
-
-const statusLabel = (locale: Locale, status: PayoutLine['status']) => translate(locale, `finance.payouts.status.${status}`);
-
-const payoutView = (payout: Stripe.Payout) => ({
-  id: payout.id,
-  created: unixDate(payout.created),
-  arrival: unixDate(payout.arrival_date),
-  amount: payout.amount,
-  currency: payout.currency.toUpperCase(),
-  status: payout.status,
-});
 
 /** A page of payouts, or, when Stripe is away, why the page is empty. */
 async function payoutsOrProblem(stripe: Stripe, locale: Locale, after: string | undefined): Promise<{ page?: PayoutPage; problem?: string }> {
@@ -61,7 +50,7 @@ const showPayout =
     res.render('finance/payout', {
       title: translate(locale, 'finance.payout.heading', { id: payout.id }),
       payout: payoutView(payout),
-      lines: lines.map((line) => ({ ...line, statusLabel: statusLabel(locale, line.status) })),
+      lines: lines.map(payoutLineView(locale)),
       totals,
       flaggedCount,
     });

@@ -44,9 +44,9 @@ export async function lockReconciliationDay(trx: Trx, day: string): Promise<void
 }
 
 /** Records each discrepancy once per (day, kind, balance transaction); returns the ids of those new. */
-export async function insertDiscrepancies(db: Db, day: string, found: Array<Omit<NewReconciliationDiscrepancy, 'day'>>): Promise<number[]> {
+export async function insertDiscrepancies(trx: Trx, day: string, found: Array<Omit<NewReconciliationDiscrepancy, 'day'>>): Promise<number[]> {
   if (found.length === 0) return [];
-  const rows = await db
+  const rows = await trx
     .insertInto('reconciliation_discrepancies')
     .values(found.map((d) => ({ ...d, day })))
     .onConflict((oc) => oc.columns(['day', 'kind', 'stripe_balance_transaction_id']).doNothing())
@@ -55,14 +55,14 @@ export async function insertDiscrepancies(db: Db, day: string, found: Array<Omit
   return rows.map((row) => row.id);
 }
 
-export function listOpenDiscrepanciesOfDay(db: Db, day: string): Promise<Array<{ id: number; kind: DiscrepancyKind; stripe_balance_transaction_id: string }>> {
-  return db.selectFrom('reconciliation_discrepancies').select(['id', 'kind', 'stripe_balance_transaction_id']).where('day', '=', day).where('resolved_at', 'is', null).execute();
+export function listOpenDiscrepanciesOfDay(trx: Trx, day: string): Promise<Array<{ id: number; kind: DiscrepancyKind; stripe_balance_transaction_id: string }>> {
+  return trx.selectFrom('reconciliation_discrepancies').select(['id', 'kind', 'stripe_balance_transaction_id']).where('day', '=', day).where('resolved_at', 'is', null).execute();
 }
 
 /** Marks these open discrepancies resolved by the run, which no longer found them. */
-export async function clearDiscrepancies(db: Db, ids: number[]): Promise<void> {
+export async function clearDiscrepancies(trx: Trx, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db
+  await trx
     .updateTable('reconciliation_discrepancies')
     // Stored in English with the rest of the record, and exported as it is.
     .set({ resolved_at: sql`now()`, note: sql`'No longer found by the reconciliation run of ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC.'` })
@@ -76,8 +76,8 @@ export function lockDiscrepancy(trx: Trx, id: number) {
   return trx.selectFrom('reconciliation_discrepancies').select(['id', 'kind', 'stripe_balance_transaction_id', 'resolved_at']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export function markDiscrepancyResolved(db: Db, id: number, staffId: number, note: string) {
-  return db
+export function markDiscrepancyResolved(trx: Trx, id: number, staffId: number, note: string) {
+  return trx
     .updateTable('reconciliation_discrepancies')
     .set({ resolved_at: sql`now()`, resolved_by: staffId, note })
     .where('id', '=', id)

@@ -6,20 +6,14 @@ import { AppError, NotFound } from '../../http/errors';
 import { serialId } from '../../http/params';
 import { oneLine } from '../../http/text';
 import { translate } from '../../i18n/messages';
-import { type Locale } from '../../locale';
 import { requireArea } from '../../staff/access';
 import { sendDiscrepanciesCsv } from './discrepancy-export';
 import { noteLimit, reconcileDayAsStaff, resolveDiscrepancy } from './reconciliation';
-import { listOpenDiscrepancies, listResolvedDiscrepancies, streamDiscrepancies, type DiscrepancyRow } from './reconciliation.repository';
-import { localeOf } from '../../http/language';
+import { listOpenDiscrepancies, listResolvedDiscrepancies, streamDiscrepancies } from './reconciliation.repository';
+import { discrepancyView } from './reconciliation.view';
+import { localeOf, say } from '../../http/language';
 
 const finance = requireArea('finance');
-
-const discrepancyView = (locale: Locale) => (row: DiscrepancyRow) => ({
-  ...row,
-  kindLabel: translate(locale, `finance.reconciliation.kind.${row.kind}`),
-  resolvedBy: row.resolved_by_name ?? (row.resolved_at ? translate(locale, 'finance.reconciliation.resolvedByRun') : null),
-});
 
 interface PageExtra {
   ran?: { day: string; found: number; recorded: number; cleared: number; recovered: number };
@@ -28,7 +22,7 @@ interface PageExtra {
   resolveErrors?: Record<number, string>;
 }
 
-async function renderPage(ctx: AppContext, res: Response, extra: PageExtra = {}, status = 200): Promise<void> {
+async function renderReconciliationPage(ctx: AppContext, res: Response, extra: PageExtra = {}, status = 200): Promise<void> {
   const locale = localeOf(res);
   const [open, resolved] = await Promise.all([listOpenDiscrepancies(ctx.db), listResolvedDiscrepancies(ctx.db)]);
   res.status(status).render('finance/reconciliation', {
@@ -48,7 +42,7 @@ const showReconciliation =
     const ran = isDay(q.ran)
       ? { day: q.ran, found: Number(q.found) || 0, recorded: Number(q.recorded) || 0, cleared: Number(q.cleared) || 0, recovered: Number(q.recovered) || 0 }
       : undefined;
-    await renderPage(ctx, res, { ran });
+    await renderReconciliationPage(ctx, res, { ran });
   };
 
 const runDay =
@@ -56,7 +50,7 @@ const runDay =
   async (req, res) => {
     const day = typeof req.body.day === 'string' ? req.body.day.trim() : '';
     if (!isDay(day) || day > dayIn(ctx.clock.now(), ctx.config.organisation.timeZone)) {
-      return renderPage(ctx, res, { runError: translate(localeOf(res), 'finance.reconciliation.error.runDay'), runDay: day }, 422);
+      return renderReconciliationPage(ctx, res, { runError: say(res, 'finance.reconciliation.error.runDay'), runDay: day }, 422);
     }
     const outcome = await reconcileDayAsStaff(ctx, day, res.locals.staff!.id);
     const query = new URLSearchParams({
@@ -78,7 +72,7 @@ const resolveOne =
     // One line, as its input is: the note is also a cell of the reconciliation CSV.
     const note = oneLine(req.body.note);
     if (note === '' || note.length > noteLimit) {
-      return renderPage(ctx, res, { resolveErrors: { [id]: translate(locale, 'finance.reconciliation.error.note', { limit: noteLimit }) } }, 422);
+      return renderReconciliationPage(ctx, res, { resolveErrors: { [id]: translate(locale, 'finance.reconciliation.error.note', { limit: noteLimit }) } }, 422);
     }
     await resolveDiscrepancy(ctx.db, id, res.locals.staff!.id, note, locale);
     res.redirect(303, '/staff/finance/reconciliation');
@@ -88,7 +82,7 @@ const exportDiscrepanciesCsv =
   (ctx: AppContext): RequestHandler =>
   async (req, res) => {
     const status = req.query.status;
-    if (status !== undefined && status !== 'open' && status !== 'resolved') throw new AppError(400, 'bad_request', translate(localeOf(res), 'finance.reconciliation.error.statusParameter'));
+    if (status !== undefined && status !== 'open' && status !== 'resolved') throw new AppError(400, 'bad_request', say(res, 'finance.reconciliation.error.statusParameter'));
     await sendDiscrepanciesCsv(res, status ? `reconciliation-${status}.csv` : 'reconciliation.csv', streamDiscrepancies(ctx.db, status));
   };
 

@@ -10,7 +10,8 @@ import { Conflict, NotFound } from '../../http/errors';
 import { translate } from '../../i18n/messages';
 import type { Locale } from '../../locale';
 import { recordAudit } from '../../staff/audit.repository';
-import { applyStripeEvent, storeStripeEvent } from '../../webhooks/events';
+import { applyStripeEvent } from '../../webhooks/events';
+import { storeStripeEvent } from '../../webhooks/stripe-event.repository';
 import { stripeEventHandlers } from '../../webhooks/handlers';
 import { idOf } from '../../stripe/ids';
 import type { DiscrepancyKind, NewReconciliationDiscrepancy } from '../../tables/reconciliation-discrepancies.table';
@@ -25,8 +26,6 @@ import {
   markDiscrepancyResolved,
   type LedgerRowForReconciling,
 } from './reconciliation.repository';
-
-export type { LedgerRowForReconciling } from './reconciliation.repository';
 
 /** The Stripe balance transactions our ledger records a row for: gifts, refunds and disputes. */
 const ledgerCategories = new Set(['charge', 'refund', 'refund_failure', 'dispute', 'dispute_reversal']);

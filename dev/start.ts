@@ -8,7 +8,7 @@ import { migrateToLatest } from '../db/migrate';
 import { seedDemoData } from './seed';
 import { startWorker } from '../jobs/worker';
 import { clockFor } from '../server/clock';
-import { ConfigError, configOrExit, type Config, type ReadyConfig } from '../server/config';
+import { ConfigError, configOrExit, localRedisPrefix, type Config, type ReadyConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { startWeb } from '../server/main';
 import { stopOnSignals } from '../server/lifecycle';
@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       redisUrl = redis.url;
       console.log(`redis: ${redis.description}`);
     }
+    const redisPrefix = localRedisPrefix(config);
+    console.log(`redis prefix: ${redisPrefix} (${config.redisPrefixSet ? 'REDIS_PREFIX' : `this data directory's own; set REDIS_PREFIX to choose`})`);
 
     let stripe = config.stripe;
     let emulator: StripeEmulator | undefined;
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       ...config,
       databaseUrl,
       redisUrl,
+      redisPrefix,
       smtpUrl: smtpUrl!,
       stripe: { ...stripe, secretKey: stripe.secretKey!, webhookSecret: stripe.webhookSecret! },
       sessionSecret: config.sessionSecret ?? localSessionSecret(config.dataDir),

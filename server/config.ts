@@ -1,6 +1,8 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { isIP } from 'node:net';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Locale } from './locale';
 
@@ -45,7 +47,7 @@ const environmentSchema = z.object({
   DATA_DIR: optionalText,
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'expected 1 to 64 letters, digits, ":", "_" or "-"' }).default('smilefund'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'expected 1 to 64 letters, digits, ":", "_" or "-"' }).optional(),
   STRIPE_SECRET_KEY: optionalText.pipe(z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { message: 'expected a Stripe secret key (sk_test_… or sk_live_…)' }).optional()),
   STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^whsec_\w+$/, { message: 'expected a webhook signing secret (whsec_…)' }).optional()),
   STRIPE_API_URL: urlWithProtocols(['http:', 'https:']),
@@ -124,6 +126,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix for every Redis key and BullMQ queue, so several deployments or test files can share one Redis. */
   redisPrefix: string;
+  /** Whether REDIS_PREFIX chose redisPrefix; `npm start` otherwise keys Redis by its data directory. */
+  redisPrefixSet: boolean;
   stripe: {
     secretKey: string | undefined;
     webhookSecret: string | undefined;
@@ -195,7 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: e.DATA_DIR ?? '.data',
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    redisPrefix: e.REDIS_PREFIX,
+    redisPrefix: e.REDIS_PREFIX ?? 'smilefund',
+    redisPrefixSet: e.REDIS_PREFIX !== undefined,
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, wallets: e.STRIPE_WALLETS },
     donations: { maximumMajorUnits: e.DONATION_MAXIMUM, generalFundSlug: e.GENERAL_FUND_SLUG },
     smtpUrl: e.SMTP_URL,
@@ -238,6 +243,15 @@ export function loadDotEnv(path = '.env'): void {
 /** Where the site is reached from outside: BASE_URL, or this machine on the port it listens on. */
 export function publicUrl(config: Pick<Config, 'baseUrl' | 'port'>, port = config.port): string {
   return config.baseUrl ?? `http://localhost:${port}`;
+}
+
+/**
+ * The Redis prefix `npm start` uses: REDIS_PREFIX when set, else one of the data directory's own, stable
+ * across restarts, so two local runs sharing one Redis never take each other's jobs.
+ */
+export function localRedisPrefix(config: Pick<Config, 'redisPrefix' | 'redisPrefixSet' | 'dataDir'>): string {
+  if (config.redisPrefixSet) return config.redisPrefix;
+  return `smilefund-${createHash('sha256').update(resolve(config.dataDir)).digest('hex').slice(0, 10)}`;
 }
 
 /** Cookies are marked Secure when the site is served over https (BASE_URL says so). */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, requireReadyConfig } from '../server/config';
+import { ConfigError, loadConfig, localRedisPrefix, requireReadyConfig } from '../server/config';
 import { runScript } from './support/processes';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -76,6 +76,18 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.0.2.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
     for (const bad of ['true', '*', '10.0.0.0/33', 'example.org', '11']) expect(problemsOf({ TRUST_PROXY: bad })[0]).toMatch(/^TRUST_PROXY: expected loopback, linklocal, uniquelocal/);
+  });
+
+  it('gives each `npm start` data directory a Redis prefix of its own unless REDIS_PREFIX names one', () => {
+    const first = localRedisPrefix(loadConfig({ DATA_DIR: '/srv/smile/one' }));
+    const second = localRedisPrefix(loadConfig({ DATA_DIR: '/srv/smile/two' }));
+    expect(first).toMatch(/^smilefund-[0-9a-f]{10}$/);
+    expect(second).toMatch(/^smilefund-[0-9a-f]{10}$/);
+    expect(first).not.toBe(second);
+    expect(localRedisPrefix(loadConfig({ DATA_DIR: '/srv/smile/one/' }))).toBe(first);
+    expect(localRedisPrefix(loadConfig({ DATA_DIR: '/srv/smile/one', REDIS_PREFIX: 'charity-demo' }))).toBe('charity-demo');
+    // The web and worker processes keep the one prefix they always had.
+    expect(loadConfig({ DATA_DIR: '/srv/smile/one' }).redisPrefix).toBe('smilefund');
   });
 
   it('treats an empty value as unset, as .env files often leave them', () => {

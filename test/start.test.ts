@@ -21,6 +21,7 @@ describe('npm start with no configuration', () => {
       const [, url] = await waitForOutput(start, /open (http:\/\/localhost:\d+)/);
       expect(start.output.stdout).toMatch(new RegExp(`postgres: embedded, ${dataDir}/pg`));
       expect(start.output.stdout).toMatch(/redis: /);
+      expect(start.output.stdout).toContain(`redis prefix: smilefund-start-${process.pid} (REDIS_PREFIX)`);
       expect(start.output.stdout).toMatch(/stripe: local emulator on http:\/\/127\.0\.0\.1:\d+/);
       expect(start.output.stdout).toMatch(/smtp: local catcher on 127\.0\.0\.1:\d+/);
       expect(start.output.stdout).toMatch(/seed: demo campaigns happy-smile-/);

@@ -3,7 +3,7 @@ import type { AppContext } from './context';
 import { signInLinkEmail } from './donors/emails';
 import { sendOutboxRow, type Composers, type SendOutcome } from './outbox/send';
 import { annualStatementEmail, paymentFailedEmail, receiptEmail, refundNoticeEmail } from './receipts/emails';
-import { passwordLinkEmail } from './staff/emails';
+import { invitationEmail, passwordLinkEmail } from './staff/emails';
 
 const composers: Composers = {
   receipt: receiptEmail,
@@ -12,6 +12,7 @@ const composers: Composers = {
   annual_statement: annualStatementEmail,
   sign_in_link: signInLinkEmail,
   staff_password_link: passwordLinkEmail,
+  staff_invitation: invitationEmail,
 };
 
 /** Sends the email outbox row `outboxId` owes, at most once. */

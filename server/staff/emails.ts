@@ -1,9 +1,10 @@
-// The staff area's email: a link to choose a new password.
+// The staff area's emails: a link to choose a new password, and an invitation to choose a first one.
 import { publicUrl } from '../config';
 import { localeFrom } from '../http/language';
 import { translate } from '../i18n/messages';
 import { renderEmail, type Composer } from '../outbox/send';
-import { emailedLinkHours, passwordLinkToSend } from './sessions';
+import { emailedLinkHours, invitationLinkHours, invitationToSend, passwordLinkToSend } from './sessions';
+import { roleList } from './staff.view';
 
 // In the language of the page it was asked from; a request owed before the payload said so is in English.
 export const passwordLinkEmail: Composer = async ({ config }, trx, payload, outboxId) => {
@@ -19,4 +20,22 @@ export const passwordLinkEmail: Composer = async ({ config }, trx, payload, outb
     organisation: config.organisation,
   };
   return { to: link.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
+};
+
+// In the inviter's page language. Someone who has chosen a password (with the link the inviter saw), or
+// was disabled, before it went out is sent nothing.
+export const invitationEmail: Composer = async ({ config }, trx, payload) => {
+  if (typeof payload.staffId !== 'number') return undefined;
+  const invitation = await invitationToSend(trx, { staffId: payload.staffId, invitedBy: typeof payload.invitedBy === 'number' ? payload.invitedBy : null });
+  if (!invitation) return undefined;
+  const locale = localeFrom(payload.locale);
+  const organisation = config.organisation.name;
+  const view = {
+    locale,
+    subject: translate(locale, 'staff.invitation.subject', { organisation }),
+    body: translate(locale, 'staff.invitation.body', { inviter: invitation.inviterName ?? organisation, organisation, roles: roleList(locale, invitation.roles), hours: invitationLinkHours }),
+    action: { label: translate(locale, 'staff.invitation.action'), url: `${publicUrl(config)}/staff/password/${invitation.token}` },
+    organisation: config.organisation,
+  };
+  return { to: invitation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
 };

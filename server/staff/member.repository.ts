@@ -25,6 +25,11 @@ export function findEnabledStaffByEmail(db: Db, email: string) {
   return db.selectFrom('staff_members').select(['id', 'email']).where(lowerEmail, '=', normal(email)).where('disabled_at', 'is', null).executeTakeFirst();
 }
 
+/** An account as an invitation email needs it: whom to write to, and whether they are still only invited. */
+export function findStaffMember(db: Db, staffId: number) {
+  return db.selectFrom('staff_members').select(['id', 'email', 'name', 'roles', 'password_hash', 'disabled_at']).where('id', '=', staffId).executeTakeFirst();
+}
+
 export function listStaffMembers(db: Db) {
   return db.selectFrom('staff_members').selectAll().orderBy('name').execute();
 }

@@ -1,5 +1,10 @@
 // Staff accounts: invitation, roles, disabling and choosing a password, each change written to the audit log.
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context';
 import type { Db, Trx } from '../database';
+import type { Locale } from '../locale';
+import { relayOutbox } from '../outbox/outbox';
+import { oweEmail } from '../outbox/outbox.repository';
 import type { StaffRole } from '../tables/staff-members.table';
 import { recordAudit } from './audit.repository';
 import { insertStaffMember, lockStaffByEmail, lockStaffDisabledAt, lockStaffRoles, markStaffDisabled, updateStaffPassword, updateStaffRoles } from './member.repository';
@@ -12,28 +17,53 @@ export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (staffRoles as string[]).includes(value);
 }
 
-export type InviteOutcome = { kind: 'invited'; staffId: number; token: string } | { kind: 'disabled'; staffId: number };
+/** An existing account's roles when it was invited again, and after: the invited roles are added, none taken. */
+export interface RoleChange {
+  before: StaffRole[];
+  after: StaffRole[];
+}
+
+export type InviteOutcome =
+  | { kind: 'invited'; staffId: number; token: string }
+  | { kind: 'invited again'; staffId: number; token: string; roles: RoleChange }
+  | { kind: 'already a member'; staffId: number; roles: RoleChange }
+  | { kind: 'disabled'; staffId: number };
 
 /**
- * Creates the account, or adds the roles to an existing one, and returns a one-time password link token.
- * A disabled account is left alone: inviting is not a way round enabling it, which is audited as such.
+ * Creates the account and returns a one-time password link token; with `emailIn`, an invitation email
+ * (its own link, in that language) is owed in the same transaction, so it goes out once and only if the
+ * account exists. Someone invited before but without a password yet is invited again; an account with a
+ * password only gains the roles (no link: it is no way to reset a colleague's password). A disabled
+ * account is left alone: inviting is not a way round enabling it, which is audited as such.
  */
-export async function inviteStaff(db: Db, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number | null): Promise<InviteOutcome> {
-  return db.transaction().execute(async (trx) => {
+export async function inviteStaff(db: Db, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number | null, emailIn?: Locale): Promise<InviteOutcome> {
+  return db.transaction().execute(async (trx): Promise<InviteOutcome> => {
     const existing = await lockStaffByEmail(trx, invite.email);
-    if (existing?.disabled_at) return { kind: 'disabled' as const, staffId: existing.id };
-    const staffId = existing ? await addRoles(trx, existing, invite.roles, byStaffId) : await createAccount(trx, invite, byStaffId);
-    return { kind: 'invited' as const, staffId, token: await createPasswordLink(trx, staffId) };
+    if (existing?.disabled_at) return { kind: 'disabled', staffId: existing.id };
+    if (existing?.password_hash) return { kind: 'already a member', staffId: existing.id, roles: await reinvite(trx, existing, invite.roles, byStaffId, false) };
+    const roles = existing ? await reinvite(trx, existing, invite.roles, byStaffId, emailIn !== undefined) : undefined;
+    const staffId = existing?.id ?? (await createAccount(trx, invite, byStaffId));
+    const token = await createPasswordLink(trx, staffId);
+    if (emailIn) await oweEmail(trx, 'staff_invitation', `staff-invitation-${staffId}-${randomUUID()}`, { staffId, invitedBy: byStaffId, locale: emailIn });
+    return roles ? { kind: 'invited again', staffId, token, roles } : { kind: 'invited', staffId, token };
   });
 }
 
-async function addRoles(trx: Trx, existing: { id: number; email: string; roles: StaffRole[] }, added: StaffRole[], byStaffId: number | null): Promise<number> {
-  const roles = [...new Set([...existing.roles, ...added])];
-  await updateStaffRoles(trx, existing.id, roles);
-  await recordAudit(trx, { staffId: byStaffId, action: 'staff.roles_changed', subjectType: 'staff_member', subjectId: existing.id, before: { roles: existing.roles }, after: { roles } });
+/** Invites from the team page, in the inviter's language, and hands the email to the queue once it is committed. */
+export async function inviteByEmail(ctx: Pick<AppContext, 'db' | 'queues' | 'logger'>, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number, locale: Locale): Promise<InviteOutcome> {
+  const outcome = await inviteStaff(ctx.db, invite, byStaffId, locale);
+  if ('token' in outcome) void relayOutbox(ctx).catch((error: unknown) => ctx.logger.warn({ err: error }, 'outbox: relay deferred'));
+  return outcome;
+}
+
+async function reinvite(trx: Trx, existing: { id: number; email: string; roles: StaffRole[]; password_hash: string | null }, added: StaffRole[], byStaffId: number | null, invitationSent: boolean): Promise<RoleChange> {
+  const gained = added.filter((role) => !existing.roles.includes(role));
+  const roles = { before: existing.roles, after: gained.length === 0 ? existing.roles : staffRoles.filter((role) => existing.roles.includes(role) || gained.includes(role)) };
+  if (gained.length > 0) await updateStaffRoles(trx, existing.id, roles.after);
+  await recordAudit(trx, { staffId: byStaffId, action: 'staff.reinvited', subjectType: 'staff_member', subjectId: existing.id, before: { roles: roles.before }, after: { roles: roles.after, invitationSent } });
   // The link lets whoever holds it choose this account's password: an admin's record of having issued it.
-  await recordAudit(trx, { staffId: byStaffId, action: 'staff.password_link_issued', subjectType: 'staff_member', subjectId: existing.id, after: { email: existing.email } });
-  return existing.id;
+  if (existing.password_hash === null) await recordAudit(trx, { staffId: byStaffId, action: 'staff.password_link_issued', subjectType: 'staff_member', subjectId: existing.id, after: { email: existing.email } });
+  return roles;
 }
 
 async function createAccount(trx: Trx, invite: { email: string; name: string; roles: StaffRole[] }, byStaffId: number | null): Promise<number> {

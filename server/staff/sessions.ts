@@ -7,7 +7,7 @@ import { oweRequestedEmail } from '../outbox/outbox';
 import { askedWithin, forgetRequestedAddress } from '../outbox/outbox.repository';
 import type { StaffRole } from '../tables/staff-members.table';
 import { hashSecretToken, isSecretToken, newSecretToken } from '../http/secret-tokens';
-import { findEnabledStaffByEmail } from './member.repository';
+import { findEnabledStaffByEmail, findStaffMember } from './member.repository';
 import { deleteSessionsOf, deleteStaffSession, insertPasswordLink, insertStaffSession, markPasswordLinkUsed, passwordLinkIsLive, touchStaffSession } from './session.repository';
 
 export const sessionCookie = 'sf_staff';
@@ -41,8 +41,11 @@ export function endAllSessions(db: Db, staffId: number): Promise<number> {
   return deleteSessionsOf(db, staffId);
 }
 
+/** How long the link an invitation carries lasts: a colleague may not read their email the same hour. */
+export const invitationLinkHours = 24;
+
 /** A one-time link to set a password, valid for `hours`. Returns the token for the URL. */
-export async function createPasswordLink(db: Db, staffId: number, hours = 24): Promise<string> {
+export async function createPasswordLink(db: Db, staffId: number, hours = invitationLinkHours): Promise<string> {
   const token = newSecretToken();
   await insertPasswordLink(db, { tokenHash: hashSecretToken(token), staffId, hours });
   return token;
@@ -82,4 +85,16 @@ export async function passwordLinkToSend(trx: Trx, request: { outboxId: number; 
     return undefined;
   }
   return { email: staff.email, token: await createPasswordLink(trx, staff.id, emailedLinkHours) };
+}
+
+/**
+ * When an invitation email is composed: a fresh link for the colleague, with who invited them, while they
+ * are still only invited (no password yet, not disabled); else undefined. In the sending transaction, so
+ * a send that fails leaves no link behind.
+ */
+export async function invitationToSend(trx: Trx, invite: { staffId: number; invitedBy: number | null }) {
+  const member = await findStaffMember(trx, invite.staffId);
+  if (!member || member.password_hash !== null || member.disabled_at !== null) return undefined;
+  const inviter = invite.invitedBy === null ? undefined : await findStaffMember(trx, invite.invitedBy);
+  return { email: member.email, roles: member.roles, inviterName: inviter?.name, token: await createPasswordLink(trx, member.id, invitationLinkHours) };
 }

@@ -49,7 +49,8 @@ async function main(): Promise<void> {
       const name = parsed.values.name?.trim() || email.split('@')[0]!;
       const invited = await inviteStaff(db, { email, name, roles: roles.filter(isStaffRole) }, null);
       if (invited.kind === 'disabled') fail(`${email}: this account is disabled; enable it first.`);
-      token = invited.token;
+      // From the command line, someone who already has a password is given a link to choose a new one.
+      token = 'token' in invited ? invited.token : await createPasswordLink(db, invited.staffId);
       console.log(`${email} may now sign in as ${roles.join(', ')} once they have chosen a password.`);
     } else {
       const staffId = await findStaffIdByEmail(db, email);

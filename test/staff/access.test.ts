@@ -302,17 +302,18 @@ describe('the staff area', () => {
     expect(audit.map((a) => a.action)).toEqual(['staff.disabled']);
   });
 
-  it('records in the audit log a password link issued by inviting an existing account', async () => {
+  it('issues no password link by inviting an account that has a password, and records the invitation', async () => {
     await forgetSignInLimit();
     const db = t.database.db;
     const admin = await aStaffMember(db, ['admin']);
     const session = await signInAs(t.app, admin.email);
     const colleague = await aStaffMember(db, ['finance']);
     const page = await session.post('/staff/team', { name: colleague.name, email: colleague.email, roles: 'campaign_manager' }).expect(200);
-    expect(page.text).toMatch(/\/staff\/password\/[A-Za-z0-9_-]{43}/);
+    expect(page.text).not.toMatch(/\/staff\/password\/[A-Za-z0-9_-]{43}/);
+    expect(await db.selectFrom('staff_password_links').select('staff_id').where('staff_id', '=', colleague.id).execute()).toEqual([]);
     const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', String(colleague.id)).orderBy('id').execute();
-    expect(audit.map((a) => a.action)).toEqual(['staff.roles_changed', 'staff.password_link_issued']);
-    expect(audit[1]).toMatchObject({ staff_id: admin.id, after: { email: colleague.email } });
+    expect(audit.map((a) => a.action)).toEqual(['staff.reinvited']);
+    expect(audit[0]).toMatchObject({ staff_id: admin.id, before: { roles: ['finance'] }, after: { roles: ['finance', 'campaign_manager'] } });
   });
 
   it('creates the first admin from the command line, printing a one-time link', async () => {

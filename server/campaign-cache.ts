@@ -1,5 +1,5 @@
 // What donors read about campaigns, kept in memory until Postgres says it changed. Migration 0011's
-// triggers NOTIFY campaign_changed with a campaign's id whenever its money, story, presets, updates or
+// triggers (and 0016's) NOTIFY campaign_changed with a campaign's id whenever its money, story, presets, updates or
 // plans change, and Postgres delivers the notice at commit: a spike of visitors then costs one read per
 // change instead of a handful of queries per visitor, and no one sees a total from before a gift that
 // has been recorded. While the listening connection is down, nothing is kept and every read goes to
@@ -33,7 +33,7 @@ interface Kept {
   keptAt: number;
 }
 
-// A safety net for what no trigger announces (a gift's message hidden by staff, the days left ticking over).
+// A safety net for what no trigger announces (the days left ticking over).
 const keepAtMostMs = 10_000;
 const reconnectAfterMs = 1_000;
 

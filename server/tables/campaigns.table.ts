@@ -27,6 +27,8 @@ export interface CampaignTable {
   /** What that unit is: {"en": "one cleft-lip surgery", "zh-CN": "一例唇裂手术"}. */
   cost_unit_label: Jsonb<LocalizedText | null>;
   cover_image_url: string | null;
+  /** Donors' messages stay off the page until staff approve each one. */
+  hold_messages: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

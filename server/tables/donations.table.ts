@@ -34,6 +34,10 @@ export interface DonationTable {
   donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
   anonymous: ColumnType<boolean, boolean | undefined, boolean>;
   message: Nullable<string>;
+  /** When staff hid the message from the campaign page; null while it may show. */
+  message_hidden_at: NullableTimestamp;
+  /** When staff let the message show on a campaign that holds messages; null until then. */
+  message_approved_at: NullableTimestamp;
   dedication_kind: Nullable<'honour' | 'memory'>;
   dedication_name: Nullable<string>;
   locale: ColumnType<string, string | undefined, string>;

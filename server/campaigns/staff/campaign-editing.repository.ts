@@ -20,6 +20,7 @@ export interface CampaignColumns {
   cost_unit_amount: number | null;
   cost_unit_label: LocalizedText | null;
   cover_image_url: string | null;
+  hold_messages: boolean;
 }
 
 export interface PresetColumns {

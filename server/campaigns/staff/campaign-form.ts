@@ -39,6 +39,7 @@ export interface CampaignFormValues {
   cost_unit_label_zh: string;
   status: string;
   cover_image_url: string;
+  hold_messages: boolean;
   presets: PresetRow[];
 }
 
@@ -56,6 +57,8 @@ export interface CampaignInput {
   cost_unit_amount: number | null;
   cost_unit_label: LocalizedText | null;
   cover_image_url: string | null;
+  /** Donors' messages stay off the page until approved. */
+  hold_messages: boolean;
   presets: Array<{ currency: string; amount: number; label: LocalizedText | null }>;
 }
 
@@ -86,6 +89,8 @@ const formShape = z.object({
   cost_unit_label_zh: text,
   status: text,
   cover_image_url: text,
+  /** A ticked checkbox sends its value; an unticked one sends nothing. */
+  hold_messages: z.unknown().optional(),
   preset_currency: list,
   preset_amount: list,
   preset_label_en: list,
@@ -122,6 +127,7 @@ export function campaignFormValues(body: unknown): CampaignFormValues {
     cost_unit_label_zh: raw.cost_unit_label_zh,
     status: raw.status,
     cover_image_url: raw.cover_image_url,
+    hold_messages: raw.hold_messages !== undefined,
     presets,
   };
 }
@@ -150,6 +156,7 @@ export function valuesOfCampaign(campaign: Campaign, presets: CampaignPreset[]):
     cost_unit_label_zh: campaign.cost_unit_label?.['zh-CN'] ?? '',
     status: campaign.status,
     cover_image_url: campaign.cover_image_url ?? '',
+    hold_messages: campaign.hold_messages,
     presets: presets.map((preset) => ({
       currency: preset.currency,
       amount: toMajorUnits(preset),
@@ -178,6 +185,7 @@ export function blankCampaignValues(today: Date): CampaignFormValues {
     cost_unit_label_zh: '',
     status: 'draft',
     cover_image_url: '',
+    hold_messages: false,
     presets: [],
   };
 }

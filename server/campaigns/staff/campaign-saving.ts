@@ -24,6 +24,7 @@ export function campaignRecord(campaign: Campaign, presets: CampaignPreset[]) {
     cost_unit_amount: campaign.cost_unit_amount,
     cost_unit_label: campaign.cost_unit_label,
     cover_image_url: campaign.cover_image_url,
+    hold_messages: campaign.hold_messages,
     presets: presets.map((p) => ({ currency: p.currency, amount: p.amount, label: p.label })),
   };
 }
@@ -66,6 +67,7 @@ function columnsOf(input: CampaignInput, before?: Campaign): CampaignColumns {
     cost_unit_amount: input.cost_unit_amount,
     cost_unit_label: input.cost_unit_label,
     cover_image_url: input.cover_image_url,
+    hold_messages: input.hold_messages,
   };
 }
 

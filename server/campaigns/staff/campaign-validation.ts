@@ -183,6 +183,7 @@ export function readCampaignForm(body: unknown, locale: Locale): CampaignFormRes
       cost_unit_amount: costUnit.amount,
       cost_unit_label: costUnit.label,
       cover_image_url: values.cover_image_url || null,
+      hold_messages: values.hold_messages,
       presets,
     },
   };

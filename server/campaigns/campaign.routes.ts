@@ -11,6 +11,7 @@ import { campaignCard } from './campaign.view';
 import { listLiveCampaigns } from './campaign.repository';
 import { formAfterRetry } from './retry-form';
 import { campaignTotals } from './totals';
+import { takesGifts } from './closing';
 import { localeOf } from '../http/language';
 
 
@@ -22,17 +23,19 @@ const showLiveCampaigns =
       const campaigns = await listLiveCampaigns(db);
       const totals = await campaignTotals(db, campaigns);
       const now = clock.now();
-      return { value: campaigns.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)), shows: 'all' };
+      // A round past its end stays live until staff close it; it is no longer one to give to.
+      const open = campaigns.filter((c) => takesGifts(c, now));
+      return { value: open.map((c) => campaignCard(c, totals.get(c.id)!, locale, now)), shows: 'all' };
     });
     res.render('campaigns/index', { title: translate(locale, 'campaigns.title'), campaigns: cards });
   };
 
 /** The address as shared, with nothing after it, shows every visitor the same page in their language. */
-async function sendSharedPage({ db, clock, campaignCache }: AppContext, slug: string, res: Response) {
+async function sendSharedPage({ db, clock, config, campaignCache }: AppContext, slug: string, res: Response) {
   const locale = localeOf(res);
   // Kept rendered, from content loaded for it, so the page and what it was rendered from change together.
   const html = await campaignCache.read(`html:${locale}:${slug}`, async () => {
-    const { value: page, shows } = await loadCampaignPage({ db, clock }, slug, locale);
+    const { value: page, shows } = await loadCampaignPage({ db, clock, config }, slug, locale);
     return { value: page && keptBody(await renderPage(res, 'campaigns/show', campaignPageWithForm(page, locale, blankDonateForm(page.campaign)))), shows };
   });
   if (!html) throw new NotFound(translate(locale, 'errors.campaignNotFound'));

@@ -6,6 +6,7 @@ import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
 import { formatMoney, percentOf, toMajorUnits } from '../money';
 import type { CampaignTotals } from './totals';
+import { closedAt, takesGifts } from './closing';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -37,6 +38,7 @@ function progress(campaign: Campaign, totals: CampaignTotals, locale: Locale) {
 
 export function campaignCard(campaign: Campaign, totals: CampaignTotals, locale: Locale, now: Date) {
   const target = { amount: campaign.target_amount, currency: campaign.target_currency };
+  const open = takesGifts(campaign, now);
   return {
     ...progress(campaign, totals, locale),
     slug: campaign.slug,
@@ -46,7 +48,10 @@ export function campaignCard(campaign: Campaign, totals: CampaignTotals, locale:
     target: formatMoney(target, locale, { wholeUnits: true }),
     endsAt: campaign.ends_at,
     daysLeft: daysLeft(campaign.ends_at, now),
-    daysLeftText: daysLeftText(daysLeft(campaign.ends_at, now), locale),
+    daysLeftText: open ? daysLeftText(daysLeft(campaign.ends_at, now), locale) : '',
+    /** Whether it takes gifts now: live, and not past its end. */
+    open,
+    closedAt: open ? null : closedAt(campaign, now),
     coverImageUrl: campaign.cover_image_url,
   };
 }
@@ -61,11 +66,11 @@ export function campaignPage(campaign: Campaign, presets: CampaignPreset[], tota
       : null;
   return {
     ...campaignCard(campaign, totals, locale, now),
-    open: campaign.status === 'live',
     storyParagraphs: localize(campaign.story, locale).split(/\n{2,}/),
     costUnit,
     acceptedCurrencies: campaign.accepted_currencies,
-    presets: presets.map((preset) => ({
+    // A closed campaign offers no amount to give.
+    presets: (takesGifts(campaign, now) ? presets : []).map((preset) => ({
       currency: preset.currency,
       amount: formatMoney({ amount: preset.amount, currency: preset.currency }, locale, { wholeUnits: true }),
       label: localize(preset.label, locale),

@@ -36,7 +36,7 @@ const showWidget = (ctx: AppContext) => async (req: Request, res: Response) => {
     title: card.title,
     refreshSeconds,
     campaign: card,
-    open: campaign.status === 'live',
+    open: card.open,
     // The donor lands on our own form, in the widget's language, and the gift remembers where it came from.
     giveHref: `/campaigns/${campaign.slug}?utm_source=embed&lang=${locale}#give`,
     campaignHref: `/campaigns/${campaign.slug}?utm_source=embed&lang=${locale}`,

@@ -3,6 +3,7 @@
 import type { AppContext } from '../context';
 import type { Campaign } from '../tables/campaigns.table';
 import type { DonationFormValues } from '../campaigns/donate-form';
+import { takesGifts } from '../campaigns/closing';
 import { ServiceUnavailable, TooManyRequests } from '../http/errors';
 import { withinRateLimit } from '../http/rate-limit';
 import { signToken } from '../http/signed-links';
@@ -15,7 +16,7 @@ import { attachCheckoutSession, startDonation } from './donation.repository';
 import { formValues, readDonationForm, type DonationRequest } from './form';
 import { donationAttempts, emailAttempts } from './limits';
 
-type GivingContext = Pick<AppContext, 'db' | 'redis' | 'stripe' | 'config' | 'logger'>;
+type GivingContext = Pick<AppContext, 'db' | 'redis' | 'stripe' | 'config' | 'logger' | 'clock'>;
 
 /** The donate form as posted, and where from. */
 export interface GiftAttempt {
@@ -53,7 +54,7 @@ export async function beginGift(ctx: GivingContext, attempt: GiftAttempt): Promi
     throw new TooManyRequests(translate(locale, 'donate.error.tooMany'));
   }
   const result =
-    campaign.status === 'live'
+    takesGifts(campaign, ctx.clock.now())
       ? readDonationForm(body, campaign, config.donations, locale)
       : { ok: false as const, errors: { amount: translate(locale, 'donate.error.closed') }, values: formValues(body) };
   if (!result.ok) return { kind: 'invalid', errors: result.errors, values: result.values };

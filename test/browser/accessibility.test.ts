@@ -84,6 +84,10 @@ describe('the public pages are accessible', () => {
     it(`a campaign page in ${lang}`, async () => {
       await expectNoSeriousViolations(await open(`/campaigns/speech-therapy-fund?lang=${lang}`));
     });
+
+    it(`a closed round's page in ${lang}`, async () => {
+      await expectNoSeriousViolations(await open(`/campaigns/${demoRounds(testNow).closed[0]!.slug}?lang=${lang}`));
+    });
   }
 
   it('a campaign page on a phone', async () => {

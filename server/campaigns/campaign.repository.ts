@@ -62,15 +62,28 @@ export interface PublicGift {
   givenAt: Date;
 }
 
-/** The latest gifts that went through, as the campaign page shows them: a name only when the donor allowed it. */
+/**
+ * The latest gifts that went through, as the campaign page shows them: a name only when the donor allowed it,
+ * a message only when staff have not hidden it and, on a campaign that holds messages, have approved it.
+ */
 export async function recentGifts(db: Db, campaignId: number, limit = 10): Promise<PublicGift[]> {
   const rows = await db
     .selectFrom('donations')
-    .select(['donor_name', 'anonymous', 'amount', 'currency', 'message', 'frequency', 'succeeded_at'])
-    .where('campaign_id', '=', campaignId)
-    .where('status', 'in', ['succeeded', 'partially_refunded'])
+    .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
+    .select(['donor_name', 'anonymous', 'amount', 'currency', 'frequency', 'succeeded_at'])
+    .select((eb) =>
+      eb
+        .case()
+        .when(eb.and([eb('message_hidden_at', 'is', null), eb.or([eb('campaigns.hold_messages', '=', false), eb('message_approved_at', 'is not', null)])]))
+        .then(eb.ref('message'))
+        .else(null)
+        .end()
+        .as('message'),
+    )
+    .where('donations.campaign_id', '=', campaignId)
+    .where('donations.status', 'in', ['succeeded', 'partially_refunded'])
     .orderBy('succeeded_at', 'desc')
-    .orderBy('id')
+    .orderBy('donations.id')
     .limit(limit)
     .execute();
   return rows.map((row) => ({

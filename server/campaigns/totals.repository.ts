@@ -55,11 +55,11 @@ export function countRecurringDonors(db: Db, campaignIds: number[]) {
     .execute();
 }
 
-/** The campaign's ledger summed per UTC day and pair of currencies, days in order. */
-export function sumLedgerByDay(db: Db, campaignId: number) {
+/** The campaign's ledger summed per day in `timeZone` and pair of currencies, days in order. */
+export function sumLedgerByDay(db: Db, campaignId: number, timeZone: string) {
   return db
     .selectFrom('ledger_entries')
-    .select([sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
+    .select([sql<string>`to_char(occurred_at at time zone ${timeZone}, 'YYYY-MM-DD')`.as('day'), 'currency', 'settlement_currency', summed('amount'), summed('settlement_amount')])
     .where('campaign_id', '=', campaignId)
     .groupBy([sql`1`, 'currency', 'settlement_currency'])
     .orderBy(sql`1`)

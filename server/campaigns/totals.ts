@@ -97,8 +97,8 @@ export interface DailyRaised {
  * figure converts the running sums exactly as campaignTotals converts the final ones, so the last
  * day's figure is the campaign's `raised` to the minor unit.
  */
-export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef): Promise<DailyRaised[]> {
-  const rows = await sumLedgerByDay(db, campaign.id);
+export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef, timeZone: string): Promise<DailyRaised[]> {
+  const rows = await sumLedgerByDay(db, campaign.id, timeZone);
   const running = new Map<string, LedgerSum>();
   const rates: RateBook = new Map();
   const days: DailyRaised[] = [];

@@ -28,6 +28,20 @@ export function csvField(value: CsvValue): string {
 
 export const csvRow = (values: CsvValue[]) => `${values.map(csvField).join(',')}\r\n`;
 
+/** An instant as the wall clock of `timeZone` shows it, "2026-03-05 07:30:00", as spreadsheets read a date and time. */
+export function csvTime(value: Date | null | undefined, timeZone: string): string | null {
+  if (!value) return null;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(value)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** A time column's header, naming the zone its times are in: "date (Asia/Hong_Kong)". */
+export const zonedColumn = (name: string, timeZone: string) => `${name} (${timeZone})`;
+
 /** Minor units as the exact decimal text a spreadsheet reads: 10050 CNY is 100.50. */
 export const csvAmount = (amount: number | null, currency: string) => (amount === null ? '' : toMajorUnits({ amount, currency }));
 
@@ -92,9 +106,9 @@ export function csvText(value: SqlValue): RawBuilder<string | null> {
   return sql<string | null>`case when ascii(${text}) in (61, 43, 45, 64, 9, 13) and ${text} !~ ${sql.lit(negativeNumberInSql)} then '''' || ${text} else nullif(${text}, '') end`;
 }
 
-/** An instant as Date#toISOString() writes it: UTC, milliseconds (truncated, as pg's Date truncates them), Z. */
-export function csvInstant(value: SqlValue): RawBuilder<string | null> {
-  return sql<string | null>`to_char((${value}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** An instant as csvTime writes it: the wall clock of `timeZone` to the second (truncated), which the column's header names. */
+export function csvInstant(value: SqlValue, timeZone: string): RawBuilder<string | null> {
+  return sql<string | null>`to_char((${value}) at time zone ${timeZone}, 'YYYY-MM-DD HH24:MI:SS')`;
 }
 
 /** Every currency whose exponent is not 2, by asking money.ts about each three-letter code: one table for JS and SQL. */

@@ -2,7 +2,7 @@
 // comes out with every field already written as the CSV shows it.
 import { sql, type CompiledQuery, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, Db } from '../database';
-import { csvAmountIn, csvInstant, csvText, currencyUnit } from './csv';
+import { csvAmountIn, csvInstant, csvText, currencyUnit, zonedColumn } from './csv';
 import { filteredDonations } from './gift.repository';
 import { hasFilters, type GiftFilters } from './gifts';
 
@@ -97,7 +97,7 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
   // currencies) cannot start like a formula or be empty, and go out as they are; the rest through csvText.
   const columns: Array<[string, RawBuilder<unknown>]> = [
     ['gift_id', sql`${g('id')}`],
-    ['date', csvInstant(g('at'))],
+    [zonedColumn('date', timeZone), csvInstant(g('at'), timeZone)],
     ['status', sql`${g('status')}`],
     ['origin', sql`${g('origin')}`],
     ['payment_method', csvText(g('payment_method'))],
@@ -131,8 +131,8 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
   return query.compile(db);
 }
 
-/** The donors export's query: one row per donor and currency they gave in (net of refunds); a donor with nothing kept has one row without money. */
-export function donorsExport(db: Db): CompiledQuery {
+/** The donors export's query: one row per donor and currency they gave in (net of refunds); a donor with nothing kept has one row without money. Times in `timeZone`. */
+export function donorsExport(db: Db, timeZone: string): CompiledQuery {
   const given = db
     .selectFrom('ledger_entries')
     .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
@@ -155,13 +155,13 @@ export function donorsExport(db: Db): CompiledQuery {
       csvText(sql.ref('donors.name')).as('name'),
       csvText(sql.ref('donors.donor_type')).as('donor_type'),
       csvText(sql.ref('donors.locale')).as('locale'),
-      csvInstant(sql.ref('donors.created_at')).as('since'),
+      csvInstant(sql.ref('donors.created_at'), timeZone).as(zonedColumn('since', timeZone)),
       sql`case when donors.impact_opt_out_at is null then 'yes' else 'opted out' end`.as('impact_updates'),
       csvText(sql.ref('g.currency')).as('currency'),
       sql`g.gifts`.as('gifts'),
       csvAmountIn(sql.ref('g.kept'), currencyUnit(sql.ref('g.currency'))).as('kept'),
-      csvInstant(sql.ref('g.first_gift')).as('first_gift'),
-      csvInstant(sql.ref('g.last_gift')).as('last_gift'),
+      csvInstant(sql.ref('g.first_gift'), timeZone).as(zonedColumn('first_gift', timeZone)),
+      csvInstant(sql.ref('g.last_gift'), timeZone).as(zonedColumn('last_gift', timeZone)),
     ])
     .orderBy('donors.id')
     .orderBy('g.currency');

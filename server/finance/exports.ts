@@ -14,7 +14,7 @@ export async function exportGifts(db: Db, connections: pg.Pool, res: Response, f
   await sendCopyCsv(res, connections, `smilefund-gifts-${today}.csv`, giftsExport(db, filters, timeZone));
 }
 
-/** Every donor, one row per currency they gave in. */
-export async function exportDonors(db: Db, connections: pg.Pool, res: Response, today: string): Promise<void> {
-  await sendCopyCsv(res, connections, `smilefund-donors-${today}.csv`, donorsExport(db));
+/** Every donor, one row per currency they gave in; times in `timeZone`. */
+export async function exportDonors(db: Db, connections: pg.Pool, res: Response, timeZone: string, today: string): Promise<void> {
+  await sendCopyCsv(res, connections, `smilefund-donors-${today}.csv`, donorsExport(db, timeZone));
 }

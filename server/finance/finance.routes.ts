@@ -125,7 +125,7 @@ const exportGiftsCsv =
 const exportDonorsCsv =
   (ctx: AppContext): RequestHandler =>
   (_req, res) =>
-    exportDonors(ctx.db, ctx.exportConnections, res, today(ctx));
+    exportDonors(ctx.db, ctx.exportConnections, res, ctx.config.organisation.timeZone, today(ctx));
 
 export function financeRoutes(ctx: AppContext): Router {
   const router = Router();

@@ -3,7 +3,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Campaign } from '../tables/campaigns.table';
 import type { Database, Db } from '../database';
-import { hasFilters, pageSize, type GiftFilters } from './gifts';
+import { hasFilters, pageSize, unfinishedStatuses, type GiftFilters } from './gifts';
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -19,7 +19,9 @@ export function filteredDonations(db: Db, filters: GiftFilters, timeZone: string
     if (filters.to) conditions.push(eb(giftTime, '<', startOfDay(filters.to, 1)));
     if (filters.campaign) conditions.push(eb('donations.campaign_id', '=', eb.selectFrom('campaigns').select('campaigns.id').where('campaigns.slug', '=', filters.campaign)));
     if (filters.currency) conditions.push(eb('donations.currency', '=', filters.currency));
-    if (filters.status) conditions.push(eb('donations.status', '=', filters.status));
+    if (filters.status === 'unfinished') conditions.push(eb('donations.status', 'in', unfinishedStatuses));
+    else if (filters.status) conditions.push(eb('donations.status', '=', filters.status));
+    else conditions.push(eb('donations.status', 'not in', unfinishedStatuses));
     if (filters.method) conditions.push(eb('donations.payment_method', '=', filters.method));
     if (filters.donor) {
       // Both halves are served by trigram indexes (migration 0012), the donor records' through an array

@@ -5,7 +5,7 @@ import { defaultLocale, localize, type Locale } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';
 import { campaignChoices, currencyChoices } from './finance.view';
 import type { CampaignOption, CurrencyTotals, GiftDetail, GiftRow } from './gift.repository';
-import { filterQuery, giftStatuses, pageSize, paymentMethods, type FilterParse } from './gifts';
+import { asksForUnfinished, filterQuery, giftStatuses, pageSize, paymentMethods, type FilterParse } from './gifts';
 import { choices, donorTypeLabel, methodLabel, statusLabel } from './labels';
 import type { OfflineGiftForm } from './offline';
 import { offlineFormChoices, offlineFormOf } from './offline-gift.view';
@@ -30,6 +30,9 @@ export function giftsPageView(locale: Locale, { filters, page, ...parsed }: Filt
     statuses: choices(giftStatuses, (s) => statusLabel(locale, s), filters.status),
     methods: choices(paymentMethods, (m) => methodLabel(locale, m), filters.method),
     count: data.count,
+    // Unfinished checkouts are counted as what they are, never as gifts; unasked for, a link offers them.
+    unfinished: asksForUnfinished(filters),
+    showUnfinished: filters.status === undefined ? filterQuery(filters, { status: 'unfinished' }) : undefined,
     page,
     pages,
     previous: page > 1 ? filterQuery(filters, { page: page - 1 }) : undefined,

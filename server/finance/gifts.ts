@@ -7,7 +7,12 @@ import type { Locale } from '../locale';
 import { isCurrencyCode } from '../money';
 import { cleanText } from '../http/text';
 
-export const giftStatuses: DonationStatus[] = ['succeeded', 'partially_refunded', 'refunded', 'disputed', 'pending', 'failed', 'expired'];
+/** Checkouts started and never paid (or given up): not gifts, so the ledger lists them only when asked and never counts them. */
+export const unfinishedStatuses: DonationStatus[] = ['pending', 'expired'];
+/** The status filter's choices: the gifts' statuses, then every unfinished checkout at once. */
+export const giftStatuses = ['succeeded', 'partially_refunded', 'refunded', 'disputed', 'failed', 'unfinished'] as const;
+export type StatusFilter = DonationStatus | 'unfinished';
+const statusFilters: readonly string[] = [...giftStatuses, ...unfinishedStatuses];
 export const paymentMethods = ['card', 'alipay', 'wechat_pay', 'cheque', 'bank_transfer', 'cash'] as const;
 
 export interface GiftFilters {
@@ -16,7 +21,8 @@ export interface GiftFilters {
   to?: string;
   campaign?: string;
   currency?: string;
-  status?: DonationStatus;
+  /** Unset lists the gifts, leaving out unfinished checkouts; 'unfinished' (or 'pending', 'expired') lists only those. */
+  status?: StatusFilter;
   method?: string;
   /** Part of the donor's email or name. */
   donor?: string;
@@ -32,7 +38,7 @@ const one = (value: unknown): string => (Array.isArray(value) ? one(value[0]) : 
 const checks: Array<{ name: Exclude<keyof GiftFilters, 'from' | 'to'>; read: (query: Record<string, unknown>) => string; valid: (value: string) => boolean; problem: MessageKey }> = [
   { name: 'campaign', read: (q) => one(q.campaign), valid: (v) => /^[a-z0-9-]{1,100}$/.test(v), problem: 'finance.filter.error.campaign' },
   { name: 'currency', read: (q) => one(q.currency).toUpperCase(), valid: isCurrencyCode, problem: 'finance.filter.error.currency' },
-  { name: 'status', read: (q) => one(q.status), valid: (v) => (giftStatuses as string[]).includes(v), problem: 'finance.filter.error.status' },
+  { name: 'status', read: (q) => one(q.status), valid: (v) => statusFilters.includes(v), problem: 'finance.filter.error.status' },
   { name: 'method', read: (q) => one(q.method), valid: (v) => (paymentMethods as readonly string[]).includes(v), problem: 'finance.filter.error.method' },
   { name: 'donor', read: (q) => one(q.donor), valid: (v) => v.length <= 254, problem: 'finance.filter.error.donor' },
 ];
@@ -71,5 +77,8 @@ export function filterQuery(filters: GiftFilters, extra: Record<string, string |
   return text ? `?${text}` : '';
 }
 
-/** Whether any filter is set: none selects every gift. */
+/** Whether the filters ask for unfinished checkouts, which are never counted as gifts. */
+export const asksForUnfinished = (filters: GiftFilters) => filters.status === 'unfinished' || unfinishedStatuses.includes(filters.status as DonationStatus);
+
+/** Whether any filter is set: none selects every gift (and every row of the ledger, which unfinished checkouts have none of). */
 export const hasFilters = (filters: GiftFilters) => Object.values(filters).some((value) => value !== undefined);

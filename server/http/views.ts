@@ -10,6 +10,9 @@ export const viewsDir = path.join(__dirname, '..', '..', 'views');
 
 type HelperOptions = { data?: { root?: { locale?: string } }; hash?: Record<string, string | number | null | undefined> };
 
+type ZonedHelperOptions = { data?: { root?: { locale?: string; timeZone?: string } }; hash?: { zone?: string } };
+const zoneOf = (options: ZonedHelperOptions) => options.hash?.zone ?? options.data?.root?.timeZone ?? 'UTC';
+
 const helpers = {
   /** {{t "donate.amount" name=value}}: the page's language, from the catalog in server/i18n/messages.ts. */
   t(key: string, options: HelperOptions) {
@@ -22,9 +25,15 @@ const helpers = {
   money(amount: number, currency: string, options: { data?: { root?: { locale?: string } }; hash?: { whole?: boolean } }) {
     return formatMoney({ amount, currency }, options.data?.root?.locale ?? 'en', { wholeUnits: options.hash?.whole === true });
   },
-  date(value: Date | null | undefined, options: { data?: { root?: { locale?: string } } }) {
+  /** {{date at}}: the day, in the page's time zone (res.locals.timeZone: the organisation's on staff pages, else UTC); zone="UTC" overrides it. */
+  date(value: Date | null | undefined, options: ZonedHelperOptions) {
     if (!value) return '';
-    return new Intl.DateTimeFormat(options.data?.root?.locale ?? 'en', { dateStyle: 'medium', timeZone: 'UTC' }).format(value);
+    return new Intl.DateTimeFormat(options.data?.root?.locale ?? 'en', { dateStyle: 'medium', timeZone: zoneOf(options) }).format(value);
+  },
+  /** {{dateTime at}}: the day and the time, in the page's time zone as `date` reads it. */
+  dateTime(value: Date | null | undefined, options: ZonedHelperOptions) {
+    if (!value) return '';
+    return new Intl.DateTimeFormat(options.data?.root?.locale ?? 'en', { dateStyle: 'medium', timeStyle: 'short', timeZone: zoneOf(options) }).format(value);
   },
   iso: (value: Date | null | undefined) => value?.toISOString() ?? '',
   eq: (a: unknown, b: unknown) => a === b,

@@ -139,7 +139,7 @@ export const en = {
   'finance.payout.allMatch': 'Every line of this payout matches our ledger.',
   'finance.payout.type': 'Type',
   'finance.payout.ourLedger': 'Our ledger',
-  'finance.payout.donation': 'Donation',
+  'finance.payout.donor': 'Donor',
   'finance.payout.namedByStripe': '(named by Stripe)',
   'finance.payout.addsUp': 'Adds up to the payout of {amount}',
   'finance.payout.doesNotAddUp': 'Does not add up to the payout of {amount}',
@@ -268,6 +268,12 @@ export const en = {
   'finance.reconciliation.error.noSuchDiscrepancy': 'There is no such discrepancy.',
   'finance.reconciliation.error.alreadyResolved': 'This discrepancy has been resolved already.',
   'finance.reconciliation.error.statusParameter': 'status: expected open or resolved',
+  // Unfinished checkouts and payout donors (issue #16).
+  'finance.status.unfinished': 'unfinished checkouts',
+  'finance.gifts.unfinished.count.one': '{count} unfinished checkout (started, never paid): not a gift, and not counted',
+  'finance.gifts.unfinished.count.other': '{count} unfinished checkouts (started, never paid): not gifts, and not counted',
+  'finance.gifts.unfinished.show': 'Show unfinished checkouts (started, never paid), which are not gifts and are not counted',
+  'finance.payout.anonymous': 'Anonymous',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -408,7 +414,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'finance.payout.allMatch': '此笔打款的每一项都与我们的账目相符。',
   'finance.payout.type': '类型',
   'finance.payout.ourLedger': '我们的账目',
-  'finance.payout.donation': '捐款',
+  'finance.payout.donor': '捐款人',
   'finance.payout.namedByStripe': '（由 Stripe 提供）',
   'finance.payout.addsUp': '与打款金额 {amount} 相符',
   'finance.payout.doesNotAddUp': '与打款金额 {amount} 不符',
@@ -537,4 +543,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   'finance.reconciliation.error.noSuchDiscrepancy': '没有这项差异。',
   'finance.reconciliation.error.alreadyResolved': '这项差异已经处理过了。',
   'finance.reconciliation.error.statusParameter': 'status：应为 open 或 resolved',
+  'finance.status.unfinished': '未完成的付款',
+  'finance.gifts.unfinished.count.one': '{count} 笔未完成的付款（已开始但未付款）：不是捐款，不计入统计',
+  'finance.gifts.unfinished.count.other': '{count} 笔未完成的付款（已开始但未付款）：不是捐款，不计入统计',
+  'finance.gifts.unfinished.show': '查看未完成的付款（已开始但未付款）；这些不是捐款，不计入统计',
+  'finance.payout.anonymous': '匿名',
 };

@@ -20,7 +20,7 @@ export function staffShell(ctx: AppContext): Router {
   shell.use(bodyAsObject);
   shell.use(checkFormOrigin(ctx));
   shell.use(loadStaff(ctx));
-  shell.use(staffLayout);
+  shell.use(staffLayout(ctx));
   return shell;
 }
 
@@ -50,9 +50,11 @@ function fromOurOrigin(ctx: AppContext, req: Request): boolean {
   return origin !== undefined && URL.canParse(ours) && origin === new URL(ours).origin;
 }
 
-function staffLayout(_req: Request, res: Response, next: NextFunction) {
+const staffLayout = (ctx: AppContext) => (_req: Request, res: Response, next: NextFunction) => {
   res.locals.layout = 'staff';
+  // Staff read every date in the organisation's time zone (the views' date helpers read this).
+  res.locals.timeZone = ctx.config.organisation.timeZone;
   res.locals.staffNav = staffNav(res.locals.staff, localeOf(res));
   res.set('Cache-Control', 'private, no-store');
   next();
-}
+};

@@ -1,8 +1,7 @@
-// The staff area's menu, team and audit log as the templates show them, in the page's language.
+// The staff area's menu and team as the templates show them, in the page's language (the audit log: audit.view.ts).
 import { translate, type MessageKey } from '../i18n/messages';
 import { type Locale } from '../locale';
 import { mayOpen, type StaffArea } from './access';
-import type { AuditLogRow } from './audit.repository';
 import { staffRoles } from './members';
 import type { SignedInStaff } from './sessions';
 import type { StaffMember, StaffRole } from '../tables/staff-members.table';
@@ -25,27 +24,37 @@ export function staffNav(staff: SignedInStaff | undefined, locale: Locale) {
 
 const roleLabel = (locale: Locale, role: StaffRole) => translate(locale, `staff.role.${role}`);
 
-export function teamView(members: StaffMember[], locale: Locale, now = new Date()) {
-  return {
-    members: members.map((m) => ({
-      id: m.id,
-      name: m.name,
-      email: m.email,
-      disabled: m.disabled_at !== null,
-      lockedUntil: m.locked_until && m.locked_until > now ? m.locked_until : null,
-      roleChoices: staffRoles.map((role) => ({ value: role, label: roleLabel(locale, role), checked: m.roles.includes(role) })),
-    })),
-    inviteRoles: staffRoles.map((role) => ({ value: role, label: roleLabel(locale, role), checked: false })),
-  };
+/** Roles as a sentence names them: "Finance and Campaign manager", "财务和募捐项目经理". */
+export function roleList(locale: Locale, roles: StaffRole[]): string {
+  return new Intl.ListFormat(locale, { type: 'conjunction' }).format(roles.map((role) => roleLabel(locale, role)));
 }
 
-export function auditView(entries: AuditLogRow[], locale: Locale) {
-  return entries.map((e) => ({
-    at: e.at,
-    who: e.name ?? translate(locale, 'staff.audit.commandLine'),
-    action: e.action,
-    subject: `${e.subject_type} ${e.subject_id}`,
-    before: e.before === null ? '' : JSON.stringify(e.before),
-    after: e.after === null ? '' : JSON.stringify(e.after),
-  }));
+/** A refused change to one colleague's row, shown in that row with the roles as they were chosen. */
+export interface RowProblem {
+  staffId: number;
+  action: 'roles' | 'status';
+  message: string;
+  chosenRoles?: StaffRole[];
+}
+
+export function teamView(members: StaffMember[], locale: Locale, now = new Date(), problem?: RowProblem) {
+  return {
+    members: members.map((m) => {
+      const own = problem?.staffId === m.id ? problem : undefined;
+      const checkedRoles = own?.chosenRoles ?? m.roles;
+      return {
+        id: m.id,
+        name: m.name,
+        email: m.email,
+        disabled: m.disabled_at !== null,
+        // Invited until they have chosen a password with the link they were sent.
+        invited: m.disabled_at === null && m.password_hash === null,
+        lockedUntil: m.locked_until && m.locked_until > now ? m.locked_until : null,
+        rolesProblem: own?.action === 'roles' ? own.message : undefined,
+        statusProblem: own?.action === 'status' ? own.message : undefined,
+        roleChoices: staffRoles.map((role) => ({ value: role, label: roleLabel(locale, role), checked: checkedRoles.includes(role) })),
+      };
+    }),
+    inviteRoles: staffRoles.map((role) => ({ value: role, label: roleLabel(locale, role), checked: false })),
+  };
 }

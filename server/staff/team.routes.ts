@@ -8,8 +8,9 @@ import { emailShape, oneLine } from '../http/text';
 import { requireArea } from './access';
 import { listRecentAuditEntries } from './audit.repository';
 import { findStaffId, listStaffMembers } from './member.repository';
-import { changeRoles, inviteStaff, isStaffRole, setDisabled } from './members';
-import { auditView, teamView } from './staff.view';
+import { changeRoles, inviteByEmail, isStaffRole, setDisabled, type InviteOutcome } from './members';
+import { auditView } from './audit.view';
+import { roleList, teamView, type RowProblem } from './staff.view';
 import { localeOf, say } from '../http/language';
 
 const auditEntriesShown = 200;
@@ -25,12 +26,13 @@ export function teamRoutes(ctx: AppContext): Router {
   return router;
 }
 
-async function renderTeam(ctx: AppContext, res: Response, extra: Record<string, unknown> = {}, status = 200) {
+async function renderTeam(ctx: AppContext, res: Response, extra: Record<string, unknown> = {}, status = 200, problem?: RowProblem) {
   const members = await listStaffMembers(ctx.db);
-  res.status(status).render('staff/team', { title: say(res, 'staff.team.heading'), ...teamView(members, localeOf(res)), ...extra });
+  res.status(status).render('staff/team', { title: say(res, 'staff.team.heading'), ...teamView(members, localeOf(res), undefined, problem), ...extra });
 }
 
-const refuseOnTeamPage = (ctx: AppContext, res: Response, problem: string) => renderTeam(ctx, res, { errors: true, errorList: [problem] }, 422);
+/** A change to one colleague refused: the page again, the reason in that colleague's row. */
+const refuseInRow = (ctx: AppContext, res: Response, problem: RowProblem) => renderTeam(ctx, res, {}, 422, problem);
 
 /** The colleague a path's :id names, or a 404. */
 async function colleagueId(ctx: AppContext, res: Response, id: unknown): Promise<number> {
@@ -54,23 +56,35 @@ const inviteColleague = (ctx: AppContext) => async (req: Request, res: Response)
   if (!emailShape.test(email) || email.length > 254) errors.push(say(res, 'staff.emailProblem'));
   if (roles.length === 0) errors.push(say(res, 'staff.team.rolesMissing'));
   if (errors.length > 0) return renderTeam(ctx, res, { errors: true, errorList: errors, values: { name, email } }, 422);
-  const invited = await inviteStaff(ctx.db, { name, email, roles }, res.locals.staff!.id);
+  const invited = await inviteByEmail(ctx, { name, email, roles }, res.locals.staff!.id, localeOf(res));
   if (invited.kind === 'disabled') return renderTeam(ctx, res, { errors: true, errorList: [say(res, 'staff.team.accountDisabled')], values: { name, email } }, 409);
-  await renderTeam(ctx, res, { invitedEmail: email, invitedLink: `${siteUrlFor(ctx.config, req)}/staff/password/${invited.token}` });
+  const invitedLink = 'token' in invited ? `${siteUrlFor(ctx.config, req)}/staff/password/${invited.token}` : undefined;
+  await renderTeam(ctx, res, { inviteNote: inviteNote(res, email, invited), invitedLink });
 };
+
+/** What inviting did, said plainly: a new invitation, a repeated one, or roles given to someone already here. */
+function inviteNote(res: Response, email: string, invited: Exclude<InviteOutcome, { kind: 'disabled' }>): string {
+  if (invited.kind === 'invited') return say(res, 'staff.team.invitationSent', { email });
+  const locale = localeOf(res);
+  const change = { email, before: roleList(locale, invited.roles.before), after: roleList(locale, invited.roles.after) };
+  const changed = invited.roles.after.length !== invited.roles.before.length;
+  if (invited.kind === 'invited again') return say(res, changed ? 'staff.team.alreadyInvitedRolesUpdated' : 'staff.team.alreadyInvited', change);
+  return say(res, changed ? 'staff.team.alreadyMemberRolesUpdated' : 'staff.team.alreadyMemberUnchanged', change);
+}
 
 const changeColleagueRoles = (ctx: AppContext) => async (req: Request, res: Response) => {
   const staffId = await colleagueId(ctx, res, req.params.id);
   const roles = rolesFrom(req.body);
-  if (roles.length === 0) return refuseOnTeamPage(ctx, res, say(res, 'staff.team.keepOneRole'));
-  if (staffId === res.locals.staff!.id && !roles.includes('admin')) return refuseOnTeamPage(ctx, res, say(res, 'staff.team.keepAdmin'));
+  const refuse = (message: string) => refuseInRow(ctx, res, { staffId, action: 'roles', message, chosenRoles: roles });
+  if (roles.length === 0) return refuse(say(res, 'staff.team.keepOneRole'));
+  if (staffId === res.locals.staff!.id && !roles.includes('admin')) return refuse(say(res, 'staff.team.keepAdmin'));
   await changeRoles(ctx.db, staffId, roles, res.locals.staff!.id);
   res.redirect(303, '/staff/team');
 };
 
 const setColleagueDisabled = (ctx: AppContext, disabled: boolean) => async (req: Request, res: Response) => {
   const staffId = await colleagueId(ctx, res, req.params.id);
-  if (staffId === res.locals.staff!.id) return refuseOnTeamPage(ctx, res, say(res, 'staff.team.disableSelf'));
+  if (staffId === res.locals.staff!.id) return refuseInRow(ctx, res, { staffId, action: 'status', message: say(res, 'staff.team.disableSelf') });
   await setDisabled(ctx.db, staffId, disabled, res.locals.staff!.id);
   res.redirect(303, '/staff/team');
 };

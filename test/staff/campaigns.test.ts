@@ -3,6 +3,7 @@ import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import type { Campaign } from '../../server/tables/campaigns.table';
 import { totalsOf } from '../../server/campaigns/totals';
+import { dayIn, nextDay } from '../../server/calendar';
 import { fanOutImpactUpdate, fanOutJobId } from '../../server/impact/fanout';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities, fieldError, fieldsInError, inputValue, isChecked, selectedOption, textareaValue } from '../support/html';
@@ -242,13 +243,28 @@ describe('campaign managers in the staff area', () => {
     expect(svg).toContain('<title id="raised-chart-title">Cumulative amount raised by day for Cleft care 2027: the spring mission</title>');
     expect(svg).toMatch(/<desc id="raised-chart-desc">[^<]*HK\$2,480 raised of a HK\$10,000 target/);
     expect(svg).toContain('>Target HK$10,000</text>');
-    expect(svg).toContain('>Day (UTC)</text>');
+    expect(svg).toContain('>Day (Asia/Hong_Kong)</text>');
     const campaign = (await findCampaign(t, 'cleft-care-2027'))!;
     const { raised } = await totalsOf(db, campaign);
     expect(svg).toContain(`data-final-amount="${raised.amount}"`);
     expect(raised.amount).toBe(248_000);
     expect(/<text class="final"[^>]*>([^<]*)<\/text>/.exec(svg)?.[1]).toBe('HK$2,480');
     expect(svg).not.toContain('<script');
+  });
+
+  it('buckets the chart by the organisation’s day: a gift at 23:30 UTC lands on the next Hong Kong day', async () => {
+    const { db } = t.database;
+    const id = await campaignId(db, 'cleft-care-2027');
+    const utcDay = daysFromNow(-4).toISOString().slice(0, 10);
+    const lateAt = new Date(`${utcDay}T23:30:00Z`);
+    const hongKongDay = dayIn(lateAt, 'Asia/Hong_Kong');
+    expect(hongKongDay).toBe(nextDay(utcDay));
+    await aPaidGift(db, { campaignId: id, donorId: await aDonorRow(db, 'late.evening@example.com'), amount: 4_200, currency: 'HKD', occurredAt: lateAt });
+    const html = (await manager.agent.get('/staff/campaigns/cleft-care-2027').expect(200)).text;
+    const days = [...html.matchAll(/<tr><td>(\d{4}-\d{2}-\d{2})<\/td>/g)].map((m) => m[1]);
+    expect(days).toContain(hongKongDay);
+    expect(days).not.toContain(utcDay);
+    expect(html).toContain('<th scope="col">Day (Asia/Hong_Kong)</th>');
   });
 
   it('carries utm_source from a campaign link onto the gift, and counts it among the top sources', async () => {

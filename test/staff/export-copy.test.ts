@@ -11,14 +11,14 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
-import { copyCsvStatement, csvAmount, csvAmountIn, csvInstant, csvRow, csvText, currencyUnit, CsvLineEnds } from '../../server/finance/csv';
+import { copyCsvStatement, csvAmount, csvAmountIn, csvInstant, csvRow, csvText, csvTime, currencyUnit, CsvLineEnds } from '../../server/finance/csv';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonorRow, aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
 import { aStaffMember, downloadText, signInAs, signInCookies, type StaffAgent } from '../support/staff';
 import { waitUntil } from '../support/wait';
 
 const bom = '\uFEFF';
-const header = 'gift_id,date,status,origin,payment_method,frequency,campaign,donor_name,donor_type,donor_email,currency,amount,refunded,disputed,kept,settlement_currency,settled,fee,net,reference,message,receipt_number,payment_intent,charge,invoice';
+const header = 'gift_id,date (Asia/Hong_Kong),status,origin,payment_method,frequency,campaign,donor_name,donor_type,donor_email,currency,amount,refunded,disputed,kept,settlement_currency,settled,fee,net,reference,message,receipt_number,payment_intent,charge,invoice';
 
 /** What COPY writes for a query, with the BOM and line ends the download has. */
 async function copied(url: string, query: Parameters<typeof copyCsvStatement>[0]): Promise<string> {
@@ -88,16 +88,18 @@ describe('CSV exports written by COPY', () => {
       bom +
         [
           header,
-          `${quoted.id},2031-03-01T04:00:00.123Z,succeeded,checkout,card,once,speech-therapy-fund,"Chan, Tai Man ""Big""",person,"chan,tai.man@example.com",HKD,500.00,0.00,0.00,500.00,HKD,500.00,17.00,483.00,,"For the surgery,\nand the bus fare home.",,${await stripe(quoted.id)},`,
-          `${formula.id},2031-03-02T04:00:00.123Z,succeeded,checkout,'@card,once,speech-therapy-fund,"'=HYPERLINK(""http://x.example"",""click"")",person,,HKD,10.00,0.00,0.00,10.00,HKD,10.00,0.00,10.00,,'+852 1234 5678,,${await stripe(formula.id)},`,
-          `${chinese.id},2031-03-03T04:00:00.123Z,succeeded,checkout,card,once,speech-therapy-fund,陈美玲,person,,CNY,750.00,0.00,0.00,750.00,HKD,810.00,27.00,783.00,,-42,,${await stripe(chinese.id)},`,
-          `${yen.id},2031-03-04T04:00:00.123Z,succeeded,checkout,card,once,speech-therapy-fund,'\tTabbed,person,,JPY,5000,2000,0,3000,HKD,159.00,9.00,150.00,,,,${await stripe(yen.id)},`,
-          `${dinar.id},2031-03-05T04:00:00.123Z,succeeded,checkout,card,once,speech-therapy-fund,,person,,KWD,1.250,0.250,0.000,1.000,KWD,1.000,0.005,0.995,,,,${await stripe(dinar.id)},`,
-          `${won.id},2031-03-06T04:00:00.123Z,succeeded,checkout,card,once,speech-therapy-fund,-12.50,person,,KRW,30000,0,0,30000,KRW,30000,0,30000,,"'\rCarriage",,${await stripe(won.id)},'=1+1`,
-          `${pending},2031-03-07T04:00:00.123Z,pending,checkout,,month,speech-therapy-fund,Waiting,person,,HKD,200.00,0.00,0.00,0.00,,,,,,,,,,`,
+          `${quoted.id},2031-03-01 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,"Chan, Tai Man ""Big""",person,"chan,tai.man@example.com",HKD,500.00,0.00,0.00,500.00,HKD,500.00,17.00,483.00,,"For the surgery,\nand the bus fare home.",,${await stripe(quoted.id)},`,
+          `${formula.id},2031-03-02 12:00:00,succeeded,checkout,'@card,once,speech-therapy-fund,"'=HYPERLINK(""http://x.example"",""click"")",person,,HKD,10.00,0.00,0.00,10.00,HKD,10.00,0.00,10.00,,'+852 1234 5678,,${await stripe(formula.id)},`,
+          `${chinese.id},2031-03-03 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,陈美玲,person,,CNY,750.00,0.00,0.00,750.00,HKD,810.00,27.00,783.00,,-42,,${await stripe(chinese.id)},`,
+          `${yen.id},2031-03-04 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,'\tTabbed,person,,JPY,5000,2000,0,3000,HKD,159.00,9.00,150.00,,,,${await stripe(yen.id)},`,
+          `${dinar.id},2031-03-05 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,,person,,KWD,1.250,0.250,0.000,1.000,KWD,1.000,0.005,0.995,,,,${await stripe(dinar.id)},`,
+          `${won.id},2031-03-06 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,-12.50,person,,KRW,30000,0,0,30000,KRW,30000,0,30000,,"'\rCarriage",,${await stripe(won.id)},'=1+1`,
         ].join('\r\n') +
         '\r\n',
     );
+    // An unfinished checkout is no gift: it is exported only when asked for.
+    const unfinished = await downloadText(finance, '/staff/finance/exports/gifts.csv?from=2031-03-01&to=2031-03-31&status=unfinished');
+    expect(unfinished).toBe(`${bom}${header}\r\n${pending},2031-03-07 12:00:00,pending,checkout,,month,speech-therapy-fund,Waiting,person,,HKD,200.00,0.00,0.00,0.00,,,,,,,,,,\r\n`);
   });
 
   it('writes the donors export from COPY too, with the header, BOM and CRLF', async () => {
@@ -108,11 +110,11 @@ describe('CSV exports written by COPY', () => {
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 7_000, currency: 'JPY', occurredAt: new Date('2031-02-01T00:00:00Z') });
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 12_345, currency: 'HKD', occurredAt: new Date('2031-02-02T00:00:00Z') });
     const text = await downloadText(finance, '/staff/finance/exports/donors.csv');
-    expect(text.startsWith(`${bom}donor_id,email,name,donor_type,locale,since,impact_updates,currency,gifts,kept,first_gift,last_gift\r\n`)).toBe(true);
+    expect(text.startsWith(`${bom}donor_id,email,name,donor_type,locale,since (Asia/Hong_Kong),impact_updates,currency,gifts,kept,first_gift (Asia/Hong_Kong),last_gift (Asia/Hong_Kong)\r\n`)).toBe(true);
     const lines = text.split('\r\n').filter((line) => line.startsWith(`${donor},`));
     expect(lines).toEqual([
-      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02T03:04:05.678Z,opted out,HKD,1,123.45,2031-02-02T00:00:00.000Z,2031-02-02T00:00:00.000Z`,
-      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02T03:04:05.678Z,opted out,JPY,1,7000,2031-02-01T00:00:00.000Z,2031-02-01T00:00:00.000Z`,
+      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02 11:04:05,opted out,HKD,1,123.45,2031-02-02 08:00:00,2031-02-02 08:00:00`,
+      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02 11:04:05,opted out,JPY,1,7000,2031-02-01 08:00:00,2031-02-01 08:00:00`,
     ]);
   });
 
@@ -134,10 +136,10 @@ describe('CSV exports written by COPY', () => {
     const samples = fc.sample(sample, { seed: 20_261_125, numRuns: 400 });
     const rows = samples.map((s, i) => sql`(${i}::int, ${s.text}::text, ${s.amount}::bigint, ${s.currency}::text, ${s.instant.toISOString()}::timestamptz + ${s.micros} * interval '1 microsecond')`);
     const query = sql`
-      select ${csvText(sql.ref('v.text'))} as text, ${csvAmountIn(sql.ref('v.amount'), currencyUnit(sql.ref('v.currency')))} as amount, ${csvInstant(sql.ref('v.at'))} as instant
+      select ${csvText(sql.ref('v.text'))} as text, ${csvAmountIn(sql.ref('v.amount'), currencyUnit(sql.ref('v.currency')))} as amount, ${csvInstant(sql.ref('v.at'), 'Asia/Hong_Kong')} as instant
       from (values ${sql.join(rows)}) as v(i, text, amount, currency, at)
       order by v.i`.compile(t.database.db);
-    const expected = bom + csvRow(['text', 'amount', 'instant']) + samples.map((s) => csvRow([s.text, csvAmount(s.amount, s.currency), s.instant])).join('');
+    const expected = bom + csvRow(['text', 'amount', 'instant']) + samples.map((s) => csvRow([s.text, csvAmount(s.amount, s.currency), csvTime(s.instant, 'Asia/Hong_Kong')])).join('');
     expect(await copied(t.database.url, query)).toBe(expected);
   });
 

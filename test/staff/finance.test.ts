@@ -86,6 +86,36 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       expect(totalsLine(speechOnly.text, 'HKD', 'HKD')).toContain('HK$500.00');
     });
 
+    it('leaves unfinished checkouts out of the list and every count, and lists them only when asked', async () => {
+      const db = t.database.db;
+      const unfinished = async (status: 'pending' | 'expired', name: string) => {
+        const { id } = await db
+          .insertInto('donations')
+          .values({ campaign_id: speech, frequency: 'once', amount: 30_000, currency: 'HKD', status, origin: 'checkout', donor_name: name, message: '', succeeded_at: null })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db.updateTable('donations').set({ created_at: new Date('2026-03-10T04:00:00Z') }).where('id', '=', id).execute();
+        return id;
+      };
+      const started = await unfinished('pending', 'Started Never Paid');
+      const abandoned = await unfinished('expired', 'Gave Up Waiting');
+
+      const page = await finance.agent.get('/staff/finance/gifts?from=2026-01-01&to=2026-12-31').expect(200);
+      expect(giftIdsOn(page.text)).toEqual([usd, cny, hkd]);
+      expect(decodeEntities(page.text)).toContain('<h2>3 gifts</h2>');
+      expect(page.text).not.toContain('Started Never Paid');
+      expect(totalsLine(page.text, 'HKD', 'HKD')).toBe('HKD 1 HK$500.00 HK$0.00 HK$500.00 HKD HK$500.00 HK$17.00 HK$483.00');
+      expect(decodeEntities(page.text)).toContain('href="/staff/finance/gifts?from=2026-01-01&to=2026-12-31&status=unfinished"');
+      expect(giftIdsOn((await finance.agent.get('/staff/finance/gifts?currency=HKD').expect(200)).text)).toEqual([hkd]);
+
+      const asked = await finance.agent.get('/staff/finance/gifts?from=2026-01-01&to=2026-12-31&status=unfinished').expect(200);
+      expect(giftIdsOn(asked.text).sort()).toEqual([started, abandoned].sort());
+      expect(decodeEntities(asked.text)).toContain('2 unfinished checkouts (started, never paid): not gifts, and not counted');
+      expect(decodeEntities(asked.text)).not.toMatch(/<h2>\d+ gifts?<\/h2>/);
+      expect(totalsLine(asked.text, 'HKD', 'HKD')).toBeUndefined();
+      expect(giftIdsOn((await finance.agent.get('/staff/finance/gifts?status=pending').expect(200)).text)).toEqual([started]);
+    });
+
     it('answers a bad filter with a message, never a 500, and applies the good ones', async () => {
       const page = await finance.agent.get('/staff/finance/gifts?from=2026-02-30&to=yesterday&currency=dollars&status=lost&method=gold&page=0&campaign=Robert%27);').expect(422);
       for (const message of ['“From” must be a date', '“To” must be a date', 'A currency is three letters', 'Choose a status', 'Choose a payment method', 'The page number', 'Choose a campaign']) {
@@ -252,7 +282,9 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       }).expect(200);
       const text = gifts.body as string;
       expect(gifts.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(text.startsWith('\uFEFFgift_id,date,status')).toBe(true);
+      // Times are the organisation's, and the column says so: the cheque received on 2 March is dated noon UTC, 8 pm in Hong Kong.
+      expect(text.startsWith('\uFEFFgift_id,date (Asia/Hong_Kong),status')).toBe(true);
+      expect(text).toMatch(/,2026-03-02 20:00:00,succeeded,offline,cheque,/);
       expect(text).toContain(',chamber_of_commerce,,HKD,12000.00,0.00,0.00,12000.00,HKD,12000.00,0.00,12000.00,HSBC 004512,');
       expect(text).not.toContain('Harbour Dental');
 
@@ -261,7 +293,7 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
       }).expect(200);
-      expect((donors.body as string).startsWith('\uFEFFdonor_id,email,name,donor_type')).toBe(true);
+      expect((donors.body as string).startsWith('\uFEFFdonor_id,email,name,donor_type,locale,since (Asia/Hong_Kong),')).toBe(true);
       expect(donors.body as string).toMatch(/giving@harbourdental\.hk,Harbour Dental Ltd,enterprise,en,[^,]+,yes,USD,2,500\.00,/);
     });
   });
@@ -397,6 +429,20 @@ describe('finance: refunds through Stripe', () => {
     const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', gift.id).orderBy('id').execute();
     expect(audit).toMatchObject([{ action: 'gift.refund_accepted', staff_id: staffId, after: { attempt: 1, stripe_refund_id: made.id } }]);
     expect(attemptOn((await finance.agent.get(`/staff/finance/gifts/${gift.id}`).expect(200)).text)).toBe('2');
+  });
+
+  it('reads each refund in the audit log as a sentence, at a time in the organisation’s zone', async () => {
+    const db = h.database.db;
+    const admin = await signInAs(h.url, (await aStaffMember(db, ['admin'])).email);
+    const page = await admin.agent.get('/staff/audit').expect(200);
+    const text = decodeEntities(page.text);
+    const requested = await db.selectFrom('audit_log').select(['at', 'subject_id', 'after']).where('action', '=', 'gift.refund_requested').orderBy('id').executeTakeFirstOrThrow();
+    const after = requested.after as { amount: number; reason: string };
+    const amount = `HK$${(after.amount / 100).toLocaleString('en', { minimumFractionDigits: 2 })}`;
+    expect(text).toContain(`Fiona Finance refunded ${amount} of gift ${requested.subject_id.slice(0, 8)}: “${after.reason}”.`);
+    expect(text).toContain(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Hong_Kong' }).format(requested.at));
+    expect(text).toContain(`href="/staff/finance/gifts/${requested.subject_id}"`);
+    expect(text).not.toMatch(/GMT|Coordinated Universal Time/);
   });
 
   it('does not send an unanswered refund again when the gift no longer has that much left', async () => {

@@ -161,6 +161,9 @@ describe('payouts and reconciliation in the finance area', () => {
     // The flagged charge still names the donation Stripe's metadata carries.
     expect(rows.find((r) => r.flagged)!.html).toContain(missing.donationId);
     for (const donationId of matched) expect(rows.some((r) => r.status === 'matched' && r.html.includes(donationId))).toBe(true);
+    // Each matched line names its donor, linking to the gift.
+    const firstGift = rows.find((r) => r.status === 'matched' && r.html.includes(matched[0]!))!;
+    expect(firstGift.html).toContain(`<a href="/staff/finance/gifts/${matched[0]}">Mei Chan</a>`);
     expect(page.text).toContain('Speech therapy');
     expect(page.text).toContain('1 line of this payout does not match our ledger');
 

@@ -1,9 +1,9 @@
 // The campaign managers' part of the staff area: the list of campaigns, the campaign form, each
-// campaign's dashboard, and posting impact updates from it.
+// campaign's dashboard, and posting impact updates and moderating donors' messages from it.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../context';
 import { NotFound } from '../../http/errors';
-import { serialId } from '../../http/params';
+import { isUuid, serialId } from '../../http/params';
 import { translate } from '../../i18n/messages';
 import { findUpdateTitle, impactProgress, listImpactUpdates } from '../../impact/impact.repository';
 import { type Locale } from '../../locale';
@@ -20,6 +20,8 @@ import { dashboardNotice, dashboardView, type DashboardExtras } from './dashboar
 import { impactFormValues, readFigures } from './impact-update-form';
 import { postUpdateFromForm } from './impact-posting';
 import { localeOf } from '../../http/language';
+import { listRecentMessages } from './message.repository';
+import { moderateMessage, moderations } from './message-moderation';
 
 type SlugRequest = Request<{ slug: string }>;
 
@@ -34,11 +36,12 @@ function renderCampaignForm(res: Response, page: CampaignFormPage, status = 200)
   res.status(status).render('campaigns/staff/form', campaignFormPageView(page, localeOf(res)));
 }
 
-async function renderDashboard({ db, clock }: AppContext, res: Response, campaign: Campaign, extras: DashboardExtras = {}, status = 200) {
+async function renderDashboard({ db, clock, config }: AppContext, res: Response, campaign: Campaign, extras: DashboardExtras = {}, status = 200) {
   const now = clock.now();
-  const [dashboard, updates] = await Promise.all([campaignDashboard(db, campaign, now), listImpactUpdates(db, campaign.id, 20)]);
+  const timeZone = config.organisation.timeZone;
+  const [dashboard, updates, messages] = await Promise.all([campaignDashboard(db, campaign, now, timeZone), listImpactUpdates(db, campaign.id, 20), listRecentMessages(db, campaign.id)]);
   const progress = await Promise.all(updates.map((update) => impactProgress(db, update.id)));
-  res.status(status).render('campaigns/staff/dashboard', dashboardView({ campaign, dashboard, updates, progress, now }, extras, localeOf(res)));
+  res.status(status).render('campaigns/staff/dashboard', dashboardView({ campaign, dashboard, updates, progress, messages, now, timeZone }, extras, localeOf(res)));
 }
 
 const listCampaigns = ({ db }: AppContext) => async (_req: Request, res: Response) => {
@@ -93,6 +96,15 @@ const postImpactUpdateFromForm = (ctx: AppContext) => async (req: SlugRequest, r
   res.redirect(303, `/staff/campaigns/${campaign.slug}?posted=${posted.updateId}&queued=${posted.queued ? 1 : 0}#impact-updates`);
 };
 
+const moderateGiftMessage = (ctx: AppContext) => async (req: Request<{ slug: string; id: string; moderation: string }>, res: Response) => {
+  const locale = localeOf(res);
+  const campaign = await campaignOr404(ctx, req.params.slug, locale);
+  const moderation = moderations.find((m) => m === req.params.moderation);
+  const done = moderation !== undefined && isUuid(req.params.id) && (await moderateMessage(ctx.db, campaign, req.params.id, moderation, res.locals.staff!.id, ctx.clock.now()));
+  if (!done) throw new NotFound(translate(locale, 'campaignStaff.messages.notFound'));
+  res.redirect(303, `/staff/campaigns/${campaign.slug}?moderated=${moderation}#messages`);
+};
+
 export function staffCampaignRoutes(ctx: AppContext): Router {
   const router = Router();
   const campaigns = requireArea('campaigns');
@@ -103,5 +115,6 @@ export function staffCampaignRoutes(ctx: AppContext): Router {
   router.post('/staff/campaigns/:slug/edit', campaigns, saveCampaignEdit(ctx));
   router.get('/staff/campaigns/:slug', campaigns, showDashboard(ctx));
   router.post('/staff/campaigns/:slug/impact-updates', campaigns, postImpactUpdateFromForm(ctx));
+  router.post('/staff/campaigns/:slug/messages/:id/:moderation', campaigns, moderateGiftMessage(ctx));
   return router;
 }

@@ -10,9 +10,10 @@ export interface RaisedChartInput {
   campaignTitle: string;
   target: Money;
   daily: DailyRaised[];
-  /** The UTC days the x-axis spans. */
+  /** The days (in `timeZone`, the organisation's) the x-axis spans. */
   from: string;
   to: string;
+  timeZone: string;
   locale: Locale;
 }
 
@@ -76,6 +77,7 @@ export function raisedChartSvg(input: RaisedChartInput): string {
     raised: money(final),
     target: money(input.target.amount),
     days: points.length,
+    zone: input.timeZone,
   });
 
   const targetY = y(input.target.amount);
@@ -93,7 +95,7 @@ export function raisedChartSvg(input: RaisedChartInput): string {
       (day, index) =>
         `<text x="${x(day)}" y="${margin.top + plotHeight + 18}" text-anchor="${index === 0 ? 'start' : index === xTicks.length - 1 ? 'end' : 'middle'}" font-size="12" fill="#1d2330">${escapeXml(readableDay(day, locale))}</text>`,
     ),
-    `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12" fill="#4a5262">${escapeXml(translate(locale, 'campaignStaff.chart.xAxis'))}</text>`,
+    `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12" fill="#4a5262">${escapeXml(translate(locale, 'campaignStaff.chart.xAxis', { zone: input.timeZone }))}</text>`,
     `<text transform="translate(12 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#4a5262">${escapeXml(translate(locale, 'campaignStaff.chart.yAxis', { currency }))}</text>`,
     // The target is dashed and named, so it reads without colour.
     `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${targetY}" y2="${targetY}" stroke="#1d2330" stroke-width="1.5" stroke-dasharray="6 4"/>`,

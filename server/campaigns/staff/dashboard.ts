@@ -80,7 +80,8 @@ async function topSources(db: Db, campaign: Campaign, rates: RateBook, limit = 1
     .slice(0, limit);
 }
 
-export async function campaignDashboard(db: Db, campaign: Campaign, now: Date): Promise<CampaignDashboard> {
+/** `timeZone` is the organisation's: the chart's days are its days. */
+export async function campaignDashboard(db: Db, campaign: Campaign, now: Date, timeZone: string): Promise<CampaignDashboard> {
   const rates: RateBook = new Map();
   const [totals, counts, averageGift, recurring, sources, daily] = await Promise.all([
     totalsOf(db, campaign),
@@ -88,7 +89,7 @@ export async function campaignDashboard(db: Db, campaign: Campaign, now: Date): 
     averageGifts(db, campaign.id),
     monthlyRecurring(db, campaign.id),
     topSources(db, campaign, rates),
-    cumulativeRaisedByDay(db, campaign),
+    cumulativeRaisedByDay(db, campaign, timeZone),
   ]);
   const target = { amount: campaign.target_amount, currency: campaign.target_currency };
   const remaining = { amount: Math.max(0, target.amount - totals.raised.amount), currency: target.currency };

@@ -6,11 +6,14 @@ import type { ImpactUpdate } from '../../tables/impact-updates.table';
 import { localize, type Locale } from '../../locale';
 import { formatMoney, type Money } from '../../money';
 import type { Campaign } from '../../tables/campaigns.table';
+import { dayIn } from '../../calendar';
 import { dayOf } from './campaign-form';
 import { raisedChartSvg } from './chart';
 import type { CampaignDashboard } from './dashboard';
 import { blankImpactValues, type ImpactFormValues } from './impact-update-form';
 import { statusLabel } from './campaign.view';
+import type { StaffMessageRow } from './message.repository';
+import { messagesView } from './message.view';
 
 export interface DashboardExtras {
   /** The impact update form as posted, with its messages. */
@@ -27,8 +30,9 @@ function progressText(progress: ImpactProgress | undefined, locale: Locale): str
 }
 
 /** The chart spans the campaign's days so far, widened to any day money moved outside them. */
-function chartDays(campaign: Campaign, dashboard: CampaignDashboard, now: Date): { from: string; to: string } {
-  const today = dayOf(now);
+function chartDays(campaign: Campaign, dashboard: CampaignDashboard, now: Date, timeZone: string): { from: string; to: string } {
+  // Money moved on the organisation's days; the campaign's own first and last days are UTC days, as its form says.
+  const today = dayIn(now, timeZone);
   const endDay = campaign.ends_at && dayOf(campaign.ends_at) < today ? dayOf(campaign.ends_at) : today;
   const firstMoved = dashboard.daily[0]?.day;
   const lastMoved = dashboard.daily.at(-1)?.day;
@@ -71,10 +75,14 @@ export interface DashboardData {
   updates: ImpactUpdate[];
   /** Each update's sending, in the order of `updates`. */
   progress: Array<ImpactProgress | undefined>;
+  /** The latest donor messages, for the Messages section. */
+  messages: StaffMessageRow[];
   now: Date;
+  /** The organisation's: the chart's days are its days. */
+  timeZone: string;
 }
 
-export function dashboardView({ campaign, dashboard, updates, progress, now }: DashboardData, extras: DashboardExtras, locale: Locale) {
+export function dashboardView({ campaign, dashboard, updates, progress, messages, now, timeZone }: DashboardData, extras: DashboardExtras, locale: Locale) {
   const title = localize(campaign.title, locale);
   const impactErrors = extras.impact?.errors ?? {};
   return {
@@ -90,7 +98,7 @@ export function dashboardView({ campaign, dashboard, updates, progress, now }: D
       endsAt: campaign.ends_at,
     },
     ...figuresView(dashboard, locale),
-    chart: raisedChartSvg({ campaignTitle: title, target: dashboard.target, daily: dashboard.daily, ...chartDays(campaign, dashboard, now), locale }),
+    chart: raisedChartSvg({ campaignTitle: title, target: dashboard.target, daily: dashboard.daily, ...chartDays(campaign, dashboard, now, timeZone), timeZone, locale }),
     updates: updates.map((update, index) => ({
       id: update.id,
       title: update.title,
@@ -99,6 +107,7 @@ export function dashboardView({ campaign, dashboard, updates, progress, now }: D
       photos: update.photos.length,
       progress: progressText(progress[index], locale),
     })),
+    messages: messagesView(campaign, messages, locale),
     impact: {
       values: extras.impact?.values ?? blankImpactValues,
       errors: impactErrors,
@@ -107,10 +116,11 @@ export function dashboardView({ campaign, dashboard, updates, progress, now }: D
   };
 }
 
-/** The line above the dashboard after a save, or after posting the update `posted` (its title; undefined for none). */
+/** The line above the dashboard after a save, a message moderated, or posting the update `posted` (its title; undefined for none). */
 export function dashboardNotice(query: Record<string, unknown>, posted: string | undefined, locale: Locale): string | undefined {
   if (posted !== undefined) {
     return translate(locale, query.queued === '0' ? 'campaignStaff.notice.postedNotQueued' : 'campaignStaff.notice.posted', { title: posted });
   }
+  if (query.moderated === 'hide' || query.moderated === 'show' || query.moderated === 'approve') return translate(locale, `campaignStaff.notice.message.${query.moderated}`);
   return query.saved === '1' ? translate(locale, 'campaignStaff.notice.saved') : undefined;
 }

@@ -1,9 +1,9 @@
 // The payouts CSV: one row per balance transaction of the chosen payouts, under the column names finance's tools read.
 import type { Response } from 'express';
-import { csvAmount, sendCsv } from '../csv';
+import { csvAmount, csvTime, sendCsv, zonedColumn } from '../csv';
 import { unixDate, type PayoutExportRow } from './payouts';
 
-const header = [
+const columns = [
   'payout_id',
   'payout_created',
   'payout_arrival_date',
@@ -24,15 +24,17 @@ const header = [
   'campaign',
 ];
 
-export function sendPayoutsCsv(res: Response, filename: string, rows: AsyncIterable<PayoutExportRow>): Promise<void> {
+/** Instants in `timeZone` (the organisation's), which their headers name; Stripe's arrival date is its own day. */
+export function sendPayoutsCsv(res: Response, filename: string, rows: AsyncIterable<PayoutExportRow>, timeZone: string): Promise<void> {
+  const header = columns.map((name) => (name === 'payout_created' || name === 'created' ? zonedColumn(name, timeZone) : name));
   return sendCsv(res, filename, header, rows, ({ payout, line }) => [
     payout.id,
-    unixDate(payout.created),
+    csvTime(unixDate(payout.created), timeZone),
     unixDate(payout.arrival_date).toISOString().slice(0, 10),
     payout.status,
     csvAmount(payout.amount, payout.currency.toUpperCase()),
     line.id,
-    line.created,
+    csvTime(line.created, timeZone),
     line.type,
     line.reportingCategory,
     line.sourceId,

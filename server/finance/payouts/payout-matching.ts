@@ -13,6 +13,9 @@ export type LedgerRowForMatching = Pick<LedgerEntry, 'id' | 'kind' | 'donation_i
   stripe_balance_transaction_id: string;
   campaign_slug: string;
   campaign_title: string;
+  /** Who gave, as the gift names them (or their donor record does); null for an anonymous gift. */
+  donor_name?: string | null;
+  donor_email?: string | null;
 };
 
 /**

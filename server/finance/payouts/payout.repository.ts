@@ -4,12 +4,14 @@ import type { Db } from '../../database';
 import { localize } from '../../locale';
 import type { LedgerRowForMatching } from './payout-matching';
 
-/** Our ledger rows for these balance transactions, with each donation's campaign. */
+/** Our ledger rows for these balance transactions, with each donation's campaign and donor. */
 export async function listLedgerRowsForTransactions(db: Db, transactionIds: string[]): Promise<LedgerRowForMatching[]> {
   if (transactionIds.length === 0) return [];
   const rows = await db
     .selectFrom('ledger_entries')
     .innerJoin('campaigns', 'campaigns.id', 'ledger_entries.campaign_id')
+    .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
+    .leftJoin('donors', 'donors.id', 'donations.donor_id')
     .select([
       'ledger_entries.id',
       'ledger_entries.stripe_balance_transaction_id',
@@ -24,6 +26,8 @@ export async function listLedgerRowsForTransactions(db: Db, transactionIds: stri
       sql<string>`trim(ledger_entries.settlement_currency)`.as('settlement_currency'),
       'ledger_entries.fee',
       'ledger_entries.net',
+      sql<string | null>`coalesce(donations.donor_name, donors.name)`.as('donor_name'),
+      'donors.email as donor_email',
     ])
     .where('ledger_entries.stripe_balance_transaction_id', 'in', transactionIds)
     .execute();

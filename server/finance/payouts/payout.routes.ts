@@ -68,7 +68,7 @@ const exportPayoutsCsv =
     const to = isDay(req.query.to) ? req.query.to : today;
     const range = payoutId ? { payoutId } : { from: dayBounds(from, timeZone).start, to: dayBounds(to >= from ? to : from, timeZone).end };
     const rows = await payoutExportRows(ctx, range, locale);
-    await sendPayoutsCsv(res, payoutId ? `payout-${payoutId}.csv` : `payouts-${from}-to-${to}.csv`, rows);
+    await sendPayoutsCsv(res, payoutId ? `payout-${payoutId}.csv` : `payouts-${from}-to-${to}.csv`, rows, timeZone);
   };
 
 export function payoutRoutes(ctx: AppContext): Router {

@@ -14,8 +14,9 @@ export const payoutView = (payout: Stripe.Payout) => ({
   status: payout.status,
 });
 
-/** A line of one payout, with its matching status in the reader's language. */
-export const payoutLineView = (locale: Locale) => <Line extends Pick<PayoutLine, 'status'>>(line: Line) => ({
+/** A line of one payout, with its matching status and the donor it came from in the reader's language. */
+export const payoutLineView = (locale: Locale) => <Line extends Pick<PayoutLine, 'status' | 'entry'>>(line: Line) => ({
   ...line,
   statusLabel: translate(locale, `finance.payouts.status.${line.status}`),
+  donor: line.entry ? line.entry.donor_name || line.entry.donor_email || translate(locale, 'finance.payout.anonymous') : undefined,
 });

@@ -1,9 +1,9 @@
 // The reconciliation CSV: one row per discrepancy, under the column names and values finance's tools read.
 import type { Response } from 'express';
-import { csvAmount, sendCsv } from '../csv';
+import { csvAmount, csvTime, sendCsv, zonedColumn } from '../csv';
 import type { DiscrepancyRow } from './reconciliation.repository';
 
-const header = [
+const columns = [
   'id',
   'day',
   'kind',
@@ -25,7 +25,9 @@ const header = [
   'note',
 ];
 
-export function sendDiscrepanciesCsv(res: Response, filename: string, rows: AsyncIterable<DiscrepancyRow>): Promise<void> {
+/** Instants in `timeZone` (the organisation's), which their headers name, as `day` is its day. */
+export function sendDiscrepanciesCsv(res: Response, filename: string, rows: AsyncIterable<DiscrepancyRow>, timeZone: string): Promise<void> {
+  const header = columns.map((name) => (name === 'found_at' || name === 'resolved_at' ? zonedColumn(name, timeZone) : name));
   return sendCsv(res, filename, header, rows, (d) => [
     d.id,
     d.day,
@@ -42,8 +44,8 @@ export function sendDiscrepanciesCsv(res: Response, filename: string, rows: Asyn
     csvAmount(d.ledger_fee, d.currency),
     csvAmount(d.ledger_net, d.currency),
     d.donation_id,
-    d.found_at,
-    d.resolved_at,
+    csvTime(d.found_at, timeZone),
+    csvTime(d.resolved_at, timeZone),
     d.resolved_by_name ?? (d.resolved_at ? 'reconciliation run' : null),
     d.note,
   ]);

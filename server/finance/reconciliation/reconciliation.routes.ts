@@ -83,7 +83,7 @@ const exportDiscrepanciesCsv =
   async (req, res) => {
     const status = req.query.status;
     if (status !== undefined && status !== 'open' && status !== 'resolved') throw new AppError(400, 'bad_request', say(res, 'finance.reconciliation.error.statusParameter'));
-    await sendDiscrepanciesCsv(res, status ? `reconciliation-${status}.csv` : 'reconciliation.csv', streamDiscrepancies(ctx.db, status));
+    await sendDiscrepanciesCsv(res, status ? `reconciliation-${status}.csv` : 'reconciliation.csv', streamDiscrepancies(ctx.db, status), ctx.config.organisation.timeZone);
   };
 
 export function reconciliationRoutes(ctx: AppContext): Router {

@@ -1,0 +1,78 @@
+// The audit log as staff read it: each change as a sentence in their language ("Fiona Finance refunded
+// HK$150.00 of gift 1a2b3c4d"), with what was stored before and after kept, laid out, behind it.
+import { isMessageKey, translate } from '../i18n/messages';
+import type { Locale } from '../locale';
+import { formatMoney, isCurrencyCode, parseAmount } from '../money';
+import type { AuditLogRow } from './audit.repository';
+import { isStaffRole } from './members';
+import { roleList } from './staff.view';
+
+type Fields = Record<string, unknown>;
+
+const fieldsOf = (value: unknown): Fields => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {});
+const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+
+/** An amount stored in minor units (a refund) or as typed in major units (an offline gift), in the reader's format. */
+function amountText(locale: Locale, amount: unknown, currency: unknown): string {
+  const code = text(currency).toUpperCase();
+  if (!isCurrencyCode(code)) return text(amount);
+  if (typeof amount === 'number') return formatMoney({ amount, currency: code }, locale);
+  const parsed = parseAmount(text(amount), code);
+  return parsed.ok ? formatMoney(parsed.money, locale) : text(amount);
+}
+
+const rolesText = (locale: Locale, roles: unknown) => (Array.isArray(roles) ? roleList(locale, roles.filter(isStaffRole)) : '');
+
+/** The values an entry's sentence may name; each sentence in server/i18n/staff.ts takes the ones it needs. */
+function sentenceValues(entry: AuditLogRow, locale: Locale, who: string): Record<string, string> {
+  const before = fieldsOf(entry.before);
+  const after = fieldsOf(entry.after);
+  const subject = entry.subject_name ?? `${entry.subject_type} ${entry.subject_id}`;
+  const currency = after.currency ?? entry.donation_currency;
+  return {
+    who,
+    subject,
+    action: entry.action,
+    gift: entry.subject_type === 'donation' ? entry.subject_id.slice(0, 8) : entry.subject_id,
+    amount: amountText(locale, after.amount, currency),
+    reason: text(after.reason),
+    message: text(after.message),
+    method: text(after.method).replace(/_/g, ' '),
+    name: text(after.name),
+    email: text(after.email),
+    roles: rolesText(locale, after.roles),
+    rolesBefore: rolesText(locale, before.roles),
+    rolesAfter: rolesText(locale, after.roles),
+    title: text(after.title),
+    campaign: text(after.campaign) || text(after.slug) || text(before.slug),
+  };
+}
+
+/** The before/after record, indented for reading; empty when nothing was stored. */
+const laidOut = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value, null, 2));
+
+/** Where the entry's subject can be looked at, if it has a page. */
+function subjectHref(entry: AuditLogRow, values: Record<string, string>): string | undefined {
+  if (entry.subject_type === 'donation') return `/staff/finance/gifts/${entry.subject_id}`;
+  if (entry.subject_type === 'campaign' && values.campaign) return `/staff/campaigns/${values.campaign}`;
+  return undefined;
+}
+
+export function auditView(entries: AuditLogRow[], locale: Locale) {
+  return entries.map((entry) => {
+    const who = entry.name ?? translate(locale, 'staff.audit.commandLine');
+    const values = sentenceValues(entry, locale, who);
+    const key = `staff.audit.sentence.${entry.action}`;
+    // An action without its own sentence (a new one, or one since retired) still reads as one.
+    const sentence = isMessageKey(key) ? translate(locale, key, values) : translate(locale, 'staff.audit.sentence.other', values);
+    return {
+      at: entry.at,
+      sentence,
+      action: entry.action,
+      href: subjectHref(entry, values),
+      hasRecord: entry.before !== null || entry.after !== null,
+      before: laidOut(entry.before),
+      after: laidOut(entry.after),
+    };
+  });
+}

@@ -101,7 +101,8 @@ function happySmileCampaign(round: Round, today: Date): DemoCampaign {
     starts_at: round.opens,
     ends_at: round.closes,
     costUnit: surgeryCost,
-    cover_image_url: null,
+    // Drawn for the demo, CC0: views/assets/covers/LICENSE.md.
+    cover_image_url: '/assets/covers/happy-smile.png',
     presets: [
       { currency: 'CNY', majorUnits: 200, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' } },
       { currency: 'CNY', majorUnits: 1_000, label: { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费' } },
@@ -141,7 +142,8 @@ function speechTherapyFund(today: Date): DemoCampaign {
     starts_at: opens,
     ends_at: null,
     costUnit: { amount: money(800, 'HKD').amount, label: sessionLabel },
-    cover_image_url: null,
+    // Drawn for the demo, CC0: views/assets/covers/LICENSE.md.
+    cover_image_url: '/assets/covers/speech-therapy.png',
     presets: [
       { currency: 'HKD', majorUnits: 100 },
       { currency: 'HKD', majorUnits: 800, label: sessionLabel },
@@ -169,7 +171,8 @@ function generalFund(today: Date): DemoCampaign {
     starts_at: opens,
     ends_at: closes,
     costUnit: null,
-    cover_image_url: null,
+    // Drawn for the demo, CC0: views/assets/covers/LICENSE.md.
+    cover_image_url: '/assets/covers/general-fund.png',
     presets: [
       { currency: 'USD', majorUnits: 25 },
       { currency: 'USD', majorUnits: 50 },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { brandRoutes } from './brand/brand.routes';
 import { campaignApiRoutes } from './campaigns/api.routes';
 import { embedRoutes } from './campaigns/embed.routes';
 import { campaignRoutes } from './campaigns/campaign.routes';
@@ -74,6 +75,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use('/dev/mail', helmet.contentSecurityPolicy({ directives: { ...directives, 'style-src': ["'self'", "'unsafe-inline'"] } }));
   app.use(languageNegotiation({ secure: secureCookies(ctx.config) }));
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: ctx.config.env === 'production' ? '1d' : 0 }));
+  app.use(brandRoutes(ctx));
 
   if (options.hearChangesFirst) app.use((_req, _res, next) => void ctx.campaignCache.heard().then(() => next(), next));
   app.use(healthRoutes(ctx));
@@ -85,7 +87,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use(receiptRoutes(ctx));
   app.use(donorRoutes(ctx));
   app.use('/staff', staffShell(ctx));
-  app.use(signInRoutes(ctx), staffHomeRoutes(), teamRoutes(ctx));
+  app.use(signInRoutes(ctx), staffHomeRoutes(ctx), teamRoutes(ctx));
   app.use(financeRoutes(ctx));
   app.use(staffCampaignRoutes(ctx));
   app.use(payoutRoutes(ctx), reconciliationRoutes(ctx));

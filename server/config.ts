@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Locale } from './locale';
+import { organisationFrom, organisationVariables, type Organisation } from './organisation';
 
 const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET']);
 
@@ -60,10 +61,10 @@ const environmentSchema = z.object({
   DONATION_MAXIMUM: wholeNumber(1, 999_999, 'expected a whole number of major units between 1 and 999999').default(100_000),
   GENERAL_FUND_SLUG: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'expected a campaign slug such as "general"' }).default('general'),
   SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']),
-  MAIL_FROM: z.string().trim().min(3, { message: 'expected an address such as "Smile Charity <giving@example.org>"' }).default('Smilefund <giving@localhost>'),
+  // Only the address is used: the sender's name is the organisation's, in each email's language.
+  MAIL_FROM: z.string().trim().regex(/^(?:[^<>]*<\s*[^\s<>@]+@[^\s<>@]+\s*>|[^\s<>@]+@[^\s<>@]+)$/, { message: 'expected an address such as giving@example.org' }).default('giving@localhost'),
   SESSION_SECRET: optionalText.pipe(z.string().min(32, { message: 'expected at least 32 random characters' }).optional()),
-  ORG_NAME: z.string().trim().min(1, { message: 'expected the organisation\'s name' }).default('Smile Mission Demo Charity'),
-  ORG_ADDRESS: z.string().trim().min(1, { message: 'expected the organisation\'s postal address' }).default('1 Harbour Road, Wan Chai, Hong Kong'),
+  ...organisationVariables,
   ORG_TIME_ZONE: z
     .string()
     .trim()
@@ -89,11 +90,6 @@ const environmentSchema = z.object({
   MAIL_CONCURRENCY: wholeNumber(1, 100, 'expected a whole number of emails sent at once, 1 to 100').default(5),
   MAIL_RATE_PER_SECOND: wholeNumber(1, 10_000, 'expected a whole number of emails per second, 1 to 10000').default(20),
   WORKER_NICENESS: wholeNumber(0, 19, 'expected a whole number from 0 (no yielding) to 19 (yield the most)').default(10),
-  ORG_REGISTRATION: z
-    .string()
-    .trim()
-    .min(1, { message: 'expected the charity registration text' })
-    .default('Demo data only: not a registered charity.'),
   TRUST_PROXY: z
     .string()
     .trim()
@@ -142,9 +138,11 @@ export interface Config {
     generalFundSlug: string;
   };
   smtpUrl: string | undefined;
+  /** The address emails come from (MAIL_FROM's); the name shown beside it is the organisation's. */
   mailFrom: string;
   sessionSecret: string | undefined;
-  organisation: { name: string; address: string; registration: string; timeZone: string };
+  /** Who runs the site: every page's header and footer, every email's sender and signature, every receipt. */
+  organisation: Organisation;
   /** The charitable-receipt sentence printed on every receipt, in each language receipts are written in. */
   receiptWording: Record<Locale, string>;
   mail: { concurrency: number; ratePerSecond: number };
@@ -204,9 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, wallets: e.STRIPE_WALLETS },
     donations: { maximumMajorUnits: e.DONATION_MAXIMUM, generalFundSlug: e.GENERAL_FUND_SLUG },
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
+    mailFrom: /<\s*([^\s<>]+)\s*>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
-    organisation: { name: e.ORG_NAME, address: e.ORG_ADDRESS, registration: e.ORG_REGISTRATION, timeZone: e.ORG_TIME_ZONE },
+    organisation: organisationFrom(e),
     receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH },
     mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     workerNiceness: e.WORKER_NICENESS,

@@ -20,7 +20,7 @@ describe('configuration', () => {
     expect(config.smtpUrl).toBeUndefined();
     expect(config.stripe.secretKey).toBeUndefined();
     expect(config.dataDir).toBe('.data');
-    expect(config.organisation.name).toMatch(/\w/);
+    expect(config.organisation.name.en).toMatch(/\w/);
   });
 
   it('reads every documented variable', () => {
@@ -48,7 +48,7 @@ describe('configuration', () => {
       databaseUrl: 'postgres://app@db.internal:5432/smilefund',
       stripe: { secretKey: 'sk_test_abc123', webhookSecret: 'whsec_abc123', apiUrl: 'http://127.0.0.1:12111', wallets: ['alipay', 'wechat_pay'] },
       donations: { maximumMajorUnits: 50000, generalFundSlug: 'where-most-needed' },
-      organisation: { name: '微笑基金会', registration: 'Charity No. 91/12345' },
+      organisation: { name: { en: '微笑基金会' }, registration: { en: 'Charity No. 91/12345' } },
     });
   });
 

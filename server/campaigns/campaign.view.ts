@@ -74,7 +74,8 @@ export function campaignPage(campaign: Campaign, presets: CampaignPreset[], tota
       currency: preset.currency,
       amount: formatMoney({ amount: preset.amount, currency: preset.currency }, locale, { wholeUnits: true }),
       label: localize(preset.label, locale),
-      href: `/campaigns/${campaign.slug}?amount=${toMajorUnits(preset)}&currency=${preset.currency}#give`,
+      /** As the amount field holds it: "800.00". */
+      value: toMajorUnits(preset),
     })),
     recentGifts: gifts.map((gift) => ({
       name: gift.name,

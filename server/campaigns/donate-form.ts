@@ -18,7 +18,7 @@ export interface DonateForm {
   errors: Record<string, string>;
 }
 
-/** The form as it first appears: the campaign's own currency, giving once, or what a preset link asked for; a link's utm_source rides along. */
+/** The form as it first appears: the campaign's own currency, giving once, or what a preset or thank-you link asked for; a link's utm_source rides along. */
 export function blankDonateForm(campaign: Campaign, query: Record<string, unknown> = {}): DonateForm {
   const asked = typeof query.currency === 'string' ? query.currency.toUpperCase() : '';
   const currency = campaign.accepted_currencies.includes(asked)
@@ -27,8 +27,10 @@ export function blankDonateForm(campaign: Campaign, query: Record<string, unknow
       ? campaign.target_currency
       : (campaign.accepted_currencies[0] ?? '');
   const amount = typeof query.amount === 'string' && /^\d{1,9}(\.\d{1,3})?$/.test(query.amount) ? query.amount : '';
+  // The thank-you page's "make it monthly" link asks for a rhythm; anything else gives once.
+  const frequency = query.frequency === 'month' || query.frequency === 'year' ? query.frequency : 'once';
   return {
-    values: { amount, currency, frequency: 'once', email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false, utm_source: readSource(query.utm_source) ?? '' },
+    values: { amount, currency, frequency, email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false, utm_source: readSource(query.utm_source) ?? '' },
     errors: {},
   };
 }

@@ -49,7 +49,7 @@ const showSnippet = (ctx: AppContext) => async (req: Request, res: Response) => 
   if (!campaign) throw new NotFound(translate(locale, 'errors.campaignNotFound'));
   const title = localize(campaign.title, locale);
   const src = `${siteUrlFor(ctx.config, req)}/embed/campaigns/${campaign.slug}?lang=${locale}`;
-  const frameTitle = translate(locale, 'embed.frameTitle', { title });
+  const frameTitle = translate(locale, 'embed.frameTitle', { title, organisation: localize(ctx.config.organisation.name, locale) });
   // Escaped once as HTML of its own here; the template escapes the whole code again to show it.
   const snippet = `<iframe src="${escapeAttribute(src)}" title="${escapeAttribute(frameTitle)}" loading="lazy" width="360" height="260" style="border:0;max-width:100%"></iframe>`;
   res.render('embed/snippet', { title: translate(locale, 'embed.snippet.title', { title }), campaignTitle: title, snippet, previewSrc: `/embed/campaigns/${campaign.slug}?lang=${locale}`, frameTitle });

@@ -11,6 +11,7 @@ import { localize, type Locale } from '../locale';
 import { campaignPage } from './campaign.view';
 import { totalsOf } from './totals';
 import { takesGifts, whereToGiveNow } from './closing';
+import { linkPreview, shareLinks, type ShareLinks } from './share';
 
 /** What the campaign page shows every visitor alike, in one language: what the campaign cache keeps. */
 export interface CampaignPageContent {
@@ -19,6 +20,10 @@ export interface CampaignPageContent {
   impactUpdates: ImpactUpdateView[];
   /** On a closed campaign, the one a donor can give to now; null for the campaign list (and on an open one). */
   giveNow: { href: string; title: string } | null;
+  /** The organisation's registration, which a donor looks for before giving. */
+  registration: string;
+  /** How a donor can pay, as a sentence. */
+  paymentMethods: string;
 }
 
 type PageReader = Pick<AppContext, 'db' | 'clock' | 'config'>;
@@ -33,7 +38,11 @@ export async function campaignPageContent(ctx: PageReader, campaign: Campaign, l
   const now = ctx.clock.now();
   const [presets, totals, gifts, updates] = await Promise.all([listPresets(db, campaign.id), totalsOf(db, campaign), recentGifts(db, campaign.id), listImpactUpdates(db, campaign.id)]);
   const giveNow = takesGifts(campaign, now) ? null : await giveNowFrom(ctx, campaign, locale, now);
-  return { campaign, view: campaignPage(campaign, presets, totals, gifts, locale, now), impactUpdates: updates.map((update) => impactUpdateView(update, locale)), giveNow };
+  const view = campaignPage(campaign, presets, totals, gifts, locale, now);
+  return { campaign, view, impactUpdates: updates.map((update) => impactUpdateView(update, locale)), giveNow, registration: localize(ctx.config.organisation.registration, locale),
+    // Checkout offers the wallets for one-off gifts only (server/donations/checkout.ts).
+    paymentMethods: translate(locale, ctx.config.stripe.wallets.length > 0 ? 'campaign.methodWallets' : 'campaign.methodCard'),
+  };
 }
 
 /** The public campaign at `slug` as its page shows it, loaded for the campaign cache; undefined when there is none. */
@@ -50,17 +59,59 @@ export async function readCampaignPage(ctx: PageReader & Pick<AppContext, 'campa
   return ctx.campaignCache.read(`page:${locale}:${slug}`, () => loadCampaignPage(ctx, slug, locale));
 }
 
-/** The page's template data: the shared content and this visitor's form. */
-export function campaignPageWithForm({ campaign, view, impactUpdates, giveNow }: CampaignPageContent, locale: Locale, form: DonateForm) {
+type PageView = ReturnType<typeof campaignPage>;
+
+/** The presets of the form's currency as buttons, the one the amount matches pressed, and what the chosen amount does. */
+function amountChoice(view: PageView, locale: Locale, form: DonateForm) {
+  const { currency, amount, frequency } = form.values;
+  const chosenAmount = Number(amount);
+  const presets = view.presets
+    .filter((preset) => preset.currency === currency)
+    .map((preset) => ({
+      ...preset,
+      chosen: amount !== '' && Number(preset.value) === chosenAmount,
+      // Without JavaScript a button is a link that fills the form in; the rhythm chosen rides along.
+      href: `/campaigns/${view.slug}?amount=${preset.value}&currency=${preset.currency}${frequency === 'once' ? '' : `&frequency=${frequency}`}#give`,
+      impact: preset.label ? translate(locale, 'campaign.costUnit', { amount: preset.amount, label: preset.label }) : '',
+    }));
+  const chosen = presets.find((preset) => preset.chosen && preset.impact);
+  const fallback = view.costUnit ? translate(locale, 'campaign.costUnit', { amount: view.costUnit.amount, label: view.costUnit.label }) : '';
+  const otherCurrencies = view.acceptedCurrencies
+    .filter((code) => code !== currency)
+    .map((code) => ({ code, href: `/campaigns/${view.slug}?currency=${code}${frequency === 'once' ? '' : `&frequency=${frequency}`}#give` }));
+  return { presets, impact: chosen?.impact ?? fallback, otherCurrencies };
+}
+
+/** What only this request can say: the site's address as the browser reaches it, for previews and sharing. */
+export interface PageAddress {
+  siteUrl: string;
+  share: ShareLinks;
+}
+
+export async function pageAddress(siteUrl: string, { view }: CampaignPageContent, locale: Locale): Promise<PageAddress> {
+  return { siteUrl, share: await shareLinks(siteUrl, view.slug, view.title, locale) };
+}
+
+/** The page's template data: the shared content and this visitor's form; sharing and link previews when the address is known. */
+export function campaignPageWithForm(content: CampaignPageContent, locale: Locale, form: DonateForm, address?: PageAddress) {
+  const { campaign, view, impactUpdates, giveNow, registration, paymentMethods } = content;
   const errorList = Object.entries(form.errors).map(([field, message]) => ({ field, message }));
+  const og = address ? { ...linkPreview(address.siteUrl, view.slug, view.title, view.summary, view.coverImageUrl), imageAlt: translate(locale, 'campaign.coverAlt', { title: view.title }) } : undefined;
   return {
     title: view.title,
     campaign: view,
     impactUpdates,
     giveNow,
+    registration,
+    paymentMethods,
+    share: view.open ? address?.share : undefined,
+    og,
+    // The layout's brand-head leaves og:image and twitter:card to a page that names its own picture.
+    ogImage: og?.image ?? undefined,
     form: {
       ...form,
       errorList,
+      ...amountChoice(view, locale, form),
       currencies: campaign.accepted_currencies.map((code) => ({ code, selected: code === form.values.currency })),
       frequencies: [
         { value: 'once', label: translate(locale, 'donate.once'), checked: form.values.frequency === 'once' },

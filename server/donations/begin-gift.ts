@@ -8,7 +8,7 @@ import { ServiceUnavailable, TooManyRequests } from '../http/errors';
 import { withinRateLimit } from '../http/rate-limit';
 import { signToken } from '../http/signed-links';
 import { translate } from '../i18n/messages';
-import type { Locale } from '../locale';
+import { localize, type Locale } from '../locale';
 import { formatMoney } from '../money';
 import { cardTestingRules, cardTestingVerdict, fingerprint, firstNoticeInWindow, smallAttemptCeiling, type CardTestingVerdict } from './card-testing';
 import { checkoutSessionParams, createCheckoutSession } from './checkout';
@@ -78,7 +78,7 @@ async function refusalOf(ctx: GivingContext, { campaign, locale }: GiftAttempt, 
         'card testing: small declines in a row; new gifts refused for up to an hour',
       );
     }
-    return { errors: brakeMessages(verdict, request, locale, config.organisation.name), retryAfterSeconds: cardTestingRules.windowSeconds };
+    return { errors: brakeMessages(verdict, request, locale, localize(config.organisation.name, locale)), retryAfterSeconds: cardTestingRules.windowSeconds };
   }
   if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:email:${hashes.email}:${hashes.ip}`, emailAttempts.perWindow, emailAttempts.windowSeconds))) {
     return { errors: { email: translate(locale, 'donate.error.emailTooMany') }, retryAfterSeconds: emailAttempts.windowSeconds };

@@ -13,6 +13,8 @@ import { translate } from '../i18n/messages';
 import { beginGift } from './begin-gift';
 import { findDonationByCheckoutSession } from './donation.repository';
 import { thanksView } from './thanks.view';
+import { shareLinks } from '../campaigns/share';
+import { localize } from '../locale';
 
 const giveToCampaign = (ctx: AppContext) => async (req: Request<{ slug: string }>, res: Response): Promise<void> => {
   // The language of the page the donor gave from (the form carries it): the answer, their receipts and emails follow it.
@@ -50,7 +52,8 @@ const showThanks = ({ db, config }: AppContext) => async (req: Request, res: Res
   const locale = localeOf(res);
   if (!donation) throw new NotFound(translate(locale, 'errors.giftNotFound'));
   res.set('Cache-Control', 'no-store');
-  res.render('donations/thanks', thanksView(donation, locale, signToken(config.sessionSecret, 'retry', donation.id)));
+  const share = await shareLinks(siteUrlFor(config, req), donation.campaign_slug, localize(donation.campaign_title, locale), locale);
+  res.render('donations/thanks', thanksView(donation, locale, signToken(config.sessionSecret, 'retry', donation.id), share));
 };
 
 export function donationRoutes(ctx: AppContext): Router {

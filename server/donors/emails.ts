@@ -1,5 +1,6 @@
 // The donor account's email: a sign-in link.
 import { publicUrl } from '../config';
+import { organisationIn } from '../organisation';
 import { translate } from '../i18n/messages';
 import { renderEmail, type Composer } from '../outbox/send';
 import { localeFrom } from '../http/language';
@@ -11,6 +12,6 @@ export const signInLinkEmail: Composer = async ({ config }, trx, payload, outbox
   const link = await linkToSend(trx, config.sessionSecret, { outboxId, linkId: String(payload.linkId), email: payload.email });
   if (!link) return undefined;
   const locale = localeFrom(payload.locale);
-  const view = { locale, url: `${publicUrl(config)}/account/sign-in/${linkToken(config.sessionSecret, link.id)}`, organisation: config.organisation };
-  return { to: link.email, subject: translate(locale, 'account.email.subject'), locale, ...(await renderEmail('sign-in', view, config.env === 'production')) };
+  const view = { locale, url: `${publicUrl(config)}/account/sign-in/${linkToken(config.sessionSecret, link.id)}`, organisation: organisationIn(config.organisation, locale) };
+  return { to: link.email, subject: translate(locale, 'account.email.subject', { organisation: view.organisation.name }), locale, ...(await renderEmail('sign-in', view, config.env === 'production')) };
 };

@@ -11,10 +11,10 @@ import type { GiftFilters } from './gifts';
 
 /** `today`, the organisation's day, names the file. */
 export async function exportGifts(db: Db, connections: pg.Pool, res: Response, filters: GiftFilters, timeZone: string, today: string): Promise<void> {
-  await sendCopyCsv(res, connections, `smilefund-gifts-${today}.csv`, giftsExport(db, filters, timeZone));
+  await sendCopyCsv(res, connections, `gifts-${today}.csv`, giftsExport(db, filters, timeZone));
 }
 
 /** Every donor, one row per currency they gave in; times in `timeZone`. */
 export async function exportDonors(db: Db, connections: pg.Pool, res: Response, timeZone: string, today: string): Promise<void> {
-  await sendCopyCsv(res, connections, `smilefund-donors-${today}.csv`, donorsExport(db, timeZone));
+  await sendCopyCsv(res, connections, `donors-${today}.csv`, donorsExport(db, timeZone));
 }

@@ -22,6 +22,9 @@ export const en = {
   'donate.dedicationName': 'Their name',
   'donate.submit': 'Continue to payment',
   'donate.secure': 'You pay on Stripe\'s secure page. We never see your card number.',
+  'donate.suggested': 'Choose a gift',
+  'donate.otherCurrency': 'Give in another currency:',
+  'donate.chosenImpact': 'What it does',
 
   // Beside the fields; the English is what the API and the tests have always said.
   'donate.error.currency': 'Choose one of {currencies}.',
@@ -84,6 +87,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   'donate.dedicationName': '对方姓名',
   'donate.submit': '继续付款',
   'donate.secure': '您将在 Stripe 的安全页面上付款，我们不会看到您的银行卡号。',
+  'donate.suggested': '选择捐款额',
+  'donate.otherCurrency': '以其他币种捐款：',
+  'donate.chosenImpact': '这笔捐款能做什么',
 
   'donate.error.currency': '请从 {currencies} 中选择一种币种。',
   'donate.error.amountMissing': '请输入您想捐赠的金额。',

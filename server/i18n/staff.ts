@@ -1,7 +1,7 @@
 // The staff area's own pages: the layout around every staff page, signing in, "can't sign in",
 // choosing a password, the home page, the team and the audit log; their error messages, and the password-link and invitation emails.
 export const en = {
-  'staff.layout.name': 'Smilefund staff',
+  'staff.layout.name': '{organisation} staff',
   'staff.layout.skip': 'Skip to content',
   'staff.layout.nav': 'Staff',
   'staff.layout.signOut': 'Sign out',
@@ -114,10 +114,18 @@ export const en = {
   'staff.audit.sentence.gift.message_hidden': '{who} hid the message of gift {gift} from the page of {campaign}: “{message}”.',
   'staff.audit.sentence.gift.message_shown': '{who} let the message of gift {gift} on {campaign} show again: “{message}”.',
   'staff.audit.sentence.gift.message_approved': '{who} approved the message of gift {gift} on {campaign}: “{message}”.',
+  // Each colleague's language for the staff area (issue #16).
+  'staff.language.switch': 'Language',
+  'staff.language.heading': 'Language of the staff area',
+  'staff.language.browser': 'Follow my browser',
+  'staff.language.save': 'Save',
+  'staff.language.unknown': 'Choose one of the languages listed.',
+  'staff.audit.browserLanguage': 'their browser’s language',
+  'staff.audit.sentence.staff.language_changed': '{who} chose {language} for the staff area.',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
-  'staff.layout.name': '微笑基金职员专区',
+  'staff.layout.name': '{organisation}职员专区',
   'staff.layout.skip': '跳到主要内容',
   'staff.layout.nav': '职员专区',
   'staff.layout.signOut': '退出登录',
@@ -228,4 +236,11 @@ export const zhCN: Record<keyof typeof en, string> = {
   'staff.audit.sentence.gift.message_hidden': '{who}在 {campaign} 的页面上隐藏了捐款 {gift} 的留言：“{message}”。',
   'staff.audit.sentence.gift.message_shown': '{who}取消隐藏了 {campaign} 中捐款 {gift} 的留言：“{message}”。',
   'staff.audit.sentence.gift.message_approved': '{who}批准了 {campaign} 中捐款 {gift} 的留言：“{message}”。',
+  'staff.language.switch': '语言',
+  'staff.language.heading': '职员专区的语言',
+  'staff.language.browser': '跟随浏览器设置',
+  'staff.language.save': '保存',
+  'staff.language.unknown': '请从列出的语言中选择一种。',
+  'staff.audit.browserLanguage': '浏览器的语言',
+  'staff.audit.sentence.staff.language_changed': '{who}将职员专区的语言设为{language}。',
 };

@@ -17,6 +17,10 @@ export const en = {
   'thanks.failedBefore': 'Nothing was taken from your account. ',
   'thanks.failedLink': 'Try again',
   'thanks.failedAfter': ', perhaps with another card.',
+  'thanks.monthlyHeading': 'Make it monthly?',
+  'thanks.monthlyBody': 'A monthly gift lets the team plan the next mission with confidence. You can change or stop it at any time.',
+  'thanks.monthlyLink': 'Give {amount} every month',
+  'thanks.shareHeading': 'Tell a friend',
 
   'receipt.print': 'To keep a copy, use your browser’s Print command and choose “Save as PDF”.',
 } as const;
@@ -39,6 +43,10 @@ export const zhCN: Record<keyof typeof en, string> = {
   'thanks.failedBefore': '您的账户没有被扣款。您可以',
   'thanks.failedLink': '再试一次',
   'thanks.failedAfter': '，也可以换一张银行卡。',
+  'thanks.monthlyHeading': '改为每月捐款？',
+  'thanks.monthlyBody': '每月捐款让团队可以更有把握地筹备下一次医疗行动。您可以随时更改或停止。',
+  'thanks.monthlyLink': '每月捐款 {amount}',
+  'thanks.shareHeading': '告诉朋友',
 
   'receipt.print': '如需保存副本，请使用浏览器的“打印”功能，并选择“另存为 PDF”。',
 };

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { localeFrom } from '../http/language';
 import { localize } from '../locale';
 import { publicUrl, type ReadyConfig } from '../config';
+import { mailSender, organisationIn } from '../organisation';
 import { sendOnce } from '../outbox/send-once';
 import { messageIdFor, renderEmail } from '../outbox/send';
 import { signToken } from '../http/signed-links';
@@ -45,11 +46,11 @@ async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, u
     update: { ...impactUpdateView(update, locale), bodyMarkdown: update.body_markdown },
     campaignUrl: `${publicUrl(config)}/campaigns/${update.campaign_slug}#update-${update.id}`,
     unsubscribeUrl: unsubscribe,
-    organisation: config.organisation,
+    organisation: organisationIn(config.organisation, locale),
   };
   const { html, text } = await renderEmail('impact', view, config.env === 'production');
   return {
-    from: config.mailFrom,
+    from: mailSender(config, locale),
     to: donor.email,
     subject: view.subject,
     html,

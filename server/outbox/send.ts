@@ -1,7 +1,9 @@
 // Sends one owed email (an outbox row): the feature that owes it composes it, and it is sent once (send-once.ts).
 import type { AppContext } from '../context';
 import type { Db, Trx } from '../database';
+import { localeFrom } from '../http/language';
 import { renderTemplate } from '../http/views';
+import { mailSender } from '../organisation';
 import type { OutboxMessage, OutboxTopic } from '../tables/outbox.table';
 import { sendOnce } from './send-once';
 import { lockOutboxRow, markOutboxSent, noteOutboxFailure } from './outbox.repository';
@@ -48,7 +50,7 @@ export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mai
           return { done: 'nothing to send' };
         }
         const message = {
-          from: ctx.config.mailFrom,
+          from: mailSender(ctx.config, localeFrom(email.locale)),
           to: email.to,
           subject: email.subject,
           html: email.html,

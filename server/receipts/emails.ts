@@ -6,6 +6,7 @@ import { signToken } from '../http/signed-links';
 import { translate } from '../i18n/messages';
 import { localize } from '../locale';
 import { formatMoney } from '../money';
+import { organisationIn } from '../organisation';
 import { findDonationWithDonor, findStatementDonor, findReceipt, statementGifts } from './receipt.repository';
 import { receiptView } from './receipt.view';
 import { statementView } from './statement.view';
@@ -24,7 +25,7 @@ export const refundNoticeEmail: Composer = async ({ config }, trx, payload) => {
   const campaign = localize(donation.campaign_title, locale);
   const amount = formatMoney({ amount: Number(payload.amount), currency: String(payload.currency) }, locale);
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(new Date(String(payload.refundedAt)));
-  const view = { locale, subject: translate(locale, 'notice.refundSubject', { campaign }), body: translate(locale, 'notice.refundBody', { amount, campaign, date }), organisation: config.organisation };
+  const view = { locale, subject: translate(locale, 'notice.refundSubject', { campaign }), body: translate(locale, 'notice.refundBody', { amount, campaign, date }), organisation: organisationIn(config.organisation, locale) };
   return { to: donation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
 };
 
@@ -38,7 +39,7 @@ export const paymentFailedEmail: Composer = async ({ config }, trx, payload) => 
     subject: translate(locale, 'notice.paymentFailedSubject'),
     body: translate(locale, 'notice.paymentFailedBody', { amount, campaign: localize(donation.campaign_title, locale) }),
     action: { label: translate(locale, 'notice.updateCard'), url: `${publicUrl(config)}/donations/update-card/${signToken(config.sessionSecret, 'update-card', donation.recurring_plan_id)}` },
-    organisation: config.organisation,
+    organisation: organisationIn(config.organisation, locale),
   };
   return { to: donation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
 };
@@ -55,7 +56,7 @@ export const annualStatementEmail: Composer = async ({ config }, trx, payload) =
     subject: translate(locale, 'statement.subject', { year }),
     intro: translate(locale, 'statement.intro', { name: donor.name ?? donor.email, year }),
     ...statementView(gifts, locale, config.organisation.timeZone),
-    organisation: config.organisation,
+    organisation: organisationIn(config.organisation, locale),
     wording: config.receiptWording[locale],
   };
   return { to: donor.email, subject: view.subject, locale, ...(await renderEmail('statement', view, config.env === 'production')) };

@@ -5,6 +5,7 @@ import { signToken } from '../http/signed-links';
 import { isMessageKey, translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
 import { formatMoney } from '../money';
+import { organisationIn } from '../organisation';
 import type { ReceiptDetails } from './receipt.repository';
 
 /** "Card", "支付宝": a method the catalog does not know is shown as stored. */
@@ -22,7 +23,7 @@ export function receiptView(config: ReadyConfig, receipt: ReceiptDetails) {
     locale,
     subject: translate(locale, 'receipt.subject', { number: receipt.number, campaign }),
     thanks: translate(locale, 'receipt.thanks', { name }),
-    organisation: config.organisation,
+    organisation: organisationIn(config.organisation, locale),
     wording: config.receiptWording[locale],
     number: receipt.number,
     donorName: name,

@@ -52,3 +52,8 @@ export function requireArea(area: StaffArea): RequestHandler {
     next();
   };
 }
+
+/** Where a staff form may send the browser afterwards: a staff page of ours, else the staff home page. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) && !next.startsWith('//') ? next : '/staff';
+}

@@ -1,7 +1,7 @@
 // The audit log as staff read it: each change as a sentence in their language ("Fiona Finance refunded
 // HK$150.00 of gift 1a2b3c4d"), with what was stored before and after kept, laid out, behind it.
 import { isMessageKey, translate } from '../i18n/messages';
-import type { Locale } from '../locale';
+import { languageNames, type Locale } from '../locale';
 import { formatMoney, isCurrencyCode, parseAmount } from '../money';
 import type { AuditLogRow } from './audit.repository';
 import { isStaffRole } from './members';
@@ -22,6 +22,12 @@ function amountText(locale: Locale, amount: unknown, currency: unknown): string 
 }
 
 const rolesText = (locale: Locale, roles: unknown) => (Array.isArray(roles) ? roleList(locale, roles.filter(isStaffRole)) : '');
+
+/** A colleague's chosen language as its speakers name it; null was a return to following the browser. */
+function languageNameOf(locale: Locale, code: unknown): string {
+  const known = Object.entries(languageNames).find(([each]) => each === code);
+  return known ? known[1] : code === null ? translate(locale, 'staff.audit.browserLanguage') : text(code);
+}
 
 /** The values an entry's sentence may name; each sentence in server/i18n/staff.ts takes the ones it needs. */
 function sentenceValues(entry: AuditLogRow, locale: Locale, who: string): Record<string, string> {
@@ -45,6 +51,7 @@ function sentenceValues(entry: AuditLogRow, locale: Locale, who: string): Record
     rolesAfter: rolesText(locale, after.roles),
     title: text(after.title),
     campaign: text(after.campaign) || text(after.slug) || text(before.slug),
+    language: languageNameOf(locale, after.locale),
   };
 }
 

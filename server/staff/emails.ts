@@ -1,5 +1,6 @@
 // The staff area's emails: a link to choose a new password, and an invitation to choose a first one.
 import { publicUrl } from '../config';
+import { organisationIn } from '../organisation';
 import { localeFrom } from '../http/language';
 import { translate } from '../i18n/messages';
 import { renderEmail, type Composer } from '../outbox/send';
@@ -14,10 +15,10 @@ export const passwordLinkEmail: Composer = async ({ config }, trx, payload, outb
   const locale = localeFrom(payload.locale);
   const view = {
     locale,
-    subject: translate(locale, 'staff.email.subject', { organisation: config.organisation.name }),
+    subject: translate(locale, 'staff.email.subject', { organisation: organisationIn(config.organisation, locale).name }),
     body: translate(locale, 'staff.email.body', { hours: emailedLinkHours }),
     action: { label: translate(locale, 'staff.email.action'), url: `${publicUrl(config)}/staff/password/${link.token}` },
-    organisation: config.organisation,
+    organisation: organisationIn(config.organisation, locale),
   };
   return { to: link.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
 };
@@ -29,13 +30,13 @@ export const invitationEmail: Composer = async ({ config }, trx, payload) => {
   const invitation = await invitationToSend(trx, { staffId: payload.staffId, invitedBy: typeof payload.invitedBy === 'number' ? payload.invitedBy : null });
   if (!invitation) return undefined;
   const locale = localeFrom(payload.locale);
-  const organisation = config.organisation.name;
+  const organisation = organisationIn(config.organisation, locale).name;
   const view = {
     locale,
     subject: translate(locale, 'staff.invitation.subject', { organisation }),
     body: translate(locale, 'staff.invitation.body', { inviter: invitation.inviterName ?? organisation, organisation, roles: roleList(locale, invitation.roles), hours: invitationLinkHours }),
     action: { label: translate(locale, 'staff.invitation.action'), url: `${publicUrl(config)}/staff/password/${invitation.token}` },
-    organisation: config.organisation,
+    organisation: organisationIn(config.organisation, locale),
   };
   return { to: invitation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
 };

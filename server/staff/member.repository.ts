@@ -63,3 +63,11 @@ export async function markStaffDisabled(db: Db, staffId: number, disabled: boole
 export async function updateStaffPassword(db: Db, staffId: number, passwordHash: string): Promise<void> {
   await db.updateTable('staff_members').set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: null, updated_at: sql`now()` }).where('id', '=', staffId).execute();
 }
+
+export function lockStaffLocale(trx: Trx, staffId: number): Promise<{ locale: string | null }> {
+  return trx.selectFrom('staff_members').select('locale').where('id', '=', staffId).forUpdate().executeTakeFirstOrThrow();
+}
+
+export async function updateStaffLocale(db: Db, staffId: number, locale: string | null): Promise<void> {
+  await db.updateTable('staff_members').set({ locale, updated_at: sql`now()` }).where('id', '=', staffId).execute();
+}

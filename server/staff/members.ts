@@ -7,7 +7,7 @@ import { relayOutbox } from '../outbox/outbox';
 import { oweEmail } from '../outbox/outbox.repository';
 import type { StaffRole } from '../tables/staff-members.table';
 import { recordAudit } from './audit.repository';
-import { insertStaffMember, lockStaffByEmail, lockStaffDisabledAt, lockStaffRoles, markStaffDisabled, updateStaffPassword, updateStaffRoles } from './member.repository';
+import { insertStaffMember, lockStaffByEmail, lockStaffDisabledAt, lockStaffLocale, lockStaffRoles, markStaffDisabled, updateStaffLocale, updateStaffPassword, updateStaffRoles } from './member.repository';
 import { deleteSessionsOf } from './session.repository';
 import { createPasswordLink, usePasswordLink } from './sessions';
 
@@ -99,5 +99,15 @@ export async function setPasswordByLink(db: Db, token: string, passwordHash: str
     await deleteSessionsOf(trx, staffId);
     await recordAudit(trx, { staffId, action: 'staff.password_set', subjectType: 'staff_member', subjectId: staffId });
     return staffId;
+  });
+}
+
+/** A colleague's own choice of language for the staff area (null: follow the browser), audited when it changes. */
+export async function chooseLanguage(db: Db, staffId: number, locale: Locale | null): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await lockStaffLocale(trx, staffId);
+    if (before.locale === locale) return;
+    await updateStaffLocale(trx, staffId, locale);
+    await recordAudit(trx, { staffId, action: 'staff.language_changed', subjectType: 'staff_member', subjectId: staffId, before, after: { locale } });
   });
 }

@@ -16,7 +16,7 @@ export function touchStaffSession(db: Db, tokenHash: string) {
     .where('staff_sessions.token_hash', '=', tokenHash)
     .where('staff_sessions.expires_at', '>', sql<Date>`now()`)
     .where('staff_members.disabled_at', 'is', null)
-    .returning(['staff_members.id', 'staff_members.email', 'staff_members.name', 'staff_members.roles'])
+    .returning(['staff_members.id', 'staff_members.email', 'staff_members.name', 'staff_members.roles', 'staff_members.locale'])
     .executeTakeFirst();
 }
 

@@ -18,6 +18,8 @@ export interface SignedInStaff {
   email: string;
   name: string;
   roles: StaffRole[];
+  /** The language this person chose for the staff area, as stored; null follows the browser. */
+  locale: string | null;
 }
 
 export async function startSession(db: Db, staffId: number, userAgent: string | undefined): Promise<string> {

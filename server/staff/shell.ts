@@ -8,7 +8,7 @@ import { formProtection, type FormProtection } from '../http/csrf';
 import { AppError } from '../http/errors';
 import { loadStaff } from './access';
 import { sessionCookie } from './sessions';
-import { staffNav } from './staff.view';
+import { staffLanguages, staffLocales, staffNav } from './staff.view';
 import { localeOf, say } from '../http/language';
 import { siteUrlFor } from '../http/site-url';
 
@@ -50,8 +50,13 @@ function fromOurOrigin(ctx: AppContext, req: Request): boolean {
   return origin !== undefined && URL.canParse(ours) && origin === new URL(ours).origin;
 }
 
-const staffLayout = (ctx: AppContext) => (_req: Request, res: Response, next: NextFunction) => {
+const staffLayout = (ctx: AppContext) => (req: Request, res: Response, next: NextFunction) => {
   res.locals.layout = 'staff';
+  // A colleague's own choice of language outranks the browser's; without one, the site's negotiation stands.
+  const chosen = staffLocales.find((code) => code === res.locals.staff?.locale);
+  if (chosen) res.locals.locale = chosen;
+  // After a refused form the page's address is the form's, not one to come back to.
+  res.locals.staffLanguages = staffLanguages(res.locals.staff, localeOf(res), req.method === 'GET' ? req.originalUrl : '/staff');
   // Staff read every date in the organisation's time zone (the views' date helpers read this).
   res.locals.timeZone = ctx.config.organisation.timeZone;
   res.locals.staffNav = staffNav(res.locals.staff, localeOf(res));

@@ -5,7 +5,7 @@ import { renewFormProtection } from '../http/csrf';
 import { NotFound, TooManyRequests } from '../http/errors';
 import { networkOf } from '../http/network';
 import { emailShape, oneLine } from '../http/text';
-import { requireArea } from './access';
+import { requireArea, safeNext } from './access';
 import { setPasswordByLink } from './members';
 import { hashPassword, passwordRules } from './passwords';
 import { emailedLinkHours, endAllSessions, endSession, passwordLinkIsValid, requestEmailedPasswordLink, sessionCookie, sessionHours, startSession } from './sessions';
@@ -26,10 +26,6 @@ export function signInRoutes(ctx: AppContext): Router {
   router.get('/staff/password/:token', showPasswordForm(ctx));
   router.post('/staff/password/:token', choosePassword(ctx));
   return router;
-}
-
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) && !next.startsWith('//') ? next : '/staff';
 }
 
 /** Sign-in and "can't sign in" share one allowance per network. */

@@ -1,6 +1,6 @@
 // The staff area's menu and team as the templates show them, in the page's language (the audit log: audit.view.ts).
 import { translate, type MessageKey } from '../i18n/messages';
-import { type Locale } from '../locale';
+import { languageNames, type Locale } from '../locale';
 import { mayOpen, type StaffArea } from './access';
 import { staffRoles } from './members';
 import type { SignedInStaff } from './sessions';
@@ -20,6 +20,22 @@ export function staffNav(staff: SignedInStaff | undefined, locale: Locale) {
   return areaLinks
     .filter((link) => mayOpen(staff, link.area))
     .map((link) => ({ area: link.area, href: link.href, label: translate(locale, link.label), description: translate(locale, link.description) }));
+}
+
+/** The languages a colleague may choose for the staff area. */
+export const staffLocales = ['en', 'zh-CN'] as const satisfies readonly Locale[];
+
+/**
+ * The language choice in the layout's header and on the home page: each language with whether the page
+ * speaks it, whether it is this colleague's stored choice, and the page to come back to.
+ */
+export function staffLanguages(staff: SignedInStaff | undefined, locale: Locale, originalUrl: string) {
+  if (!staff) return undefined;
+  return {
+    followsBrowser: staff.locale === null,
+    next: originalUrl,
+    choices: staffLocales.map((code) => ({ code, name: languageNames[code], current: code === locale, chosen: code === staff.locale })),
+  };
 }
 
 const roleLabel = (locale: Locale, role: StaffRole) => translate(locale, `staff.role.${role}`);

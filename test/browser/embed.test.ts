@@ -29,13 +29,13 @@ describe('the donate widget on a partner site', () => {
     const page = await context.newPage();
     await page.goto(`${b.url}/embed/campaigns/speech-therapy-fund/snippet?lang=en`);
     const code = await page.getByLabel('Code to paste').inputValue();
-    expect(code).toMatch(/^<iframe src="http:\/\/localhost:\d+\/embed\/campaigns\/speech-therapy-fund\?lang=en" title="Give to Speech therapy fund on Smilefund"/);
+    expect(code).toMatch(/^<iframe src="http:\/\/localhost:\d+\/embed\/campaigns\/speech-therapy-fund\?lang=en" title="Give to Speech therapy fund on Smile Bridge Foundation"/);
 
     // The partner's page, served from another origin, with the code pasted in; and our campaign page framed beside it.
     const partner = await servePartnerPage(`<!doctype html><title>Partner</title><h1>Our friends</h1>${code}<iframe title="Our campaign page" src="${b.url}/campaigns/speech-therapy-fund"></iframe>`);
     onTestEnd.push(partner.close);
     await page.goto(partner.url);
-    const widget = page.frameLocator('iframe[title="Give to Speech therapy fund on Smilefund"]');
+    const widget = page.frameLocator('iframe[title="Give to Speech therapy fund on Smile Bridge Foundation"]');
     await expect(widget.getByRole('progressbar', { name: /HK\$0 raised of HK\$300,000/ }).getAttribute('aria-valuenow')).resolves.toBe('0');
 
     // From the keyboard, as anyone tabbing through the partner's page would.

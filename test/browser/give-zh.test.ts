@@ -40,7 +40,7 @@ describe('a donor gives in Chinese in the browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('陈美玲，谢谢您！');
     const status = await page.locator('.status-confirmed').textContent();
     expect(status).toContain('我们已收到您给言语治疗基金的捐款 HK$150.00。');
-    await expect(page.title()).resolves.toBe('感谢您的捐款 · 微笑基金');
+    await expect(page.title()).resolves.toBe('感谢您的捐款 · 微笑桥基金会');
 
     // The receipt, in the mail catcher the start log named. The worker sends it soon after the gift is recorded.
     const receiptLink = page.getByRole('link', { name: /^您的捐款收据 \d{4}-\d{6}：感谢您支持言语治疗基金$/ });

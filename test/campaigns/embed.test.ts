@@ -80,9 +80,9 @@ describe('the embeddable donate widget', () => {
     // What a partner copies out of the box: one iframe tag, its own attributes escaped as HTML in turn.
     const code = decodeEntities(shown!);
     expect(code).toBe(
-      '<iframe src="http://give.example.org/embed/campaigns/general?lang=en" title="Give to &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Smiles &amp; &quot;care&quot; on Smilefund" loading="lazy" width="360" height="260" style="border:0;max-width:100%"></iframe>',
+      '<iframe src="http://give.example.org/embed/campaigns/general?lang=en" title="Give to &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Smiles &amp; &quot;care&quot; on Smile Bridge Foundation" loading="lazy" width="360" height="260" style="border:0;max-width:100%"></iframe>',
     );
-    expect(attribute(code, 'title')).toBe('Give to <script>alert("x")</script> Smiles & "care" on Smilefund');
+    expect(attribute(code, 'title')).toBe('Give to <script>alert("x")</script> Smiles & "care" on Smile Bridge Foundation');
     expect(res.text).toMatch(/<label for="embed-snippet">Code to paste<\/label>/);
   });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { seedDemoData } from '../../dev/seed';
 import { startTestContext, type TestContext } from '../support/context';
+import { links } from '../support/html';
 
 // The day these pages are read on: the November round open, July's closed.
 const seededOn = new Date('2026-11-23T08:00:00Z');
@@ -28,6 +29,47 @@ describe('campaign pages', () => {
     expect(res.text).toContain('CN¥800,000');
     expect(res.text).toContain('volunteer surgeons');
     expect(res.text).toContain('<time datetime="2026-11-30T23:59:59.000Z">');
+  });
+
+  it('greets a donor with the cover, link previews, the registration and how the payment is made', async () => {
+    const res = await request(t.app).get('/campaigns/happy-smile-2026-11').set('Host', 'give.example.org').expect(200);
+    expect(res.text).toContain('<img class="campaign-cover" src="/assets/covers/happy-smile.png"');
+    expect(res.text).toContain('<meta property="og:title" content="Happy Smile: November 2026 mission">');
+    expect(res.text).toContain('<meta property="og:image" content="http://give.example.org/assets/covers/happy-smile.png">');
+    expect(res.text).toContain('<meta property="og:url" content="http://give.example.org/campaigns/happy-smile-2026-11">');
+    expect(res.text).toContain('<meta name="twitter:card" content="summary_large_image">');
+    expect(res.text.match(/property="og:image"/g)).toHaveLength(1);
+    expect(res.text).toContain('Demo data only: not a registered charity.');
+    expect(res.text).toContain('Stripe’s secure, encrypted page');
+    await request(t.app).get('/assets/covers/happy-smile.png').expect(200).expect('Content-Type', 'image/png');
+  });
+
+  it('offers only the chosen currency\'s amounts as buttons, with what the chosen one does beside them', async () => {
+    const buttons = (html: string) => [...html.matchAll(/<a class="amount-button" href="[^"]*" data-amount="([^"]*)"/g)].map((m) => m[1]);
+    const cny = await request(t.app).get('/campaigns/happy-smile-2026-11').expect(200);
+    expect(buttons(cny.text)).toEqual(['200.00', '1000.00', '5000.00']);
+    expect(cny.text).not.toContain('HK$5,500');
+    const hkd = await request(t.app).get('/campaigns/happy-smile-2026-11?currency=HKD').expect(200);
+    expect(buttons(hkd.text)).toEqual(['200.00', '1100.00', '5500.00']);
+    expect(hkd.text).not.toContain('CN¥1,000');
+    const chosen = await request(t.app).get('/campaigns/happy-smile-2026-11?currency=USD&amount=140').expect(200);
+    expect(chosen.text).toMatch(/data-amount="140.00" data-impact="[^"]*" aria-current="true">US\$140</);
+    expect(chosen.text).toContain('<p class="chosen-impact" id="chosen-impact" aria-live="polite">US$140 funds one family&#x27;s travel to the hospital.</p>');
+  });
+
+  it('shares the page by WhatsApp, Facebook, email, its address and a QR code, with no inline script', async () => {
+    const res = await request(t.app).get('/campaigns/happy-smile-2026-11').set('Host', 'give.example.org').expect(200);
+    const hrefs = links(res.text);
+    const address = encodeURIComponent('http://give.example.org/campaigns/happy-smile-2026-11?utm_source=share-');
+    expect(hrefs).toContain(`https://www.facebook.com/sharer/sharer.php?u=${address}facebook`);
+    expect(hrefs.find((href) => href.startsWith('https://wa.me/?text='))).toContain(`${address}whatsapp`);
+    expect(hrefs.find((href) => href.startsWith('mailto:?subject='))).toContain(`${address}email`);
+    expect(res.text).toContain('value="http://give.example.org/campaigns/happy-smile-2026-11?utm_source&#x3D;share-link"');
+    expect(res.text).toMatch(/<svg class="qr-code" role="img" aria-label="QR code for the page of Happy Smile: November 2026 mission"[^>]*>/);
+    expect(res.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    // The page kept for one address is not the one served for another.
+    const other = await request(t.app).get('/campaigns/happy-smile-2026-11').set('Host', 'other.example.org').expect(200);
+    expect(other.text).toContain('<meta property="og:url" content="http://other.example.org/campaigns/happy-smile-2026-11">');
   });
 
   it('still shows a closed round to those who follow a link to it', async () => {

@@ -75,7 +75,7 @@ describe('the card-testing brake on the donate form', () => {
     const page = await attempt(h.url, '198.51.100.7', { amount: '10', email: 'fresh@example.net', name: 'Fresh Name' }).expect(429);
     expect(page.text).toContain('Several card payments started from your network were declined');
     expect(page.text).toContain('Nothing has been charged');
-    expect(page.text).toContain('contact Smile Mission Demo Charity');
+    expect(page.text).toContain('contact Smile Bridge Foundation');
     // The form comes back as typed, with the reason in its summary.
     expect(page.text).toContain('value="fresh@example.net"');
     expect(page.text).toContain('class="error-summary"');

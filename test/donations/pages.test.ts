@@ -24,7 +24,7 @@ describe('the thank-you page', () => {
 
     const pending = await request(h.url).get(`/donations/thanks?session_id=${sessionId}`).expect(200);
     expect(pending.headers['cache-control']).toBe('no-store');
-    expect(pending.text).toContain('<title>Confirming your gift · Smilefund</title>');
+    expect(pending.text).toContain('<title>Confirming your gift · Smile Bridge Foundation</title>');
     expect(pending.text).toContain('<strong>Pending:</strong> we are confirming your gift of HK$250.50 to Speech therapy fund');
     expect(pending.text).toContain('<meta http-equiv="refresh" content="3">');
     expect(pending.text).not.toContain('Confirmed');
@@ -42,12 +42,28 @@ describe('the thank-you page', () => {
     expect(confirmed.text).toContain('<strong>Confirmed:</strong> your gift of HK$250.50 to <a href="/campaigns/speech-therapy-fund">Speech therapy fund</a> has been received.');
     expect(confirmed.text).not.toContain('http-equiv="refresh"');
     expect(confirmed.text).not.toContain('Pending');
+
+    // After a one-off gift: the same gift every month, one click away, and the campaign to share.
+    const monthly = '/campaigns/speech-therapy-fund?frequency=month&amount=250.50&currency=HKD&utm_source=thanks-monthly#give';
+    expect(links(confirmed.text)).toContain(monthly);
+    expect(confirmed.text).toContain('Give HK$250.50 every month');
+    const offered = await request(h.url).get(monthly.replace(/#.*$/, '')).expect(200);
+    expect(checkedRadio(offered.text, 'frequency')).toBe('month');
+    expect(inputValue(offered.text, 'amount')).toBe('250.50');
+    expect(selectedOption(offered.text, 'currency')).toBe('HKD');
+    expect(links(confirmed.text).find((href) => href.startsWith('https://wa.me/?text='))).toContain(encodeURIComponent('/campaigns/speech-therapy-fund?utm_source=share-whatsapp'));
+    expect(links(confirmed.text).some((href) => href.startsWith('https://www.facebook.com/sharer/sharer.php?u='))).toBe(true);
+    expect(links(confirmed.text).some((href) => href.startsWith('mailto:?subject='))).toBe(true);
+    expect(confirmed.text).toMatch(/<svg class="qr-code" role="img"/);
+    expect(confirmed.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
   });
 
   it('names the rhythm of a recurring gift while it is pending', async () => {
     const { sessionId } = await h.give('general', aDonor({ amount: '25', currency: 'USD', frequency: 'month' }));
     const res = await request(h.url).get(`/donations/thanks?session_id=${sessionId}`).expect(200);
     expect(res.text).toContain('we are confirming your gift of US$25.00 every month to General fund');
+    expect(res.text).not.toContain('every month?');
+    expect(res.text).not.toContain('frequency=month');
   });
 
   it.each([
@@ -193,24 +209,29 @@ describe('preset links', () => {
   });
   afterAll(() => h.stop());
 
-  it('each preset on the campaign page opens the form with its amount and currency filled in', async () => {
-    const page = await request(h.url).get('/campaigns/speech-therapy-fund').expect(200);
-    const presets = links(page.text).filter((href) => href.startsWith('/campaigns/speech-therapy-fund?') && href.endsWith('#give'));
+  it('each amount button on the campaign page opens the form with its amount and currency filled in', async () => {
+    const buttons = async (query: string) => {
+      const page = await request(h.url).get(`/campaigns/speech-therapy-fund${query}`).expect(200);
+      return links(page.text).filter((href) => href.startsWith('/campaigns/speech-therapy-fund?amount=') && href.endsWith('#give'));
+    };
+    // The campaign's own currency first; another currency's buttons come with it.
+    const presets = await buttons('');
     expect(presets).toEqual([
       '/campaigns/speech-therapy-fund?amount=100.00&currency=HKD#give',
       '/campaigns/speech-therapy-fund?amount=800.00&currency=HKD#give',
       '/campaigns/speech-therapy-fund?amount=3200.00&currency=HKD#give',
-      '/campaigns/speech-therapy-fund?amount=100.00&currency=CNY#give',
-      '/campaigns/speech-therapy-fund?amount=750.00&currency=CNY#give',
-      '/campaigns/speech-therapy-fund?amount=100.00&currency=USD#give',
     ]);
-    for (const href of presets) {
+    expect(await buttons('?currency=CNY')).toEqual(['/campaigns/speech-therapy-fund?amount=100.00&currency=CNY#give', '/campaigns/speech-therapy-fund?amount=750.00&currency=CNY#give']);
+    expect(await buttons('?currency=USD')).toEqual(['/campaigns/speech-therapy-fund?amount=100.00&currency=USD#give']);
+    for (const href of [...presets, '/campaigns/speech-therapy-fund?amount=750.00&currency=CNY#give']) {
       const { amount, currency } = Object.fromEntries(new URL(href, h.url).searchParams) as { amount: string; currency: string };
       const res = await request(h.url).get(href.replace(/#.*$/, '')).expect(200);
       expect(inputValue(res.text, 'amount')).toBe(amount);
       expect(selectedOption(res.text, 'currency')).toBe(currency);
       expect(checkedRadio(res.text, 'frequency')).toBe('once');
     }
+    // A monthly donor's buttons keep the rhythm chosen.
+    expect(await buttons('?currency=USD&frequency=month')).toEqual(['/campaigns/speech-therapy-fund?amount=100.00&currency=USD&frequency=month#give']);
   });
 
   it('counts down the days left in words that agree with the number', async () => {

@@ -43,7 +43,7 @@ describe('signing in to the donor account by email link', () => {
     expect(asked.text).toContain('Check your email');
     const mails = await signInMails(h, known, before + 1);
     const link = linkIn(mails[mails.length - 1]!)!;
-    expect(mails[mails.length - 1]!.subject).toBe('Your sign-in link for Smilefund');
+    expect(mails[mails.length - 1]!.subject).toBe('Your sign-in link for Smile Bridge Foundation');
 
     // Only a hash of the token is stored.
     const token = new URL(link).pathname.split('/').pop()!;
@@ -173,7 +173,7 @@ describe('signing in to the donor account by email link', () => {
     expect(asked.text).toContain('请查收邮件');
     const mails = await signInMails(h, known, before + 1);
     const mail = mails[mails.length - 1]!;
-    expect(mail.subject).toBe('您的微笑基金登录链接');
+    expect(mail.subject).toBe('您的微笑桥基金会登录链接');
     expect(mail.text).toContain('30分钟内有效');
     expect(mail.headers.get('content-language')).toBe('zh-CN');
   });

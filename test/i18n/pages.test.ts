@@ -34,15 +34,16 @@ describe('the public pages in Chinese and in English', () => {
     const page = await request(h.url).get('/campaigns/speech-therapy-fund?lang=zh-CN').expect(200);
     const html = page.text;
     expect(html).toContain('<html lang="zh-CN">');
-    expect(html).toContain('<title>言语治疗基金 · 微笑基金</title>');
+    expect(html).toContain('<title>言语治疗基金 · 微笑桥基金会</title>');
     expect(html).toContain('<h1>言语治疗基金</h1>');
     expect(html).toMatch(/已筹得 <strong data-raised>HK\$[\d,]+<\/strong>，目标 HK\$300,000<span class="percent">（\d+%）<\/span>/);
     expect(html).toMatch(/<p class="muted">\d+ 位捐款人/);
-    expect(html).toContain('<p class="impact">HK$800 可资助一节言语治疗课。</p>');
+    expect(html).toContain('<p class="chosen-impact" id="chosen-impact" aria-live="polite">HK$800 可资助一节言语治疗课。</p>');
     expect(html).toContain('<dt>接受币种</dt><dd>HKD、CNY、USD</dd>');
     expect(html).toContain('aria-label="项目故事"');
-    expect(html).toContain('<h2 id="what-gifts-do">您的捐款能做什么</h2>');
-    expect(html).toContain('<strong>¥750</strong>：一节言语治疗课');
+    // The amount buttons are the chosen currency's presets, each saying what it funds; other currencies' are a link away.
+    expect(html).toContain('data-impact="HK$800 可资助一节言语治疗课。"');
+    expect(html).not.toContain('>¥750</a>');
     expect(html).toContain('<h2 id="impact-updates">您的捐款成果</h2>');
     expect(html).toContain('<dt>课时</dt><dd><strong>1,520</strong></dd>');
     expect(html).toContain('alt="“一年的言语治疗”的第1张照片"');
@@ -62,7 +63,7 @@ describe('the public pages in Chinese and in English', () => {
     const endsAt = new Date(testNow.getTime() + 36 * 60 * 60 * 1000);
     await h.database.db.updateTable('campaigns').set({ ends_at: endsAt }).where('slug', '=', 'general').execute();
     const home = (await request(h.url).get('/?lang=zh-CN').expect(200)).text;
-    expect(home).toContain('<title>给孩子一个微笑 · 微笑基金</title>');
+    expect(home).toContain('<title>给孩子一个微笑 · 微笑桥基金会</title>');
     expect(home).toContain('<h2 id="live-campaigns">正在募捐的项目</h2>');
     expect(home).toMatch(/截止于 <time datetime="[^"]+">\d{4}年\d{1,2}月\d{1,2}日<\/time>（还剩 2 天）/);
     expect(home).toContain('#give">立即捐款</a>');
@@ -70,7 +71,7 @@ describe('the public pages in Chinese and in English', () => {
     expect(page).toMatch(/<dt>截止于<\/dt><dd><time datetime="[^"]+">[^<]+<\/time>（还剩 2 天）<\/dd>/);
 
     const english = (await request(h.url).get('/?lang=en').expect(200)).text;
-    expect(english).toContain('<title>Give a child a smile · Smilefund</title>');
+    expect(english).toContain('<title>Give a child a smile · Smile Bridge Foundation</title>');
     expect(english).toMatch(/Closes <time datetime="[^"]+">[^<]+<\/time> \(2 days left\)/);
     expect(english).toContain('#give">Give now</a>');
   });
@@ -78,11 +79,13 @@ describe('the public pages in Chinese and in English', () => {
   it('the campaign page in English, as it always read', async () => {
     const html = (await request(h.url).get('/campaigns/speech-therapy-fund').set('Accept-Language', 'en').expect(200)).text;
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('<p class="impact">HK$800 funds one speech-therapy session.</p>');
+    expect(html).toContain('<p class="chosen-impact" id="chosen-impact" aria-live="polite">HK$800 funds one speech-therapy session.</p>');
     expect(html).toContain('<dt>Gifts accepted in</dt><dd>HKD, CNY, USD</dd>');
     expect(html).toContain('<h2 id="give-heading">Give to Speech therapy fund</h2>');
     expect(html).toContain('<label for="email">Email, for your receipt</label>');
-    expect(html).toContain('<strong>US$100</strong>: one speech-therapy session');
+    const inDollars = (await request(h.url).get('/campaigns/speech-therapy-fund?currency=USD').set('Accept-Language', 'en').expect(200)).text;
+    expect(inDollars).toContain('data-impact="US$100 funds one speech-therapy session."');
+    expect(inDollars).not.toContain('>HK$800</a>');
     expect(html).toContain('<input type="hidden" name="locale" value="en">');
   });
 
@@ -124,14 +127,14 @@ describe('the public pages in Chinese and in English', () => {
     expect((await h.stripe.checkout.sessions.retrieve(sessionId)).locale).toBe('zh');
 
     const pending = await request(h.url).get(`/donations/thanks?session_id=${sessionId}&lang=zh-CN`).expect(200);
-    expect(pending.text).toContain('<title>正在确认您的捐款 · 微笑基金</title>');
+    expect(pending.text).toContain('<title>正在确认您的捐款 · 微笑桥基金会</title>');
     expect(pending.text).toContain('<h1>陈美玲，谢谢您！</h1>');
     expect(pending.text).toContain('<strong>确认中：</strong> 我们正在与支付服务商确认您给言语治疗基金的捐款 HK$250.50。本页面会自动刷新。');
 
     await h.pay(sessionId);
     await h.settle();
     const confirmed = await request(h.url).get(`/donations/thanks?session_id=${sessionId}`).set('Accept-Language', 'zh-CN').expect(200);
-    expect(confirmed.text).toContain('<title>感谢您的捐款 · 微笑基金</title>');
+    expect(confirmed.text).toContain('<title>感谢您的捐款 · 微笑桥基金会</title>');
     expect(confirmed.text).toContain('<strong>已确认：</strong> 我们已收到您给<a href="/campaigns/speech-therapy-fund">言语治疗基金</a>的捐款 HK$250.50。');
     expect(confirmed.text).toContain('<p>收据将通过电子邮件发送给您。</p>');
 
@@ -171,13 +174,13 @@ describe('the public pages in Chinese and in English', () => {
     for (const { path, zh: chineseMessage, en: englishMessage } of cases) {
       const chinese = await request(h.url).get(path).set('Accept-Language', 'zh-CN,zh;q=0.9').expect(404);
       expect(chinese.text).toContain('<html lang="zh-CN">');
-      expect(chinese.text).toContain('<title>找不到此页面 · 微笑基金</title>');
+      expect(chinese.text).toContain('<title>找不到此页面 · 微笑桥基金会</title>');
       expect(chinese.text).toContain('<h1>找不到此页面</h1>');
       expect(decodeEntities(chinese.text)).toContain(`<p>${chineseMessage}</p>`);
       expect(chinese.text).toContain('<a href="/">返回募捐项目</a>');
 
       const english = await request(h.url).get(path).set('Accept-Language', 'en').expect(404);
-      expect(english.text).toContain('<title>Page not found · Smilefund</title>');
+      expect(english.text).toContain('<title>Page not found · Smile Bridge Foundation</title>');
       expect(decodeEntities(english.text)).toContain(`<p>${englishMessage}</p>`);
       expect(english.text).toContain('<a href="/">Back to the campaigns</a>');
     }

@@ -28,7 +28,7 @@ describe('receipts', () => {
     expect(receipt!.text).toContain('Gift: One-off gift');
     expect(receipt!.text).toContain('Paid by: Card');
     expect(receipt!.text).toContain('Dedication: In memory of Grandma Lin');
-    expect(receipt!.text).toContain(h.config.organisation.registration);
+    expect(receipt!.text).toContain(h.config.organisation.registration.en);
     expect(receipt!.html).toContain('HK$250.50');
 
     const link = /(\/receipts\/[A-Za-z0-9_.-]+)/.exec(receipt!.text ?? '')?.[1];

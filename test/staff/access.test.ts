@@ -167,7 +167,7 @@ describe('the staff area', () => {
       for (const { id } of owed) await sendOwedEmail({ ...t.ctx, mailer }, id);
       expect(sink.messages).toHaveLength(1);
       const mail = sink.to(member.email)[0]!;
-      expect(mail.subject).toContain('Smile Mission Demo Charity');
+      expect(mail.subject).toContain('Smile Bridge Foundation');
       const path = /\/staff\/password\/[A-Za-z0-9_-]{43}/.exec(String(mail.text))![0];
       const form = await hotel.get(path).expect(200);
       await hotel.post(path).type('form').send({ _csrf: csrfOf(form.text), password: 'a new long password', confirm: 'a new long password' }).expect(303);

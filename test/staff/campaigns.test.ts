@@ -95,7 +95,7 @@ describe('campaign managers in the staff area', () => {
       ['accepted_currencies', 'cost_unit_label_en', 'cover_image_url', 'preset-1', 'preset-2', 'slug', 'starts_on', 'status', 'target_amount', 'title_en'].sort(),
     );
     expect(fieldError(res.text, 'target_amount')).toBe('Use at most 2 decimal places for HKD.');
-    expect(fieldError(res.text, 'cover_image_url')).toBe('Give an address starting with https://, or leave it empty.');
+    expect(fieldError(res.text, 'cover_image_url')).toBe('Give an address starting with https://, or a path on this site starting with /, or leave it empty.');
     expect(fieldError(res.text, 'preset-1')).toMatch(/^Row 1: choose a currency the campaign accepts/);
     expect(inputValue(res.text, 'title_zh')).toBe('<新的>');
     expect(inputValue(res.text, 'target_amount')).toBe('12.345');
@@ -403,5 +403,12 @@ describe('campaign managers in the staff area', () => {
     await manager.agent.get('/staff/campaigns/no-such-campaign').expect(404);
     await manager.agent.get('/staff/campaigns/%00bad').expect(404);
     await manager.post('/staff/campaigns/no-such-campaign/edit', aCampaignForm()).expect(404);
+  });
+
+  it('takes a cover picture on this site by its path, but not one on another host', async () => {
+    const other = await manager.post('/staff/campaigns', aCampaignForm({ slug: 'cover-elsewhere', cover_image_url: '//photos.example.org/cover.jpg' })).expect(422);
+    expect(fieldsInError(other.text)).toEqual(['cover_image_url']);
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'cover-on-site', cover_image_url: '/assets/covers/happy-smile.png' })).expect(303);
+    expect((await findCampaign(t, 'cover-on-site'))?.cover_image_url).toBe('/assets/covers/happy-smile.png');
   });
 });

@@ -62,8 +62,8 @@ describe('the Team page', () => {
     for (const { id } of await owedInvitations()) expect(await sendOwedEmail({ ...t.ctx, mailer }, id)).toBe('already sent');
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
-    expect(mail.subject).toBe("You are invited to Smile Mission Demo Charity's staff area");
-    expect(String(mail.text)).toContain('Alice Admin has invited you to the staff area of Smile Mission Demo Charity as Finance and Campaign manager.');
+    expect(mail.subject).toBe("You are invited to Smile Bridge Foundation's staff area");
+    expect(String(mail.text)).toContain('Alice Admin has invited you to the staff area of Smile Bridge Foundation as Finance and Campaign manager.');
     expect(mail.headers.get('content-language')).toBe('en');
 
     const link = passwordPath.exec(String(mail.text))![0];
@@ -84,7 +84,7 @@ describe('the Team page', () => {
     expect(decodeEntities(page.text)).toContain('已向 li@example.org 发送邀请邮件');
     expect(statusIn(rowOf(page.text, await memberId('li@example.org')))).toBe('已邀请');
     const [mail] = await sendInvitations('li@example.org');
-    expect(mail!.subject).toBe('邀请您加入Smile Mission Demo Charity职员专区');
+    expect(mail!.subject).toBe('邀请您加入微笑桥基金会职员专区');
     expect(String(mail!.text)).toContain('陈主任邀请您以财务的身份加入');
     expect(mail!.headers.get('content-language')).toBe('zh-CN');
     expect(String(mail!.text)).toMatch(passwordPath);

@@ -7,6 +7,9 @@ import type { Locale, LocalizedText } from '../../locale';
 import { currencyExponent, parseAmount, type Money } from '../../money';
 import { campaignCurrencies, campaignFormValues, campaignStatuses, type CampaignFormResult, type CampaignFormValues, type CampaignInput } from './campaign-form';
 
+/** A picture on this site, such as the demo's /assets/covers/…: one leading slash (never "//host"), no query. */
+const isSitePath = (value: string) => /^\/(?![/\\])[A-Za-z0-9._~%/-]*$/.test(value);
+
 /** A slug the staff routes use for themselves: /staff/campaigns/new. */
 const reservedSlugs = new Set(['new']);
 
@@ -162,7 +165,7 @@ export function readCampaignForm(body: unknown, locale: Locale): CampaignFormRes
   const costUnit = checkCostUnit(say, values, target, errors);
   const status = campaignStatuses.find((s) => s === values.status);
   if (!status) errors.status = say('campaignStaff.check.status');
-  if (values.cover_image_url !== '' && (values.cover_image_url.length > limits.coverImageUrl || !isHttpsUrl(values.cover_image_url))) {
+  if (values.cover_image_url !== '' && (values.cover_image_url.length > limits.coverImageUrl || !(isHttpsUrl(values.cover_image_url) || isSitePath(values.cover_image_url)))) {
     errors.cover_image_url = say('campaignStaff.check.coverImage');
   }
   const presets = checkPresets(say, values, errors);

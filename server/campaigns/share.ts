@@ -10,10 +10,24 @@ export function sharedAddress(siteUrl: string, slug: string, channel: string): s
 
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+// Drawing a code costs more than the rest of the page, and a campaign's address rarely changes: the last
+// few are kept. Bounded, since without BASE_URL the address follows the request's Host header.
+const drawnCodes = new Map<string, Promise<string>>();
+const codesKept = 64;
+
 /** The QR code as inline SVG: paths only, no script or style, so the strict CSP shows it as it is. */
-async function qrCodeSvg(address: string, label: string): Promise<string> {
-  const svg = await QRCode.toString(address, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-  return svg.replace('<svg ', `<svg class="qr-code" role="img" aria-label="${escapeAttribute(label)}" `);
+function qrCodeSvg(address: string, label: string): Promise<string> {
+  const key = `${label}\n${address}`;
+  let drawn = drawnCodes.get(key);
+  if (!drawn) {
+    drawn = QRCode.toString(address, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }).then((svg) =>
+      svg.replace('<svg ', `<svg class="qr-code" role="img" aria-label="${escapeAttribute(label)}" `),
+    );
+    drawn.catch(() => drawnCodes.delete(key));
+    if (drawnCodes.size >= codesKept) drawnCodes.delete(drawnCodes.keys().next().value!);
+    drawnCodes.set(key, drawn);
+  }
+  return drawn;
 }
 
 export interface ShareLinks {

@@ -76,6 +76,8 @@ export function campaignPage(campaign: Campaign, presets: CampaignPreset[], tota
       label: localize(preset.label, locale),
       /** As the amount field holds it: "800.00". */
       value: toMajorUnits(preset),
+      /** Minor units, to compare with what the donor typed. */
+      minorUnits: preset.amount,
     })),
     recentGifts: gifts.map((gift) => ({
       name: gift.name,

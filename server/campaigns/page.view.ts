@@ -8,6 +8,7 @@ import { impactUpdateView, type ImpactUpdateView } from '../impact/impact.view';
 import { listImpactUpdates } from '../impact/impact.repository';
 import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
+import { parseAmount } from '../money';
 import { campaignPage } from './campaign.view';
 import { totalsOf } from './totals';
 import { takesGifts, whereToGiveNow } from './closing';
@@ -64,21 +65,23 @@ type PageView = ReturnType<typeof campaignPage>;
 /** The presets of the form's currency as buttons, the one the amount matches pressed, and what the chosen amount does. */
 function amountChoice(view: PageView, locale: Locale, form: DonateForm) {
   const { currency, amount, frequency } = form.values;
-  const chosenAmount = Number(amount);
+  const typed = amount === '' ? undefined : parseAmount(amount, currency);
+  const chosenAmount = typed?.ok ? typed.money.amount : undefined;
+  // Without JavaScript a button is a link that fills the form in; the rhythm chosen rides along.
+  const rhythm = frequency === 'once' ? '' : `&frequency=${frequency}`;
   const presets = view.presets
     .filter((preset) => preset.currency === currency)
     .map((preset) => ({
       ...preset,
-      chosen: amount !== '' && Number(preset.value) === chosenAmount,
-      // Without JavaScript a button is a link that fills the form in; the rhythm chosen rides along.
-      href: `/campaigns/${view.slug}?amount=${preset.value}&currency=${preset.currency}${frequency === 'once' ? '' : `&frequency=${frequency}`}#give`,
+      chosen: preset.minorUnits === chosenAmount,
+      href: `/campaigns/${view.slug}?amount=${preset.value}&currency=${preset.currency}${rhythm}#give`,
       impact: preset.label ? translate(locale, 'campaign.costUnit', { amount: preset.amount, label: preset.label }) : '',
     }));
   const chosen = presets.find((preset) => preset.chosen && preset.impact);
   const fallback = view.costUnit ? translate(locale, 'campaign.costUnit', { amount: view.costUnit.amount, label: view.costUnit.label }) : '';
   const otherCurrencies = view.acceptedCurrencies
     .filter((code) => code !== currency)
-    .map((code) => ({ code, href: `/campaigns/${view.slug}?currency=${code}${frequency === 'once' ? '' : `&frequency=${frequency}`}#give` }));
+    .map((code) => ({ code, href: `/campaigns/${view.slug}?currency=${code}${rhythm}#give` }));
   return { presets, impact: chosen?.impact ?? fallback, otherCurrencies };
 }
 

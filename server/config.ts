@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { Locale } from './locale';
+import type { LocalizedText } from './locale';
 import { organisationFrom, organisationVariables, type Organisation } from './organisation';
 
 const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET']);
@@ -87,6 +87,8 @@ const environmentSchema = z.object({
     .trim()
     .min(1, { message: 'expected the sentence printed on every receipt, in Simplified Chinese' })
     .default('本捐款并无换取任何货品或服务。请保留本收据作报税之用。'),
+  // Unset, Hong Kong readers get RECEIPT_WORDING_ZH in Traditional characters.
+  RECEIPT_WORDING_ZH_HK: z.string().trim().min(1, { message: 'expected the sentence printed on every receipt, in Traditional Chinese' }).optional(),
   MAIL_CONCURRENCY: wholeNumber(1, 100, 'expected a whole number of emails sent at once, 1 to 100').default(5),
   MAIL_RATE_PER_SECOND: wholeNumber(1, 10_000, 'expected a whole number of emails per second, 1 to 10000').default(20),
   WORKER_NICENESS: wholeNumber(0, 19, 'expected a whole number from 0 (no yielding) to 19 (yield the most)').default(10),
@@ -144,7 +146,8 @@ export interface Config {
   /** Who runs the site: every page's header and footer, every email's sender and signature, every receipt. */
   organisation: Organisation;
   /** The charitable-receipt sentence printed on every receipt, in each language receipts are written in. */
-  receiptWording: Record<Locale, string>;
+  /** The sentence on every receipt; Hong Kong's falls back to the Simplified one in Traditional characters. */
+  receiptWording: LocalizedText & { en: string; 'zh-CN': string };
   mail: { concurrency: number; ratePerSecond: number };
   /** The worker process's CPU niceness, so that beside the web process it yields in a spike: see jobs/worker.ts. */
   workerNiceness: number;
@@ -205,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mailFrom: /<\s*([^\s<>]+)\s*>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
     organisation: organisationFrom(e),
-    receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH },
+    receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH, ...(e.RECEIPT_WORDING_ZH_HK ? { 'zh-HK': e.RECEIPT_WORDING_ZH_HK } : {}) },
     mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     workerNiceness: e.WORKER_NICENESS,
     trustProxy: e.TRUST_PROXY,

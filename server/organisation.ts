@@ -22,9 +22,9 @@ export interface Organisation {
 
 /** The demo organisation, used for whatever is left unset: invented, and its registration says so. */
 const demo: Record<'name' | 'address' | 'registration', OrganisationText> = {
-  name: { en: 'Smile Bridge Foundation', 'zh-CN': '微笑桥基金会' },
-  address: { en: 'Room 1203, 12/F, 1 Harbour Road, Wan Chai, Hong Kong', 'zh-CN': '香港湾仔港湾道1号12楼1203室' },
-  registration: { en: 'Demo data only: not a registered charity.', 'zh-CN': '仅为演示数据：并非注册慈善机构。' },
+  name: { en: 'Smile Bridge Foundation', 'zh-CN': '微笑桥基金会', 'zh-HK': '微笑橋基金會' },
+  address: { en: 'Room 1203, 12/F, 1 Harbour Road, Wan Chai, Hong Kong', 'zh-CN': '香港湾仔港湾道1号12楼1203室', 'zh-HK': '香港灣仔港灣道1號12樓1203室' },
+  registration: { en: 'Demo data only: not a registered charity.', 'zh-CN': '仅为演示数据：并非注册慈善机构。', 'zh-HK': '僅為示範資料：並非註冊慈善機構。' },
 };
 
 const text = z

@@ -11,6 +11,7 @@ import { accountPlanRoutes } from './plan.routes';
 import { accountShell, signedIn } from './shell';
 import { accountSignInRoutes } from './sign-in.routes';
 import { dateIn, giftRows, noticeOf, planSummary, preferencesView } from './account.view';
+import { localize } from '../locale';
 
 export function donorRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -65,7 +66,7 @@ const showStatement = (ctx: AppContext) => async (req: Request, res: Response) =
     year,
     donorName: donor.name ?? donor.email,
     organisation: config.organisation,
-    wording: config.receiptWording[locale],
+    wording: localize(config.receiptWording, locale),
     ...view,
   });
 };

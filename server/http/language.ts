@@ -10,7 +10,8 @@ export function asLocale(value: unknown): Locale | undefined {
   if (typeof value !== 'string') return undefined;
   const lower = value.toLowerCase();
   if (lower === 'en' || lower.startsWith('en-')) return 'en';
-  // Simplified Chinese is what we write; Traditional readers in Hong Kong read it better than English.
+  // Traditional characters: Hong Kong's, and Taiwan's and Macau's, which read Hong Kong's far better than Simplified.
+  if (/^zh-(hk|tw|mo|hant)(-|$)/.test(lower)) return 'zh-HK';
   if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-CN';
   return undefined;
 }
@@ -31,8 +32,9 @@ export function negotiateLocale(req: Request): { locale: Locale; chosen: boolean
   if (asked) return { locale: asked, chosen: true };
   const remembered = cookieLanguage(req);
   if (remembered) return { locale: remembered, chosen: false };
-  const accepted = req.acceptsLanguages('en', 'zh-CN', 'zh', 'zh-HK', 'zh-TW', 'zh-Hans', 'zh-Hant');
-  return { locale: localeFrom(accepted), chosen: false };
+  // The browser's languages best first, each read whole: zh-Hant-HK is Traditional, not merely some zh.
+  const accepted = req.acceptsLanguages().map(asLocale).find((locale) => locale !== undefined);
+  return { locale: accepted ?? defaultLocale, chosen: false };
 }
 
 /** The same address with another ?lang=, for the switch. */

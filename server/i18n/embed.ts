@@ -32,3 +32,20 @@ export const zhCN: Record<keyof typeof en, string> = {
   'embed.snippet.label': '要粘贴的代码',
   'embed.snippet.preview': '预览',
 };
+
+export const zhHK: Record<keyof typeof en, string> = {
+  'embed.raised': '已籌得 {raised}，目標 {target}',
+  'embed.percent': '已達目標的 {percent}%',
+  'embed.donors.one': '1 位捐款人',
+  'embed.donors.other': '{count} 位捐款人',
+  'embed.give': '捐款',
+  'embed.giveTo': '給{title}',
+  'embed.newTab': '（在新分頁中打開）',
+  'embed.closed': '此募捐項目已結束。感謝每一位捐款人。',
+  'embed.seeCampaign': '查看募捐項目',
+  'embed.frameTitle': '在{organisation}為{title}捐款',
+  'embed.snippet.title': '把{title}放到您的網站上',
+  'embed.snippet.intro': '將以下程式碼複製到您網頁中要顯示小工具的位置。小工具顯示募捐進度（每分鐘更新），並有一個按鈕，可在新分頁中打開我們的捐款表格。',
+  'embed.snippet.label': '要貼上的程式碼',
+  'embed.snippet.preview': '預覽',
+};

@@ -20,7 +20,9 @@ export type MessageKey = keyof typeof en;
 
 const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN, ...receipts.zhCN, ...impact.zhCN };
 
-export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const zhHK: Record<MessageKey, string> = { ...embed.zhHK, ...site.zhHK, ...campaigns.zhHK, ...donate.zhHK, ...thanks.zhHK, ...errors.zhHK, ...account.zhHK, ...staff.zhHK, ...finance.zhHK, ...campaignStaff.zhHK, ...receipts.zhHK, ...impact.zhHK };
+
+export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN, 'zh-HK': zhHK };
 
 /** The sentence for `key` in `locale`, with {name} placeholders filled from `values`. */
 export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {

@@ -23,3 +23,15 @@ export const zhCN: Record<keyof typeof en, string> = {
   'site.footer.contact': '联系我们：',
   'site.footer.privacy': '隐私政策',
 };
+
+export const zhHK: Record<keyof typeof en, string> = {
+  'site.skip': '跳至正文',
+  'site.nav.main': '主導覽',
+  'site.nav.campaigns': '募捐項目',
+  'site.nav.account': '我的捐款',
+  'site.language': '語言',
+  'site.footer': '為唇顎裂兒童提供免費手術和護理。',
+  'site.footer.label': '關於{organisation}',
+  'site.footer.contact': '聯絡我們：',
+  'site.footer.privacy': '隱私政策',
+};

@@ -50,3 +50,28 @@ export const zhCN: Record<keyof typeof en, string> = {
 
   'receipt.print': '如需保存副本，请使用浏览器的“打印”功能，并选择“另存为 PDF”。',
 };
+
+export const zhHK: Record<keyof typeof en, string> = {
+  'thanks.title': '感謝您的捐款',
+  'thanks.titlePending': '正在確認您的捐款',
+  'thanks.heading': '謝謝您！',
+  'thanks.headingNamed': '{name}，謝謝您！',
+  'thanks.giftOnce': '捐款 {amount}',
+  'thanks.giftMonth': '每月捐款 {amount}',
+  'thanks.giftYear': '每年捐款 {amount}',
+  'thanks.confirmed': '已確認：',
+  'thanks.confirmedBefore': '我們已收到您給',
+  'thanks.confirmedAfter': '的{gift}。',
+  'thanks.receiptComing': '收據將通過電郵發送給您。',
+  'thanks.pending': '確認中：',
+  'thanks.pendingBody': '我們正在與支付服務商確認您給{campaign}的{gift}。本頁面會自動重新載入。',
+  'thanks.failedHeading': '您的捐款未能完成',
+  'thanks.failedBefore': '您的帳戶沒有被扣款。您可以',
+  'thanks.failedLink': '再試一次',
+  'thanks.failedAfter': '，也可以換一張銀行卡。',
+  'thanks.monthlyHeading': '改為每月捐款？',
+  'thanks.monthlyBody': '每月捐款讓團隊可以更有把握地籌備下一次醫療行動。您可以隨時更改或停止。',
+  'thanks.monthlyLink': '每月捐款 {amount}',
+  'thanks.shareHeading': '告訴朋友',
+  'receipt.print': '如需儲存副本，請使用瀏覽器的「列印」功能，並選擇「另存為 PDF」。',
+};

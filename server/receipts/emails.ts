@@ -57,7 +57,7 @@ export const annualStatementEmail: Composer = async ({ config }, trx, payload) =
     intro: translate(locale, 'statement.intro', { name: donor.name ?? donor.email, year }),
     ...statementView(gifts, locale, config.organisation.timeZone),
     organisation: organisationIn(config.organisation, locale),
-    wording: config.receiptWording[locale],
+    wording: localize(config.receiptWording, locale),
   };
   return { to: donor.email, subject: view.subject, locale, ...(await renderEmail('statement', view, config.env === 'production')) };
 };

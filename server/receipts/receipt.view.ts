@@ -24,7 +24,7 @@ export function receiptView(config: ReadyConfig, receipt: ReceiptDetails) {
     subject: translate(locale, 'receipt.subject', { number: receipt.number, campaign }),
     thanks: translate(locale, 'receipt.thanks', { name }),
     organisation: organisationIn(config.organisation, locale),
-    wording: config.receiptWording[locale],
+    wording: localize(config.receiptWording, locale),
     number: receipt.number,
     donorName: name,
     givenOn: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(receipt.issued_at),

@@ -8,7 +8,8 @@ import { formProtection, type FormProtection } from '../http/csrf';
 import { AppError } from '../http/errors';
 import { loadStaff } from './access';
 import { sessionCookie } from './sessions';
-import { staffLanguages, staffLocales, staffNav } from './staff.view';
+import { staffLanguages, staffNav } from './staff.view';
+import { locales } from '../locale';
 import { localeOf, say } from '../http/language';
 import { siteUrlFor } from '../http/site-url';
 
@@ -53,7 +54,7 @@ function fromOurOrigin(ctx: AppContext, req: Request): boolean {
 const staffLayout = (ctx: AppContext) => (req: Request, res: Response, next: NextFunction) => {
   res.locals.layout = 'staff';
   // A colleague's own choice of language outranks the browser's; without one, the site's negotiation stands.
-  const chosen = staffLocales.find((code) => code === res.locals.staff?.locale);
+  const chosen = locales.find((code) => code === res.locals.staff?.locale);
   if (chosen) res.locals.locale = chosen;
   // After a refused form the page's address is the form's, not one to come back to.
   res.locals.staffLanguages = staffLanguages(res.locals.staff, localeOf(res), req.method === 'GET' ? req.originalUrl : '/staff');

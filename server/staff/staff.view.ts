@@ -1,6 +1,6 @@
 // The staff area's menu and team as the templates show them, in the page's language (the audit log: audit.view.ts).
 import { translate, type MessageKey } from '../i18n/messages';
-import { languageNames, type Locale } from '../locale';
+import { languageNames, locales, type Locale } from '../locale';
 import { mayOpen, type StaffArea } from './access';
 import { staffRoles } from './members';
 import type { SignedInStaff } from './sessions';
@@ -22,9 +22,6 @@ export function staffNav(staff: SignedInStaff | undefined, locale: Locale) {
     .map((link) => ({ area: link.area, href: link.href, label: translate(locale, link.label), description: translate(locale, link.description) }));
 }
 
-/** The languages a colleague may choose for the staff area. */
-export const staffLocales = ['en', 'zh-CN'] as const satisfies readonly Locale[];
-
 /**
  * The language choice in the layout's header and on the home page: each language with whether the page
  * speaks it, whether it is this colleague's stored choice, and the page to come back to.
@@ -34,7 +31,7 @@ export function staffLanguages(staff: SignedInStaff | undefined, locale: Locale,
   return {
     followsBrowser: staff.locale === null,
     next: originalUrl,
-    choices: staffLocales.map((code) => ({ code, name: languageNames[code], current: code === locale, chosen: code === staff.locale })),
+    choices: locales.map((code) => ({ code, name: languageNames[code], current: code === locale, chosen: code === staff.locale })),
   };
 }
 

@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config';
 import { sendOwedEmail } from '../../server/emails';
 import { issueReceipt } from '../../server/receipts/issue';
 import { signToken } from '../../server/http/signed-links';
+import type { Locale } from '../../server/locale';
 import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities } from '../support/html';
@@ -59,6 +60,12 @@ describe('the organisation the site belongs to', () => {
       expect(text(part(chinese, 'footer'))).toContain(shown);
     }
     expect(chinese).toMatch(/<title>[^<]* · 海港唇腭裂关爱会<\/title>/);
+
+    // Given only in Simplified characters, the organisation reads in Traditional ones to Hong Kong.
+    const traditional = (await request(t.app).get('/?lang=zh-HK').expect(200)).text;
+    for (const shown of ['海港唇顎裂關愛會', '香港灣仔皇后大道東8號', '慈善機構檔案編號 91/99999（第88條）', '隱私政策']) {
+      expect(text(part(traditional, 'footer'))).toContain(shown);
+    }
   });
 
   it('shows its logo and colour: the header, the favicon, /brand.css and the link preview', async () => {
@@ -81,9 +88,10 @@ describe('the organisation the site belongs to', () => {
   });
 
   it('never says "Smilefund" on a public page, the staff sign-in page or an error page', async () => {
-    for (const path of ['/?lang=en', '/?lang=zh-CN', '/campaigns/speech-therapy-fund?lang=en', '/campaigns/speech-therapy-fund?lang=zh-CN', '/account/sign-in', '/staff/sign-in', '/no-such-page']) {
+    const names = { en: 'Harbour Cleft Care', 'zh-CN': '海港唇腭裂关爱会', 'zh-HK': '海港唇顎裂關愛會' };
+    for (const path of ['/?lang=en', '/?lang=zh-CN', '/?lang=zh-HK', '/campaigns/speech-therapy-fund?lang=en', '/campaigns/speech-therapy-fund?lang=zh-CN', '/campaigns/speech-therapy-fund?lang=zh-HK', '/account/sign-in', '/staff/sign-in', '/no-such-page']) {
       const res = await request(t.app).get(path).set('Accept', 'text/html');
-      expect(res.text).toContain(path.includes('zh-CN') ? '海港唇腭裂关爱会' : 'Harbour Cleft Care');
+      expect(res.text).toContain(names[path.includes('zh-HK') ? 'zh-HK' : path.includes('zh-CN') ? 'zh-CN' : 'en']);
       expect(res.text).not.toMatch(/smilefund|微笑基金/i);
     }
   });
@@ -91,7 +99,7 @@ describe('the organisation the site belongs to', () => {
   it('sends the receipt from the organisation, signed with its address and contact, in the donor’s language', async () => {
     const { db } = t.ctx;
     const campaign = await db.selectFrom('campaigns').select('id').where('slug', '=', 'speech-therapy-fund').executeTakeFirstOrThrow();
-    const send = async (email: string, locale: 'en' | 'zh-CN') => {
+    const send = async (email: string, locale: Locale) => {
       const donor = await db.insertInto('donors').values({ email, name: 'Mei Chan', locale }).returning('id').executeTakeFirstOrThrow();
       const donation = await db
         .insertInto('donations')
@@ -118,6 +126,11 @@ describe('the organisation the site belongs to', () => {
     expect(chinese.from?.value).toEqual([{ name: '海港唇腭裂关爱会', address: 'giving@harbour-cleft.example.org' }]);
     for (const shown of ['海港唇腭裂关爱会', '香港湾仔皇后大道东8号', '慈善机构档案编号 91/99999（第88条）']) expect(chinese.text).toContain(shown);
 
+    const { message: traditional } = await send('mei.hk@example.com', 'zh-HK');
+    expect(traditional.from?.value).toEqual([{ name: '海港唇顎裂關愛會', address: 'giving@harbour-cleft.example.org' }]);
+    expect(traditional.subject).toContain('您的捐款收據');
+    for (const shown of ['海港唇顎裂關愛會', '香港灣仔皇后大道東8號', '慈善機構檔案編號 91/99999（第88條）']) expect(traditional.text).toContain(shown);
+
     // The printable receipt, in the receipt's language, names the same organisation.
     const receipt = await db.selectFrom('receipts').select('id').where('donation_id', '=', donation.id).executeTakeFirstOrThrow();
     const printable = (await request(t.app).get(`/receipts/${signToken(t.ctx.config.sessionSecret, 'receipt', receipt.id)}`).expect(200)).text;
@@ -137,7 +150,7 @@ describe('the organisation settings', () => {
 
   it('defaults to a demo Hong Kong charity that says it is a demo', () => {
     const { organisation, mailFrom } = loadConfig({});
-    expect(organisation.name).toEqual({ en: 'Smile Bridge Foundation', 'zh-CN': '微笑桥基金会' });
+    expect(organisation.name).toEqual({ en: 'Smile Bridge Foundation', 'zh-CN': '微笑桥基金会', 'zh-HK': '微笑橋基金會' });
     expect(organisation.address.en).toMatch(/Hong Kong$/);
     expect(organisation.registration.en).toMatch(/^Demo data only/);
     expect(organisation.email).toMatch(/@example\.org$/);

@@ -53,7 +53,8 @@ export function languageNegotiation(options: { secure: boolean }): RequestHandle
     // Only pages show the switch; JSON answers should not pay for parsing their address twice.
     Object.defineProperty(res.locals, 'languages', {
       enumerable: true,
-      get: () => locales.map((code) => ({ code, name: languageNames[code], href: withLanguage(req.originalUrl, code), current: code === locale })),
+      // A page may speak another language than the request's (a receipt speaks the donor's), hence read late.
+      get: () => locales.map((code) => ({ code, name: languageNames[code], href: withLanguage(req.originalUrl, code), current: code === localeOf(res) })),
     });
     res.vary('Accept-Language').vary('Cookie');
     next();

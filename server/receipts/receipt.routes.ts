@@ -5,7 +5,7 @@ import { NotFound } from '../http/errors';
 import { verifyToken } from '../http/signed-links';
 import { findReceipt } from './receipt.repository';
 import { receiptView } from './receipt.view';
-import { say } from '../http/language';
+import { asLocale, say } from '../http/language';
 
 const showReceipt =
   ({ db, config }: AppContext) =>
@@ -13,9 +13,11 @@ const showReceipt =
     const id = verifyToken(config.sessionSecret, 'receipt', req.params.token);
     const receipt = id ? await findReceipt(db, id) : undefined;
     if (!receipt) throw new NotFound(say(res, 'errors.receiptLinkInvalid'));
-    const view = receiptView(config, receipt);
+    // In the donor's language unless the reader switched: a receipt is read by donors, employers and tax offices.
+    const view = receiptView(config, receipt, asLocale(req.query.lang));
+    res.locals.locale = view.locale;
     res.set('Cache-Control', 'private, no-store').set('X-Robots-Tag', 'noindex');
-    res.render('receipts/show', { title: view.subject, locale: view.locale, receipt: view });
+    res.render('receipts/show', { title: view.subject, receipt: view });
   };
 
 export function receiptRoutes(ctx: AppContext): Router {

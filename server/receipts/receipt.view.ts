@@ -14,8 +14,8 @@ function paymentMethodName(method: string, locale: Locale): string {
   return isMessageKey(key) ? translate(locale, key) : method;
 }
 
-export function receiptView(config: ReadyConfig, receipt: ReceiptDetails) {
-  const locale = localeFrom(receipt.locale);
+/** The receipt in `locale`, by default the language the donor gave in. */
+export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale: Locale = localeFrom(receipt.locale)) {
   const name = receipt.donor_name ?? receipt.donor_record_name ?? receipt.email ?? '';
   const campaign = localize(receipt.campaign_title, locale);
   const dedication = receipt.dedication_kind && receipt.dedication_name ? translate(locale, `receipt.dedication.${receipt.dedication_kind}`, { name: receipt.dedication_name }) : null;

@@ -57,6 +57,34 @@ describe('receipts', () => {
     expect(h.mail.to('sam@example.com')[0]!.text).toContain('Amount: US$25.00');
   });
 
+  it('writes wholly in Traditional Chinese to a donor who gave in it, and prints the receipt in any language asked for', async () => {
+    await giveAndPay('speech-therapy-fund', aDonor({ email: 'wing@example.com', name: '陳詠詩', currency: 'HKD', amount: '300', locale: 'zh-HK' }));
+    await h.settle();
+    await waitUntil('the receipt', () => h.mail.to('wing@example.com').length >= 1);
+    const [traditional] = h.mail.to('wing@example.com');
+    expect(traditional!.subject).toMatch(/^您的捐款收據 \d{4}-\d{6}：感謝您支持言語治療基金$/);
+    expect(traditional!.from?.value[0]?.name).toBe('微笑橋基金會');
+    for (const shown of ['金額: HK$300.00', '捐款人: 陳詠詩', '捐款類型: 單次捐款', '香港灣仔港灣道1號12樓1203室', '僅為示範資料：並非註冊慈善機構。', '本捐款並無換取任何貨品或服務。']) {
+      expect(traditional!.text).toContain(shown);
+    }
+    // Nothing left in Simplified characters or in English but the amount's currency sign.
+    expect(traditional!.text).not.toMatch(/收据|金额|湾仔|项目|Donor|Amount|Receipt/);
+
+    const link = /(\/receipts\/[A-Za-z0-9_.-]+)/.exec(traditional!.text ?? '')?.[1];
+    const page = (await request(h.url).get(link!).set('Accept-Language', 'en').expect(200)).text;
+    expect(page).toContain('<html lang="zh-HK">');
+    expect(page).toContain('捐款收據');
+    expect(page).toMatch(/aria-current="true">繁體中文</);
+    const english = (await request(h.url).get(`${link!}?lang=en`).expect(200)).text;
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('Donation receipt');
+    expect(english).toContain('Smile Bridge Foundation');
+    expect(english).toMatch(/aria-current="true">English</);
+    const simplified = (await request(h.url).get(`${link!}?lang=zh-CN`).expect(200)).text;
+    expect(simplified).toContain('捐款收据');
+    expect(simplified).toContain('微笑桥基金会');
+  });
+
   it('numbers receipts without a gap when twenty gifts arrive at once', async () => {
     const before = h.mail.messages.length;
     const sessions = await Promise.all(Array.from({ length: 20 }, (_, i) => h.give('general', aDonor({ email: `crowd${i}@example.com`, currency: 'USD', amount: String(10 + i) }))));

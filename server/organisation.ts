@@ -15,6 +15,8 @@ export interface Organisation {
   privacyUrl: string | undefined;
   /** ORG_LOGO_URL; unset, the site draws one from the initials and the colour (/brand/logo.svg). */
   logoUrl: string | undefined;
+  /** The picture link previews show for a page without its own (WhatsApp and Facebook show no SVG); none if unknown. */
+  shareImageUrl: string | undefined;
   /** #rrggbb, dark enough for white text on it. */
   colour: string;
   timeZone: string;
@@ -65,6 +67,7 @@ export const organisationVariables = {
   ORG_PRIVACY_URL: text.pipe(z.string().refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { message: 'expected the privacy policy\'s address, starting with https://' }).optional()),
   // Pages forbid images from plain http (their Content-Security-Policy), so the logo is https or ours.
   ORG_LOGO_URL: webAddress('expected the logo\'s address: https://… or a path on this site starting with /'),
+  ORG_SHARE_IMAGE_URL: webAddress('expected the link-preview picture\'s address (PNG or JPEG): https://… or a path on this site starting with /'),
   ORG_COLOUR: z
     .string()
     .trim()
@@ -88,6 +91,10 @@ function textOf(e: OrganisationEnvironment, field: Field): OrganisationText {
   return { ...given, en };
 }
 
+/** The demo's picture for link previews: one of its CC0 covers (views/assets/covers/LICENSE.md). */
+const demoShareImage = '/assets/covers/general-fund.png';
+const isRaster = (url: string) => /\.(png|jpe?g|webp|gif)(?:[?#]|$)/i.test(url);
+
 export function organisationFrom(e: OrganisationEnvironment): Organisation {
   const demoContact = e.ORG_EMAIL === undefined && e.ORG_NAME_EN === undefined && e.ORG_NAME === undefined;
   return {
@@ -98,6 +105,7 @@ export function organisationFrom(e: OrganisationEnvironment): Organisation {
     phone: e.ORG_PHONE ?? (demoContact ? '+852 3000 0000' : undefined),
     privacyUrl: e.ORG_PRIVACY_URL ?? (demoContact ? 'https://example.org/privacy' : undefined),
     logoUrl: e.ORG_LOGO_URL,
+    shareImageUrl: e.ORG_SHARE_IMAGE_URL ?? (e.ORG_LOGO_URL && isRaster(e.ORG_LOGO_URL) ? e.ORG_LOGO_URL : demoContact ? demoShareImage : undefined),
     colour: e.ORG_COLOUR,
     timeZone: e.ORG_TIME_ZONE,
   };
@@ -116,6 +124,7 @@ export function organisationIn(org: Organisation, locale: Locale) {
     phone: org.phone,
     privacyUrl: org.privacyUrl,
     logoUrl: org.logoUrl ?? drawnLogoPath,
+    shareImageUrl: org.shareImageUrl,
     colour: org.colour,
     timeZone: org.timeZone,
   };

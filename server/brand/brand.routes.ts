@@ -20,7 +20,8 @@ export function brandRoutes(ctx: AppContext): Router {
       configurable: true,
       get: () => {
         const view = organisationIn(org, localeOf(res));
-        const imageUrl = view.logoUrl.startsWith('/') ? `${siteUrlFor(ctx.config, req)}${view.logoUrl}` : view.logoUrl;
+        const share = view.shareImageUrl;
+        const imageUrl = share?.startsWith('/') ? `${siteUrlFor(ctx.config, req)}${share}` : share;
         return { ...view, imageUrl, stylesheetVersion: org.colour.slice(1) };
       },
     });

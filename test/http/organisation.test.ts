@@ -73,7 +73,8 @@ describe('the organisation the site belongs to', () => {
     expect(part(home, 'header')).toContain('<img src="/brand/logo.svg" alt=""');
     expect(home).toContain('<link rel="icon" href="/brand/logo.svg">');
     expect(home).toContain('<meta property="og:site_name" content="Harbour Cleft Care">');
-    expect(home).toMatch(/<meta property="og:image" content="http:\/\/127\.0\.0\.1:\d+\/brand\/logo\.svg">/);
+    // Link previews show no SVG: without a PNG or JPEG of its own the organisation's pages name no picture.
+    expect(home).not.toContain('og:image');
     expect(home).toContain('<meta name="twitter:card" content="summary">');
 
     const favicon = await request(t.app).get('/favicon.ico').expect(200);
@@ -155,6 +156,14 @@ describe('the organisation settings', () => {
     expect(organisation.registration.en).toMatch(/^Demo data only/);
     expect(organisation.email).toMatch(/@example\.org$/);
     expect(mailFrom).toBe('giving@localhost');
+    expect(organisation.shareImageUrl).toBe('/assets/covers/general-fund.png');
+  });
+
+  it('shows link previews a PNG or JPEG: the one named, else the logo if it is one, else none', () => {
+    expect(loadConfig({ ORG_NAME_EN: 'Hope Trust', ORG_SHARE_IMAGE_URL: 'https://hope.example.org/share.jpg' }).organisation.shareImageUrl).toBe('https://hope.example.org/share.jpg');
+    expect(loadConfig({ ORG_NAME_EN: 'Hope Trust', ORG_LOGO_URL: '/assets/hope.png' }).organisation.shareImageUrl).toBe('/assets/hope.png');
+    expect(loadConfig({ ORG_NAME_EN: 'Hope Trust', ORG_LOGO_URL: 'https://hope.example.org/logo.svg' }).organisation.shareImageUrl).toBeUndefined();
+    expect(problems({ ORG_SHARE_IMAGE_URL: '//evil.example/x.png' })[0]).toMatch(/^ORG_SHARE_IMAGE_URL: expected the link-preview picture/);
   });
 
   it('falls back to the English name where a language has none', () => {

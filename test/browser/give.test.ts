@@ -35,4 +35,24 @@ describe('a donor gives in the browser', () => {
     await page.goto(b.url);
     await expect(page.locator('.campaign-card', { hasText: 'Speech therapy fund' }).locator('[data-raised]').textContent()).resolves.toBe('HK$150');
   });
+
+  it('brings a currency’s amount buttons when the donor switches to it, even from one that has none', async () => {
+    const { db } = b.database;
+    const campaign = await db.selectFrom('campaigns').select('id').where('slug', '=', 'speech-therapy-fund').executeTakeFirstOrThrow();
+    await db.deleteFrom('campaign_presets').where('campaign_id', '=', campaign.id).where('currency', '=', 'USD').execute();
+    const page = await b.newPage();
+    await page.goto(`${b.url}/campaigns/speech-therapy-fund?currency=USD&lang=en`);
+    expect(await page.locator('.amount-button').count()).toBe(0);
+
+    await page.getByLabel('Currency').selectOption('HKD');
+    const button = page.locator('.amount-button', { hasText: 'HK$800' });
+    await button.waitFor();
+    await button.click();
+    expect(await page.getByLabel('Amount').inputValue()).toBe('800.00');
+    expect(await page.locator('#chosen-impact').textContent()).toContain('HK$800');
+
+    await page.getByLabel('Currency').selectOption('USD');
+    await page.locator('.other-currencies', { hasText: 'HKD' }).waitFor();
+    expect(await page.locator('.amount-button').count()).toBe(0);
+  });
 });

@@ -45,11 +45,10 @@
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, 'text/html');
-        ['.amount-buttons', '.chosen-impact', '.other-currencies', '.field-label'].forEach(function (selector) {
-          var now = choice.querySelector(selector);
-          var then = fresh.querySelector('#amount-choice ' + selector);
-          if (now && then) now.replaceWith(document.importNode(then, true));
-          else if (now) now.remove();
+        // Each part is always there, if empty, so a currency without buttons can switch to one with them.
+        choice.querySelectorAll('[data-currency-part]').forEach(function (now) {
+          var then = fresh.querySelector('#amount-choice [data-currency-part="' + now.getAttribute('data-currency-part') + '"]');
+          if (then) now.replaceWith(document.importNode(then, true));
         });
         // What the donor typed stays: the answer can arrive after they have typed an amount.
       })

@@ -9,14 +9,16 @@ import { translate } from '../i18n/messages';
 import { defaultLocale, localize } from '../locale';
 import { findPublicCampaign, listPublicCampaigns } from './campaign.repository';
 import { campaignTotals, type CampaignTotals } from './totals';
+import { takesGifts } from './closing';
 
 const cacheSeconds = 5;
 
-function campaignJson(campaign: Campaign, totals: CampaignTotals) {
+function campaignJson(campaign: Campaign, totals: CampaignTotals, now: Date) {
   return {
     slug: campaign.slug,
     title: localize(campaign.title, defaultLocale),
-    status: campaign.status,
+    // A round past its end is closed to donors even while staff have not closed it yet.
+    status: takesGifts(campaign, now) ? 'live' : 'closed',
     target: { amount: campaign.target_amount, currency: campaign.target_currency },
     raised: totals.raised,
     raisedByCurrency: totals.raisedByCurrency,
@@ -27,25 +29,25 @@ function campaignJson(campaign: Campaign, totals: CampaignTotals) {
   };
 }
 
-async function campaignsJson(db: Db, campaigns: Campaign[]) {
+async function campaignsJson(db: Db, campaigns: Campaign[], now: Date) {
   const totals = await campaignTotals(db, campaigns);
-  return campaigns.map((c) => campaignJson(c, totals.get(c.id)!));
+  return campaigns.map((c) => campaignJson(c, totals.get(c.id)!, now));
 }
 
 const listCampaignsJson =
-  ({ db, campaignCache }: AppContext) =>
+  ({ db, campaignCache, clock }: AppContext) =>
   async (_req: Request, res: Response) => {
     // Kept as the encoded JSON itself: serializing and hashing it are most of what is left of an answer's cost.
-    const body = await campaignCache.read('api:all', async () => ({ value: keptBody(JSON.stringify({ campaigns: await campaignsJson(db, await listPublicCampaigns(db)) })), shows: 'all' }));
+    const body = await campaignCache.read('api:all', async () => ({ value: keptBody(JSON.stringify({ campaigns: await campaignsJson(db, await listPublicCampaigns(db), clock.now()) })), shows: 'all' }));
     sendKept(res.set('Cache-Control', `public, max-age=${cacheSeconds}`), 'json', body);
   };
 
 const showCampaignJson =
-  ({ db, campaignCache }: AppContext) =>
+  ({ db, campaignCache, clock }: AppContext) =>
   async (req: Request<{ slug: string }>, res: Response) => {
     const body = await campaignCache.read(`api:${req.params.slug}`, async () => {
       const found = await findPublicCampaign(db, req.params.slug);
-      return found ? { value: keptBody(JSON.stringify((await campaignsJson(db, [found]))[0])), shows: [found.id] } : { value: undefined, shows: 'all' };
+      return found ? { value: keptBody(JSON.stringify((await campaignsJson(db, [found], clock.now()))[0])), shows: [found.id] } : { value: undefined, shows: 'all' };
     });
     // The API speaks English whatever the browser asks, as its titles do.
     if (!body) throw new NotFound(translate(defaultLocale, 'errors.campaignNotFound'));

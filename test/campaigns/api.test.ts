@@ -96,6 +96,21 @@ describe('the campaign JSON API', () => {
     expect(res.body).toMatchObject({ slug: 'happy-smile-2026-07', status: 'closed', raised: { amount: 0, currency: 'CNY' } });
   });
 
+  it('calls a round past its end closed, even before staff close it', async () => {
+    const { db } = t.database;
+    await db.updateTable('campaigns').set({ ends_at: new Date('2026-11-22T15:59:59Z') }).where('slug', '=', 'happy-smile-2026-11').execute();
+    try {
+      await t.ctx.campaignCache.heard();
+      const res = await request(t.app).get('/api/campaigns/happy-smile-2026-11').expect(200);
+      expect(res.body).toMatchObject({ slug: 'happy-smile-2026-11', status: 'closed', endsAt: '2026-11-22T15:59:59.000Z' });
+      const listed = (await request(t.app).get('/api/campaigns').expect(200)).body.campaigns as Array<{ slug: string; status: string }>;
+      expect(listed.find((c) => c.slug === 'happy-smile-2026-11')?.status).toBe('closed');
+    } finally {
+      await db.updateTable('campaigns').set({ ends_at: new Date('2026-11-30T23:59:59Z') }).where('slug', '=', 'happy-smile-2026-11').execute();
+      await t.ctx.campaignCache.heard();
+    }
+  });
+
   it.each([
     ['an unknown campaign', 'no-such-campaign'],
     ['a draft', 'happy-smile-2026-05'],

@@ -64,8 +64,8 @@ export async function clearDiscrepancies(trx: Trx, ids: number[]): Promise<void>
   if (ids.length === 0) return;
   await trx
     .updateTable('reconciliation_discrepancies')
-    // Stored in English with the rest of the record, and exported as it is.
-    .set({ resolved_at: sql`now()`, note: sql`'No longer found by the reconciliation run of ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC.'` })
+    // No note: "resolved by the reconciliation run" and the time, in the reader's language and zone, say it all.
+    .set({ resolved_at: sql`now()` })
     .where('id', 'in', ids)
     .where('resolved_at', 'is', null)
     .execute();

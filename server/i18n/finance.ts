@@ -768,7 +768,7 @@ export const zhHK: Record<keyof typeof en, string> = {
   'finance.refund.error.otherAmount': '這份退款表單已經以另一金額提交過。如需再次退款，請重新載入頁面。',
   'finance.refund.error.attemptTaken': '打開此頁面後，已有人為這筆捐款申請了退款。請先查看下方的退款記錄，然後再試。',
   'finance.refund.error.nothingLeft': '已沒有可退款的金額。',
-  'finance.refund.error.atMost': '最多隻可退款 {amount}。',
+  'finance.refund.error.atMost': '最多只可退款 {amount}。',
   'finance.refund.error.nothingLeftToResend': '已沒有可退款的金額，因此沒有再次發送。',
   'finance.refund.error.onlyLeftToResend': '只剩 {amount} 可退款，因此沒有再次發送。',
   'finance.refund.error.notSentAgain': '這筆退款沒有再次發送：{reason}',

@@ -1,5 +1,5 @@
-// `npm run impact -- --campaign SLUG --file update.md`: posts an impact update and queues it for the
-// campaign's donors, until the staff screens arrive.
+// `npm run impact -- --campaign SLUG --file update.md`: posts an impact update, in one language or
+// several, and queues it for the campaign's donors (the staff dashboard does the same from a form).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createDb } from '../database';
@@ -12,29 +12,55 @@ import { createRedis } from '../redis';
 import { queueImpactFanOut } from './fanout';
 import { postImpactUpdate, splitTitle } from './post';
 import { countRecipients } from './impact.repository';
+import { defaultLocale, languageNames, localize, locales, type Locale, type LocalizedText } from '../locale';
+
+const isLocale = (value: string): value is Locale => (locales as readonly string[]).includes(value);
 
 export const usage = `Usage: npm run impact -- --campaign SLUG --file UPDATE.md [options]
 
   --campaign SLUG    the campaign the update is about, e.g. happy-smile-2026-11
-  --file PATH        the update in Markdown
-  --title TEXT       the title; otherwise the file's first "# " heading, which then leaves the body
-  --figure L=N       a number to show, e.g. --figure "Children operated=152" (repeatable)
-  --photo URL [ALT]  an https photo and what it shows, e.g. --photo "https://example.org/a.jpg Mei after surgery" (repeatable)`;
+  --file PATH        the update in Markdown, in the language --lang names
+  --lang LANG        the language of --file, --title and of labels and descriptions given without one:
+                     en (the default), zh-CN or zh-HK
+  --file-en PATH, --file-zh-CN PATH, --file-zh-HK PATH
+                     the update in that language as well (or instead of --file); its first "# " heading is its title.
+                     A language left out is read in another: zh-HK from zh-CN converted (and back), else English
+  --title TEXT       the title of --file; otherwise its first "# " heading, which then leaves the body
+  --figure L=N       a number to show, e.g. --figure "Children operated=152" (repeatable); label it in each language
+                     the update is in: --figure "en:Children operated | zh-CN:接受手术的儿童 | zh-HK:接受手術的兒童=152"
+  --photo URL [ALT]  an https photo and what it shows, e.g. --photo "https://example.org/a.jpg Mei after surgery"
+                     (repeatable); describe it in several languages as figures are labelled:
+                     --photo "https://example.org/a.jpg en:Mei after surgery | zh-CN:术后的小美"`;
 
 /** A mistake in how the command was called: said in one line, with the usage, and no stack trace. */
 class UsageError extends Error {}
 
-export function parseFigure(text: string): ImpactFigure {
-  const at = text.lastIndexOf('=');
-  const label = text.slice(0, at).trim();
-  const number = text.slice(at + 1).replace(/[\s,_]/g, '');
-  if (at <= 0 || label === '' || !/^\d+(\.\d+)?$/.test(number)) throw new UsageError(`--figure ${JSON.stringify(text)}: expected LABEL=NUMBER, such as "Children operated=152"`);
-  return { label, value: Number(number) };
+const fileOptions = { en: 'file-en', 'zh-CN': 'file-zh-CN', 'zh-HK': 'file-zh-HK' } as const satisfies Record<Locale, string>;
+
+/** "Children operated", or "en:Children operated | zh-CN:接受手术的儿童": a text in `lang`, or in the languages it names. */
+export function parseLanguages(text: string, lang: Locale, argument: string): LocalizedText {
+  const texts: LocalizedText = {};
+  for (const part of text.split('|')) {
+    const named = /^\s*(en|zh-CN|zh-HK):(.*)$/s.exec(part);
+    const locale = (named?.[1] as Locale | undefined) ?? lang;
+    if (texts[locale] !== undefined) throw new UsageError(`${argument}: two texts in ${locale}; name each one's language, as in "en:… | zh-CN:…"`);
+    texts[locale] = (named ? named[2]! : part).trim();
+  }
+  return texts;
 }
 
-export function parsePhoto(text: string): ImpactPhoto {
-  const [url = '', ...alt] = text.trim().split(/\s+/);
-  return { url, alt: alt.join(' ') || null };
+export function parseFigure(text: string, lang: Locale = defaultLocale): ImpactFigure {
+  const at = text.lastIndexOf('=');
+  const label = text.slice(0, Math.max(0, at)).trim();
+  const number = text.slice(at + 1).replace(/[\s,_]/g, '');
+  if (at <= 0 || label === '' || !/^\d+(\.\d+)?$/.test(number)) throw new UsageError(`--figure ${JSON.stringify(text)}: expected LABEL=NUMBER, such as "Children operated=152"`);
+  return { label: parseLanguages(label, lang, `--figure ${JSON.stringify(text)}`), value: Number(number) };
+}
+
+export function parsePhoto(text: string, lang: Locale = defaultLocale): ImpactPhoto {
+  const [url = '', ...words] = text.trim().split(/\s+/);
+  const alt = words.join(' ');
+  return { url, alt: alt ? parseLanguages(alt, lang, `--photo ${JSON.stringify(text)}`) : null };
 }
 
 function readArguments(argv: string[]) {
@@ -47,6 +73,10 @@ function readArguments(argv: string[]) {
       options: {
         campaign: { type: 'string' },
         file: { type: 'string' },
+        lang: { type: 'string' },
+        [fileOptions.en]: { type: 'string' },
+        [fileOptions['zh-CN']]: { type: 'string' },
+        [fileOptions['zh-HK']]: { type: 'string' },
         title: { type: 'string' },
         figure: { type: 'string', multiple: true },
         photo: { type: 'string', multiple: true },
@@ -56,16 +86,30 @@ function readArguments(argv: string[]) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values } = parsed;
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   if (values.help) return undefined;
-  const missing = (['campaign', 'file'] as const).filter((name) => !values[name]);
-  if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(' and ')}`);
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  const lang = text('lang') ?? defaultLocale;
+  if (!isLocale(lang)) throw new UsageError(`--lang ${JSON.stringify(lang)}: expected one of ${locales.join(', ')}`);
+  const files: Partial<Record<Locale, string>> = {};
+  for (const locale of locales) {
+    const file = text(fileOptions[locale]);
+    if (file) files[locale] = file;
+  }
+  const file = text('file');
+  if (file && files[lang]) throw new UsageError(`--file is in ${lang} (--lang), and so is --${fileOptions[lang]}: give one file per language`);
+  if (file) files[lang] = file;
+  const missing = [!text('campaign') && '--campaign', Object.keys(files).length === 0 && '--file'].filter((name): name is string => Boolean(name));
+  if (missing.length > 0) throw new UsageError(`missing ${missing.join(' and ')}`);
+  if (text('title') && !file) throw new UsageError('--title is the title of --file, which is missing');
+  const list = (name: string) => (Array.isArray(values[name]) ? values[name] : []);
   return {
-    campaign: values.campaign!,
-    file: values.file!,
-    title: values.title,
-    figures: (values.figure ?? []).map(parseFigure),
-    photos: (values.photo ?? []).map(parsePhoto),
+    campaign: text('campaign')!,
+    lang,
+    files,
+    title: text('title'),
+    figures: list('figure').map((figure) => parseFigure(figure, lang)),
+    photos: list('photo').map((photo) => parsePhoto(photo, lang)),
   };
 }
 
@@ -75,6 +119,23 @@ async function readMarkdown(file: string): Promise<string> {
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/** Each language's title and body, from its file: the title given for --file, else the file's first heading. */
+async function readTexts(args: NonNullable<ReturnType<typeof readArguments>>): Promise<{ title: LocalizedText; body: LocalizedText }> {
+  const title: LocalizedText = {};
+  const body: LocalizedText = {};
+  for (const locale of locales) {
+    const file = args.files[locale];
+    if (!file) continue;
+    const source = await readMarkdown(file);
+    const given = locale === args.lang ? args.title : undefined;
+    const text = given ? { title: given, body: source } : splitTitle(source);
+    if (!text.title) throw new UsageError(`${file} has no "# " heading to take the title from: add one${locale === args.lang ? ', or pass --title' : ''}`);
+    title[locale] = text.title;
+    body[locale] = text.body;
+  }
+  return { title, body };
 }
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
@@ -91,9 +152,7 @@ async function postFromCommandLine(argv: string[], env: NodeJS.ProcessEnv, out: 
     out.log(usage);
     return;
   }
-  const source = await readMarkdown(args.file);
-  const { title, body } = args.title ? { title: args.title, body: source } : splitTitle(source);
-  if (!title) throw new UsageError(`${args.file} has no "# " heading to take the title from: add one, or pass --title`);
+  const { title, body } = await readTexts(args);
 
   const config = loadConfig(env);
   const missing = [!config.databaseUrl && 'DATABASE_URL', !config.redisUrl && 'REDIS_URL'].filter((name): name is string => Boolean(name));
@@ -104,7 +163,8 @@ async function postFromCommandLine(argv: string[], env: NodeJS.ProcessEnv, out: 
   try {
     const update = await postImpactUpdate(db, { campaignSlug: args.campaign, title, bodyMarkdown: body, figures: args.figures, photos: args.photos });
     const donors = await countRecipients(db, update);
-    out.log(`Posted impact update ${update.id} to ${args.campaign}: "${update.title}" (${plural(update.figures.length, 'figure')}, ${plural(update.photos.length, 'photo')}).`);
+    const languages = locales.filter((locale) => update.title[locale]).map((locale) => languageNames[locale]);
+    out.log(`Posted impact update ${update.id} to ${args.campaign}: "${localize(update.title, args.lang)}" (${languages.join(', ')}; ${plural(update.figures.length, 'figure')}, ${plural(update.photos.length, 'photo')}).`);
     out.log(`It is on ${publicUrl(config, config.port)}/campaigns/${args.campaign}#update-${update.id}`);
     try {
       await queueImpactFanOut({ queues }, update.id);

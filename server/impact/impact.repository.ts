@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from '../tables/impact-updates.table';
+import type { LocalizedText } from '../locale';
 
 /** The gifts that make a donor someone we report back to: money that arrived and stayed, at least in part. */
 export const givingStatuses = ['succeeded', 'partially_refunded'] as const;
@@ -13,7 +14,7 @@ export async function findCampaignForUpdate(db: Db, slug: string) {
 
 export async function insertImpactUpdate(
   db: Db,
-  update: { campaign_id: number; title: string; body_markdown: string; body_html: string; figures: ImpactFigure[]; photos: ImpactPhoto[] },
+  update: { campaign_id: number; title: LocalizedText; body_markdown: LocalizedText; body_html: LocalizedText; figures: ImpactFigure[]; photos: ImpactPhoto[] },
 ): Promise<ImpactUpdate> {
   return db
     .insertInto('impact_updates')
@@ -45,7 +46,7 @@ export async function findUpdateWithCampaign(db: Db, updateId: number) {
 export type UpdateWithCampaign = NonNullable<Awaited<ReturnType<typeof findUpdateWithCampaign>>>;
 
 /** The title of the campaign's update `updateId`, for the dashboard's notice after posting it; undefined for another campaign's. */
-export async function findUpdateTitle(db: Db, campaignId: number, updateId: number): Promise<string | undefined> {
+export async function findUpdateTitle(db: Db, campaignId: number, updateId: number): Promise<LocalizedText | undefined> {
   const row = await db.selectFrom('impact_updates').select('title').where('id', '=', updateId).where('campaign_id', '=', campaignId).executeTakeFirst();
   return row?.title;
 }

@@ -7,7 +7,7 @@ import { ValidationError } from '../http/errors';
 import { isHttpsUrl } from '../http/text';
 import { findCampaignForUpdate, insertImpactUpdate } from './impact.repository';
 import { translate, type MessageKey } from '../i18n/messages';
-import { defaultLocale, type Locale } from '../locale';
+import { defaultLocale, languageNames, locales, type LocalizedText, type Locale } from '../locale';
 
 export const impactLimits = { title: 200, body: 50_000, figures: 12, figureLabel: 60, photos: 12, photoUrl: 2_000, photoAlt: 300 } as const;
 
@@ -49,32 +49,123 @@ export function splitTitle(source: string): { title: string | undefined; body: s
   return { title: match[1]!.trim(), body: (source.slice(0, match.index) + source.slice(match.index + match[0].length)).replace(/^\s*\n/, '') };
 }
 
+/**
+ * Text in each language it is written in, or a plain string: text in the update's one language. Plain
+ * strings are filed as migration 0019 filed the updates written before languages: under 'zh-CN' when the
+ * plain title and body hold Han characters, else 'en'; beside a title given per language, under its first.
+ */
+export type ImpactText = LocalizedText | string;
+
 export interface ImpactUpdateInput {
   campaignSlug: string;
-  title: string;
-  bodyMarkdown: string;
-  figures?: ImpactFigure[];
-  photos?: ImpactPhoto[];
+  /** Title and body in the same languages, at least one. */
+  title: ImpactText;
+  bodyMarkdown: ImpactText;
+  /** One number each, labelled in every language the update is written in. */
+  figures?: Array<{ label: ImpactText; value: number }>;
+  photos?: Array<{ url: string; alt: ImpactText | null }>;
 }
 
+const hanScript = /\p{Script=Han}/u;
+
+function plainLanguage(input: ImpactUpdateInput): Locale {
+  const { title, bodyMarkdown: body } = input;
+  if (typeof title === 'string' || typeof body === 'string') return hanScript.test(`${typeof title === 'string' ? title : ''} ${typeof body === 'string' ? body : ''}`) ? 'zh-CN' : 'en';
+  return locales.find((locale) => title[locale]?.trim()) ?? defaultLocale;
+}
+
+/** Each language's text trimmed, one line or several; languages left empty are left out. */
+function textsOf(text: ImpactText | null | undefined, plain: Locale, clean: (value: string) => string): LocalizedText {
+  const given: LocalizedText = typeof text === 'string' ? { [plain]: text } : (text ?? {});
+  const texts: LocalizedText = {};
+  for (const locale of locales) {
+    const value = typeof given[locale] === 'string' ? clean(given[locale]) : '';
+    if (value !== '') texts[locale] = value;
+  }
+  return texts;
+}
+
+const trimmed = (value: string) => value.trim();
+/** A title, label or description is one line wherever it is shown: a heading, a subject, a table cell, an alt. */
+const singleLine = (value: string) => value.replace(/\s+/g, ' ').trim();
+
+/**
+ * A language the update is written in that `text` (a label, a description) has nothing in: English, or
+ * Chinese in neither script (either serves, converted); undefined when a reader of each finds their own.
+ */
+function missingFamily(text: LocalizedText, written: Locale[]): Locale | undefined {
+  if (written.includes('en') && !text.en) return 'en';
+  const chinese = written.find((locale) => locale !== 'en');
+  if (chinese && !text['zh-CN'] && !text['zh-HK']) return chinese;
+  return undefined;
+}
+
+type Say = (key: MessageKey & `impact.error.${string}`, values?: Record<string, string | number>) => string;
+
+function checkTexts(title: LocalizedText, body: LocalizedText, say: Say, errors: Record<string, string>): Locale[] {
+  const written: Locale[] = [];
+  for (const locale of locales) {
+    const language = languageNames[locale];
+    const [hasTitle, hasBody] = [Boolean(title[locale]), Boolean(body[locale])];
+    if (hasTitle && !hasBody) errors[`body.${locale}`] = say('impact.error.bodyMissing', { language });
+    else if (hasBody && !hasTitle) errors[`title.${locale}`] = say('impact.error.titleMissing', { language });
+    if (title[locale] && title[locale].length > impactLimits.title) errors[`title.${locale}`] = say('impact.error.titleLong', { max: impactLimits.title });
+    if (body[locale] && body[locale].length > impactLimits.body) errors[`body.${locale}`] = say('impact.error.bodyLong', { max: impactLimits.body });
+    if (hasTitle && hasBody) written.push(locale);
+  }
+  if (written.length === 0 && Object.keys(errors).length === 0) errors.text = say('impact.error.nothingWritten');
+  return written;
+}
+
+function checkFigures(figures: ImpactFigure[], written: Locale[], say: Say): string | undefined {
+  if (figures.length > impactLimits.figures) return say('impact.error.tooManyFigures', { max: impactLimits.figures });
+  for (const [index, figure] of figures.entries()) {
+    const row = index + 1;
+    if (!Number.isFinite(figure.value) || figure.value < 0) return say('impact.error.figureNumber', { row });
+    if (Object.values(figure.label).some((label) => label.length > impactLimits.figureLabel)) return say('impact.error.figureLabelLong', { row, max: impactLimits.figureLabel });
+    const missing = Object.keys(figure.label).length === 0 ? (written[0] ?? defaultLocale) : missingFamily(figure.label, written);
+    if (missing) return say('impact.error.figureLabelMissing', { row, language: languageNames[missing] });
+  }
+  return undefined;
+}
+
+function checkPhotos(photos: ImpactPhoto[], written: Locale[], say: Say): string | undefined {
+  if (photos.length > impactLimits.photos) return say('impact.error.tooManyPhotos', { max: impactLimits.photos });
+  for (const [index, photo] of photos.entries()) {
+    if (photo.url.length > impactLimits.photoUrl || !isHttpsUrl(photo.url) || Object.values(photo.alt ?? {}).some((alt) => alt.length > impactLimits.photoAlt)) {
+      return say('impact.error.badPhoto', { max: impactLimits.photoAlt, url: JSON.stringify(photo.url) });
+    }
+    const missing = photo.alt && missingFamily(photo.alt, written);
+    if (missing) return say('impact.error.photoAltMissing', { row: index + 1, language: languageNames[missing] });
+  }
+  return undefined;
+}
+
+/**
+ * The update's texts per language, or a message per field: `title.<locale>` and `body.<locale>` for one
+ * language's text, `text` when there is none at all, `figures`, `photos`.
+ */
 function checkInput(input: ImpactUpdateInput, locale: Locale) {
   const errors: Record<string, string> = {};
-  const say = (key: MessageKey & `impact.error.${string}`, values: Record<string, string | number>) => translate(locale, key, values);
-  const title = input.title.trim();
-  const body = input.bodyMarkdown.trim();
-  const figures = (input.figures ?? []).map((figure) => ({ label: figure.label.trim(), value: figure.value }));
-  const photos = (input.photos ?? []).map((photo) => ({ url: photo.url.trim(), alt: photo.alt?.trim() || null }));
-  if (title === '') errors.title = say('impact.error.titleMissing', {});
-  else if (title.length > impactLimits.title) errors.title = say('impact.error.titleLong', { max: impactLimits.title });
-  if (body === '') errors.body = say('impact.error.bodyMissing', {});
-  else if (body.length > impactLimits.body) errors.body = say('impact.error.bodyLong', { max: impactLimits.body });
-  if (figures.length > impactLimits.figures) errors.figures = say('impact.error.tooManyFigures', { max: impactLimits.figures });
-  const badFigure = figures.find((f) => f.label === '' || f.label.length > impactLimits.figureLabel || !Number.isFinite(f.value) || f.value < 0);
-  if (badFigure) errors.figures = say('impact.error.badFigure', { max: impactLimits.figureLabel, label: badFigure.label, value: badFigure.value });
-  if (photos.length > impactLimits.photos) errors.photos = say('impact.error.tooManyPhotos', { max: impactLimits.photos });
-  const badPhoto = photos.find((p) => p.url.length > impactLimits.photoUrl || !isHttpsUrl(p.url) || (p.alt?.length ?? 0) > impactLimits.photoAlt);
-  if (badPhoto) errors.photos = say('impact.error.badPhoto', { max: impactLimits.photoAlt, url: JSON.stringify(badPhoto.url) });
+  const say: Say = (key, values = {}) => translate(locale, key, values);
+  const plain = plainLanguage(input);
+  const title = textsOf(input.title, plain, singleLine);
+  const body = textsOf(input.bodyMarkdown, plain, trimmed);
+  const figures = (input.figures ?? []).map((figure) => ({ label: textsOf(figure.label, plain, singleLine), value: figure.value }));
+  const photos = (input.photos ?? []).map((photo) => {
+    const alt = textsOf(photo.alt, plain, singleLine);
+    return { url: photo.url.trim(), alt: Object.keys(alt).length > 0 ? alt : null };
+  });
+  const written = checkTexts(title, body, say, errors);
+  const figuresProblem = checkFigures(figures, written, say);
+  if (figuresProblem) errors.figures = figuresProblem;
+  const photosProblem = checkPhotos(photos, written, say);
+  if (photosProblem) errors.photos = photosProblem;
   return { errors, title, body, figures, photos };
+}
+
+function renderEach(markdown: LocalizedText): LocalizedText {
+  return Object.fromEntries(Object.entries(markdown).map(([locale, source]) => [locale, renderImpactMarkdown(source)]));
 }
 
 /** Stores a new impact update for a live or closed campaign; sending it is the fan-out's job. */
@@ -84,5 +175,5 @@ export async function postImpactUpdate(db: Db, input: ImpactUpdateInput, locale:
   if (!campaign) errors.campaign = translate(locale, 'impact.error.noCampaign', { slug: input.campaignSlug });
   else if (campaign.status === 'draft') errors.campaign = translate(locale, 'impact.error.draftCampaign', { slug: input.campaignSlug });
   if (Object.keys(errors).length > 0 || !campaign) throw new ValidationError(errors);
-  return insertImpactUpdate(db, { campaign_id: campaign.id, title, body_markdown: body, body_html: renderImpactMarkdown(body), figures, photos });
+  return insertImpactUpdate(db, { campaign_id: campaign.id, title, body_markdown: body, body_html: renderEach(body), figures, photos });
 }

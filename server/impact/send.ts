@@ -40,10 +40,12 @@ async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, u
   const locale = localeFrom(donor.locale);
   const campaign = localize(update.campaign_title, locale);
   const unsubscribe = unsubscribeUrl(config, donor.id);
+  // In the donor's language, or as it falls back: zh-HK reads an update written in Simplified converted.
+  const shown = impactUpdateView(update, locale);
   const view = {
     locale,
-    ...impactEmailWords(locale, campaign, update.title, donor.name),
-    update: { ...impactUpdateView(update, locale), bodyMarkdown: update.body_markdown },
+    ...impactEmailWords(locale, campaign, shown.title, donor.name),
+    update: { ...shown, bodyMarkdown: localize(update.body_markdown, locale) },
     campaignUrl: `${publicUrl(config)}/campaigns/${update.campaign_slug}#update-${update.id}`,
     unsubscribeUrl: unsubscribe,
     organisation: organisationIn(config.organisation, locale),

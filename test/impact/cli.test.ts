@@ -44,20 +44,45 @@ describe('npm run impact', () => {
     ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const update = await t.ctx.db.selectFrom('impact_updates').selectAll().executeTakeFirstOrThrow();
-    expect(stdout).toContain(`Posted impact update ${update.id} to speech-therapy-fund: "The November mission" (2 figures, 1 photo).`);
+    expect(stdout).toContain(`Posted impact update ${update.id} to speech-therapy-fund: "The November mission" (English; 2 figures, 1 photo).`);
     expect(stdout).toContain(`https://give.example.org/campaigns/speech-therapy-fund#update-${update.id}`);
     expect(stdout).toContain('Queued it for 3 donors');
-    expect(update.title).toBe('The November mission');
-    expect(update.body_markdown).toBe('The team operated on **152 children** in ten days.');
-    expect(update.body_html).toBe('<p>The team operated on <strong>152 children</strong> in ten days.</p>');
+    expect(update.title).toEqual({ en: 'The November mission' });
+    expect(update.body_markdown).toEqual({ en: 'The team operated on **152 children** in ten days.' });
+    expect(update.body_html).toEqual({ en: '<p>The team operated on <strong>152 children</strong> in ten days.</p>' });
     expect(update.figures).toEqual([
-      { label: 'Children operated', value: 152 },
-      { label: 'Surgeries', value: 160 },
+      { label: { en: 'Children operated' }, value: 152 },
+      { label: { en: 'Surgeries' }, value: 160 },
     ]);
-    expect(update.photos).toEqual([{ url: 'https://photos.example.org/mei.jpg', alt: 'Mei, four, the day after her surgery' }]);
+    expect(update.photos).toEqual([{ url: 'https://photos.example.org/mei.jpg', alt: { en: 'Mei, four, the day after her surgery' } }]);
     const job = await t.ctx.queues.queue('impact').getJob(fanOutJobId(update.id));
     expect(job?.name).toBe('fanout');
     expect(job?.data).toEqual({ updateId: update.id });
+  });
+
+  it('posts an update written in several languages, one file each, with figures and photos labelled in each', async () => {
+    const simplified = path.join(dir, 'november.zh-CN.md');
+    const traditional = path.join(dir, 'november.zh-HK.md');
+    writeFileSync(simplified, '团队在十天里为 **152 名儿童**做了手术。\n');
+    writeFileSync(traditional, '# 十一月手術行動\n\n團隊在十天裏為 **152 名兒童**做了手術。\n');
+    const { code, stdout, stderr } = await impactInProcess([
+      '--campaign', 'speech-therapy-fund',
+      '--lang', 'zh-CN',
+      '--file', simplified,
+      '--title', '十一月手术行动',
+      '--file-zh-HK', traditional,
+      '--figure', '接受手术的儿童 | zh-HK:接受手術的兒童=152',
+      '--photo', 'https://photos.example.org/mei.jpg 术后的小美 | zh-HK: 術後的小美',
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const update = await t.ctx.db.selectFrom('impact_updates').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(stdout).toContain(`Posted impact update ${update.id} to speech-therapy-fund: "十一月手术行动" (简体中文, 繁體中文; 1 figure, 1 photo).`);
+    expect(update).toMatchObject({
+      title: { 'zh-CN': '十一月手术行动', 'zh-HK': '十一月手術行動' },
+      body_markdown: { 'zh-CN': '团队在十天里为 **152 名儿童**做了手术。', 'zh-HK': '團隊在十天裏為 **152 名兒童**做了手術。' },
+      figures: [{ label: { 'zh-CN': '接受手术的儿童', 'zh-HK': '接受手術的兒童' }, value: 152 }],
+      photos: [{ url: 'https://photos.example.org/mei.jpg', alt: { 'zh-CN': '术后的小美', 'zh-HK': '術後的小美' } }],
+    });
   });
 
   it('says what is wrong, without a stack trace, and exits 1 on bad arguments', async () => {
@@ -71,6 +96,12 @@ describe('npm run impact', () => {
       [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--figure', 'Children operated'], 'impact: --figure "Children operated": expected LABEL=NUMBER'],
       [['--campaign', 'no-such-campaign', '--file', file, '--title', 'T'], 'impact: the update was not posted:\n  campaign: There is no campaign "no-such-campaign".'],
       [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--photo', 'http://photos.example.org/a.jpg'], '  photos: Each photo needs an https:// address'],
+      [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--lang', 'fr'], 'impact: --lang "fr": expected one of en, zh-CN, zh-HK'],
+      [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--file-en', file], 'impact: --file is in en (--lang), and so is --file-en'],
+      [['--campaign', 'speech-therapy-fund', '--file-zh-CN', file], `${file} has no "# " heading to take the title from: add one\n`],
+      [['--campaign', 'speech-therapy-fund', '--file-zh-CN', file, '--title', 'T'], 'impact: --title is the title of --file, which is missing'],
+      [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--figure', 'Children | Kids=3'], 'impact: --figure "Children | Kids=3": two texts in en'],
+      [['--campaign', 'speech-therapy-fund', '--file', file, '--title', 'T', '--figure', 'Children=3', '--figure', 'zh-CN:护士=2'], '  figures: Figure 2: label it in English too, as the update is written in English.'],
     ];
     // In this process: how a spawned run ends is shown above, and each spawn costs a second of CPU.
     const results = await Promise.all(cases.map(([args]) => impactInProcess(args)));
@@ -80,6 +111,6 @@ describe('npm run impact', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     });
     const count = await t.ctx.db.selectFrom('impact_updates').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(1);
+    expect(Number(count.n)).toBe(2);
   });
 });

@@ -52,11 +52,11 @@ describe(`an impact update to ${everyone} donors`, () => {
 
     const update = await postImpactUpdate(db, {
       campaignSlug: 'speech-therapy-fund',
-      title: 'The November mission: 152 children operated',
-      bodyMarkdown: 'Thank you. In ten days in Kunming the team operated on **152 children**.',
+      title: { en: 'The November mission: 152 children operated', 'zh-CN': '十一月手术行动：152 名儿童接受手术' },
+      bodyMarkdown: { en: 'Thank you. In ten days in Kunming the team operated on **152 children**.', 'zh-CN': '谢谢您。团队在昆明十天里为 **152 名儿童**做了手术。' },
       figures: [
-        { label: 'Children operated', value: 152 },
-        { label: 'Surgeries', value: 160 },
+        { label: { en: 'Children operated', 'zh-CN': '接受手术的儿童' }, value: 152 },
+        { label: { en: 'Surgeries', 'zh-CN': '手术' }, value: 160 },
       ],
     });
     await queueImpactFanOut(t.ctx, update.id);
@@ -112,7 +112,9 @@ describe(`an impact update to ${everyone} donors`, () => {
     expect(mail.to('declined-1@example.com')).toEqual([]);
     expect(mail.to('elsewhere-1@example.com')).toEqual([]);
     expect(mail.to('donor-1@example.com')[0]!.subject).toBe('Speech therapy fund: The November mission: 152 children operated');
-    expect(mail.to('donor-10@example.com')[0]!.subject).toBe('言语治疗基金：The November mission: 152 children operated');
+    // Every donor reads it in their own language: the email's sentences and the update's text alike.
+    expect(mail.to('donor-10@example.com')[0]!.subject).toBe('言语治疗基金：十一月手术行动：152 名儿童接受手术');
+    expect(mail.to('donor-10@example.com')[0]!.text).toContain('接受手术的儿童: 152');
     expect(await impactProgress(db, update.id)).toEqual({ sent: everyone, skipped: 0, total: everyone, completedAt: expect.any(Date) });
   });
 

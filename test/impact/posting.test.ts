@@ -3,6 +3,9 @@ import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { ValidationError } from '../../server/http/errors';
 import { postImpactUpdate, splitTitle } from '../../server/impact/post';
+import { languageRead, readIn } from '../../server/impact/impact.view';
+import { localize, locales, type Locale, type LocalizedText } from '../../server/locale';
+import { toSimplified, toTraditional } from '../../server/chinese';
 import { startTestContext, type TestContext } from '../support/context';
 
 const missionReport = `We operated on **152 children** in Kunming.<script>alert("stolen")</script>
@@ -37,22 +40,26 @@ describe('posting an impact update', () => {
       ],
       photos: [{ url: 'https://photos.example.org/mei.jpg', alt: 'Mei, four, the day after her surgery' }, { url: 'https://photos.example.org/team.jpg', alt: null }],
     });
-    expect(update.body_html).toContain('<strong>152 children</strong>');
-    expect(update.body_html).toContain('<h3>What the week looked like</h3>');
-    expect(update.body_html).toContain('<img src="https://photos.example.org/ward.jpg" alt="The ward" />');
-    expect(update.body_html).toContain('<a href="https://example.org/diary" rel="nofollow noopener">');
-    expect(update.body_html).toContain('<p>Thank you.</p>');
-    for (const unsafe of ['<script', 'alert', 'onerror', 'onclick', 'style=', 'javascript:', '<iframe']) expect(update.body_html).not.toContain(unsafe);
-    expect(update.body_markdown).toBe(missionReport.trim());
+    // Plain strings are text in one language: English here, as they hold no Han character.
+    expect(Object.keys(update.body_html)).toEqual(['en']);
+    const html = update.body_html.en!;
+    expect(html).toContain('<strong>152 children</strong>');
+    expect(html).toContain('<h3>What the week looked like</h3>');
+    expect(html).toContain('<img src="https://photos.example.org/ward.jpg" alt="The ward" />');
+    expect(html).toContain('<a href="https://example.org/diary" rel="nofollow noopener">');
+    expect(html).toContain('<p>Thank you.</p>');
+    for (const unsafe of ['<script', 'alert', 'onerror', 'onclick', 'style=', 'javascript:', '<iframe']) expect(html).not.toContain(unsafe);
+    expect(update.title).toEqual({ en: 'The May mission in Kunming' });
+    expect(update.body_markdown).toEqual({ en: missionReport.trim() });
 
     const stored = await t.ctx.db.selectFrom('impact_updates').select(['figures', 'photos', 'total_recipients', 'completed_at']).where('id', '=', update.id).executeTakeFirstOrThrow();
     expect(stored).toEqual({
       figures: [
-        { label: 'Children operated', value: 152 },
-        { label: 'Surgeries', value: 160 },
+        { label: { en: 'Children operated' }, value: 152 },
+        { label: { en: 'Surgeries' }, value: 160 },
       ],
       photos: [
-        { url: 'https://photos.example.org/mei.jpg', alt: 'Mei, four, the day after her surgery' },
+        { url: 'https://photos.example.org/mei.jpg', alt: { en: 'Mei, four, the day after her surgery' } },
         { url: 'https://photos.example.org/team.jpg', alt: null },
       ],
       total_recipients: null,
@@ -90,10 +97,108 @@ describe('posting an impact update', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     const error = (await attempt.catch((e: unknown) => e)) as ValidationError;
-    expect(Object.keys(error.fields).sort()).toEqual(['campaign', 'figures', 'photos', 'title']);
-    expect(error.fields.campaign).toBe('There is no campaign "no-such-campaign".');
+    expect(error.fields).toEqual({
+      'title.en': 'Give the English text a title too, or clear its body.',
+      figures: 'Figure 1: give a number of 0 or more, such as 152.',
+      photos: 'Each photo needs an https:// address and a description of at most 300 characters (got "http://photos.example.org/mei.jpg").',
+      campaign: 'There is no campaign "no-such-campaign".',
+    });
     const count = await t.ctx.db.selectFrom('impact_updates').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(2);
+  });
+
+  it('shows an update written in English and Simplified Chinese to each reader in theirs: Hong Kong reads the Simplified converted', async () => {
+    const update = await postImpactUpdate(t.ctx.db, {
+      campaignSlug: 'speech-therapy-fund',
+      title: { en: 'Spring surgery', 'zh-CN': '春季手术行动' },
+      bodyMarkdown: { en: 'The team operated on **152 children**.', 'zh-CN': '团队为 **152 名儿童**做了手术。' },
+      figures: [{ label: { en: 'Children operated', 'zh-CN': '接受手术的儿童' }, value: 152 }],
+      photos: [{ url: 'https://photos.example.org/mei-spring.jpg', alt: { en: 'Mei after surgery', 'zh-CN': '术后的小美' } }],
+    });
+    expect(update.body_html).toEqual({ en: '<p>The team operated on <strong>152 children</strong>.</p>', 'zh-CN': '<p>团队为 <strong>152 名儿童</strong>做了手术。</p>' });
+    const page = async (lang: string) => (await request(t.app).get(`/campaigns/speech-therapy-fund?lang=${lang}`).expect(200)).text;
+    const anchor = `update-${update.id}`;
+
+    const simplified = await page('zh-CN');
+    expect(simplified).toContain(`<h3 id="${anchor}-title">春季手术行动</h3>`);
+    expect(simplified).toContain('<div class="impact-update-body"><p>团队为 <strong>152 名儿童</strong>做了手术。</p></div>');
+    expect(simplified).toContain('<dt>接受手术的儿童</dt><dd><strong>152</strong></dd>');
+    expect(simplified).toContain('<img src="https://photos.example.org/mei-spring.jpg" alt="术后的小美" loading="lazy">');
+
+    const traditional = await page('zh-HK');
+    expect(traditional).toContain(`<h3 id="${anchor}-title">春季手術行動</h3>`);
+    expect(traditional).toContain('<div class="impact-update-body"><p>團隊為 <strong>152 名兒童</strong>做了手術。</p></div>');
+    expect(traditional).toContain('<dt>接受手術的兒童</dt><dd><strong>152</strong></dd>');
+    expect(traditional).toContain('alt="術後的小美" loading="lazy"');
+    for (const simplifiedOnly of ['春季手术行动', '团队为', '接受手术的儿童', '术后的小美']) expect(traditional).not.toContain(simplifiedOnly);
+
+    const english = await page('en');
+    expect(english).toContain(`<h3 id="${anchor}-title">Spring surgery</h3>`);
+    expect(english).toContain('<div class="impact-update-body"><p>The team operated on <strong>152 children</strong>.</p></div>');
+    expect(english).toContain('<dt>Children operated</dt><dd><strong>152</strong></dd>');
+    expect(english).toContain('alt="Mei after surgery" loading="lazy"');
+    expect(english).not.toContain('春季手术行动');
+  });
+
+  it('shows an update written only in English on a Chinese page as English, marked lang="en" for screen readers', async () => {
+    const update = await postImpactUpdate(t.ctx.db, {
+      campaignSlug: 'speech-therapy-fund',
+      title: { en: 'A letter from the ward' },
+      bodyMarkdown: { en: 'Thank you from all of us.' },
+      figures: [{ label: { en: 'Nurses' }, value: 12 }],
+      photos: [{ url: 'https://photos.example.org/ward-letter.jpg', alt: null }],
+    });
+    const page = (await request(t.app).get('/campaigns/speech-therapy-fund?lang=zh-CN').expect(200)).text;
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain(`<h3 id="update-${update.id}-title" lang="en">A letter from the ward</h3>`);
+    expect(page).toContain('<div class="impact-update-body" lang="en"><p>Thank you from all of us.</p></div>');
+    expect(page).toContain('<dt lang="en">Nurses</dt><dd><strong>12</strong></dd>');
+    // A photo without a description of its own is described in the page's language.
+    expect(page).toContain('<img src="https://photos.example.org/ward-letter.jpg" alt="“A letter from the ward”的第1张照片" loading="lazy">');
+    // Text in the page's own language carries no lang of its own.
+    expect(page).toContain('<dt>接受手术的儿童</dt>');
+  });
+
+  it('refuses a title without its body, a body without its title, and an update in no language, and stores nothing', async () => {
+    const before = await t.ctx.db.selectFrom('impact_updates').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const attempt = (input: Partial<Parameters<typeof postImpactUpdate>[1]>) =>
+      postImpactUpdate(t.ctx.db, { campaignSlug: 'speech-therapy-fund', title: {}, bodyMarkdown: {}, ...input }).then(
+        () => ({}),
+        (error: unknown) => (error as ValidationError).fields,
+      );
+    expect(await attempt({ title: { en: 'Spring', 'zh-CN': '春季' }, bodyMarkdown: { en: 'We operated.', 'zh-HK': '我們做了手術。' } })).toEqual({
+      'body.zh-CN': 'Write what the gifts did in 简体中文 too, or clear the 简体中文 title.',
+      'title.zh-HK': 'Give the 繁體中文 text a title too, or clear its body.',
+    });
+    expect(await attempt({ title: { en: '  ' }, bodyMarkdown: { 'zh-CN': ' ' } })).toEqual({ text: 'Write the update in at least one language: a title and what the gifts did.' });
+    // In the staff member's language.
+    expect(await postImpactUpdate(t.ctx.db, { campaignSlug: 'speech-therapy-fund', title: {}, bodyMarkdown: {} }, 'zh-HK').catch((error: ValidationError) => error.fields)).toEqual({ text: '請至少用一種語言撰寫這條動態：標題和善款帶來的成果。' });
+    expect(await attempt({ title: { en: 'x'.repeat(201) }, bodyMarkdown: { en: 'Body' } })).toEqual({ 'title.en': 'Keep the title to 200 characters.' });
+    // A figure or a description read in a language the update is written in, but not labelled in it, would mix two languages.
+    const both = { title: { en: 'Spring', 'zh-CN': '春季' }, bodyMarkdown: { en: 'We operated.', 'zh-CN': '我们做了手术。' } };
+    expect(await attempt({ ...both, figures: [{ label: { en: 'Children' }, value: 1 }, { label: { en: 'Nurses' }, value: 2 }] })).toEqual({ figures: 'Figure 1: label it in 简体中文 too, as the update is written in 简体中文.' });
+    expect(await attempt({ ...both, figures: [{ label: { en: 'Children', 'zh-HK': '兒童' }, value: 1 }, { label: { en: 'Nurses', 'zh-CN': '护士' }, value: -2 }] })).toEqual({ figures: 'Figure 2: give a number of 0 or more, such as 152.' });
+    expect(await attempt({ ...both, figures: [{ label: {}, value: 1 }] })).toEqual({ figures: 'Figure 1: label it in English too, as the update is written in English.' });
+    expect(await attempt({ ...both, photos: [{ url: 'https://photos.example.org/a.jpg', alt: { 'zh-CN': '病房' } }] })).toEqual({ photos: 'Photo 1: describe it in English too, as the update is written in English, or leave it undescribed.' });
+    const after = await t.ctx.db.selectFrom('impact_updates').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
+  it('knows which language each text is read in, as localize reads it', () => {
+    const [en, zhCN, zhHK] = ['English', '简体中文', '繁體中文'];
+    const texts: LocalizedText[] = [{ en }, { 'zh-CN': zhCN }, { 'zh-HK': zhHK }, { en, 'zh-CN': zhCN }, { en, 'zh-HK': zhHK }, { 'zh-CN': zhCN, 'zh-HK': zhHK }, { en, 'zh-CN': zhCN, 'zh-HK': zhHK }];
+    const writtenIn: Record<string, Locale> = { [en]: 'en', [zhCN]: 'zh-CN', [zhHK]: 'zh-HK' };
+    // So that a converted text is told from every text as written.
+    expect([toTraditional(zhCN), toSimplified(zhHK)].filter((converted) => converted in writtenIn)).toEqual([]);
+    for (const text of texts) {
+      for (const locale of locales) {
+        const shown = localize(text, locale);
+        // Converted to the reader's script (none of the texts as written), a text is in their language.
+        const expected = writtenIn[shown] ?? locale;
+        expect({ text, locale, read: languageRead(text, locale) }).toEqual({ text, locale, read: expected });
+        expect(readIn(text, locale)).toEqual({ text: shown, lang: expected === locale ? undefined : expected });
+      }
+    }
   });
 
   it('takes the title from the first "# " heading and leaves it out of the body', () => {

@@ -4,10 +4,9 @@ import type { AppContext } from '../../context';
 import { ValidationError } from '../../http/errors';
 import { queueImpactFanOut } from '../../impact/fanout';
 import { postImpactUpdate } from '../../impact/post';
-import type { ImpactFigure } from '../../tables/impact-updates.table';
 import { recordAudit } from '../../staff/audit.repository';
 import type { Campaign } from '../../tables/campaigns.table';
-import { impactFormErrors, readPhotos, type ImpactFormValues } from './impact-update-form';
+import { impactFormErrors, impactInput, type ImpactFormValues } from './impact-update-form';
 import type { Locale } from '../../locale';
 
 export type PostingOutcome = { ok: true; updateId: number; queued: boolean } | { ok: false; errors: Record<string, string> };
@@ -17,13 +16,12 @@ export async function postUpdateFromForm(
   campaign: Campaign,
   staffId: number,
   values: ImpactFormValues,
-  figures: ImpactFigure[],
   locale: Locale,
 ): Promise<PostingOutcome> {
   let update;
   try {
     update = await ctx.db.transaction().execute(async (trx) => {
-      const posted = await postImpactUpdate(trx, { campaignSlug: campaign.slug, title: values.impact_title, bodyMarkdown: values.impact_body, figures, photos: readPhotos(values.impact_photos) }, locale);
+      const posted = await postImpactUpdate(trx, impactInput(campaign.slug, values), locale);
       await recordAudit(trx, {
         staffId,
         action: 'impact_update.posted',

@@ -6,6 +6,20 @@ import type { NewCampaign } from '../server/tables/campaigns.table';
 import type { LocalizedText } from '../server/locale';
 import { clockFor } from '../server/clock';
 import { money } from '../server/money';
+import { dayBounds, dayIn } from '../server/calendar';
+
+// The demo charity is in Hong Kong: its rounds open and close on Hong Kong days, as staff would set them.
+const demoTimeZone = 'Asia/Hong_Kong';
+const pad = (n: number) => String(n).padStart(2, '0');
+/** The first moment of a month in Hong Kong (month 13 is January of the next year). */
+const monthStart = (year: number, month: number) => dayBounds(month > 12 ? `${year + 1}-01-01` : `${year}-${pad(month)}-01`, demoTimeZone).start;
+/** The last second of a month in Hong Kong, as the staff form stores a last day. */
+const monthEnd = (year: number, month: number) => new Date(monthStart(year, month + 1).getTime() - 1000);
+/** Today's year and month in Hong Kong. */
+function yearMonthOf(today: Date): { year: number; month: number } {
+  const [year, month] = dayIn(today, demoTimeZone).split('-').map(Number) as [number, number];
+  return { year, month };
+}
 
 interface DemoCampaign extends Omit<NewCampaign, 'target_amount' | 'target_currency' | 'cost_unit_amount'> {
   target: { amount: number; currency: string };
@@ -33,15 +47,16 @@ function roundOf(year: number, index: number): Round {
     slug: `happy-smile-${year}-${String(month).padStart(2, '0')}`,
     year,
     month,
-    opens: new Date(Date.UTC(previousYear, missionMonths[previousIndex]!, 1)),
-    closes: new Date(Date.UTC(year, month, 1) - 1000),
+    opens: monthStart(previousYear, missionMonths[previousIndex]! + 1),
+    closes: monthEnd(year, month),
   };
 }
 
 /** The round open today and the two before it, newest first: the rounds tile the year, so one is always open. */
 export function happySmileRounds(today: Date): Round[] {
-  let year = today.getUTCFullYear();
-  let index = missionMonths.findIndex((month) => today.getUTCMonth() + 1 <= month);
+  const now = yearMonthOf(today);
+  let year = now.year;
+  let index = missionMonths.findIndex((month) => now.month <= month);
   if (index === -1) {
     year += 1;
     index = 0;
@@ -71,10 +86,16 @@ export function demoRounds(today: Date): { open: DemoRound; closed: DemoRound[] 
 }
 
 function roundTitle(round: Round): LocalizedText {
-  return { en: `Happy Smile: ${monthNames[round.month]} ${round.year} mission`, 'zh-CN': `微笑行动：${round.year}年${round.month}月医疗队` };
+  return {
+    en: `Happy Smile: ${monthNames[round.month]} ${round.year} mission`,
+    'zh-CN': `微笑行动：${round.year}年${round.month}月医疗队`,
+    'zh-HK': `微笑行動：${round.year}年${round.month}月醫療隊`,
+  };
 }
 
-const surgeryCost = { amount: money(5_000, 'CNY').amount, label: { en: 'one cleft-lip surgery', 'zh-CN': '一例唇腭裂手术' } };
+const surgeryCost = { amount: money(5_000, 'CNY').amount, label: { en: 'one cleft-lip surgery', 'zh-CN': '一例唇腭裂手术', 'zh-HK': '一次唇顎裂手術' } };
+const medicineLabel = { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品', 'zh-HK': '一位病童的術後藥物' };
+const travelLabel = { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费', 'zh-HK': '一個家庭往返醫院的交通費' };
 
 function happySmileCampaign(round: Round, today: Date): DemoCampaign {
   const live = round.opens <= today && today <= round.closes;
@@ -85,6 +106,7 @@ function happySmileCampaign(round: Round, today: Date): DemoCampaign {
     summary: {
       en: 'Free cleft lip and palate surgery for children in rural China, by volunteer surgical teams.',
       'zh-CN': '志愿医疗队为中国偏远地区的唇腭裂儿童免费实施手术。',
+      'zh-HK': '由義務醫療隊為中國偏遠地區的唇顎裂兒童免費施行手術。',
     },
     story: {
       en:
@@ -94,6 +116,9 @@ function happySmileCampaign(round: Round, today: Date): DemoCampaign {
       'zh-CN':
         `${monthZh}，我们的志愿外科医生、麻醉师和护士将前往合作医院，为先天唇腭裂儿童实施手术。` +
         '手术对家庭完全免费：您的捐款将用于手术费、住院费和术后复诊。\n\n一台唇裂修复手术大约只需一小时，却能改变孩子一生的进食、说话和微笑。',
+      'zh-HK':
+        `${monthZh}，我們的義務外科醫生、麻醉科醫生和護士會前往合作醫院，為天生唇顎裂的兒童施行手術。` +
+        '手術對家庭完全免費：你的捐款會用於手術費、住院費和術後覆診。\n\n一次唇裂修補手術大約只需一小時，卻能改變孩子一生的進食、說話和笑容。',
     },
     status: live ? 'live' : 'closed',
     target: money(800_000, 'CNY'),
@@ -104,37 +129,39 @@ function happySmileCampaign(round: Round, today: Date): DemoCampaign {
     // Drawn for the demo, CC0: views/assets/covers/LICENSE.md.
     cover_image_url: '/assets/covers/happy-smile.png',
     presets: [
-      { currency: 'CNY', majorUnits: 200, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' } },
-      { currency: 'CNY', majorUnits: 1_000, label: { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费' } },
+      { currency: 'CNY', majorUnits: 200, label: medicineLabel },
+      { currency: 'CNY', majorUnits: 1_000, label: travelLabel },
       { currency: 'CNY', majorUnits: 5_000, label: surgeryCost.label },
-      { currency: 'HKD', majorUnits: 200, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' } },
-      { currency: 'HKD', majorUnits: 1_100, label: { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费' } },
+      { currency: 'HKD', majorUnits: 200, label: medicineLabel },
+      { currency: 'HKD', majorUnits: 1_100, label: travelLabel },
       { currency: 'HKD', majorUnits: 5_500, label: surgeryCost.label },
-      { currency: 'USD', majorUnits: 30, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' } },
-      { currency: 'USD', majorUnits: 140, label: { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费' } },
+      { currency: 'USD', majorUnits: 30, label: medicineLabel },
+      { currency: 'USD', majorUnits: 140, label: travelLabel },
       { currency: 'USD', majorUnits: 700, label: surgeryCost.label },
     ],
   };
 }
 
 function yearBounds(today: Date) {
-  const year = today.getUTCFullYear();
-  return { opens: new Date(Date.UTC(year, 0, 1)), closes: new Date(Date.UTC(year + 1, 0, 1) - 1000) };
+  const { year } = yearMonthOf(today);
+  return { opens: monthStart(year, 1), closes: monthEnd(year, 12) };
 }
 
 function speechTherapyFund(today: Date): DemoCampaign {
   const { opens } = yearBounds(today);
-  const sessionLabel = { en: 'one speech-therapy session', 'zh-CN': '一节言语治疗课' };
+  const sessionLabel = { en: 'one speech-therapy session', 'zh-CN': '一节言语治疗课', 'zh-HK': '一節言語治療' };
   return {
     slug: 'speech-therapy-fund',
-    title: { en: 'Speech therapy fund', 'zh-CN': '言语治疗基金' },
+    title: { en: 'Speech therapy fund', 'zh-CN': '言语治疗基金', 'zh-HK': '言語治療基金' },
     summary: {
       en: 'After surgery, speech therapy helps children find their voice.',
       'zh-CN': '手术之后，言语治疗帮助孩子们清楚地说话。',
+      'zh-HK': '手術之後，言語治療幫助孩子清楚說話。',
     },
     story: {
       en: 'Many children need a year or more of speech therapy after a palate repair. Our therapists in Hong Kong and Guangdong run weekly sessions and train parents to practise at home.',
       'zh-CN': '许多孩子在腭裂修复后需要一年或更长时间的言语治疗。我们在香港和广东的治疗师每周开课，并指导家长在家练习。',
+      'zh-HK': '不少孩子在顎裂修補手術後，需要一年或更長時間的言語治療。我們在香港和廣東的治療師每星期開班，並教導家長在家練習。',
     },
     status: 'live',
     target: money(300_000, 'HKD'),
@@ -147,7 +174,7 @@ function speechTherapyFund(today: Date): DemoCampaign {
     presets: [
       { currency: 'HKD', majorUnits: 100 },
       { currency: 'HKD', majorUnits: 800, label: sessionLabel },
-      { currency: 'HKD', majorUnits: 3_200, label: { en: 'a month of weekly sessions', 'zh-CN': '一个月的每周课程' } },
+      { currency: 'HKD', majorUnits: 3_200, label: { en: 'a month of weekly sessions', 'zh-CN': '一个月的每周课程', 'zh-HK': '一個月每星期一節的治療' } },
       { currency: 'CNY', majorUnits: 100 },
       { currency: 'CNY', majorUnits: 750, label: sessionLabel },
       { currency: 'USD', majorUnits: 100, label: sessionLabel },
@@ -159,11 +186,16 @@ function generalFund(today: Date): DemoCampaign {
   const { opens, closes } = yearBounds(today);
   return {
     slug: 'general',
-    title: { en: 'General fund', 'zh-CN': '综合基金' },
-    summary: { en: 'Where the need is greatest: missions, training and family support.', 'zh-CN': '用于最需要的地方：医疗行动、培训和家庭支援。' },
+    title: { en: 'General fund', 'zh-CN': '综合基金', 'zh-HK': '綜合基金' },
+    summary: {
+      en: 'Where the need is greatest: missions, training and family support.',
+      'zh-CN': '用于最需要的地方：医疗行动、培训和家庭支援。',
+      'zh-HK': '用於最需要的地方：醫療行動、培訓及家庭支援。',
+    },
     story: {
       en: 'Gifts to the general fund let us respond where the need is greatest: training local surgical teams, supporting families through recovery, and preparing the next mission.',
       'zh-CN': '综合基金让我们能够在最需要的地方作出回应：培训当地手术团队、支持家庭康复，以及筹备下一次医疗行动。',
+      'zh-HK': '綜合基金讓我們可以在最需要的地方作出回應：培訓當地手術團隊、在康復路上支援家庭，以及籌備下一次醫療行動。',
     },
     status: 'live',
     target: money(50_000, 'USD'),

@@ -15,6 +15,8 @@ export function brandRoutes(ctx: AppContext): Router {
 
   // Read when the page renders, so that a language chosen after this (a staff member's own) is the one shown.
   function organisationForPages(req: Request, res: Response, next: NextFunction) {
+    // Every date a page shows (a campaign's close, an update's day) is a day where the organisation is.
+    res.locals.timeZone = org.timeZone;
     Object.defineProperty(res.locals, 'organisation', {
       enumerable: true,
       configurable: true,

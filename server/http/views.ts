@@ -25,7 +25,7 @@ const helpers = {
   money(amount: number, currency: string, options: { data?: { root?: { locale?: string } }; hash?: { whole?: boolean } }) {
     return formatMoney({ amount, currency }, options.data?.root?.locale ?? 'en', { wholeUnits: options.hash?.whole === true });
   },
-  /** {{date at}}: the day, in the page's time zone (res.locals.timeZone: the organisation's on staff pages, else UTC); zone="UTC" overrides it. */
+  /** {{date at}}: the day, in the page's time zone (res.locals.timeZone: the organisation's, set for every page; else UTC); zone="UTC" overrides it. */
   date(value: Date | null | undefined, options: ZonedHelperOptions) {
     if (!value) return '';
     return new Intl.DateTimeFormat(options.data?.root?.locale ?? 'en', { dateStyle: 'medium', timeZone: zoneOf(options) }).format(value);

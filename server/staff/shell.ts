@@ -17,7 +17,7 @@ export const staffForms = (ctx: AppContext): FormProtection => ({ secret: ctx.co
 
 export function staffShell(ctx: AppContext): Router {
   const shell = Router();
-  shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
+  shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 200 }));
   shell.use(bodyAsObject);
   shell.use(checkFormOrigin(ctx));
   shell.use(loadStaff(ctx));
@@ -58,8 +58,6 @@ const staffLayout = (ctx: AppContext) => (req: Request, res: Response, next: Nex
   if (chosen) res.locals.locale = chosen;
   // After a refused form the page's address is the form's, not one to come back to.
   res.locals.staffLanguages = staffLanguages(res.locals.staff, localeOf(res), req.method === 'GET' ? req.originalUrl : '/staff');
-  // Staff read every date in the organisation's time zone (the views' date helpers read this).
-  res.locals.timeZone = ctx.config.organisation.timeZone;
   res.locals.staffNav = staffNav(res.locals.staff, localeOf(res));
   res.set('Cache-Control', 'private, no-store');
   next();

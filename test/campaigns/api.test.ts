@@ -57,8 +57,8 @@ describe('the campaign JSON API', () => {
       raisedByCurrency: [],
       donors: 0,
       recurringDonors: 0,
-      startsAt: '2026-08-01T00:00:00.000Z',
-      endsAt: '2026-11-30T23:59:59.000Z',
+      startsAt: '2026-07-31T16:00:00.000Z',
+      endsAt: '2026-11-30T15:59:59.000Z',
     });
   });
 
@@ -79,7 +79,7 @@ describe('the campaign JSON API', () => {
       ],
       donors: 2,
       recurringDonors: 1,
-      startsAt: '2026-01-01T00:00:00.000Z',
+      startsAt: '2025-12-31T16:00:00.000Z',
       endsAt: null,
     });
     for (const money of [res.body.target, res.body.raised, ...res.body.raisedByCurrency]) expect(Number.isInteger(money.amount)).toBe(true);
@@ -106,7 +106,7 @@ describe('the campaign JSON API', () => {
       const listed = (await request(t.app).get('/api/campaigns').expect(200)).body.campaigns as Array<{ slug: string; status: string }>;
       expect(listed.find((c) => c.slug === 'happy-smile-2026-11')?.status).toBe('closed');
     } finally {
-      await db.updateTable('campaigns').set({ ends_at: new Date('2026-11-30T23:59:59Z') }).where('slug', '=', 'happy-smile-2026-11').execute();
+      await db.updateTable('campaigns').set({ ends_at: new Date('2026-11-30T15:59:59Z') }).where('slug', '=', 'happy-smile-2026-11').execute();
       await t.ctx.campaignCache.heard();
     }
   });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { seedDemoData } from '../../dev/seed';
 import { startTestContext, type TestContext } from '../support/context';
-import { links } from '../support/html';
+import { decodeEntities, links } from '../support/html';
 
 // The day these pages are read on: the November round open, July's closed.
 const seededOn = new Date('2026-11-23T08:00:00Z');
@@ -28,7 +28,8 @@ describe('campaign pages', () => {
     expect(res.text).toContain('CN¥5,000 funds one cleft-lip surgery.');
     expect(res.text).toContain('CN¥800,000');
     expect(res.text).toContain('volunteer surgeons');
-    expect(res.text).toContain('<time datetime="2026-11-30T23:59:59.000Z">');
+    // The round's last day is a Hong Kong day, and the page says so in the organisation's time zone.
+    expect(res.text).toContain('<time datetime="2026-11-30T15:59:59.000Z">Nov 30, 2026</time>');
   });
 
   it('greets a donor with the cover, link previews, the registration and how the payment is made', async () => {
@@ -70,6 +71,57 @@ describe('campaign pages', () => {
     // The page kept for one address is not the one served for another.
     const other = await request(t.app).get('/campaigns/happy-smile-2026-11').set('Host', 'other.example.org').expect(200);
     expect(other.text).toContain('<meta property="og:url" content="http://other.example.org/campaigns/happy-smile-2026-11">');
+  });
+
+  it('speaks each reader’s language from the campaign’s own texts: page, list and widget', async () => {
+    const read = async (path: string) => decodeEntities((await request(t.app).get(path).expect(200)).text);
+    const english = await read('/campaigns/happy-smile-2026-11?lang=en');
+    expect(english).toContain('<h1>Happy Smile: November 2026 mission</h1>');
+    expect(english).toContain('volunteer surgeons');
+    expect(english).toContain('CN¥5,000 funds one cleft-lip surgery.');
+
+    const simplified = await read('/campaigns/happy-smile-2026-11?lang=zh-CN');
+    expect(simplified).toContain('<h1>微笑行动：2026年11月医疗队</h1>');
+    expect(simplified).toContain('志愿外科医生');
+    expect(simplified).toContain('可资助一例唇腭裂手术。');
+    expect(simplified).toContain('一位患儿的术后药品');
+
+    const hongKong = await read('/campaigns/happy-smile-2026-11?lang=zh-HK');
+    expect(hongKong).toContain('<html lang="zh-HK">');
+    expect(hongKong).toContain('<h1>微笑行動：2026年11月醫療隊</h1>');
+    expect(hongKong).toContain('由義務醫療隊為中國偏遠地區的唇顎裂兒童免費施行手術。');
+    expect(hongKong).toContain('義務外科醫生');
+    expect(hongKong).toContain('可資助一次唇顎裂手術。');
+    expect(hongKong).toContain('一位病童的術後藥物');
+    expect(hongKong).not.toContain('微笑行动');
+
+    const list = await read('/?lang=zh-HK');
+    expect(list).toContain('<a href="/campaigns/speech-therapy-fund">言語治療基金</a>');
+    expect(list).toContain('<a href="/campaigns/general">綜合基金</a>');
+    const widget = await read('/embed/campaigns/speech-therapy-fund?lang=zh-HK');
+    expect(widget).toContain('<h1 class="embed-title">言語治療基金</h1>');
+    expect(await read('/embed/campaigns/speech-therapy-fund?lang=zh-CN')).toContain('<h1 class="embed-title">言语治疗基金</h1>');
+  });
+
+  it('shows a campaign written in English and Simplified Chinese only to a Hong Kong reader in Traditional characters', async () => {
+    await t.database.db
+      .updateTable('campaigns')
+      .set({
+        title: { en: 'Speech therapy fund', 'zh-CN': '言语治疗基金' },
+        summary: { en: 'After surgery, speech therapy helps children find their voice.', 'zh-CN': '手术之后，言语治疗帮助孩子们清楚地说话。' },
+        story: { en: 'Weekly sessions.', 'zh-CN': '许多孩子在腭裂修复后需要一年或更长时间的言语治疗。' },
+        cost_unit_label: { en: 'one speech-therapy session', 'zh-CN': '一节言语治疗课' },
+      })
+      .where('slug', '=', 'speech-therapy-fund')
+      .execute();
+    const hongKong = decodeEntities((await request(t.app).get('/campaigns/speech-therapy-fund?lang=zh-HK').expect(200)).text);
+    expect(hongKong).toContain('<h1>言語治療基金</h1>');
+    expect(hongKong).toContain('手術之後，言語治療幫助孩子們清楚地説話。');
+    expect(hongKong).toContain('許多孩子在齶裂修復後需要一年或更長時間的言語治療。');
+    expect(hongKong).toContain('可資助一節言語治療課。');
+    expect(hongKong).not.toContain('言语治疗');
+    // Simplified readers still read what was written for them.
+    expect((await request(t.app).get('/campaigns/speech-therapy-fund?lang=zh-CN').expect(200)).text).toContain('<h1>言语治疗基金</h1>');
   });
 
   it('still shows a closed round to those who follow a link to it', async () => {

@@ -117,6 +117,26 @@ describe('the Checkout Session a gift sends the donor to', () => {
     expect(listed.data.filter((s) => s.client_reference_id === donation.id)).toHaveLength(1);
   });
 
+  it('for a Hong Kong donor: Checkout in Traditional Chinese, the gift named by the campaign’s Traditional title', async () => {
+    const { donation, sessionId } = await h.give('speech-therapy-fund', aDonor({ amount: '300', currency: 'HKD', locale: 'zh-HK' }));
+    expect(donation.locale).toBe('zh-HK');
+    const { session, item } = await sessionWithItem(h, sessionId);
+    expect(session.locale).toBe('zh-HK');
+    expect(item.description).toBe('捐款支持言語治療基金');
+
+    const monthly = await h.give('speech-therapy-fund', aDonor({ amount: '300', currency: 'HKD', frequency: 'month', locale: 'zh-HK' }));
+    expect((await sessionWithItem(h, monthly.sessionId)).item.description).toBe('每月捐款支持言語治療基金');
+  });
+
+  it('for a Hong Kong donor to a campaign titled in Simplified Chinese only: the title converted, not the English one', async () => {
+    await h.database.db.updateTable('campaigns').set({ title: { en: 'General fund', 'zh-CN': '综合基金' } }).where('slug', '=', 'general').execute();
+    const { sessionId } = await h.give('general', aDonor({ amount: '50', currency: 'USD', locale: 'zh-HK' }));
+    expect((await sessionWithItem(h, sessionId)).item.description).toBe('捐款支持綜合基金');
+    const simplified = await h.give('general', aDonor({ amount: '50', currency: 'USD', locale: 'zh-CN' }));
+    const { session, item } = await sessionWithItem(h, simplified.sessionId);
+    expect([session.locale, item.description]).toEqual(['zh', '捐款支持综合基金']);
+  });
+
   it('keeps a name whatever stray control characters came with it', async () => {
     const { donation } = await h.give('general', aDonor({ name: 'Mei\u0000 Chan' }));
     expect(donation.donor_name).toBe('Mei Chan');

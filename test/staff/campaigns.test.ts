@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { seedDemoData } from '../../dev/seed';
-import { testNow } from '../support/clock';
+import { createApp } from '../../server/app';
+import { closeContext, openContext } from '../../server/context';
+import { settableClock, testNow } from '../support/clock';
 import type { Campaign } from '../../server/tables/campaigns.table';
 import { totalsOf } from '../../server/campaigns/totals';
 import { dayIn, nextDay } from '../../server/calendar';
@@ -11,6 +13,7 @@ import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan, campaignId } from '
 import { aStaffMember, signInAs, type StaffAgent } from '../support/staff';
 
 const dayMs = 86_400_000;
+// testNow is 10:00 in Hong Kong: whole days from it fall on the same day in UTC and in the organisation's zone.
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 const daysFromNow = (days: number) => new Date(testNow.getTime() + days * dayMs);
 
@@ -20,10 +23,13 @@ function aCampaignForm(overrides: Record<string, string | string[]> = {}): Recor
     slug: 'cleft-care-2027',
     title_en: 'Cleft care 2027',
     title_zh: '唇腭裂护理 2027',
+    title_zh_hk: '',
     summary_en: 'Surgery and follow-up for children born with a cleft.',
     summary_zh: '为唇腭裂儿童提供手术和复诊。',
+    summary_zh_hk: '',
     story_en: 'First paragraph.\n\nSecond paragraph.',
     story_zh: '第一段。',
+    story_zh_hk: '',
     target_amount: '250,000.50',
     target_currency: 'HKD',
     accepted_currencies: ['HKD', 'USD'],
@@ -32,15 +38,36 @@ function aCampaignForm(overrides: Record<string, string | string[]> = {}): Recor
     cost_unit_amount: '5500',
     cost_unit_label_en: 'one cleft-lip surgery',
     cost_unit_label_zh: '一例唇裂手术',
+    cost_unit_label_zh_hk: '',
     status: 'live',
     cover_image_url: 'https://photos.example.org/cover.jpg',
     preset_currency: ['HKD', 'USD', 'HKD'],
     preset_amount: ['200', '30', ''],
     preset_label_en: ['medicine for one patient', '', ''],
     preset_label_zh: ['一位患儿的术后药品', '', ''],
+    preset_label_zh_hk: ['', '', ''],
     ...overrides,
   };
 }
+
+/** The page `path` as a web process whose clock reads `at` serves it: its own campaign cache, so nothing kept from another moment. */
+async function publicPageAt(t: TestContext, at: Date, path: string): Promise<string> {
+  const ctx = openContext(t.ctx.config, t.ctx.logger, settableClock(at));
+  try {
+    return (await request(createApp(ctx, { hearChangesFirst: true })).get(path).expect(200)).text;
+  } finally {
+    await closeContext(ctx);
+  }
+}
+
+/** The texts a manager writes in Traditional Chinese, as the form posts them. */
+const traditional = {
+  title_zh_hk: '唇顎裂護理 2027（香港）',
+  summary_zh_hk: '為唇顎裂兒童提供手術及覆診。',
+  story_zh_hk: '第一段，繁體。\n\n第二段。',
+  cost_unit_label_zh_hk: '一次唇裂手術',
+  preset_label_zh_hk: ['一位病童的術後藥物', '', ''],
+};
 
 async function findCampaign(t: TestContext, slug: string): Promise<Campaign | undefined> {
   return t.database.db.selectFrom('campaigns').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -130,8 +157,9 @@ describe('campaign managers in the staff area', () => {
       cost_unit_label: { en: 'one cleft-lip surgery', 'zh-CN': '一例唇裂手术' },
       cover_image_url: 'https://photos.example.org/cover.jpg',
     });
-    expect(campaign.starts_at.toISOString()).toBe(`${dayOf(daysFromNow(-5))}T00:00:00.000Z`);
-    expect(campaign.ends_at!.toISOString()).toBe(`${dayOf(daysFromNow(9))}T23:59:59.000Z`);
+    // Days in the organisation's time zone (Asia/Hong_Kong): from its midnight to the last second of the last day.
+    expect(campaign.starts_at).toEqual(new Date(`${dayOf(daysFromNow(-5))}T00:00:00+08:00`));
+    expect(campaign.ends_at).toEqual(new Date(`${dayOf(daysFromNow(9))}T23:59:59+08:00`));
     const presets = await t.database.db.selectFrom('campaign_presets').select(['currency', 'amount', 'label', 'position']).where('campaign_id', '=', campaign.id).orderBy('position').execute();
     expect(presets).toEqual([
       { currency: 'HKD', amount: 20_000, label: { en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品' }, position: 0 },
@@ -230,7 +258,7 @@ describe('campaign managers in the staff area', () => {
     expect(dataText(html, 'monthly-recurring')).toBe('HK$200.00 from 2 active plans US$50.00 from 1 active plan');
     expect(dataText(html, 'average-gift')).toBe('HK$566.67 over 3 gifts in HKD US$100.00 over 1 gift in USD');
     expect(dataText(html, 'remaining')).toBe('HK$7,520');
-    // The last day ends at 23:59:59 UTC, nine days on: ten days counting today (nine in the day's last second).
+    // The last day ends at 23:59:59 in Hong Kong, nine days on: ten days counting today (nine in the day's last second).
     const daysLeft = Number(dataText(html, 'days-left'));
     expect([9, 10]).toContain(daysLeft);
     const pace = Math.ceil(752_000 / daysLeft);
@@ -299,38 +327,40 @@ describe('campaign managers in the staff area', () => {
 
   it('posts an impact update from the dashboard: checked, audited, queued for the fan-out, with its sending progress', async () => {
     const { db } = t.database;
-    const empty = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title: '', impact_body: 'We operated.', impact_figures: 'Children operated = 12' }).expect(422);
-    expect(fieldError(empty.text, 'impact_title')).toBe('Give the update a title.');
-    expect(textareaValue(empty.text, 'impact_body')).toBe('We operated.');
-    const badFigure = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title: 'Spring', impact_body: 'We operated.', impact_figures: 'Children operated: twelve' }).expect(422);
-    expect(fieldError(badFigure.text, 'impact_figures')).toMatch(/^Line 1: write each figure as LABEL = NUMBER/);
-    expect(inputValue(badFigure.text, 'impact_title')).toBe('Spring');
-    const badPhoto = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title: 'Spring', impact_body: 'We operated.', impact_photos: 'http://insecure.example/a.jpg' }).expect(422);
+    const empty = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title_en: '', impact_body_en: 'We operated.', impact_figure_value: '12', impact_figure_label_en: 'Children operated' }).expect(422);
+    expect(fieldError(empty.text, 'impact_title_en')).toMatch(/title/);
+    expect(textareaValue(empty.text, 'impact_body_en')).toBe('We operated.');
+    const badFigure = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title_en: 'Spring', impact_body_en: 'We operated.', impact_figure_value: 'twelve', impact_figure_label_en: 'Children operated' }).expect(422);
+    expect(fieldError(badFigure.text, 'impact_figures')).toBe('Figure 1: give a number of 0 or more, such as 152.');
+    expect(inputValue(badFigure.text, 'impact_title_en')).toBe('Spring');
+    const badPhoto = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title_en: 'Spring', impact_body_en: 'We operated.', impact_photo_url: 'http://insecure.example/a.jpg' }).expect(422);
     expect(fieldError(badPhoto.text, 'impact_photos')).toMatch(/https:\/\//);
     expect(await db.selectFrom('impact_updates').select('id').execute()).toEqual([]);
 
     const posted = await manager
       .post('/staff/campaigns/quiet-draft/impact-updates', {
-        impact_title: 'The spring mission',
-        impact_body: 'We operated on **12 children**.',
-        impact_figures: 'Children operated = 12\nVolunteers = 1,200',
-        impact_photos: 'https://photos.example.org/ward.jpg The ward after surgery',
+        impact_title_en: 'The spring mission',
+        impact_body_en: 'We operated on **12 children**.',
+        impact_figure_value: ['12', '1,200'],
+        impact_figure_label_en: ['Children operated', 'Volunteers'],
+        impact_photo_url: 'https://photos.example.org/ward.jpg',
+        impact_photo_alt_en: 'The ward after surgery',
       })
       .expect(303);
     const update = await db.selectFrom('impact_updates').selectAll().executeTakeFirstOrThrow();
     expect(posted.headers.location).toBe(`/staff/campaigns/quiet-draft?posted=${update.id}&queued=1#impact-updates`);
     expect(update).toMatchObject({
-      title: 'The spring mission',
-      body_html: '<p>We operated on <strong>12 children</strong>.</p>',
+      title: { en: 'The spring mission' },
+      body_html: { en: '<p>We operated on <strong>12 children</strong>.</p>' },
       figures: [
-        { label: 'Children operated', value: 12 },
-        { label: 'Volunteers', value: 1200 },
+        { label: { en: 'Children operated' }, value: 12 },
+        { label: { en: 'Volunteers' }, value: 1200 },
       ],
-      photos: [{ url: 'https://photos.example.org/ward.jpg', alt: 'The ward after surgery' }],
+      photos: [{ url: 'https://photos.example.org/ward.jpg', alt: { en: 'The ward after surgery' } }],
     });
     expect(await t.ctx.queues.queue('impact').getJob(fanOutJobId(update.id))).toBeDefined();
     const audit = await db.selectFrom('audit_log').selectAll().where('action', '=', 'impact_update.posted').executeTakeFirstOrThrow();
-    expect(audit).toMatchObject({ staff_id: managerId, subject_type: 'impact_update', subject_id: String(update.id), after: { campaign: 'quiet-draft', title: 'The spring mission' } });
+    expect(audit).toMatchObject({ staff_id: managerId, subject_type: 'impact_update', subject_id: String(update.id), after: { campaign: 'quiet-draft', title: { en: 'The spring mission' } } });
 
     let dashboard = await manager.agent.get(posted.headers.location!).expect(200);
     expect(dashboard.text).toContain('Posted “The spring mission”. It is queued');
@@ -358,7 +388,7 @@ describe('campaign managers in the staff area', () => {
         }),
       )
       .expect(303);
-    await manager.post('/staff/campaigns/hostile-text/impact-updates', { impact_title: '<script>alert(2)</script>', impact_body: 'Body <script>alert(3)</script>' }).expect(303);
+    await manager.post('/staff/campaigns/hostile-text/impact-updates', { impact_title_en: '<script>alert(2)</script>', impact_body_en: 'Body <script>alert(3)</script>' }).expect(303);
 
     const pages = await Promise.all([
       manager.agent.get('/staff/campaigns').expect(200),
@@ -376,26 +406,32 @@ describe('campaign managers in the staff area', () => {
   });
 
   it('takes a story as long as the form allows in each language, and an impact update as long', async () => {
-    // Chinese is nine bytes a character once URL-encoded: the longest stories are ~200 kB of form body.
+    // Chinese is nine bytes a character once URL-encoded: the longest stories are ~400 kB of form body.
     const story_en = `${'Smiles. '.repeat(2_499)}The end.`;
     const story_zh = '唇腭裂儿童的笑容'.repeat(2_500);
-    expect([story_en.length, story_zh.length]).toEqual([20_000, 20_000]);
-    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'the-long-story', story_en, story_zh })).expect(303);
+    const story_zh_hk = '唇顎裂兒童的笑容'.repeat(2_500);
+    expect([story_en.length, story_zh.length, story_zh_hk.length]).toEqual([20_000, 20_000, 20_000]);
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'the-long-story', story_en, story_zh, story_zh_hk })).expect(303);
     const { story } = (await findCampaign(t, 'the-long-story'))!;
-    expect([story.en === story_en, story['zh-CN'] === story_zh]).toEqual([true, true]);
+    expect([story.en === story_en, story['zh-CN'] === story_zh, story['zh-HK'] === story_zh_hk]).toEqual([true, true, true]);
 
     const body = '我们为十二名儿童做了手术。'.repeat(3_847).slice(0, 50_000);
     expect(body.length).toBe(50_000);
-    await manager.post('/staff/campaigns/the-long-story/impact-updates', { impact_title: '春季行动', impact_body: body }).expect(303);
-    const update = await t.database.db.selectFrom('impact_updates').select('body_html').where('title', '=', '春季行动').executeTakeFirstOrThrow();
-    expect(update.body_html).toContain('我们为十二名儿童做了手术。');
+    const bodyHk = '我們為十二名兒童做了手術。'.repeat(3_847).slice(0, 50_000);
+    await manager
+      .post('/staff/campaigns/the-long-story/impact-updates', { impact_title_en: 'Spring', impact_body_en: 'x'.repeat(50_000), impact_title_zh: '春季行动', impact_body_zh: body, impact_title_zh_hk: '春季行動', impact_body_zh_hk: bodyHk })
+      .expect(303);
+    const campaignRow = await findCampaign(t, 'the-long-story');
+    const update = await t.database.db.selectFrom('impact_updates').select(['title', 'body_markdown']).where('campaign_id', '=', campaignRow!.id).executeTakeFirstOrThrow();
+    expect(update.title).toEqual({ en: 'Spring', 'zh-CN': '春季行动', 'zh-HK': '春季行動' });
+    expect([update.body_markdown['zh-CN'] === body, update.body_markdown['zh-HK'] === bodyHk]).toEqual([true, true]);
   });
 
   it('is closed to finance staff, who get a 403 and change nothing', async () => {
     const finance = await signInAs(t.app, (await aStaffMember(t.database.db, ['finance'])).email);
     await finance.agent.get('/staff/campaigns/cleft-care-2027').expect(403);
     await finance.post('/staff/campaigns', aCampaignForm({ slug: 'by-finance' })).expect(403);
-    await finance.post('/staff/campaigns/cleft-care-2027/impact-updates', { impact_title: 'x', impact_body: 'y' }).expect(403);
+    await finance.post('/staff/campaigns/cleft-care-2027/impact-updates', { impact_title_en: 'x', impact_body_en: 'y' }).expect(403);
     expect(await findCampaign(t, 'by-finance')).toBeUndefined();
   });
 
@@ -410,5 +446,138 @@ describe('campaign managers in the staff area', () => {
     expect(fieldsInError(other.text)).toEqual(['cover_image_url']);
     await manager.post('/staff/campaigns', aCampaignForm({ slug: 'cover-on-site', cover_image_url: '/assets/covers/happy-smile.png' })).expect(303);
     expect((await findCampaign(t, 'cover-on-site'))?.cover_image_url).toBe('/assets/covers/happy-smile.png');
+  });
+
+  it('writes each text in English, Simplified and Traditional Chinese, shows each reader their own, and shows them again for editing', async () => {
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'three-languages', ...traditional })).expect(303);
+    const campaign = (await findCampaign(t, 'three-languages'))!;
+    expect(campaign).toMatchObject({
+      title: { en: 'Cleft care 2027', 'zh-CN': '唇腭裂护理 2027', 'zh-HK': '唇顎裂護理 2027（香港）' },
+      summary: { en: 'Surgery and follow-up for children born with a cleft.', 'zh-CN': '为唇腭裂儿童提供手术和复诊。', 'zh-HK': '為唇顎裂兒童提供手術及覆診。' },
+      story: { en: 'First paragraph.\n\nSecond paragraph.', 'zh-CN': '第一段。', 'zh-HK': '第一段，繁體。\n\n第二段。' },
+      cost_unit_label: { en: 'one cleft-lip surgery', 'zh-CN': '一例唇裂手术', 'zh-HK': '一次唇裂手術' },
+    });
+    const presets = await t.database.db.selectFrom('campaign_presets').select('label').where('campaign_id', '=', campaign.id).orderBy('position').execute();
+    expect(presets.map((p) => p.label)).toEqual([{ en: 'medicine for one patient', 'zh-CN': '一位患儿的术后药品', 'zh-HK': '一位病童的術後藥物' }, null]);
+
+    const page = async (lang: string) => decodeEntities((await request(t.app).get(`/campaigns/three-languages?lang=${lang}`).expect(200)).text);
+    const english = await page('en');
+    expect(english).toContain('<h1>Cleft care 2027</h1>');
+    expect(english).toContain('Surgery and follow-up for children born with a cleft.');
+    expect(english).toContain('funds one cleft-lip surgery.');
+    const simplified = await page('zh-CN');
+    expect(simplified).toContain('<h1>唇腭裂护理 2027</h1>');
+    expect(simplified).toContain('为唇腭裂儿童提供手术和复诊。');
+    expect(simplified).toContain('可资助一例唇裂手术。');
+    expect(simplified).toContain('一位患儿的术后药品');
+    const hongKong = await page('zh-HK');
+    expect(hongKong).toContain('<h1>唇顎裂護理 2027（香港）</h1>');
+    expect(hongKong).toContain('為唇顎裂兒童提供手術及覆診。');
+    expect(hongKong).toContain('第一段，繁體。');
+    expect(hongKong).toContain('可資助一次唇裂手術。');
+    expect(hongKong).toContain('一位病童的術後藥物');
+    expect(hongKong).not.toContain('唇腭裂护理');
+
+    const form = await manager.agent.get('/staff/campaigns/three-languages/edit').expect(200);
+    expect(form.text).toContain('<input id="title_zh_hk" name="title_zh_hk" lang="zh-HK"');
+    expect(inputValue(form.text, 'title_zh_hk')).toBe('唇顎裂護理 2027（香港）');
+    expect(textareaValue(form.text, 'summary_zh_hk')).toBe('為唇顎裂兒童提供手術及覆診。');
+    expect(textareaValue(form.text, 'story_zh_hk')).toBe('第一段，繁體。\n\n第二段。');
+    expect(inputValue(form.text, 'cost_unit_label_zh_hk')).toBe('一次唇裂手術');
+    expect(inputValue(form.text, 'title_zh')).toBe('唇腭裂护理 2027');
+    expect(form.text).toContain('aria-label="Row 1 label in Traditional Chinese" value="一位病童的術後藥物"');
+    expect(decodeEntities(form.text)).toContain('Chinese left empty in one script is shown converted from the other');
+
+    // Saved again as shown, every language comes back as it was.
+    await manager.post('/staff/campaigns/three-languages/edit', aCampaignForm({ slug: 'three-languages', ...traditional })).expect(303);
+    const again = (await findCampaign(t, 'three-languages'))!;
+    expect([again.title, again.summary, again.story, again.cost_unit_label]).toEqual([campaign.title, campaign.summary, campaign.story, campaign.cost_unit_label]);
+  });
+
+  it('shows Chinese written in one script to readers of the other, converted, and English where no Chinese was written', async () => {
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'simplified-only' })).expect(303);
+    // An empty field is not stored as an empty text: readers fall back from it.
+    expect((await findCampaign(t, 'simplified-only'))!.title).toEqual({ en: 'Cleft care 2027', 'zh-CN': '唇腭裂护理 2027' });
+    const hongKong = decodeEntities((await request(t.app).get('/campaigns/simplified-only?lang=zh-HK').expect(200)).text);
+    expect(hongKong).toContain('<h1>唇顎裂護理 2027</h1>');
+    expect(hongKong).toContain('為唇顎裂兒童提供手術和複診。');
+    expect(hongKong).toContain('可資助一例唇裂手術。');
+
+    const noSimplified = { title_zh: '', summary_zh: '', story_zh: '', cost_unit_label_zh: '', preset_label_zh: ['', '', ''] };
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'traditional-only', ...noSimplified, ...traditional })).expect(303);
+    const simplified = decodeEntities((await request(t.app).get('/campaigns/traditional-only?lang=zh-CN').expect(200)).text);
+    expect(simplified).toContain('<h1>唇颚裂护理 2027（香港）</h1>');
+    expect(simplified).toContain('为唇颚裂儿童提供手术及覆诊。');
+
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'english-only', ...noSimplified })).expect(303);
+    const englishOnly = decodeEntities((await request(t.app).get('/campaigns/english-only?lang=zh-HK').expect(200)).text);
+    expect(englishOnly).toContain('<html lang="zh-HK">');
+    expect(englishOnly).toContain('<h1>Cleft care 2027</h1>');
+    expect(englishOnly).toContain('First paragraph.');
+  });
+
+  it('refuses an over-long Traditional Chinese title beside its field, in the manager’s language, and changes nothing', async () => {
+    const { db } = t.database;
+    const before = (await findCampaign(t, 'three-languages'))!;
+    const audits = async () => (await db.selectFrom('audit_log').select('id').where('subject_type', '=', 'campaign').where('subject_id', '=', String(before.id)).execute()).length;
+    const auditsBefore = await audits();
+    const long = '繁'.repeat(121);
+
+    const res = await manager.post('/staff/campaigns/three-languages/edit', aCampaignForm({ slug: 'three-languages', ...traditional, title_zh_hk: long, target_amount: '1' })).expect(422);
+    expect(fieldsInError(res.text)).toEqual(['title_zh_hk']);
+    expect(fieldError(res.text, 'title_zh_hk')).toBe('Keep the Traditional Chinese title to 120 characters (it has 121).');
+    expect(res.text).toContain('<a href="#title_zh_hk">');
+    expect(inputValue(res.text, 'title_zh_hk')).toBe(long);
+    expect(inputValue(res.text, 'target_amount')).toBe('1');
+
+    const inChinese = await manager.post('/staff/campaigns/three-languages/edit', aCampaignForm({ slug: 'three-languages', ...traditional, title_zh_hk: long })).set('Accept-Language', 'zh-HK').expect(422);
+    expect(fieldError(inChinese.text, 'title_zh_hk')).toBe('繁體中文標題不能超過 120 個字（目前有 121 個）。');
+    expect(inChinese.text).toContain('<label for="title_zh_hk">繁體中文標題');
+
+    expect(await findCampaign(t, 'three-languages')).toEqual(before);
+    expect(await audits()).toBe(auditsBefore);
+  });
+
+  it('reads the form’s dates as days in Hong Kong: a campaign is open at 23:30 there on its last day, and closed at 00:30 the next', async () => {
+    const blank = await manager.agent.get('/staff/campaigns/new').expect(200);
+    expect(blank.text).toContain('<label for="starts_on">First day (Asia/Hong_Kong)</label>');
+    expect(blank.text).toContain('<label for="ends_on">Last day (Asia/Hong_Kong) ');
+    expect(inputValue(blank.text, 'starts_on')).toBe(dayIn(testNow, 'Asia/Hong_Kong'));
+
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'hong-kong-days', starts_on: '2026-06-06', ends_on: '2026-06-20' })).expect(303);
+    const campaign = (await findCampaign(t, 'hong-kong-days'))!;
+    // Midnight in Hong Kong is 16:00 UTC the day before.
+    expect(campaign.starts_at.toISOString()).toBe('2026-06-05T16:00:00.000Z');
+    expect(campaign.ends_at!.toISOString()).toBe('2026-06-20T15:59:59.000Z');
+    const form = await manager.agent.get('/staff/campaigns/hong-kong-days/edit').expect(200);
+    expect(inputValue(form.text, 'starts_on')).toBe('2026-06-06');
+    expect(inputValue(form.text, 'ends_on')).toBe('2026-06-20');
+    const list = await manager.agent.get('/staff/campaigns').expect(200);
+    expect(list.text).toContain('<th scope="col">Dates (Asia/Hong_Kong)</th>');
+    expect(list.text).toContain('<time datetime="2026-06-05T16:00:00.000Z">Jun 6, 2026</time> – <time datetime="2026-06-20T15:59:59.000Z">Jun 20, 2026</time>');
+
+    const lastEvening = await publicPageAt(t, new Date('2026-06-20T23:30:00+08:00'), '/campaigns/hong-kong-days');
+    expect(lastEvening).toContain('action="/campaigns/hong-kong-days/donate#give"');
+    expect(lastEvening).not.toContain('This campaign closed on');
+    const nextMorning = await publicPageAt(t, new Date('2026-06-21T00:30:00+08:00'), '/campaigns/hong-kong-days');
+    expect(nextMorning).not.toContain('action="/campaigns/hong-kong-days/donate');
+    expect(nextMorning).toContain('This campaign closed on');
+  });
+
+  it('keeps the instant of a date stored when the form’s days were UTC days, until someone changes that date', async () => {
+    const { db } = t.database;
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'utc-days', starts_on: '2026-06-01', ends_on: '2026-06-19' })).expect(303);
+    // As the form used to store them: UTC midnight, and the last second of the UTC day.
+    const stored = { starts_at: new Date('2026-06-01T00:00:00Z'), ends_at: new Date('2026-06-19T23:59:59Z') };
+    await db.updateTable('campaigns').set(stored).where('slug', '=', 'utc-days').execute();
+
+    // 08:00 on 1 June and 07:59:59 on 20 June in Hong Kong: the form says so.
+    const form = await manager.agent.get('/staff/campaigns/utc-days/edit').expect(200);
+    expect([inputValue(form.text, 'starts_on'), inputValue(form.text, 'ends_on')]).toEqual(['2026-06-01', '2026-06-20']);
+    await manager.post('/staff/campaigns/utc-days/edit', aCampaignForm({ slug: 'utc-days', starts_on: '2026-06-01', ends_on: '2026-06-20' })).expect(303);
+    expect(await findCampaign(t, 'utc-days')).toMatchObject(stored);
+
+    await manager.post('/staff/campaigns/utc-days/edit', aCampaignForm({ slug: 'utc-days', starts_on: '2026-06-01', ends_on: '2026-06-19' })).expect(303);
+    expect(await findCampaign(t, 'utc-days')).toMatchObject({ starts_at: stored.starts_at, ends_at: new Date('2026-06-19T15:59:59Z') });
   });
 });

@@ -1,11 +1,12 @@
 // Saving the campaign form: the campaign and its presets, with an audit row (the record before and
 // after), in one transaction.
+import { dayBounds, dayIn } from '../../calendar';
 import type { Db } from '../../database';
 import type { Campaign } from '../../tables/campaigns.table';
 import type { CampaignPreset } from '../../tables/campaign-presets.table';
 import { listPresets } from '../campaign.repository';
 import { recordAudit } from '../../staff/audit.repository';
-import { dayOf, type CampaignInput } from './campaign-form';
+import type { CampaignInput } from './campaign-form';
 import { hasDonations, insertCampaign, isSlugInUse, lockCampaign, replacePresets, updateCampaignColumns, type CampaignColumns } from './campaign-editing.repository';
 
 /** A campaign and its presets as the audit log keeps them. */
@@ -40,19 +41,23 @@ function isSlugConflict(error: unknown): boolean {
   return e?.code === '23505' && typeof e.constraint === 'string' && e.constraint.includes('slug');
 }
 
+// The form's days are the organisation's (`timeZone`): a campaign ending on 30 November takes gifts until the
+// end of that day there. A stored moment whose day is unchanged is kept as it is, so a row saved when the
+// form's days were UTC days keeps its instant until someone changes the date.
+
 /** The day's first moment, unless the stored start already falls on that day: an unchanged date keeps its time. */
-function startsAt(day: string, before?: Date): Date {
-  return before && dayOf(before) === day ? before : new Date(`${day}T00:00:00Z`);
+function startsAt(day: string, timeZone: string, before?: Date): Date {
+  return before && dayIn(before, timeZone) === day ? before : dayBounds(day, timeZone).start;
 }
 
-/** The last second of the day, unless the stored end already falls on that day. */
-function endsAt(day: string | null, before?: Date | null): Date | null {
+/** The last second of the day (closing.ts counts ends_at itself as open), unless the stored end already falls on that day. */
+function endsAt(day: string | null, timeZone: string, before?: Date | null): Date | null {
   if (day === null) return null;
-  if (before && dayOf(before) === day) return before;
-  return new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000 - 1000);
+  if (before && dayIn(before, timeZone) === day) return before;
+  return new Date(dayBounds(day, timeZone).end.getTime() - 1000);
 }
 
-function columnsOf(input: CampaignInput, before?: Campaign): CampaignColumns {
+function columnsOf(input: CampaignInput, timeZone: string, before?: Campaign): CampaignColumns {
   return {
     slug: input.slug,
     title: input.title,
@@ -62,8 +67,8 @@ function columnsOf(input: CampaignInput, before?: Campaign): CampaignColumns {
     target_amount: input.target.amount,
     target_currency: input.target.currency,
     accepted_currencies: input.accepted_currencies,
-    starts_at: startsAt(input.starts_on, before?.starts_at),
-    ends_at: endsAt(input.ends_on, before?.ends_at),
+    starts_at: startsAt(input.starts_on, timeZone, before?.starts_at),
+    ends_at: endsAt(input.ends_on, timeZone, before?.ends_at),
     cost_unit_amount: input.cost_unit_amount,
     cost_unit_label: input.cost_unit_label,
     cover_image_url: input.cover_image_url,
@@ -71,11 +76,12 @@ function columnsOf(input: CampaignInput, before?: Campaign): CampaignColumns {
   };
 }
 
-export async function createCampaign(db: Db, input: CampaignInput, staffId: number): Promise<SaveOutcome> {
+/** `timeZone`: the organisation's, whose days the form's dates are. */
+export async function createCampaign(db: Db, input: CampaignInput, staffId: number, timeZone: string): Promise<SaveOutcome> {
   if (await isSlugInUse(db, input.slug)) return { ok: false, problem: 'slugTaken' };
   try {
     const campaign = await db.transaction().execute(async (trx) => {
-      const created = await insertCampaign(trx, columnsOf(input));
+      const created = await insertCampaign(trx, columnsOf(input, timeZone));
       const presets = await replacePresets(trx, created.id, input.presets);
       await recordAudit(trx, { staffId, action: 'campaign.created', subjectType: 'campaign', subjectId: created.id, after: campaignRecord(created, presets) });
       return created;
@@ -87,7 +93,7 @@ export async function createCampaign(db: Db, input: CampaignInput, staffId: numb
   }
 }
 
-export async function updateCampaign(db: Db, campaignId: number, input: CampaignInput, staffId: number): Promise<SaveOutcome> {
+export async function updateCampaign(db: Db, campaignId: number, input: CampaignInput, staffId: number, timeZone: string): Promise<SaveOutcome> {
   if (await isSlugInUse(db, input.slug, campaignId)) return { ok: false, problem: 'slugTaken' };
   try {
     return await db.transaction().execute(async (trx): Promise<SaveOutcome> => {
@@ -95,7 +101,7 @@ export async function updateCampaign(db: Db, campaignId: number, input: Campaign
       const before = await lockCampaign(trx, campaignId);
       if (input.status === 'draft' && before.status !== 'draft' && (await hasDonations(trx, campaignId))) return { ok: false, problem: 'givenTo' };
       const presetsBefore = await listPresets(trx, campaignId);
-      const after = await updateCampaignColumns(trx, campaignId, columnsOf(input, before));
+      const after = await updateCampaignColumns(trx, campaignId, columnsOf(input, timeZone, before));
       const presets = await replacePresets(trx, campaignId, input.presets);
       await recordAudit(trx, {
         staffId,

@@ -18,8 +18,9 @@ const limits = { slug: 80, title: 120, summary: 300, story: 20_000, costUnitLabe
 type Errors = Record<string, string>;
 type Say = (key: MessageKey, values?: Record<string, string | number>) => string;
 
-function localized(en: string, zh: string): LocalizedText {
-  return { ...(en ? { en } : {}), ...(zh ? { 'zh-CN': zh } : {}) };
+/** What was written, language by language; an empty field is left out, so readers fall back (see localize). */
+function localized(en: string, zhCN: string, zhHK: string): LocalizedText {
+  return { ...(en ? { en } : {}), ...(zhCN ? { 'zh-CN': zhCN } : {}), ...(zhHK ? { 'zh-HK': zhHK } : {}) };
 }
 
 /** "2026-11-30" as a real calendar day, or undefined. */
@@ -53,12 +54,16 @@ function checkSlug(say: Say, values: CampaignFormValues, errors: Errors) {
 const textFields = [
   ['title_en', limits.title, 'titleEn', true],
   ['title_zh', limits.title, 'titleZh', false],
+  ['title_zh_hk', limits.title, 'titleZhHk', false],
   ['summary_en', limits.summary, 'summaryEn', true],
   ['summary_zh', limits.summary, 'summaryZh', false],
+  ['summary_zh_hk', limits.summary, 'summaryZhHk', false],
   ['story_en', limits.story, 'storyEn', true],
   ['story_zh', limits.story, 'storyZh', false],
+  ['story_zh_hk', limits.story, 'storyZhHk', false],
   ['cost_unit_label_en', limits.costUnitLabel, 'costUnitLabelEn', false],
   ['cost_unit_label_zh', limits.costUnitLabel, 'costUnitLabelZh', false],
+  ['cost_unit_label_zh_hk', limits.costUnitLabel, 'costUnitLabelZhHk', false],
 ] as const;
 
 function checkTexts(say: Say, values: CampaignFormValues, errors: Errors) {
@@ -100,7 +105,7 @@ function checkDates(say: Say, values: CampaignFormValues, errors: Errors) {
 function checkCostUnit(say: Say, values: CampaignFormValues, target: Money | undefined, errors: Errors) {
   let amount: number | null = null;
   let label: LocalizedText | null = null;
-  const labelGiven = values.cost_unit_label_en !== '' || values.cost_unit_label_zh !== '';
+  const labelGiven = values.cost_unit_label_en !== '' || values.cost_unit_label_zh !== '' || values.cost_unit_label_zh_hk !== '';
   if (values.cost_unit_amount !== '') {
     if (target) {
       const parsed = parseAmount(values.cost_unit_amount, values.target_currency);
@@ -109,7 +114,7 @@ function checkCostUnit(say: Say, values: CampaignFormValues, target: Money | und
       else if (parsed.ok) amount = parsed.money.amount;
     }
     if (!labelGiven) errors.cost_unit_label_en = say('campaignStaff.check.costUnitLabel');
-    else label = localized(values.cost_unit_label_en, values.cost_unit_label_zh);
+    else label = localized(values.cost_unit_label_en, values.cost_unit_label_zh, values.cost_unit_label_zh_hk);
   } else if (labelGiven) {
     errors.cost_unit_amount = say('campaignStaff.check.costUnitAmount');
   }
@@ -123,7 +128,7 @@ function checkPresets(say: Say, values: CampaignFormValues, errors: Errors): Cam
   values.presets.forEach((row, index) => {
     const field = `preset-${index + 1}`;
     const rowSays = (problem: string) => say('campaignStaff.check.row', { row: index + 1, problem });
-    if (row.amount === '' && row.label_en === '' && row.label_zh === '') return;
+    if (row.amount === '' && row.label_en === '' && row.label_zh === '' && row.label_zh_hk === '') return;
     if (!accepted.includes(row.currency)) {
       const currencies = accepted.join(say('campaignStaff.listSeparator')) || say('campaignStaff.check.noneTicked');
       errors[field] = rowSays(say('campaignStaff.check.rowCurrency', { currencies }));
@@ -135,7 +140,7 @@ function checkPresets(say: Say, values: CampaignFormValues, errors: Errors): Cam
       errors[field] = rowSays(problem ?? '');
       return;
     }
-    if (row.label_en.length > limits.presetLabel || row.label_zh.length > limits.presetLabel) {
+    if ([row.label_en, row.label_zh, row.label_zh_hk].some((label) => label.length > limits.presetLabel)) {
       errors[field] = rowSays(say('campaignStaff.check.rowLabelLength', { max: limits.presetLabel }));
       return;
     }
@@ -145,7 +150,7 @@ function checkPresets(say: Say, values: CampaignFormValues, errors: Errors): Cam
       return;
     }
     seen.add(key);
-    const label = localized(row.label_en, row.label_zh);
+    const label = localized(row.label_en, row.label_zh, row.label_zh_hk);
     presets.push({ currency: row.currency, amount: parsed.money.amount, label: Object.keys(label).length > 0 ? label : null });
   });
   return presets;
@@ -175,9 +180,9 @@ export function readCampaignForm(body: unknown, locale: Locale): CampaignFormRes
     ok: true,
     input: {
       slug: values.slug,
-      title: localized(values.title_en, values.title_zh),
-      summary: localized(values.summary_en, values.summary_zh),
-      story: localized(values.story_en, values.story_zh),
+      title: localized(values.title_en, values.title_zh, values.title_zh_hk),
+      summary: localized(values.summary_en, values.summary_zh, values.summary_zh_hk),
+      story: localized(values.story_en, values.story_zh, values.story_zh_hk),
       status,
       target,
       accepted_currencies: values.accepted_currencies,

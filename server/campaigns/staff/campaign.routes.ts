@@ -17,7 +17,7 @@ import { readCampaignForm } from './campaign-validation';
 import { campaignFormPageView, campaignListView, saveProblemErrors, type CampaignFormPage } from './campaign.view';
 import { campaignDashboard } from './dashboard';
 import { dashboardNotice, dashboardView, type DashboardExtras } from './dashboard.view';
-import { impactFormValues, readFigures } from './impact-update-form';
+import { impactFormValues } from './impact-update-form';
 import { postUpdateFromForm } from './impact-posting';
 import { localeOf } from '../../http/language';
 import { listRecentMessages } from './message.repository';
@@ -49,22 +49,22 @@ const listCampaigns = ({ db }: AppContext) => async (_req: Request, res: Respons
   res.render('campaigns/staff/list', campaignListView(campaigns, await campaignTotals(db, campaigns), localeOf(res)));
 };
 
-const showNewCampaignForm = ({ clock }: AppContext) => (_req: Request, res: Response) => {
-  renderCampaignForm(res, { values: blankCampaignValues(clock.now()) });
+const showNewCampaignForm = ({ clock, config }: AppContext) => (_req: Request, res: Response) => {
+  renderCampaignForm(res, { values: blankCampaignValues(clock.now(), config.organisation.timeZone) });
 };
 
-const createCampaignFromForm = ({ db }: AppContext) => async (req: Request, res: Response) => {
+const createCampaignFromForm = ({ db, config }: AppContext) => async (req: Request, res: Response) => {
   const locale = localeOf(res);
   const result = readCampaignForm(req.body, locale);
   if (!result.ok) return renderCampaignForm(res, { values: result.values, errors: result.errors }, 422);
-  const saved = await createCampaign(db, result.input, res.locals.staff!.id);
+  const saved = await createCampaign(db, result.input, res.locals.staff!.id, config.organisation.timeZone);
   if (!saved.ok) return renderCampaignForm(res, { values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
   res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
 };
 
 const showEditCampaignForm = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
   const campaign = await campaignOr404(ctx, req.params.slug, localeOf(res));
-  renderCampaignForm(res, { campaign, values: valuesOfCampaign(campaign, await listPresets(ctx.db, campaign.id)) });
+  renderCampaignForm(res, { campaign, values: valuesOfCampaign(campaign, await listPresets(ctx.db, campaign.id), ctx.config.organisation.timeZone) });
 };
 
 const saveCampaignEdit = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
@@ -72,7 +72,7 @@ const saveCampaignEdit = (ctx: AppContext) => async (req: SlugRequest, res: Resp
   const campaign = await campaignOr404(ctx, req.params.slug, locale);
   const result = readCampaignForm(req.body, locale);
   if (!result.ok) return renderCampaignForm(res, { campaign, values: result.values, errors: result.errors }, 422);
-  const saved = await updateCampaign(ctx.db, campaign.id, result.input, res.locals.staff!.id);
+  const saved = await updateCampaign(ctx.db, campaign.id, result.input, res.locals.staff!.id, ctx.config.organisation.timeZone);
   if (!saved.ok) return renderCampaignForm(res, { campaign, values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
   res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
 };
@@ -89,9 +89,7 @@ const postImpactUpdateFromForm = (ctx: AppContext) => async (req: SlugRequest, r
   const locale = localeOf(res);
   const campaign = await campaignOr404(ctx, req.params.slug, locale);
   const values = impactFormValues(req.body);
-  const { figures, problem } = readFigures(values.impact_figures, locale);
-  if (problem) return renderDashboard(ctx, res, campaign, { impact: { values, errors: { impact_figures: problem } } }, 422);
-  const posted = await postUpdateFromForm(ctx, campaign, res.locals.staff!.id, values, figures, localeOf(res));
+  const posted = await postUpdateFromForm(ctx, campaign, res.locals.staff!.id, values, locale);
   if (!posted.ok) return renderDashboard(ctx, res, campaign, { impact: { values, errors: posted.errors } }, 422);
   res.redirect(303, `/staff/campaigns/${campaign.slug}?posted=${posted.updateId}&queued=${posted.queued ? 1 : 0}#impact-updates`);
 };

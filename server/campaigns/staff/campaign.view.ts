@@ -36,7 +36,7 @@ export function campaignListView(campaigns: Campaign[], totals: Map<number, Camp
 function campaignFormView(values: CampaignFormValues, errors: Record<string, string>, locale: Locale) {
   const rows = [...values.presets];
   const blankRows = Math.min(maxPresets - rows.length, Math.max(3, 5 - rows.length));
-  for (let i = 0; i < blankRows; i++) rows.push({ currency: values.target_currency || 'CNY', amount: '', label_en: '', label_zh: '' });
+  for (let i = 0; i < blankRows; i++) rows.push({ currency: values.target_currency || 'CNY', amount: '', label_en: '', label_zh: '', label_zh_hk: '' });
   return {
     values,
     errors,

@@ -3,14 +3,14 @@
 import { translate } from '../../i18n/messages';
 import type { ImpactProgress } from '../../impact/impact.repository';
 import type { ImpactUpdate } from '../../tables/impact-updates.table';
-import { localize, type Locale } from '../../locale';
+import { localize, type Locale, type LocalizedText } from '../../locale';
 import { formatMoney, type Money } from '../../money';
 import type { Campaign } from '../../tables/campaigns.table';
 import { dayIn } from '../../calendar';
-import { dayOf } from './campaign-form';
 import { raisedChartSvg } from './chart';
 import type { CampaignDashboard } from './dashboard';
-import { blankImpactValues, type ImpactFormValues } from './impact-update-form';
+import { blankImpactValues, impactFormView, type ImpactFormValues } from './impact-update-form';
+import { impactUpdateSummary, readIn } from '../../impact/impact.view';
 import { statusLabel } from './campaign.view';
 import type { StaffMessageRow } from './message.repository';
 import { messagesView } from './message.view';
@@ -18,7 +18,15 @@ import { messagesView } from './message.view';
 export interface DashboardExtras {
   /** The impact update form as posted, with its messages. */
   impact?: { values: ImpactFormValues; errors: Record<string, string> };
-  notice?: string;
+  notice?: DashboardNotice;
+}
+
+/** The line above the dashboard: a sentence, or one naming an update, whose title keeps its own language. */
+export interface DashboardNotice {
+  before: string;
+  title?: string;
+  titleLang?: Locale;
+  after?: string;
 }
 
 function progressText(progress: ImpactProgress | undefined, locale: Locale): string {
@@ -31,12 +39,13 @@ function progressText(progress: ImpactProgress | undefined, locale: Locale): str
 
 /** The chart spans the campaign's days so far, widened to any day money moved outside them. */
 function chartDays(campaign: Campaign, dashboard: CampaignDashboard, now: Date, timeZone: string): { from: string; to: string } {
-  // Money moved on the organisation's days; the campaign's own first and last days are UTC days, as its form says.
+  // Every day here is the organisation's: the days money moved, and the campaign's own first and last, as its form says.
   const today = dayIn(now, timeZone);
-  const endDay = campaign.ends_at && dayOf(campaign.ends_at) < today ? dayOf(campaign.ends_at) : today;
+  const lastDay = campaign.ends_at && dayIn(campaign.ends_at, timeZone);
+  const endDay = lastDay && lastDay < today ? lastDay : today;
   const firstMoved = dashboard.daily[0]?.day;
   const lastMoved = dashboard.daily.at(-1)?.day;
-  const from = [dayOf(campaign.starts_at), firstMoved].filter((d): d is string => d !== undefined).sort()[0]!;
+  const from = [dayIn(campaign.starts_at, timeZone), firstMoved].filter((d): d is string => d !== undefined).sort()[0]!;
   const to = [endDay, lastMoved, from].filter((d): d is string => d !== undefined).sort().at(-1)!;
   return { from, to };
 }
@@ -84,7 +93,6 @@ export interface DashboardData {
 
 export function dashboardView({ campaign, dashboard, updates, progress, messages, now, timeZone }: DashboardData, extras: DashboardExtras, locale: Locale) {
   const title = localize(campaign.title, locale);
-  const impactErrors = extras.impact?.errors ?? {};
   return {
     title,
     notice: extras.notice,
@@ -101,26 +109,25 @@ export function dashboardView({ campaign, dashboard, updates, progress, messages
     chart: raisedChartSvg({ campaignTitle: title, target: dashboard.target, daily: dashboard.daily, ...chartDays(campaign, dashboard, now, timeZone), timeZone, locale }),
     updates: updates.map((update, index) => ({
       id: update.id,
-      title: update.title,
+      ...impactUpdateSummary(update, locale),
       postedAt: update.created_at,
       figures: update.figures.length,
       photos: update.photos.length,
       progress: progressText(progress[index], locale),
     })),
     messages: messagesView(campaign, messages, locale),
-    impact: {
-      values: extras.impact?.values ?? blankImpactValues,
-      errors: impactErrors,
-      errorList: Object.entries(impactErrors).map(([field, message]) => ({ field, message })),
-    },
+    impact: impactFormView(extras.impact?.values ?? blankImpactValues, extras.impact?.errors ?? {}, locale),
   };
 }
 
 /** The line above the dashboard after a save, a message moderated, or posting the update `posted` (its title; undefined for none). */
-export function dashboardNotice(query: Record<string, unknown>, posted: string | undefined, locale: Locale): string | undefined {
+export function dashboardNotice(query: Record<string, unknown>, posted: LocalizedText | undefined, locale: Locale): DashboardNotice | undefined {
   if (posted !== undefined) {
-    return translate(locale, query.queued === '0' ? 'campaignStaff.notice.postedNotQueued' : 'campaignStaff.notice.posted', { title: posted });
+    const title = readIn(posted, locale);
+    // The sentence is cut where the title goes, so that the title alone can carry its language.
+    const [before = '', after = ''] = translate(locale, query.queued === '0' ? 'campaignStaff.notice.postedNotQueued' : 'campaignStaff.notice.posted', { title: '\u0000' }).split('\u0000');
+    return { before, title: title.text, titleLang: title.lang, after };
   }
-  if (query.moderated === 'hide' || query.moderated === 'show' || query.moderated === 'approve') return translate(locale, `campaignStaff.notice.message.${query.moderated}`);
-  return query.saved === '1' ? translate(locale, 'campaignStaff.notice.saved') : undefined;
+  if (query.moderated === 'hide' || query.moderated === 'show' || query.moderated === 'approve') return { before: translate(locale, `campaignStaff.notice.message.${query.moderated}`) };
+  return query.saved === '1' ? { before: translate(locale, 'campaignStaff.notice.saved') } : undefined;
 }

@@ -54,14 +54,16 @@ export async function requestSignInLink(ctx: Pick<AppContext, 'db' | 'queues' | 
  * undefined when there is nothing to send (nobody's address, a request older than a link lives, or a
  * link already used). A request for nobody's address forgets the address.
  */
-export async function linkToSend(trx: Trx, secret: string, request: { outboxId: number; linkId: string; email: string }) {
+export async function linkToSend(trx: Trx, db: Db, secret: string, request: { outboxId: number; linkId: string; email: string }) {
   const donor = await findDonorByEmail(trx, normalEmail(request.email));
   if (!donor) {
     await forgetRequestedAddress(trx, request.outboxId);
     return undefined;
   }
   if (await askedWithin(trx, request.outboxId, linkMinutes)) {
-    await insertSignInLink(trx, { id: request.linkId, tokenHash: hashSecretToken(linkToken(secret, request.linkId)), donorId: donor.id, minutes: linkMinutes });
+    // Committed on its own before the email leaves (the send's transaction commits only after the mail
+    // server has taken it): a donor who opens the link at once must find it.
+    await insertSignInLink(db, { id: request.linkId, tokenHash: hashSecretToken(linkToken(secret, request.linkId)), donorId: donor.id, minutes: linkMinutes });
   }
   const link = await findLiveSignInLink(trx, request.linkId);
   return link && { id: link.id, email: donor.email };

@@ -17,7 +17,7 @@ export interface Email {
 }
 
 /** Writes the email an outbox row owes, or nothing when there is no one to send it to any more. */
-export type Composer = (ctx: Pick<AppContext, 'config'>, trx: Trx, payload: OutboxMessage['payload'], outboxId: number) => Promise<Email | undefined>;
+export type Composer = (ctx: Pick<AppContext, 'config' | 'db'>, trx: Trx, payload: OutboxMessage['payload'], outboxId: number) => Promise<Email | undefined>;
 export type Composers = Record<OutboxTopic, Composer>;
 
 /** The HTML and text parts of views/emails/<template>, rendered side by side. */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { signInLimits } from '../../server/donors/sign-in-links';
+import { signInLimits, signInLinkIsValid } from '../../server/donors/sign-in-links';
 import { hashSecretToken } from '../../server/http/secret-tokens';
 import { startGivingHarness, type GivingHarness } from '../support/giving';
 import { testRedisUrl } from '../support/services';
@@ -75,6 +75,22 @@ describe('signing in to the donor account by email link', () => {
     await browser.post('/account/sign-out').type('form').send({ _csrf: csrfOf(account.text) }).expect(303);
     expect(await h.database.db.selectFrom('donor_sessions').select('token_hash').execute()).toHaveLength(sessionsBefore.length - 1);
     expect((await browser.get('/account')).text).toContain('Email me a sign-in link');
+  });
+
+  it('has the link ready before its email leaves, for a donor who opens it at once', async () => {
+    const liveWhileSending: boolean[] = [];
+    h.mail.beforeAccepting(async (mail) => {
+      const token = linkIn(mail)?.split('/').pop();
+      // The sender still holds its transaction open: only what it committed before is visible here.
+      if (token) liveWhileSending.push(await signInLinkIsValid(h.database.db, token));
+    });
+    try {
+      expect((await askForLink(h, known)).status).toBe(200);
+      await waitUntil('the link was looked at', () => liveWhileSending.length >= 1);
+      expect(liveWhileSending).toEqual([true]);
+    } finally {
+      h.mail.beforeAccepting(undefined);
+    }
   });
 
   it('expires a link 30 minutes after it was sent', async () => {

@@ -13,19 +13,23 @@ export interface SmtpSink {
   waitFor(count: number, limitMs?: number): Promise<ParsedMail[]>;
   /** Refuses the next `count` messages with a temporary failure, as a busy mail server does. */
   refuseNext(count: number): void;
+  /** Runs `look` on each message before the sink answers the sender: what is true while the sender still waits. */
+  beforeAccepting(look: ((mail: ParsedMail) => Promise<void>) | undefined): void;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   let refusals = 0;
+  let look: ((mail: ParsedMail) => Promise<void>) | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
       simpleParser(stream).then(
-        (mail) => {
+        async (mail) => {
+          await look?.(mail).catch(() => undefined);
           if (refusals > 0) {
             refusals -= 1;
             callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
@@ -54,6 +58,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     refuseNext(count) {
       refusals = count;
+    },
+    beforeAccepting(given) {
+      look = given;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -65,7 +65,6 @@ const showStatement = (ctx: AppContext) => async (req: Request, res: Response) =
     title: say(res, 'account.statement.heading', { year }),
     year,
     donorName: donor.name ?? donor.email,
-    organisation: config.organisation,
     wording: localize(config.receiptWording, locale),
     ...view,
   });

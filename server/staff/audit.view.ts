@@ -1,7 +1,7 @@
 // The audit log as staff read it: each change as a sentence in their language ("Fiona Finance refunded
 // HK$150.00 of gift 1a2b3c4d"), with what was stored before and after kept, laid out, behind it.
 import { isMessageKey, translate } from '../i18n/messages';
-import { languageNames, type Locale } from '../locale';
+import { languageNames, localize, type Locale, type LocalizedText } from '../locale';
 import { formatMoney, isCurrencyCode, parseAmount } from '../money';
 import type { AuditLogRow } from './audit.repository';
 import { isStaffRole } from './members';
@@ -11,6 +11,9 @@ type Fields = Record<string, unknown>;
 
 const fieldsOf = (value: unknown): Fields => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {});
 const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+/** A text stored in several languages (an impact update's title since migration 0019), or one stored as a string before. */
+const textIn = (locale: Locale, value: unknown): string =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? localize(value as LocalizedText, locale) : text(value);
 
 /** An amount stored in minor units (a refund) or as typed in major units (an offline gift), in the reader's format. */
 function amountText(locale: Locale, amount: unknown, currency: unknown): string {
@@ -49,7 +52,7 @@ function sentenceValues(entry: AuditLogRow, locale: Locale, who: string): Record
     roles: rolesText(locale, after.roles),
     rolesBefore: rolesText(locale, before.roles),
     rolesAfter: rolesText(locale, after.roles),
-    title: text(after.title),
+    title: textIn(locale, after.title),
     campaign: text(after.campaign) || text(after.slug) || text(before.slug),
     language: languageNameOf(locale, after.locale),
   };

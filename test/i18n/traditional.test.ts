@@ -80,6 +80,10 @@ describe('Traditional Chinese, from the first page to the last email', () => {
     const plan = /href="(\/account\/plans\/[^"]+)"/.exec(account)?.[1];
     expect(plan).toBeDefined();
     inTraditional((await donor.agent.get(plan!).expect(200)).text);
+    const statement = (await donor.agent.get(`/account/statements/${testNow.getUTCFullYear()}`).expect(200)).text;
+    expect(statement).toContain('<p class="receipt-org-name">微笑橋基金會</p>');
+    expect(statement).toContain('香港灣仔港灣道1號12樓1203室');
+    inTraditional(statement);
     expect(csrfOf(account)).toBeTruthy();
   });
 });

@@ -328,7 +328,7 @@ describe('campaign managers in the staff area', () => {
   it('posts an impact update from the dashboard: checked, audited, queued for the fan-out, with its sending progress', async () => {
     const { db } = t.database;
     const empty = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title_en: '', impact_body_en: 'We operated.', impact_figure_value: '12', impact_figure_label_en: 'Children operated' }).expect(422);
-    expect(fieldError(empty.text, 'impact_title_en')).toMatch(/title/);
+    expect(fieldError(empty.text, 'impact_title_en')).toBe('Give the English text a title too, or clear its body.');
     expect(textareaValue(empty.text, 'impact_body_en')).toBe('We operated.');
     const badFigure = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title_en: 'Spring', impact_body_en: 'We operated.', impact_figure_value: 'twelve', impact_figure_label_en: 'Children operated' }).expect(422);
     expect(fieldError(badFigure.text, 'impact_figures')).toBe('Figure 1: give a number of 0 or more, such as 152.');
@@ -361,6 +361,11 @@ describe('campaign managers in the staff area', () => {
     expect(await t.ctx.queues.queue('impact').getJob(fanOutJobId(update.id))).toBeDefined();
     const audit = await db.selectFrom('audit_log').selectAll().where('action', '=', 'impact_update.posted').executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ staff_id: managerId, subject_type: 'impact_update', subject_id: String(update.id), after: { campaign: 'quiet-draft', title: { en: 'The spring mission' } } });
+
+    // The audit log says it in a sentence, the title in the reader's language.
+    const admin = await signInAs(t.app, (await aStaffMember(t.database.db, ['admin'])).email);
+    const auditPage = decodeEntities((await admin.agent.get('/staff/audit?lang=en').expect(200)).text.replace(/<[^>]*>/g, ''));
+    expect(auditPage).toContain('posted the impact update “The spring mission” on quiet-draft.');
 
     let dashboard = await manager.agent.get(posted.headers.location!).expect(200);
     expect(dashboard.text).toContain('Posted “The spring mission”. It is queued');

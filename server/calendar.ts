@@ -22,7 +22,8 @@ function offsetAt(ms: number, timeZone: string): number {
       .formatToParts(ms)
       .map((part) => [part.type, Number(part.value)]),
   );
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0 to 99 as 1900 to 1999.
+  const wall = new Date(Date.UTC(2000, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)).setUTCFullYear(parts.year!);
   return wall - Math.floor(ms / 1000) * 1000;
 }
 

@@ -10,8 +10,9 @@ export function asLocale(value: unknown): Locale | undefined {
   if (typeof value !== 'string') return undefined;
   const lower = value.toLowerCase();
   if (lower === 'en' || lower.startsWith('en-')) return 'en';
-  // Traditional characters: Hong Kong's, and Taiwan's and Macau's, which read Hong Kong's far better than Simplified.
-  if (/^zh-(hk|tw|mo|hant)(-|$)/.test(lower)) return 'zh-HK';
+  // Traditional characters: Hong Kong's, and Taiwan's and Macau's, which read Hong Kong's far better than
+  // Simplified; and Cantonese, which Hong Kong writes in them.
+  if (/^(zh-(hk|tw|mo|hant|yue)|yue)(-|$)/.test(lower)) return 'zh-HK';
   if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-CN';
   return undefined;
 }

@@ -17,7 +17,11 @@ export const staffForms = (ctx: AppContext): FormProtection => ({ secret: ctx.co
 
 export function staffShell(ctx: AppContext): Router {
   const shell = Router();
-  shell.use(cookieParser(), express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 200 }));
+  shell.use(cookieParser());
+  // A campaign's story and an impact update's body, each in three languages, need more room than any other
+  // form; the sign-in form, open to anyone, keeps the smaller limit. The first parser to read a body wins.
+  shell.use('/campaigns', express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 200 }));
+  shell.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   shell.use(bodyAsObject);
   shell.use(checkFormOrigin(ctx));
   shell.use(loadStaff(ctx));

@@ -24,7 +24,7 @@ describe('the language a page speaks', () => {
     for (const header of ['zh-CN,zh;q=0.9', 'zh', 'zh-Hans', 'zh-SG,en;q=0.5']) {
       expect((await request(t.app).get('/').set('Accept-Language', header).expect(200)).text).toContain('<html lang="zh-CN">');
     }
-    for (const header of ['zh-HK', 'zh-TW,en;q=0.5', 'zh-Hant', 'zh-Hant-HK', 'zh-MO', 'en;q=0.3, zh-HK;q=0.9']) {
+    for (const header of ['zh-HK', 'zh-TW,en;q=0.5', 'zh-Hant', 'zh-Hant-HK', 'zh-MO', 'en;q=0.3, zh-HK;q=0.9', 'yue-Hant-HK', 'zh-yue']) {
       const page = await request(t.app).get('/').set('Accept-Language', header).expect(200);
       expect(page.text).toContain('<html lang="zh-HK">');
       expect(page.text).toContain(messages['zh-HK']['site.footer']);

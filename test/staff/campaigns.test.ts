@@ -136,6 +136,13 @@ describe('campaign managers in the staff area', () => {
     expect(await t.database.db.selectFrom('audit_log').select('id').where('action', '=', 'campaign.created').execute()).toEqual([]);
   });
 
+  it('refuses a year typed short, which would be a day two thousand years ago', async () => {
+    const res = await manager.post('/staff/campaigns', aCampaignForm({ slug: 'short-years', starts_on: '0026-06-01', ends_on: '0026-11-30' })).expect(422);
+    expect(fieldsInError(res.text).sort()).toEqual(['ends_on', 'starts_on']);
+    expect(inputValue(res.text, 'ends_on')).toBe('0026-11-30');
+    expect(await findCampaign(t, 'short-years')).toBeUndefined();
+  });
+
   it('says so beside the address when another campaign has it, rather than failing', async () => {
     const res = await manager.post('/staff/campaigns', aCampaignForm({ slug: 'speech-therapy-fund' })).expect(422);
     expect(fieldError(res.text, 'slug')).toBe('Another campaign already uses this address; choose another.');

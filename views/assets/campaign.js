@@ -41,7 +41,9 @@
     if (!choice) return;
     var slug = choice.getAttribute('data-campaign');
     var currency = event.target.value;
-    fetch('/campaigns/' + encodeURIComponent(slug) + '?currency=' + encodeURIComponent(currency), { headers: { Accept: 'text/html' } })
+    // In the page's own language: a form sent back with errors speaks the one it was filled in.
+    var lang = document.documentElement.lang;
+    fetch('/campaigns/' + encodeURIComponent(slug) + '?currency=' + encodeURIComponent(currency) + (lang ? '&lang=' + encodeURIComponent(lang) : ''), { headers: { Accept: 'text/html' } })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, 'text/html');

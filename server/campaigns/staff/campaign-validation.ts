@@ -25,7 +25,8 @@ function localized(en: string, zhCN: string, zhHK: string): LocalizedText {
 
 /** "2026-11-30" as a real calendar day, or undefined. */
 function calendarDay(value: string): string | undefined {
-  return isDay(value) ? value : undefined;
+  // A campaign of this century: a year typed short ("0026") is a mistake, not a campaign of antiquity.
+  return isDay(value) && value >= '2000-01-01' && value < '2100-01-01' ? value : undefined;
 }
 
 type Amount = 'target' | 'costUnit' | 'amount';

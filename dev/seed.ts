@@ -21,11 +21,24 @@ function yearMonthOf(today: Date): { year: number; month: number } {
   return { year, month };
 }
 
-interface DemoCampaign extends Omit<NewCampaign, 'target_amount' | 'target_currency' | 'cost_unit_amount'> {
+interface DemoCampaign extends Omit<NewCampaign, 'target_amount' | 'target_currency' | 'cost_unit_amount' | 'mission_id'> {
+  /** The demo mission this campaign is a round of. */
+  mission?: typeof happySmile.slug;
   target: { amount: number; currency: string };
   costUnit: { amount: number; label: LocalizedText } | null;
   presets: Array<{ currency: string; majorUnits: number; label?: LocalizedText }>;
 }
+
+const happySmile = {
+  slug: 'happy-smile',
+  title: { en: 'Happy Smile', 'zh-CN': '微笑行动', 'zh-HK': '微笑行動' },
+  summary: {
+    en: 'Volunteer surgical teams travel three times a year to operate, free, on children born with a cleft lip or palate.',
+    'zh-CN': '志愿医疗队每年三次出发，为先天唇腭裂儿童免费实施手术。',
+    'zh-HK': '義務醫療隊每年三次出發，為天生唇顎裂的兒童免費施行手術。',
+  },
+  currency: 'CNY',
+} as const;
 
 const missionMonths = [5, 7, 11] as const;
 const monthNames = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -101,6 +114,7 @@ function happySmileCampaign(round: Round, today: Date): DemoCampaign {
   const live = round.opens <= today && today <= round.closes;
   const monthZh = `${round.year}年${round.month}月`;
   return {
+    mission: happySmile.slug,
     slug: round.slug,
     title: roundTitle(round),
     summary: {
@@ -225,9 +239,16 @@ export function demoCampaigns(today: Date): DemoCampaign[] {
 export async function seedDemoData(db: Db, today: Date): Promise<string[]> {
   const campaigns = demoCampaigns(today);
   await db.transaction().execute(async (trx) => {
-    for (const { target, costUnit, presets, ...campaign } of campaigns) {
+    const mission = await trx
+      .insertInto('missions')
+      .values(happySmile)
+      .onConflict((oc) => oc.column('slug').doUpdateSet(happySmile))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const { target, costUnit, presets, mission: missionSlug, ...campaign } of campaigns) {
       const row = {
         ...campaign,
+        mission_id: missionSlug ? mission.id : null,
         target_amount: target.amount,
         target_currency: target.currency,
         cost_unit_amount: costUnit?.amount ?? null,

@@ -27,8 +27,11 @@ import type { StaffPasswordLinkTable } from './tables/staff-password-links.table
 import type { StaffSessionTable } from './tables/staff-sessions.table';
 import type { StaffSignInNetworkTable } from './tables/staff-sign-in-networks.table';
 import type { StripeEventTable } from './tables/stripe-events.table';
+import type { MissionTable } from './tables/missions.table';
+import type { RecurringPlanMoveTable } from './tables/recurring-plan-moves.table';
 
 export interface Database {
+  missions: MissionTable;
   campaigns: CampaignTable;
   campaign_presets: CampaignPresetTable;
   campaign_totals: CampaignTotalTable;
@@ -37,6 +40,7 @@ export interface Database {
   donor_sign_in_links: DonorSignInLinkTable;
   donor_sessions: DonorSessionTable;
   recurring_plans: RecurringPlanTable;
+  recurring_plan_moves: RecurringPlanMoveTable;
   donations: DonationTable;
   ledger_entries: LedgerEntryTable;
   card_declines: CardDeclineTable;

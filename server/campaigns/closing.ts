@@ -11,17 +11,16 @@ export function closedAt(campaign: Pick<Campaign, 'ends_at'>, now: Date): Date |
   return campaign.ends_at !== null && campaign.ends_at.getTime() < now.getTime() ? campaign.ends_at : null;
 }
 
-/** "happy-smile" for "happy-smile-2026-07" (or "…-2026"): what the rounds of one series share; null for a slug with no date. */
-export function seriesOf(slug: string): string | null {
-  return /^(.+)-\d{4}(-\d{2})?$/.exec(slug)?.[1] ?? null;
-}
-
 /**
- * Where to send a donor from a closed campaign: the open round of its series, else the general fund; undefined
- * when neither takes gifts (the campaign list then). `live` in the order to prefer: the soonest to end first.
+ * Where a gift goes when `closed` no longer takes them (a donor on its page, its monthly gifts, a late
+ * payment): the open round of its mission that starts after it, soonest first, else the general fund;
+ * undefined when neither takes gifts. `live` in the order to prefer: the soonest to end first.
  */
-export function whereToGiveNow(closed: Pick<Campaign, 'id' | 'slug'>, live: Campaign[], generalFundSlug: string, now: Date): Campaign | undefined {
-  const open = live.filter((campaign) => campaign.id !== closed.id && takesGifts(campaign, now));
-  const series = seriesOf(closed.slug);
-  return (series !== null ? open.find((campaign) => seriesOf(campaign.slug) === series) : undefined) ?? open.find((campaign) => campaign.slug === generalFundSlug);
+export function whereToGiveNow(closed: Pick<Campaign, 'id' | 'mission_id' | 'starts_at'>, live: Campaign[], generalFundSlug: string, now: Date): Campaign | undefined {
+  const open = live.filter((campaign) => campaign.id !== closed.id && takesGifts(campaign, now) && campaign.starts_at.getTime() <= now.getTime());
+  const nextRound =
+    closed.mission_id === null
+      ? undefined
+      : open.filter((campaign) => campaign.mission_id === closed.mission_id && campaign.starts_at.getTime() >= closed.starts_at.getTime()).sort((a, b) => a.starts_at.getTime() - b.starts_at.getTime())[0];
+  return nextRound ?? open.find((campaign) => campaign.slug === generalFundSlug);
 }

@@ -6,6 +6,8 @@ export type CampaignStatus = 'draft' | 'live' | 'closed';
 
 export interface CampaignTable {
   id: Generated<number>;
+  /** The mission this campaign is a round of; null for a fund or a campaign of its own. */
+  mission_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** Lower-case words joined by hyphens; the campaign's address: /campaigns/:slug. */
   slug: string;
   title: Jsonb<LocalizedText>;

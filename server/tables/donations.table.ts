@@ -18,6 +18,8 @@ export interface DonationTable {
   /** Also Stripe's metadata.donation_id and client_reference_id. */
   id: Generated<string>;
   campaign_id: number;
+  /** The closed round a payment was meant for, when it was credited where its gift now points instead. */
+  intended_campaign_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** Null only for a payment made outside our site without any email. */
   donor_id: Nullable<number>;
   recurring_plan_id: Nullable<string>;

@@ -1,13 +1,39 @@
 import { sql, type Kysely } from 'kysely';
+import { Converter, ConverterFactory, Locale, type ConverterFunction } from 'opencc-js';
 
 // Impact updates in each language (issue #16): title, body (Markdown and its sanitised HTML), figure
 // labels and photo descriptions become {"en": "...", "zh-CN": "..."}, as campaign texts are.
 //
 // An update written before knew only one language. A whole row goes under one language, so that its
-// title, body and labels stay together as the posting form requires: 'zh-CN' when its title or body
-// holds a Han character (the Simplified text is read converted by a Hong Kong reader), else 'en'. The
-// test is JavaScript's \p{Script=Han}, which PostgreSQL's regular expressions cannot name.
-const hanScript = /\p{Script=Han}/u;
+// title, body and labels stay together as the posting form requires: Chinese when its title or body holds
+// a Han character, else 'en'. Chinese is 'zh-HK' when written in Traditional characters, else 'zh-CN':
+// Traditional text filed as Simplified would be converted "to Traditional" again for Hong Kong's readers,
+// which damages it (紀念的 → 紀唸的). The Han test is JavaScript's \p{Script=Han}, which PostgreSQL's
+// regular expressions cannot name.
+const hanScript = /\p{Script=Han}/gu;
+
+// Which script, by OpenCC's dictionaries directly rather than server/chinese.ts's scriptOf: db/ imports
+// nothing from server/, and this must file old rows tomorrow as it does today, whatever scriptOf becomes.
+// The same count in brief: characters only Traditional writes (說 紀 帳) against characters only Simplified
+// writes (说 纪 帐); a character each script's conversion changes, or Hong Kong's official forms that
+// Simplified shares (税 户), tell neither. Loaded only if some row holds Chinese.
+let converters: { toSimplified: ConverterFunction; toTraditional: ConverterFunction; fromHongKongForms: ConverterFunction } | undefined;
+
+function chineseScript(text: string): 'zh-CN' | 'zh-HK' {
+  converters ??= {
+    toSimplified: ConverterFactory(Locale.from.hk, Locale.from.tw, Locale.to.cn),
+    toTraditional: Converter({ from: 'cn', to: 't' }),
+    fromHongKongForms: ConverterFactory(Locale.from.hk),
+  };
+  const { toSimplified, toTraditional, fromHongKongForms } = converters;
+  let balance = 0;
+  for (const [character] of text.matchAll(hanScript)) {
+    const [simplified, traditional] = [toSimplified(character), toTraditional(character)];
+    if (simplified !== character && (traditional === character || toSimplified(traditional) === simplified)) balance++;
+    else if (traditional !== character && simplified === character && fromHongKongForms(character) === character) balance--;
+  }
+  return balance > 0 ? 'zh-HK' : 'zh-CN';
+}
 
 const languages = sql`array['en', 'zh-CN', 'zh-HK']`;
 
@@ -26,8 +52,14 @@ const pick = (column: 'title' | 'body_markdown' | 'body_html') => sql.raw(`coale
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table impact_updates add column written_in text not null default 'en'`.execute(db);
   const { rows } = await sql<{ id: number; title: string; body_markdown: string }>`select id, title, body_markdown from impact_updates`.execute(db);
-  const chinese = rows.filter((row) => hanScript.test(row.title) || hanScript.test(row.body_markdown)).map((row) => row.id);
-  if (chinese.length > 0) await sql`update impact_updates set written_in = 'zh-CN' where id = any(${chinese})`.execute(db);
+  const filed: Record<'zh-CN' | 'zh-HK', number[]> = { 'zh-CN': [], 'zh-HK': [] };
+  for (const row of rows) {
+    const text = `${row.title} ${row.body_markdown}`;
+    if (text.match(hanScript)) filed[chineseScript(text)].push(row.id);
+  }
+  for (const [language, ids] of Object.entries(filed)) {
+    if (ids.length > 0) await sql`update impact_updates set written_in = ${language} where id = any(${ids})`.execute(db);
+  }
 
   await sql`alter table impact_updates
     drop constraint impact_updates_title_check,

@@ -35,8 +35,8 @@ export const zhCN: Record<keyof typeof en, string> = {
 
 export const zhHK: Record<keyof typeof en, string> = {
   'errors.notFoundTitle': '找不到此頁面',
-  'errors.title': '出錯了',
-  'errors.internal': '我們這邊出了點問題，已記錄在案，請稍後再試。',
+  'errors.title': '發生錯誤',
+  'errors.internal': '我們的系統出現問題，已記錄在案，請稍後再試。',
   'errors.reference': '錯誤編號：',
   'errors.back': '返回募捐項目',
   'errors.nothingHere': '{path} 沒有對應的頁面。',
@@ -44,8 +44,8 @@ export const zhHK: Record<keyof typeof en, string> = {
   'errors.tooManyFields': '提交的表單欄位過多。',
   'errors.unreadable': '無法讀取提交的內容。',
   'errors.fieldsNeedAttention': '有些欄位需要修改。',
-  'errors.campaignNotFound': '此地址沒有對應的募捐項目。',
-  'errors.giftNotFound': '找不到這筆捐款。如果您已被扣款，收據將通過電郵發送給您。',
+  'errors.campaignNotFound': '此網址沒有對應的募捐項目。',
+  'errors.giftNotFound': '找不到這筆捐款。如果您已被扣款，收據將透過電郵發送給您。',
   'errors.receiptLinkInvalid': '此收據連結無效，請使用收據電郵中的連結。',
   'errors.csrfFailed': '此表單已過期，或並非來自本網站。請返回上一頁，重新載入後再試一次。',
 };

@@ -10,11 +10,10 @@ import { ValidationError } from '../http/errors';
 import { createLogger } from '../logger';
 import { createRedis } from '../redis';
 import { queueImpactFanOut } from './fanout';
-import { postImpactUpdate, splitTitle } from './post';
+import { parseFigureValue, postImpactUpdate, splitTitle } from './post';
 import { countRecipients } from './impact.repository';
+import { asLocale } from '../http/language';
 import { defaultLocale, languageNames, localize, locales, type Locale, type LocalizedText } from '../locale';
-
-const isLocale = (value: string): value is Locale => (locales as readonly string[]).includes(value);
 
 export const usage = `Usage: npm run impact -- --campaign SLUG --file UPDATE.md [options]
 
@@ -37,14 +36,18 @@ class UsageError extends Error {}
 
 const fileOptions = { en: 'file-en', 'zh-CN': 'file-zh-CN', 'zh-HK': 'file-zh-HK' } as const satisfies Record<Locale, string>;
 
-/** "Children operated", or "en:Children operated | zh-CN:接受手术的儿童": a text in `lang`, or in the languages it names. */
+/**
+ * "Children operated", or "en:Children operated | zh-CN:接受手术的儿童": a text in `lang`, or in the languages
+ * it names, as --lang names them ("zh-hk:" is zh-HK). A prefix that names no language ("Day 1:", "Note:") is text.
+ */
 export function parseLanguages(text: string, lang: Locale, argument: string): LocalizedText {
   const texts: LocalizedText = {};
   for (const part of text.split('|')) {
-    const named = /^\s*(en|zh-CN|zh-HK):(.*)$/s.exec(part);
-    const locale = (named?.[1] as Locale | undefined) ?? lang;
+    const prefix = /^\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*):(.*)$/s.exec(part);
+    const named = prefix ? asLocale(prefix[1]) : undefined;
+    const locale = named ?? lang;
     if (texts[locale] !== undefined) throw new UsageError(`${argument}: two texts in ${locale}; name each one's language, as in "en:… | zh-CN:…"`);
-    texts[locale] = (named ? named[2]! : part).trim();
+    texts[locale] = (named ? prefix![2]! : part).trim();
   }
   return texts;
 }
@@ -52,9 +55,9 @@ export function parseLanguages(text: string, lang: Locale, argument: string): Lo
 export function parseFigure(text: string, lang: Locale = defaultLocale): ImpactFigure {
   const at = text.lastIndexOf('=');
   const label = text.slice(0, Math.max(0, at)).trim();
-  const number = text.slice(at + 1).replace(/[\s,_]/g, '');
-  if (at <= 0 || label === '' || !/^\d+(\.\d+)?$/.test(number)) throw new UsageError(`--figure ${JSON.stringify(text)}: expected LABEL=NUMBER, such as "Children operated=152"`);
-  return { label: parseLanguages(label, lang, `--figure ${JSON.stringify(text)}`), value: Number(number) };
+  const value = parseFigureValue(text.slice(at + 1));
+  if (at <= 0 || label === '' || value === undefined) throw new UsageError(`--figure ${JSON.stringify(text)}: expected LABEL=NUMBER, such as "Children operated=152"`);
+  return { label: parseLanguages(label, lang, `--figure ${JSON.stringify(text)}`), value };
 }
 
 export function parsePhoto(text: string, lang: Locale = defaultLocale): ImpactPhoto {
@@ -89,8 +92,8 @@ function readArguments(argv: string[]) {
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   if (values.help) return undefined;
   const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-  const lang = text('lang') ?? defaultLocale;
-  if (!isLocale(lang)) throw new UsageError(`--lang ${JSON.stringify(lang)}: expected one of ${locales.join(', ')}`);
+  const lang = text('lang') === undefined ? defaultLocale : asLocale(text('lang'));
+  if (!lang) throw new UsageError(`--lang ${JSON.stringify(text('lang'))}: expected one of ${locales.join(', ')}`);
   const files: Partial<Record<Locale, string>> = {};
   for (const locale of locales) {
     const file = text(fileOptions[locale]);

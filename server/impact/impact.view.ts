@@ -2,26 +2,16 @@
 // dashboard's list, and the unsubscribe page behind the email's link.
 import type { ImpactUpdate } from '../tables/impact-updates.table';
 import { translate } from '../i18n/messages';
-import { languageNames, localize, locales, type Locale, type LocalizedText } from '../locale';
-
-/**
- * The language a reader of `locale` reads `text` in, in the order `localize` falls back: their own; for
- * Chinese, the other script's text converted (and so in their own); else English; else what there is.
- */
-export function languageRead(text: LocalizedText | null | undefined, locale: Locale): Locale | undefined {
-  if (!text) return undefined;
-  if (text[locale]) return locale;
-  if ((locale === 'zh-HK' && text['zh-CN']) || (locale === 'zh-CN' && text['zh-HK'])) return locale;
-  return text.en ? 'en' : text['zh-CN'] ? 'zh-CN' : text['zh-HK'] ? 'zh-HK' : undefined;
-}
+import { languageNames, localizeWithLanguage, locales, type Locale, type LocalizedText } from '../locale';
+import { convertImpactHtml } from './post';
 
 /**
  * `text` for a reader of `locale`, with the lang attribute its element needs when it falls back to another
  * language than the page's (undefined otherwise), so that a screen reader pronounces it as written.
  */
 export function readIn(text: LocalizedText | null | undefined, locale: Locale): { text: string; lang: Locale | undefined } {
-  const read = languageRead(text, locale);
-  return { text: localize(text, locale), lang: read && read !== locale ? read : undefined };
+  const read = localizeWithLanguage(text, locale);
+  return { text: read.text, lang: read.lang && read.lang !== locale ? read.lang : undefined };
 }
 
 /**
@@ -38,8 +28,8 @@ export function impactUpdateView(update: Pick<ImpactUpdate, 'id' | 'title' | 'bo
     /** The lang attribute of the title and body: set only when they are not in the page's language. */
     lang: title.lang,
     postedAt: update.created_at,
-    /** Sanitised when posted; templates output it unescaped. */
-    bodyHtml: localize(update.body_html, locale),
+    /** Sanitised when posted (and again when converted to the other script); templates output it unescaped. */
+    bodyHtml: localizeWithLanguage(update.body_html, locale, convertImpactHtml).text,
     figures: update.figures.map((figure) => {
       const label = readIn(figure.label, locale);
       return { label: label.text, lang: label.lang, value: numbers.format(figure.value) };

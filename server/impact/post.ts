@@ -8,6 +8,7 @@ import { isHttpsUrl } from '../http/text';
 import { findCampaignForUpdate, insertImpactUpdate } from './impact.repository';
 import { translate, type MessageKey } from '../i18n/messages';
 import { defaultLocale, languageNames, locales, type LocalizedText, type Locale } from '../locale';
+import { scriptOf, toScript, type ChineseScript } from '../chinese';
 
 export const impactLimits = { title: 200, body: 50_000, figures: 12, figureLabel: 60, photos: 12, photoUrl: 2_000, photoAlt: 300 } as const;
 
@@ -42,6 +43,43 @@ export function renderImpactMarkdown(source: string): string {
   return sanitizeHtml(markdown.parse(source, { async: false }), sanitizeOptions).trim();
 }
 
+/**
+ * Web and mail addresses in text or Markdown, as far as a Han character in them could reach: up to a space,
+ * a bracket, a quote or Chinese punctuation, and a Markdown link's destination whatever it is.
+ */
+const address = /(?:https?:\/\/|mailto:|www\.)[^\s<>"'()[\]，。、；：！？「」『』（）【】《》]+|(?<=\]\()[^\s)]+/giu;
+
+/**
+ * Text or Markdown in `into`'s script, its addresses left as written: an address's path is not prose, and
+ * converted it leads elsewhere (the email's plain-text part is the update's Markdown).
+ */
+export function convertKeepingAddresses(text: string, into: ChineseScript): string {
+  let converted = '';
+  let from = 0;
+  for (const match of text.matchAll(address)) {
+    converted += toScript(text.slice(from, match.index), into) + match[0];
+    from = match.index + match[0].length;
+  }
+  return converted + toScript(text.slice(from), into);
+}
+
+/**
+ * An update's sanitised body in the other Chinese script: its text and its images' descriptions converted,
+ * its tags, addresses and code as they were. Passed through the same allowed tags and attributes again, with
+ * no renaming (its headings were moved down once, when it was posted).
+ */
+export function convertImpactHtml(html: string, into: ChineseScript): string {
+  const described = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => ({
+    tagName,
+    attribs: Object.fromEntries(Object.entries(attribs).map(([name, value]) => [name, name === 'alt' || name === 'title' ? convertKeepingAddresses(value, into) : value])),
+  });
+  return sanitizeHtml(html, {
+    ...sanitizeOptions,
+    transformTags: { img: described, a: (tagName, attribs) => described(tagName, { ...attribs, rel: 'nofollow noopener' }) },
+    textFilter: (text, tagName) => (tagName === 'code' || tagName === 'pre' ? text : convertKeepingAddresses(text, into)),
+  });
+}
+
 /** The first `# ` heading of a Markdown file as the title, and the file without it as the body. */
 export function splitTitle(source: string): { title: string | undefined; body: string } {
   const match = /^#[ \t]+(.+?)[ \t#]*$/m.exec(source);
@@ -51,8 +89,8 @@ export function splitTitle(source: string): { title: string | undefined; body: s
 
 /**
  * Text in each language it is written in, or a plain string: text in the update's one language. Plain
- * strings are filed as migration 0019 filed the updates written before languages: under 'zh-CN' when the
- * plain title and body hold Han characters, else 'en'; beside a title given per language, under its first.
+ * strings are filed as migration 0019 filed the updates written before languages: under the script the
+ * plain title and body are written in (scriptOf), else 'en'; beside a title given per language, under its first.
  */
 export type ImpactText = LocalizedText | string;
 
@@ -66,12 +104,17 @@ export interface ImpactUpdateInput {
   photos?: Array<{ url: string; alt: ImpactText | null }>;
 }
 
-const hanScript = /\p{Script=Han}/u;
-
 function plainLanguage(input: ImpactUpdateInput): Locale {
   const { title, bodyMarkdown: body } = input;
-  if (typeof title === 'string' || typeof body === 'string') return hanScript.test(`${typeof title === 'string' ? title : ''} ${typeof body === 'string' ? body : ''}`) ? 'zh-CN' : 'en';
+  // Traditional text filed as Simplified would be converted "to Traditional" again for Hong Kong's readers.
+  if (typeof title === 'string' || typeof body === 'string') return scriptOf(`${typeof title === 'string' ? title : ''} ${typeof body === 'string' ? body : ''}`) ?? 'en';
   return locales.find((locale) => title[locale]?.trim()) ?? defaultLocale;
+}
+
+/** A figure as typed: "1,200", "1 200" or "1_200" is 1200, "2.5" is 2.5; anything else, such as "-1" or "12%", is undefined. */
+export function parseFigureValue(text: string): number | undefined {
+  const digits = text.replace(/[\s,_]/g, '');
+  return /^\d+(\.\d+)?$/.test(digits) ? Number(digits) : undefined;
 }
 
 /** Each language's text trimmed, one line or several; languages left empty are left out. */

@@ -3,13 +3,14 @@ import type Mail from 'nodemailer/lib/mailer';
 import type { Trx } from '../database';
 import type { AppContext } from '../context';
 import { localeFrom } from '../http/language';
-import { localize } from '../locale';
+import { localize, localizeWithLanguage } from '../locale';
 import { publicUrl, type ReadyConfig } from '../config';
 import { mailSender, organisationIn } from '../organisation';
 import { sendOnce } from '../outbox/send-once';
 import { messageIdFor, renderEmail } from '../outbox/send';
 import { signToken } from '../http/signed-links';
 import { impactEmailWords, impactUpdateView } from './impact.view';
+import { convertKeepingAddresses } from './post';
 import { completeIfDone, findImpactRecipient, findUpdateWithCampaign, type ImpactRecipient, type UpdateWithCampaign } from './impact.repository';
 import { lockDelivery, markDeliveryDone } from './delivery.repository';
 
@@ -45,7 +46,7 @@ async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, u
   const view = {
     locale,
     ...impactEmailWords(locale, campaign, shown.title, donor.name),
-    update: { ...shown, bodyMarkdown: localize(update.body_markdown, locale) },
+    update: { ...shown, bodyMarkdown: localizeWithLanguage(update.body_markdown, locale, convertKeepingAddresses).text },
     campaignUrl: `${publicUrl(config)}/campaigns/${update.campaign_slug}#update-${update.id}`,
     unsubscribeUrl: unsubscribe,
     organisation: organisationIn(config.organisation, locale),

@@ -16,7 +16,7 @@ export interface DonorTable {
   /** When the paid gift that gave `name` was paid; a gift paid earlier, applied later, leaves the name alone. */
   name_given_at: NullableTimestamp;
   donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
-  /** The language the donor gave in: 'en' or 'zh-CN'. */
+  /** The language the donor gave in: 'en', 'zh-CN' or 'zh-HK'. */
   locale: ColumnType<string, string | undefined, string>;
   stripe_customer_id: Nullable<string>;
   created_at: Timestamp;

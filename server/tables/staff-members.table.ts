@@ -14,7 +14,7 @@ export interface StaffMemberTable {
   failed_sign_ins: ColumnType<number, number | undefined, number>;
   locked_until: NullableTimestamp;
   disabled_at: NullableTimestamp;
-  /** The language chosen for the staff area ("en", "zh-CN"); null follows the browser. */
+  /** The language chosen for the staff area ("en", "zh-CN", "zh-HK"); null follows the browser. */
   locale: Nullable<string>;
   created_at: Timestamp;
   updated_at: Timestamp;

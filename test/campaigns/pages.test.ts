@@ -116,8 +116,9 @@ describe('campaign pages', () => {
       .execute();
     const hongKong = decodeEntities((await request(t.app).get('/campaigns/speech-therapy-fund?lang=zh-HK').expect(200)).text);
     expect(hongKong).toContain('<h1>言語治療基金</h1>');
-    expect(hongKong).toContain('手術之後，言語治療幫助孩子們清楚地説話。');
-    expect(hongKong).toContain('許多孩子在齶裂修復後需要一年或更長時間的言語治療。');
+    // In the forms Hong Kong types: 說, and the palate's 顎.
+    expect(hongKong).toContain('手術之後，言語治療幫助孩子們清楚地說話。');
+    expect(hongKong).toContain('許多孩子在顎裂修復後需要一年或更長時間的言語治療。');
     expect(hongKong).toContain('可資助一節言語治療課。');
     expect(hongKong).not.toContain('言语治疗');
     // Simplified readers still read what was written for them.

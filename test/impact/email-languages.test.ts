@@ -75,6 +75,19 @@ describe('the impact email in each donor’s language', () => {
     for (const simplified of ['一年的言语治疗', '治疗师', '课时']) expect(`${hk.subject}\n${hk.text}\n${html}`).not.toContain(simplified);
   });
 
+  it('an update written only in Simplified reaches Hong Kong converted, its links’ addresses as written in both parts', async () => {
+    const update = await postImpactUpdate(t.ctx.db, {
+      campaignSlug: 'speech-therapy-fund',
+      title: { 'zh-CN': '年度报告' },
+      bodyMarkdown: { 'zh-CN': '请阅读[年度报告](https://example.org/报告/年度报告.pdf)，或访问 https://example.org/关于我们 了解更多。' },
+    });
+    const hk = (await sendToEveryone(update.id))['zh-HK'];
+    expect(hk.text).toContain('請閱讀[年度報告](https://example.org/报告/年度报告.pdf)，或訪問 https://example.org/关于我们 了解更多。');
+    const html = String(hk.html);
+    expect(html).toContain('請閱讀<a href="https://example.org/%E6%8A%A5%E5%91%8A/%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf" rel="nofollow noopener">年度報告</a>');
+    expect(html).toContain('>https://example.org/关于我们</a> 了解更多。');
+  });
+
   it('an update written only in English reaches a Chinese donor in English, marked as English inside the Chinese email', async () => {
     const update = await postImpactUpdate(t.ctx.db, {
       campaignSlug: 'speech-therapy-fund',

@@ -53,12 +53,21 @@ describe('migration 0019: impact updates in each language', () => {
     photos: [{ url: 'https://photos.example.org/ward.jpg', alt: '术后的病房' }],
   };
 
-  it('files an English row under "en" and a Chinese one under "zh-CN", and its down puts them back as they were', async () => {
+  // Traditional characters: filed under "zh-HK", so that Hong Kong's readers are not shown it converted "to Traditional" again.
+  const traditional: OldRow = {
+    title: '紀念的日子',
+    body_markdown: '團隊在昆明為 **152 名兒童**做了手術，我們的帳戶說明附後。',
+    body_html: '<p>團隊在昆明為 <strong>152 名兒童</strong>做了手術，我們的帳戶說明附後。</p>',
+    figures: [{ label: '接受手術的兒童', value: 152 }],
+    photos: [],
+  };
+
+  it('files an English row under "en", a Simplified one under "zh-CN" and a Traditional one under "zh-HK", and its down puts them back as they were', async () => {
     await migrateDownThrough(database, migration);
     const { rows: campaigns } = await sql<{ id: number }>`select id from campaigns where slug = 'speech-therapy-fund'`.execute(database.db);
     const campaignId = campaigns[0]!.id;
     const ids: number[] = [];
-    for (const row of [english, chinese]) {
+    for (const row of [english, chinese, traditional]) {
       const { rows } = await sql<{ id: number }>`
         insert into impact_updates (campaign_id, title, body_markdown, body_html, figures, photos)
         values (${campaignId}, ${row.title}, ${row.body_markdown}, ${row.body_html}, ${JSON.stringify(row.figures)}::jsonb, ${JSON.stringify(row.photos)}::jsonb)
@@ -68,7 +77,7 @@ describe('migration 0019: impact updates in each language', () => {
 
     await migrateToLatest(database.db);
     const select = () => database.db.selectFrom('impact_updates').select(['id', 'title', 'body_markdown', 'body_html', 'figures', 'photos']).where('id', 'in', ids).orderBy('id').execute();
-    const [en, zh] = await select();
+    const [en, zh, hk] = await select();
     expect(en).toEqual({
       id: ids[0],
       title: { en: english.title },
@@ -88,6 +97,14 @@ describe('migration 0019: impact updates in each language', () => {
       figures: [{ label: { 'zh-CN': '接受手术的儿童' }, value: 152 }],
       photos: [{ url: 'https://photos.example.org/ward.jpg', alt: { 'zh-CN': '术后的病房' } }],
     });
+    expect(hk).toEqual({
+      id: ids[2],
+      title: { 'zh-HK': traditional.title },
+      body_markdown: { 'zh-HK': traditional.body_markdown },
+      body_html: { 'zh-HK': traditional.body_html },
+      figures: [{ label: { 'zh-HK': '接受手術的兒童' }, value: 152 }],
+      photos: [],
+    });
     // The table refuses an update in no language, or in one it does not speak.
     await expect(database.db.updateTable('impact_updates').set({ title: {} }).where('id', '=', ids[0]!).execute()).rejects.toThrow(/impact_updates_title_languages/);
     await expect(database.db.updateTable('impact_updates').set({ title: { fr: 'Bonjour' } as never }).where('id', '=', ids[0]!).execute()).rejects.toThrow(/impact_updates_title_languages/);
@@ -102,6 +119,7 @@ describe('migration 0019: impact updates in each language', () => {
     const { rows: undone } = await sql<OldRow & { id: number }>`select id, title, body_markdown, body_html, figures, photos from impact_updates where id = any(${ids}) order by id`.execute(database.db);
     expect(undone[0]).toEqual({ id: ids[0], ...english });
     expect(undone[1]).toEqual({ id: ids[1], title: '昆明', body_markdown: '简体', body_html: '<p>简体</p>', figures: chinese.figures, photos: chinese.photos });
+    expect(undone[2]).toEqual({ id: ids[2], ...traditional });
     await expect(sql`update impact_updates set title = '' where id = ${ids[0]}`.execute(database.db)).rejects.toThrow(/impact_updates_title_check/);
 
     await migrateToLatest(database.db);

@@ -2,6 +2,7 @@
 // per language, one number per figure labelled in each; mistakes are said beside the field, and the list
 // and the notice show each update in the manager's language.
 import { seedDemoData } from '../../dev/seed';
+import { translate } from '../../server/i18n/messages';
 import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { fieldError, fieldsInError, inputValue, textareaValue } from '../support/html';
@@ -59,6 +60,7 @@ describe('posting an impact update in each language from the dashboard', () => {
   });
 
   it('says beside the field what is missing, keeps what was typed, and stores nothing', async () => {
+    const before = await countUpdates();
     const nothing = await manager.post(`${postTo}?lang=en`, anImpactForm()).expect(422);
     expect(fieldsInError(nothing.text)).toEqual(['impact_title_en']);
     expect(fieldError(nothing.text, 'impact_title_en')).toBe('Write the update in at least one language: a title and what the gifts did.');
@@ -89,8 +91,8 @@ describe('posting an impact update in each language from the dashboard', () => {
         }),
       )
       .expect(422);
-    expect(fieldError(unlabelled.text, 'impact_figures')).toBe('第 2 項數據：請填寫一個不小於 0 的數字，例如 152。');
-    expect(await countUpdates()).toBe(0);
+    expect(fieldError(unlabelled.text, 'impact_figures')).toBe(translate('zh-HK', 'impact.error.figureNumber', { row: 2 }));
+    expect(await countUpdates()).toBe(before);
   });
 
   it('stores each language, one number per figure, and shows the update in the manager’s language', async () => {
@@ -112,7 +114,7 @@ describe('posting an impact update in each language from the dashboard', () => {
         }),
       )
       .expect(303);
-    const update = await t.database.db.selectFrom('impact_updates').selectAll().executeTakeFirstOrThrow();
+    const update = await t.database.db.selectFrom('impact_updates').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(posted.headers.location).toBe(`${dashboard}?posted=${update.id}&queued=1#impact-updates`);
     expect(update).toMatchObject({
       title: { en: 'Spring surgery', 'zh-CN': '春季手术行动' },

@@ -1,5 +1,10 @@
 // Demo data shaped like the charities we serve; `npm run seed`, and `npm start` on an empty database.
 import { sql } from 'kysely';
+import { recordOfflineGift, type OfflineGift } from '../server/finance/offline';
+import { countRecipients } from '../server/impact/impact.repository';
+import { postImpactUpdate } from '../server/impact/post';
+import type { DonorType } from '../server/tables/donors.table';
+import type { OfflineMethod } from '../server/tables/ledger-entries.table';
 import { runDatabaseCommand } from '../server/database.cli';
 import type { Db } from '../server/database';
 import type { NewCampaign } from '../server/tables/campaigns.table';
@@ -86,6 +91,17 @@ export function happySmileRounds(today: Date): Round[] {
   return rounds;
 }
 
+/** The round after `round`: it opens the day after `round` closes. */
+function roundAfter(round: Round): Round {
+  const index = missionMonths.findIndex((month) => month === round.month);
+  return index === missionMonths.length - 1 ? roundOf(round.year + 1, 0) : roundOf(round.year, index + 1);
+}
+
+/** The round after the one open today: published already, taking no gift until it opens. */
+export function upcomingHappySmileRound(today: Date): Round {
+  return roundAfter(happySmileRounds(today)[0]!);
+}
+
 export interface DemoRound {
   slug: string;
   /** Its English title. */
@@ -93,9 +109,10 @@ export interface DemoRound {
 }
 
 /** The demo's Happy Smile rounds as seeded on `today`, the closed ones newest first: what tests ask for, rather than a date's slug. */
-export function demoRounds(today: Date): { open: DemoRound; closed: DemoRound[] } {
-  const [open, ...closed] = happySmileRounds(today).map((round) => ({ slug: round.slug, title: roundTitle(round).en! }));
-  return { open: open!, closed };
+export function demoRounds(today: Date): { open: DemoRound; closed: DemoRound[]; upcoming: DemoRound } {
+  const demoRound = (round: Round) => ({ slug: round.slug, title: roundTitle(round).en! });
+  const [open, ...closed] = happySmileRounds(today).map(demoRound);
+  return { open: open!, closed, upcoming: demoRound(upcomingHappySmileRound(today)) };
 }
 
 function roundTitle(round: Round): LocalizedText {
@@ -111,7 +128,8 @@ const medicineLabel = { en: 'medicine for one patient', 'zh-CN': '一位患儿�
 const travelLabel = { en: 'one family\'s travel to the hospital', 'zh-CN': '一个家庭往返医院的路费', 'zh-HK': '一個家庭往返醫院的交通費' };
 
 function happySmileCampaign(round: Round, today: Date): DemoCampaign {
-  const live = round.opens <= today && today <= round.closes;
+  // Live from before it opens (staff publish a round ahead: its page says when it opens) until it closes.
+  const live = today <= round.closes;
   const monthZh = `${round.year}年${round.month}月`;
   return {
     mission: happySmile.slug,
@@ -197,7 +215,7 @@ function speechTherapyFund(today: Date): DemoCampaign {
 }
 
 function generalFund(today: Date): DemoCampaign {
-  const { opens, closes } = yearBounds(today);
+  const { opens } = yearBounds(today);
   return {
     slug: 'general',
     title: { en: 'General fund', 'zh-CN': '综合基金', 'zh-HK': '綜合基金' },
@@ -215,7 +233,8 @@ function generalFund(today: Date): DemoCampaign {
     target: money(50_000, 'USD'),
     accepted_currencies: ['USD', 'HKD', 'CNY'],
     starts_at: opens,
-    ends_at: closes,
+    // The general fund stays open: monthly gifts from rounds that close move to it.
+    ends_at: null,
     costUnit: null,
     // Drawn for the demo, CC0: views/assets/covers/LICENSE.md.
     cover_image_url: '/assets/covers/general-fund.png',
@@ -232,11 +251,145 @@ function generalFund(today: Date): DemoCampaign {
 }
 
 export function demoCampaigns(today: Date): DemoCampaign[] {
-  return [...happySmileRounds(today).map((round) => happySmileCampaign(round, today)), speechTherapyFund(today), generalFund(today)];
+  const rounds = [upcomingHappySmileRound(today), ...happySmileRounds(today)];
+  return [...rounds.map((round) => happySmileCampaign(round, today)), speechTherapyFund(today), generalFund(today)];
 }
 
-/** Inserts or refreshes the demo campaigns by slug; safe to run again. */
-export async function seedDemoData(db: Db, today: Date): Promise<string[]> {
+interface DemoGift {
+  /** Part of the gift's reference, which is how seeding again finds it already recorded. */
+  key: string;
+  donorType: DonorType;
+  donorName: string;
+  majorUnits: number;
+  currency: string;
+  method: OfflineMethod;
+  /** Receipt language. */
+  locale: string;
+  showName: boolean;
+  /** How far into the round the money arrived, as a share of its days. */
+  into: number;
+}
+
+/** What each closed round raised in the demo: gifts finance recorded by hand, from people, a company and a chamber of commerce. */
+const demoGifts: DemoGift[] = [
+  { key: 'CHAN', donorType: 'person', donorName: 'Chan Tai Man', majorUnits: 5_000, currency: 'CNY', method: 'bank_transfer', locale: 'zh-CN', showName: true, into: 0.1 },
+  { key: 'LEE', donorType: 'person', donorName: 'Lee Ka Yan', majorUnits: 1_100, currency: 'HKD', method: 'cheque', locale: 'zh-HK', showName: true, into: 0.25 },
+  { key: 'CHAMBER', donorType: 'chamber_of_commerce', donorName: 'Guangdong Chamber of Commerce in Hong Kong', majorUnits: 120_000, currency: 'CNY', method: 'bank_transfer', locale: 'zh-HK', showName: true, into: 0.4 },
+  { key: 'HARBOUR', donorType: 'enterprise', donorName: 'Harbour Light Trading Ltd.', majorUnits: 55_000, currency: 'HKD', method: 'cheque', locale: 'en', showName: true, into: 0.6 },
+  { key: 'WONG', donorType: 'person', donorName: 'Sarah Wong', majorUnits: 700, currency: 'USD', method: 'bank_transfer', locale: 'en', showName: true, into: 0.75 },
+  { key: 'HO', donorType: 'person', donorName: 'Ho Wing Sze', majorUnits: 1_000, currency: 'CNY', method: 'cash', locale: 'zh-HK', showName: false, into: 0.9 },
+];
+
+const demoBookkeeper = { email: 'demo-bookkeeper@localhost.test', name: 'Demo bookkeeper (seeded gifts)' };
+
+/**
+ * Whom the demo's offline gifts are recorded by, as every offline gift names a colleague: an account that
+ * cannot sign in (disabled, no password), so it opens nothing, and dev/start.ts still invites an administrator.
+ */
+async function demoBookkeeperId(db: Db): Promise<number> {
+  const existing = await db.selectFrom('staff_members').select('id').where(sql<string>`lower(email)`, '=', demoBookkeeper.email).executeTakeFirst();
+  if (existing) return existing.id;
+  const created = await db.insertInto('staff_members').values({ ...demoBookkeeper, roles: ['finance'], disabled_at: sql`now()` }).returning('id').executeTakeFirstOrThrow();
+  return created.id;
+}
+
+/** The reference a demo gift carries in the ledger, as finance would note a cheque number or a transfer. */
+const demoReference = (round: Round, gift: DemoGift) => `DEMO-${round.slug.toUpperCase()}-${gift.key}`;
+
+/**
+ * Records each demo gift to a closed round through the offline-gift path (donation, ledger row, receipt),
+ * unless it is there already; `scale` tells one round's giving from another's.
+ */
+async function seedRoundGifts(db: Db, round: Round, scale: number, staffId: number): Promise<void> {
+  const campaign = await db.selectFrom('campaigns').select('id').where('slug', '=', round.slug).executeTakeFirstOrThrow();
+  for (const gift of demoGifts) {
+    const reference = demoReference(round, gift);
+    const recorded = await db.selectFrom('ledger_entries').select('id').where('campaign_id', '=', campaign.id).where('source', '=', 'offline').where('reference', '=', reference).executeTakeFirst();
+    if (recorded) continue;
+    const receivedAt = new Date(round.opens.getTime() + Math.floor(gift.into * (round.closes.getTime() - round.opens.getTime())));
+    const offline: OfflineGift = {
+      donorType: gift.donorType,
+      donorName: gift.donorName,
+      // No address: a demo gift owes its receipt, but it is never emailed to anyone.
+      donorEmail: null,
+      ...money(Math.round(gift.majorUnits * scale), gift.currency),
+      method: gift.method,
+      reference,
+      receivedOn: dayIn(receivedAt, demoTimeZone),
+      campaignId: campaign.id,
+      locale: gift.locale,
+      showName: gift.showName,
+    };
+    await recordOfflineGift(db, offline, staffId, demoTimeZone);
+  }
+}
+
+/** A closed round's report, in the three languages. */
+function roundReport(round: Round, children: number) {
+  const month = monthNames[round.month];
+  const zhMonth = `${round.year}年${round.month}月`;
+  return {
+    campaignSlug: round.slug,
+    title: {
+      en: `The ${month} ${round.year} mission: ${children} children operated`,
+      'zh-CN': `${zhMonth}医疗队：${children}名儿童接受了手术`,
+      'zh-HK': `${zhMonth}醫療隊：${children}名兒童接受了手術`,
+    },
+    bodyMarkdown: {
+      en: `Our volunteer teams operated on **${children} children** at two partner hospitals. Every family went home with a follow-up appointment.
+
+Thank you: your gifts paid for the surgery, the hospital stays and the families' travel.`,
+      'zh-CN': `我们的志愿医疗队在两家合作医院为 **${children} 名儿童** 实施了手术，每个家庭出院时都预约了复诊。
+
+谢谢您：您的捐款支付了手术费、住院费和家庭的路费。`,
+      'zh-HK': `我們的義務醫療隊在兩間合作醫院為 **${children} 名兒童** 施行了手術，每個家庭出院時都預約了覆診。
+
+謝謝你：你的捐款支付了手術費、住院費和家庭的交通費。`,
+    },
+    figures: [
+      { label: { en: 'Children operated', 'zh-CN': '接受手术的儿童', 'zh-HK': '接受手術的兒童' }, value: children },
+      { label: { en: 'Partner hospitals', 'zh-CN': '合作医院', 'zh-HK': '合作醫院' }, value: 2 },
+    ],
+  };
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * A closed round reports once: posted through the impact path, dated three weeks after the round closed
+ * (or yesterday, for one that closed since). Its gifts name no donor, so the fan-out would find no one
+ * to write to: the update is counted as sent to whoever had an account and gave by then, and complete when that is no one.
+ */
+async function seedRoundReport(db: Db, round: Round, children: number, today: Date): Promise<void> {
+  const campaign = await db.selectFrom('campaigns').select('id').where('slug', '=', round.slug).executeTakeFirstOrThrow();
+  if (await db.selectFrom('impact_updates').select('id').where('campaign_id', '=', campaign.id).executeTakeFirst()) return;
+  const update = await postImpactUpdate(db, roundReport(round, children));
+  const postedAt = new Date(Math.min(round.closes.getTime() + 21 * dayMs, today.getTime() - dayMs));
+  await db.updateTable('impact_updates').set({ created_at: postedAt }).where('id', '=', update.id).execute();
+  const recipients = await countRecipients(db, update);
+  if (recipients === 0) await db.updateTable('impact_updates').set({ total_recipients: 0, completed_at: postedAt }).where('id', '=', update.id).execute();
+}
+
+/** The closed rounds' money and reports; each gift and each report found already is left as it is. */
+async function seedClosedRounds(db: Db, today: Date): Promise<void> {
+  const closed = happySmileRounds(today).slice(1);
+  const staffId = await demoBookkeeperId(db);
+  for (const [index, round] of closed.entries()) {
+    await seedRoundGifts(db, round, [1, 0.8][index] ?? 0.5, staffId);
+    await seedRoundReport(db, round, [152, 131][index] ?? 120, today);
+  }
+}
+
+export interface SeedOptions {
+  /**
+   * The closed rounds' gifts and reports (the default). Tests of the whole path of a gift leave them out:
+   * their receipts would take the year's first numbers.
+   */
+  closedRoundMoney?: boolean;
+}
+
+/** Inserts or refreshes the demo campaigns by slug, and gives the closed rounds their money and reports; safe to run again. */
+export async function seedDemoData(db: Db, today: Date, options: SeedOptions = {}): Promise<string[]> {
   const campaigns = demoCampaigns(today);
   await db.transaction().execute(async (trx) => {
     const mission = await trx
@@ -275,6 +428,7 @@ export async function seedDemoData(db: Db, today: Date): Promise<string[]> {
         .execute();
     }
   });
+  if (options.closedRoundMoney !== false) await seedClosedRounds(db, today);
   return campaigns.map((c) => c.slug);
 }
 

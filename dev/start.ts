@@ -99,7 +99,8 @@ async function main(): Promise<void> {
       const anyCampaign = await db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
       if (!anyCampaign) console.log(`seed: demo campaigns ${(await seedDemoData(db, clockFor(config.clockStart).now())).join(', ')}`);
       // A first look at the staff area should not need the embedded database's address for `npm run staff`.
-      const anyStaff = await db.selectFrom('staff_members').select('id').limit(1).executeTakeFirst();
+      // The demo's own bookkeeper (dev/seed.ts) is disabled and opens nothing: it does not count.
+      const anyStaff = await db.selectFrom('staff_members').select('id').where('disabled_at', 'is', null).limit(1).executeTakeFirst();
       if (!anyStaff) {
         const invited = await inviteStaff(db, { email: 'admin@localhost.test', name: 'Demo administrator', roles: ['admin', 'finance', 'campaign_manager'] }, null);
         if (invited.kind === 'invited') adminLink = `/staff/password/${invited.token}`;

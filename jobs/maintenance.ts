@@ -3,6 +3,7 @@ import type { Processor, Queue, RepeatOptions } from 'bullmq';
 import type { ReadyConfig } from '../server/config';
 import type { AppContext } from '../server/context';
 import { forgetOldAttempts } from '../server/donations/card-testing';
+import { movePlansOffClosedRounds } from '../server/donations/plan-moves';
 import { reconcileYesterday } from '../server/finance/reconciliation/reconciliation';
 import { resumeImpactUpdates } from '../server/impact/fanout';
 import { relayOutbox, sweepOutbox } from '../server/outbox/outbox';
@@ -24,6 +25,9 @@ const chores: Record<string, Chore> = {
   'sweep-outbox': { repeat: every(5 * 60_000), run: (ctx) => sweepOutbox(ctx) },
   // An impact update still incomplete after five minutes has its fan-out run again: any email job Redis lost is queued anew.
   'resume-impact-updates': { repeat: every(60_000), run: (ctx) => resumeImpactUpdates(ctx, 300) },
+  // Monthly and yearly gifts leave a round soon after it closes, well before their next renewal; a renewal
+  // that comes first moves its plan itself (server/donations/sync/record.ts).
+  'move-plans-off-closed-rounds': { repeat: every(10 * 60_000), run: (ctx) => movePlansOffClosedRounds(ctx, ctx.clock.now()) },
   // Early January, once the year's last gifts have settled: last year's statement to every donor.
   'annual-statements': {
     repeat: (config) => ({ pattern: '0 9 5 1 *', tz: config.organisation.timeZone }),

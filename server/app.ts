@@ -22,6 +22,8 @@ import { financeRoutes } from './finance/finance.routes';
 import { reconciliationRoutes } from './finance/reconciliation/reconciliation.routes';
 import { healthRoutes } from './health/health.routes';
 import { impactRoutes } from './impact/impact.routes';
+import { missionRoutes } from './missions/mission.routes';
+import { staffMissionRoutes } from './missions/staff-mission.routes';
 import { receiptRoutes } from './receipts/receipt.routes';
 import { queueDashboardRoutes } from './staff/queue-dashboard.routes';
 import { staffShell } from './staff/shell';
@@ -80,6 +82,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   if (options.hearChangesFirst) app.use((_req, _res, next) => void ctx.campaignCache.heard().then(() => next(), next));
   app.use(healthRoutes(ctx));
   app.use(campaignRoutes(ctx));
+  app.use(missionRoutes(ctx));
   app.use(campaignApiRoutes(ctx));
   app.use(embedRoutes(ctx));
   app.use(donationRoutes(ctx));
@@ -89,7 +92,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}): express.Ex
   app.use('/staff', staffShell(ctx));
   app.use(signInRoutes(ctx), staffHomeRoutes(ctx), teamRoutes(ctx));
   app.use(financeRoutes(ctx));
-  app.use(staffCampaignRoutes(ctx));
+  app.use(staffCampaignRoutes(ctx), staffMissionRoutes(ctx));
   app.use(payoutRoutes(ctx), reconciliationRoutes(ctx));
   app.use(queueDashboardRoutes(ctx));
   app.use(impactRoutes(ctx));

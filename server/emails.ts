@@ -1,6 +1,6 @@
 // Which feature writes each email the outbox owes; the worker sends them through this table.
 import type { AppContext } from './context';
-import { signInLinkEmail } from './donors/emails';
+import { planMovedEmail, signInLinkEmail } from './donors/emails';
 import { sendOutboxRow, type Composers, type SendOutcome } from './outbox/send';
 import { annualStatementEmail, paymentFailedEmail, receiptEmail, refundNoticeEmail } from './receipts/emails';
 import { invitationEmail, passwordLinkEmail } from './staff/emails';
@@ -13,6 +13,7 @@ const composers: Composers = {
   sign_in_link: signInLinkEmail,
   staff_password_link: passwordLinkEmail,
   staff_invitation: invitationEmail,
+  plan_moved: planMovedEmail,
 };
 
 /** Sends the email outbox row `outboxId` owes, at most once. */

@@ -9,7 +9,7 @@ import { translate } from '../i18n/messages';
 import { defaultLocale, localize } from '../locale';
 import { findPublicCampaign, listPublicCampaigns } from './campaign.repository';
 import { campaignTotals, type CampaignTotals } from './totals';
-import { takesGifts } from './closing';
+import { opensAt, takesGifts } from './closing';
 
 const cacheSeconds = 5;
 
@@ -17,8 +17,8 @@ function campaignJson(campaign: Campaign, totals: CampaignTotals, now: Date) {
   return {
     slug: campaign.slug,
     title: localize(campaign.title, defaultLocale),
-    // A round past its end is closed to donors even while staff have not closed it yet.
-    status: takesGifts(campaign, now) ? 'live' : 'closed',
+    // A round past its end is closed to donors even while staff have not closed it yet; one published before it opens is upcoming.
+    status: takesGifts(campaign, now) ? 'live' : opensAt(campaign, now) ? 'upcoming' : 'closed',
     target: { amount: campaign.target_amount, currency: campaign.target_currency },
     raised: totals.raised,
     raisedByCurrency: totals.raisedByCurrency,

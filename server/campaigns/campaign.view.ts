@@ -6,7 +6,7 @@ import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
 import { formatMoney, percentOf, toMajorUnits } from '../money';
 import type { CampaignTotals } from './totals';
-import { closedAt, takesGifts } from './closing';
+import { closedAt, opensAt, takesGifts } from './closing';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -49,8 +49,10 @@ export function campaignCard(campaign: Campaign, totals: CampaignTotals, locale:
     endsAt: campaign.ends_at,
     daysLeft: daysLeft(campaign.ends_at, now),
     daysLeftText: open ? daysLeftText(daysLeft(campaign.ends_at, now), locale) : '',
-    /** Whether it takes gifts now: live, and not past its end. */
+    /** Whether it takes gifts now: live, open already, and not past its end. */
     open,
+    /** A round published before it opens: when it will. */
+    opensAt: opensAt(campaign, now),
     closedAt: open ? null : closedAt(campaign, now),
     coverImageUrl: campaign.cover_image_url,
   };

@@ -1,9 +1,19 @@
-// Whether a campaign still takes gifts, and where a donor who finds a closed one can give now.
+// Whether a campaign takes gifts, and where a donor who finds one that does not can give now.
 import type { Campaign } from '../tables/campaigns.table';
 
-/** Live and not past its end: staff may close a round early, and nothing closes one the moment its end passes. */
-export function takesGifts(campaign: Pick<Campaign, 'status' | 'ends_at'>, now: Date): boolean {
-  return campaign.status === 'live' && (campaign.ends_at === null || campaign.ends_at.getTime() >= now.getTime());
+/**
+ * Live, open already and not past its end: staff may publish a round before it opens, close one early,
+ * and nothing closes one the moment its end passes.
+ */
+export function takesGifts(campaign: Pick<Campaign, 'status' | 'starts_at' | 'ends_at'>, now: Date): boolean {
+  return (
+    campaign.status === 'live' && campaign.starts_at.getTime() <= now.getTime() && (campaign.ends_at === null || campaign.ends_at.getTime() >= now.getTime())
+  );
+}
+
+/** When a live campaign that has not opened yet opens; null for one already open, or not live. */
+export function opensAt(campaign: Pick<Campaign, 'status' | 'starts_at'>, now: Date): Date | null {
+  return campaign.status === 'live' && campaign.starts_at.getTime() > now.getTime() ? campaign.starts_at : null;
 }
 
 /** When a closed campaign closed, as far as we know it: its end, once passed; null for a round closed early. */
@@ -17,10 +27,20 @@ export function closedAt(campaign: Pick<Campaign, 'ends_at'>, now: Date): Date |
  * undefined when neither takes gifts. `live` in the order to prefer: the soonest to end first.
  */
 export function whereToGiveNow(closed: Pick<Campaign, 'id' | 'mission_id' | 'starts_at'>, live: Campaign[], generalFundSlug: string, now: Date): Campaign | undefined {
-  const open = live.filter((campaign) => campaign.id !== closed.id && takesGifts(campaign, now) && campaign.starts_at.getTime() <= now.getTime());
+  const open = live.filter((campaign) => campaign.id !== closed.id && takesGifts(campaign, now));
   const nextRound =
     closed.mission_id === null
       ? undefined
       : open.filter((campaign) => campaign.mission_id === closed.mission_id && campaign.starts_at.getTime() >= closed.starts_at.getTime()).sort((a, b) => a.starts_at.getTime() - b.starts_at.getTime())[0];
   return nextRound ?? open.find((campaign) => campaign.slug === generalFundSlug);
+}
+
+/**
+ * Where a donor who finds a round that has not opened yet can give meanwhile: its mission's round open
+ * now, else the general fund; undefined when neither takes gifts.
+ */
+export function whereToGiveUntilOpen(upcoming: Pick<Campaign, 'id' | 'mission_id'>, live: Campaign[], generalFundSlug: string, now: Date): Campaign | undefined {
+  const open = live.filter((campaign) => campaign.id !== upcoming.id && takesGifts(campaign, now));
+  const openRound = upcoming.mission_id === null ? undefined : open.find((campaign) => campaign.mission_id === upcoming.mission_id);
+  return openRound ?? open.find((campaign) => campaign.slug === generalFundSlug);
 }

@@ -11,7 +11,8 @@ import { localize, type Locale } from '../locale';
 import { parseAmount } from '../money';
 import { campaignPage } from './campaign.view';
 import { totalsOf } from './totals';
-import { takesGifts, whereToGiveNow } from './closing';
+import { opensAt, takesGifts, whereToGiveNow, whereToGiveUntilOpen } from './closing';
+import { findMissionOfRound, listPublicRounds } from './round.repository';
 import { linkPreview, shareLinks, type ShareLinks } from './share';
 
 /** What the campaign page shows every visitor alike, in one language: what the campaign cache keeps. */
@@ -19,30 +20,82 @@ export interface CampaignPageContent {
   campaign: Campaign;
   view: ReturnType<typeof campaignPage>;
   impactUpdates: ImpactUpdateView[];
-  /** On a closed campaign, the one a donor can give to now; null for the campaign list (and on an open one). */
-  giveNow: { href: string; title: string } | null;
+  /** On a closed campaign or one not open yet, the one a donor can give to now; null on an open one. */
+  giveNow: PageLink | null;
+  /** The mission this campaign is a round of, and its rounds just before and after; null for a campaign of its own. */
+  rounds: RoundLinks | null;
   /** The organisation's registration, which a donor looks for before giving. */
   registration: string;
   /** How a donor can pay, as a sentence. */
   paymentMethods: string;
+  /** On an open campaign with an end: when it closes, and what a monthly or yearly gift does then. */
+  closing: { endsAt: Date; recurring: string } | null;
+}
+
+/** What the donate form says of a campaign's end: a regular gift then follows the mission (server/donations/plan-moves.ts). */
+function closingNote(campaign: Campaign, open: boolean, generalFundSlug: string, locale: Locale): CampaignPageContent['closing'] {
+  if (!open || campaign.ends_at === null) return null;
+  // The general fund is where everything else goes: a gift to it has nowhere further to move.
+  const key = campaign.slug === generalFundSlug ? 'donate.closing.canStop' : campaign.mission_id !== null ? 'donate.closing.nextRound' : 'donate.closing.generalFund';
+  return { endsAt: campaign.ends_at, recurring: translate(locale, key) };
+}
+
+export interface PageLink {
+  href: string;
+  title: string;
+}
+
+export interface RoundLinks {
+  mission: PageLink;
+  previous: PageLink | null;
+  next: PageLink | null;
+  /** Every round of the mission the page shows: what the campaign cache watches for it. */
+  roundIds: number[];
 }
 
 type PageReader = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
-async function giveNowFrom({ db, config }: PageReader, closed: Campaign, locale: Locale, now: Date): Promise<CampaignPageContent['giveNow']> {
-  const next = whereToGiveNow(closed, await listLiveCampaigns(db), config.donations.generalFundSlug, now);
-  return next ? { href: `/campaigns/${next.slug}`, title: localize(next.title, locale) } : null;
+const campaignLink = (campaign: Campaign, locale: Locale): PageLink => ({ href: `/campaigns/${campaign.slug}`, title: localize(campaign.title, locale) });
+
+async function giveNowFrom({ db, config }: PageReader, campaign: Campaign, locale: Locale, now: Date): Promise<CampaignPageContent['giveNow']> {
+  const live = await listLiveCampaigns(db);
+  const generalFund = config.donations.generalFundSlug;
+  const next = opensAt(campaign, now) ? whereToGiveUntilOpen(campaign, live, generalFund, now) : whereToGiveNow(campaign, live, generalFund, now);
+  return next ? campaignLink(next, locale) : null;
+}
+
+/** The round's mission and its neighbours by opening day, among the rounds donors may see. */
+async function roundLinksOf({ db }: PageReader, campaign: Campaign, locale: Locale): Promise<RoundLinks | null> {
+  if (campaign.mission_id === null) return null;
+  const [mission, rounds] = await Promise.all([findMissionOfRound(db, campaign.mission_id), listPublicRounds(db, campaign.mission_id)]);
+  if (!mission) return null;
+  const index = rounds.findIndex((round) => round.id === campaign.id);
+  const previous = index > 0 ? rounds[index - 1] : undefined;
+  const next = index >= 0 ? rounds[index + 1] : undefined;
+  return {
+    mission: { href: `/missions/${mission.slug}`, title: localize(mission.title, locale) },
+    previous: previous ? campaignLink(previous, locale) : null,
+    next: next ? campaignLink(next, locale) : null,
+    roundIds: rounds.map((round) => round.id),
+  };
 }
 
 export async function campaignPageContent(ctx: PageReader, campaign: Campaign, locale: Locale): Promise<CampaignPageContent> {
   const { db } = ctx;
   const now = ctx.clock.now();
-  const [presets, totals, gifts, updates] = await Promise.all([listPresets(db, campaign.id), totalsOf(db, campaign), recentGifts(db, campaign.id), listImpactUpdates(db, campaign.id)]);
+  const [presets, totals, gifts, updates, rounds] = await Promise.all([
+    listPresets(db, campaign.id),
+    totalsOf(db, campaign),
+    recentGifts(db, campaign.id),
+    listImpactUpdates(db, campaign.id),
+    roundLinksOf(ctx, campaign, locale),
+  ]);
   const giveNow = takesGifts(campaign, now) ? null : await giveNowFrom(ctx, campaign, locale, now);
   const view = campaignPage(campaign, presets, totals, gifts, locale, now);
-  return { campaign, view, impactUpdates: updates.map((update) => impactUpdateView(update, locale)), giveNow, registration: localize(ctx.config.organisation.registration, locale),
+  return { campaign, view, impactUpdates: updates.map((update) => impactUpdateView(update, locale)), giveNow, rounds, registration: localize(ctx.config.organisation.registration, locale),
     // Checkout offers the wallets for one-off gifts only (server/donations/checkout.ts).
     paymentMethods: translate(locale, ctx.config.stripe.wallets.length > 0 ? 'campaign.methodWallets' : 'campaign.methodCard'),
+    closing: closingNote(campaign, view.open, ctx.config.donations.generalFundSlug, locale),
   };
 }
 
@@ -51,8 +104,9 @@ export async function loadCampaignPage(ctx: PageReader, slug: string, locale: Lo
   const campaign = await findPublicCampaign(ctx.db, slug);
   if (!campaign) return { value: undefined, shows: 'all' };
   const value = await campaignPageContent(ctx, campaign, locale);
-  // A closed campaign's page names where to give now, which another campaign's change may alter.
-  return { value, shows: value.view.open ? [campaign.id] : 'all' };
+  // A closed campaign's page names where to give now, which another campaign's change may alter; a round's
+  // page names its neighbours. A mission's own change forgets everything (server/missions/mission.repository.ts).
+  return { value, shows: value.view.open ? [campaign.id, ...(value.rounds?.roundIds ?? [])] : 'all' };
 }
 
 /** The public campaign at `slug` as its page shows it, from the campaign cache; undefined when there is none. */
@@ -97,7 +151,7 @@ export async function pageAddress(siteUrl: string, { view }: CampaignPageContent
 
 /** The page's template data: the shared content and this visitor's form; sharing and link previews when the address is known. */
 export function campaignPageWithForm(content: CampaignPageContent, locale: Locale, form: DonateForm, address?: PageAddress) {
-  const { campaign, view, impactUpdates, giveNow, registration, paymentMethods } = content;
+  const { campaign, view, impactUpdates, giveNow, rounds, registration, paymentMethods, closing } = content;
   const errorList = Object.entries(form.errors).map(([field, message]) => ({ field, message }));
   const og = address ? { ...linkPreview(address.siteUrl, view.slug, view.title, view.summary, view.coverImageUrl), imageAlt: translate(locale, 'campaign.coverAlt', { title: view.title }) } : undefined;
   return {
@@ -105,8 +159,10 @@ export function campaignPageWithForm(content: CampaignPageContent, locale: Local
     campaign: view,
     impactUpdates,
     giveNow,
+    rounds,
     registration,
     paymentMethods,
+    closing,
     share: view.open ? address?.share : undefined,
     og,
     // The layout's brand-head leaves og:image and twitter:card to a page that names its own picture.

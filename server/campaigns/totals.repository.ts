@@ -44,6 +44,17 @@ export function countCampaignDonors(db: Db, campaignIds: number[]) {
     .execute();
 }
 
+/** People whose gifts to any of these campaigns, net of refunds and disputes, are still above zero: each counted once. */
+export async function countDonorsAcross(db: Db, campaignIds: number[]): Promise<number> {
+  const row = await db
+    .selectFrom('campaign_givers')
+    .select(sql<string>`count(distinct who)`.as('donors'))
+    .where('campaign_id', 'in', campaignIds)
+    .where('donations', '>', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.donors);
+}
+
 /** People with an active or past-due recurring gift to each campaign. */
 export function countRecurringDonors(db: Db, campaignIds: number[]) {
   return db

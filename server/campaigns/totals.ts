@@ -3,7 +3,7 @@
 import type { Db } from '../database';
 import type { Campaign } from '../tables/campaigns.table';
 import { convertAtRate, type Money } from '../money';
-import { countCampaignDonors, countRecurringDonors, findLatestRecordedRate, sumCampaignLedgers, sumLedgerByDay } from './totals.repository';
+import { countCampaignDonors, countDonorsAcross, countRecurringDonors, findLatestRecordedRate, sumCampaignLedgers, sumLedgerByDay } from './totals.repository';
 
 export interface CampaignTotals {
   /** In the campaign's target currency: gifts in that currency as given, others as Stripe settled them. */
@@ -81,21 +81,51 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
   return totals;
 }
 
+/** Amounts of one currency each, in the order each currency first appears. */
+function byCurrency(amounts: Money[]): Money[] {
+  const sums: Money[] = [];
+  for (const { amount, currency } of amounts) {
+    const kept = sums.find((m) => m.currency === currency);
+    if (kept) kept.amount += amount;
+    else sums.push({ amount, currency });
+  }
+  return sums;
+}
+
+export interface CombinedTotals {
+  /** In `target`: converted as each campaign's `raised` is, at the rates Stripe recorded. */
+  raised: Money;
+  /** Net of refunds and disputes, per currency the gifts were given in. */
+  raisedByCurrency: Money[];
+  /** What no recorded rate brings into `target` yet, per currency; left out of `raised`. */
+  unconverted: Money[];
+  /** People who gave to any of the campaigns, each counted once. */
+  donors: number;
+}
+
+/** Several campaigns' money together (a mission's rounds), per currency given and in `target`. */
+export async function combinedTotals(db: Db, campaignIds: number[], target: string): Promise<CombinedTotals> {
+  if (campaignIds.length === 0) return { raised: { amount: 0, currency: target }, raisedByCurrency: [], unconverted: [], donors: 0 };
+  const [sums, donors] = await Promise.all([sumCampaignLedgers(db, campaignIds), countDonorsAcross(db, campaignIds)]);
+  const { raised, unconverted } = await sumInTarget(db, target, sums);
+  return { raised, raisedByCurrency: byCurrency(sums), unconverted: byCurrency(unconverted), donors };
+}
+
 export async function totalsOf(db: Db, campaign: CampaignRef): Promise<CampaignTotals> {
   return (await campaignTotals(db, [campaign])).get(campaign.id)!;
 }
 
 export interface DailyRaised {
-  /** A UTC day, "2026-11-03". */
+  /** A day in the time zone asked for (the organisation's), "2026-11-03". */
   day: string;
   /** Everything raised up to the end of that day, in the target currency, as `raised` counts it. */
   cumulative: Money;
 }
 
 /**
- * What the campaign had raised by the end of each day that money moved, in UTC days. Each day's
- * figure converts the running sums exactly as campaignTotals converts the final ones, so the last
- * day's figure is the campaign's `raised` to the minor unit.
+ * What the campaign had raised by the end of each day that money moved, in `timeZone`'s days (the
+ * organisation's). Each day's figure converts the running sums exactly as campaignTotals converts the
+ * final ones, so the last day's figure is the campaign's `raised` to the minor unit.
  */
 export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef, timeZone: string): Promise<DailyRaised[]> {
   const rows = await sumLedgerByDay(db, campaign.id, timeZone);

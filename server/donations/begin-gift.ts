@@ -53,10 +53,10 @@ export async function beginGift(ctx: GivingContext, attempt: GiftAttempt): Promi
   if (!(await withinRateLimit(ctx.redis, `${config.redisPrefix}:donate:${network}`, donationAttempts.perWindow, donationAttempts.windowSeconds))) {
     throw new TooManyRequests(translate(locale, 'donate.error.tooMany'));
   }
-  const result =
-    takesGifts(campaign, ctx.clock.now())
-      ? readDonationForm(body, campaign, config.donations, locale)
-      : { ok: false as const, errors: { amount: translate(locale, 'donate.error.closed') }, values: formValues(body) };
+  const now = ctx.clock.now();
+  const result = takesGifts(campaign, now)
+    ? readDonationForm(body, campaign, config.donations, locale)
+    : { ok: false as const, errors: { amount: translate(locale, campaign.starts_at.getTime() > now.getTime() ? 'donate.error.notOpenYet' : 'donate.error.closed') }, values: formValues(body) };
   if (!result.ok) return { kind: 'invalid', errors: result.errors, values: result.values };
 
   // The card-testing brake and the per-address limit come after the form is read: a form with a mistake starts nothing.

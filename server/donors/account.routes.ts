@@ -5,12 +5,13 @@ import type { AppContext } from '../context';
 import { asLocale, localeFrom, localeOf, say } from '../http/language';
 import { statementView } from '../receipts/statement.view';
 import { statementGifts } from '../receipts/receipt.repository';
-import { nextGiftDate } from './plan-changes';
-import { listDonorGifts, listRunningPlans, savePreferences, statementYears } from './donor.repository';
+import { nextGiftDate } from '../donations/next-gift';
+import { listDonorGifts, listPlanMoves, listRunningPlans, savePreferences, statementYears } from './donor.repository';
 import { accountPlanRoutes } from './plan.routes';
 import { accountShell, signedIn } from './shell';
 import { accountSignInRoutes } from './sign-in.routes';
-import { dateIn, giftRows, noticeOf, planSummary, preferencesView } from './account.view';
+import { stopGiftRoutes } from './stop-gift.routes';
+import { dateIn, giftRows, noticeOf, planMoveLines, planSummary, preferencesView } from './account.view';
 import { localize } from '../locale';
 
 export function donorRoutes(ctx: AppContext): Router {
@@ -21,6 +22,7 @@ export function donorRoutes(ctx: AppContext): Router {
   router.post('/account/preferences', updatePreferences(ctx));
   router.get('/account/statements/:year', showStatement(ctx));
   router.use(accountPlanRoutes(ctx));
+  router.use(stopGiftRoutes(ctx));
   return router;
 }
 
@@ -29,7 +31,10 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
   if (!donor) return res.render('donors/sign-in', { title: say(res, 'account.signIn.heading') });
   const { db, stripe, config } = ctx;
   const [gifts, plans, years] = await Promise.all([listDonorGifts(db, donor.id), listRunningPlans(db, donor.id), statementYears(db, donor.id)]);
-  const nextDates = await Promise.all(plans.map((plan) => (plan.status === 'canceled' ? null : nextGiftDate(stripe, plan.stripe_subscription_id!))));
+  const [nextDates, moves] = await Promise.all([
+    Promise.all(plans.map((plan) => (plan.status === 'canceled' ? null : nextGiftDate(stripe, plan.stripe_subscription_id!)))),
+    listPlanMoves(db, plans.map((plan) => plan.id)),
+  ]);
   res.render('donors/account', {
     title: say(res, 'account.title'),
     donor,
@@ -37,7 +42,7 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
     gifts: giftRows(res, config, gifts),
     plans: plans.map((plan, i) => {
       const next = nextDates[i];
-      return { ...planSummary(res, plan), next: next && plan.status !== 'paused' ? dateIn(config, localeOf(res), next) : null };
+      return { ...planSummary(res, plan), next: next && plan.status !== 'paused' ? dateIn(config, localeOf(res), next) : null, moves: planMoveLines(res, config, moves, plan.id) };
     }),
     years,
     prefs: preferencesView(donor),

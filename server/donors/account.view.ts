@@ -6,7 +6,7 @@ import { signToken } from '../http/signed-links';
 import type { MessageKey } from '../i18n/messages';
 import { languageNames, localize, locales, type Locale } from '../locale';
 import { formatMoney } from '../money';
-import type { AccountPlan, listDonorGifts } from './donor.repository';
+import type { AccountPlan, listDonorGifts, PlanMoveRow, PlanToStop } from './donor.repository';
 import type { SignedInDonor } from './sessions';
 
 type Gift = Awaited<ReturnType<typeof listDonorGifts>>[number];
@@ -68,5 +68,35 @@ export function preferencesView(donor: SignedInDonor) {
   return {
     impactUpdates: donor.impact_opt_out_at === null,
     languages: locales.map((code) => ({ code, name: languageNames[code], selected: code === localeFrom(donor.locale) })),
+  };
+}
+
+/** Each time the plan followed its mission off a closed round, as a sentence: oldest first. */
+export function planMoveLines(res: Response, config: AppContext['config'], moves: PlanMoveRow[], planId: string): string[] {
+  const locale = localeOf(res);
+  return moves
+    .filter((move) => move.plan_id === planId)
+    .map((move) => say(res, 'account.plans.moved', { from: localize(move.from_title, locale), to: localize(move.to_title, locale), date: dateIn(config, locale, move.moved_at) }));
+}
+
+export type StopGiftState = 'asking' | 'stopped' | 'already stopped' | 'provider down';
+
+/** The page behind the stop link: the gift, and one button; or, once done, that it has stopped. */
+export function stopGiftView(res: Response, plan: PlanToStop, action: string, state: StopGiftState) {
+  const locale = localeOf(res);
+  const yearly = plan.interval === 'year';
+  const message: Record<StopGiftState, MessageKey> = { asking: 'account.stop.body', 'provider down': 'account.stop.body', stopped: 'account.stop.done', 'already stopped': 'account.stop.already' };
+  return {
+    title: say(res, yearly ? 'account.stop.title.year' : 'account.stop.title.month'),
+    summary: say(res, 'account.plans.summary', {
+      amount: formatMoney(plan, locale),
+      frequency: say(res, yearly ? 'account.plans.every.year' : 'account.plans.every.month'),
+      campaign: localize(plan.campaign_title, locale),
+    }),
+    action,
+    asking: state === 'asking' || state === 'provider down',
+    message: say(res, message[state]),
+    button: say(res, yearly ? 'account.stop.button.year' : 'account.stop.button.month'),
+    error: state === 'provider down' ? say(res, 'account.plan.providerDown') : undefined,
   };
 }

@@ -82,3 +82,49 @@ export async function savePreferences(db: Db, donorId: number, preferences: { im
     .where('id', '=', donorId)
     .execute();
 }
+
+/** The moves of the donor's plans off closed rounds, oldest first: what the account shows beside each plan. */
+export async function listPlanMoves(db: Db, planIds: string[]) {
+  if (planIds.length === 0) return [];
+  return db
+    .selectFrom('recurring_plan_moves')
+    .innerJoin('campaigns as left_round', 'left_round.id', 'recurring_plan_moves.from_campaign_id')
+    .innerJoin('campaigns as new_round', 'new_round.id', 'recurring_plan_moves.to_campaign_id')
+    .select(['recurring_plan_moves.plan_id', 'recurring_plan_moves.moved_at', 'left_round.title as from_title', 'new_round.title as to_title'])
+    .where('recurring_plan_moves.plan_id', 'in', planIds)
+    .orderBy('recurring_plan_moves.moved_at')
+    .orderBy('recurring_plan_moves.id')
+    .execute();
+}
+
+export type PlanMoveRow = Awaited<ReturnType<typeof listPlanMoves>>[number];
+
+/** What the email telling a donor their gift moved says: the move, the plan as it is now, the donor and both rounds. */
+export async function findPlanMoveNotice(db: Db, moveId: string) {
+  if (!/^\d{1,18}$/.test(moveId)) return undefined;
+  return db
+    .selectFrom('recurring_plan_moves')
+    .innerJoin('recurring_plans', 'recurring_plans.id', 'recurring_plan_moves.plan_id')
+    .innerJoin('donors', 'donors.id', 'recurring_plans.donor_id')
+    .innerJoin('campaigns as left_round', 'left_round.id', 'recurring_plan_moves.from_campaign_id')
+    .innerJoin('campaigns as new_round', 'new_round.id', 'recurring_plan_moves.to_campaign_id')
+    .select(['recurring_plan_moves.moved_at', 'recurring_plans.id as plan_id', 'recurring_plans.amount', 'recurring_plans.currency', 'recurring_plans.interval', 'recurring_plans.status'])
+    .select(['donors.email', 'donors.locale', 'left_round.title as from_title', 'left_round.ends_at as from_ends_at', 'new_round.title as to_title'])
+    .where('recurring_plan_moves.id', '=', moveId)
+    .executeTakeFirst();
+}
+
+/** The plan a signed stop link names, with its donor's language and its campaign: the link works without signing in. */
+export async function findPlanToStop(db: Db, planId: string) {
+  if (!isUuid(planId)) return undefined;
+  return db
+    .selectFrom('recurring_plans')
+    .innerJoin('campaigns', 'campaigns.id', 'recurring_plans.campaign_id')
+    .leftJoin('donors', 'donors.id', 'recurring_plans.donor_id')
+    .selectAll('recurring_plans')
+    .select(['campaigns.title as campaign_title', 'donors.locale as donor_locale'])
+    .where('recurring_plans.id', '=', planId)
+    .executeTakeFirst();
+}
+
+export type PlanToStop = NonNullable<Awaited<ReturnType<typeof findPlanToStop>>>;

@@ -69,18 +69,7 @@ export async function resume(stripe: Stripe, subscriptionId: string): Promise<vo
   await stripe.subscriptions.update(subscriptionId, { pause_collection: '' });
 }
 
-export async function cancel(stripe: Stripe, subscriptionId: string): Promise<void> {
-  await stripe.subscriptions.cancel(subscriptionId, { cancellation_details: { comment: 'Stopped by the donor in their account' } });
-}
-
-/** When the next gift is taken, from Stripe; null when paused, stopping, or Stripe did not answer. */
-export async function nextGiftDate(stripe: Stripe, subscriptionId: string): Promise<Date | null> {
-  try {
-    const subscription = await stripe.subscriptions.retrieve(subscriptionId);
-    const end = subscription.items.data[0]?.current_period_end;
-    if (subscription.pause_collection || subscription.cancel_at_period_end || subscription.status === 'canceled' || !end) return null;
-    return new Date(end * 1000);
-  } catch {
-    return null;
-  }
+/** `comment` tells whoever reads the subscription at Stripe where the donor stopped it. */
+export async function cancel(stripe: Stripe, subscriptionId: string, comment = 'Stopped by the donor in their account'): Promise<void> {
+  await stripe.subscriptions.cancel(subscriptionId, { cancellation_details: { comment } });
 }

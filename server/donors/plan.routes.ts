@@ -5,14 +5,15 @@ import { publicUrl } from '../config';
 import { NotFound } from '../http/errors';
 import { localize } from '../locale';
 import { toMajorUnits } from '../money';
-import { cancel, changeAmount, nextGiftDate, pause, readPlanChange, resume } from './plan-changes';
+import { cancel, changeAmount, pause, readPlanChange, resume } from './plan-changes';
+import { nextGiftDate } from '../donations/next-gift';
 import { cardUpdatePortalUrl } from '../donations/billing-portal';
-import { findDonorPlan, type AccountPlan } from './donor.repository';
+import { findDonorPlan, listPlanMoves, type AccountPlan, type PlanMoveRow } from './donor.repository';
 import { signedIn } from './shell';
-import { dateIn, noticeOf, planSummary } from './account.view';
+import { dateIn, noticeOf, planMoveLines, planSummary } from './account.view';
 import { localeOf, say } from '../http/language';
 
-type PlanPage = { status?: number; next?: Date | null; error?: string; errors?: Record<string, string>; form?: { amount: string; frequency: string } };
+type PlanPage = { status?: number; next?: Date | null; moves?: PlanMoveRow[]; error?: string; errors?: Record<string, string>; form?: { amount: string; frequency: string } };
 
 export function accountPlanRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -47,7 +48,7 @@ function renderPlan(ctx: AppContext, req: Request, res: Response, plan: AccountP
   const locale = localeOf(res);
   res.status(page.status ?? 200).render('donors/plan', {
     title: say(res, 'account.plan.heading', { campaign: localize(plan.campaign_title, locale) }),
-    plan: { ...planSummary(res, plan), next: page.next && plan.status !== 'paused' ? dateIn(ctx.config, locale, page.next) : null },
+    plan: { ...planSummary(res, plan), next: page.next && plan.status !== 'paused' ? dateIn(ctx.config, locale, page.next) : null, moves: planMoveLines(res, ctx.config, page.moves ?? [], plan.id) },
     notice: noticeOf(req, res),
     error: page.error,
     errors: page.errors ?? {},
@@ -70,7 +71,8 @@ async function atStripe(ctx: AppContext, req: Request, res: Response, plan: Acco
 const showPlan = (ctx: AppContext) => async (req: Request, res: Response) => {
   const plan = await ownPlan(ctx, req, res);
   if (!plan) return;
-  renderPlan(ctx, req, res, plan, { next: plan.status === 'canceled' ? null : await nextGiftDate(ctx.stripe, plan.stripe_subscription_id!) });
+  const [next, moves] = await Promise.all([plan.status === 'canceled' ? null : nextGiftDate(ctx.stripe, plan.stripe_subscription_id!), listPlanMoves(ctx.db, [plan.id])]);
+  renderPlan(ctx, req, res, plan, { next, moves });
 };
 
 const changePlanAmount = (ctx: AppContext) => async (req: Request, res: Response) => {

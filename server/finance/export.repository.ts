@@ -57,6 +57,7 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
   // currency units are worked out once and the sort carries integers rather than text.
   const gifts = filteredDonations(db, filters, timeZone)
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
+    .leftJoin('campaigns as intended', 'intended.id', 'donations.intended_campaign_id')
     .leftJoin('donors', 'donors.id', 'donations.donor_id')
     .leftJoin('receipts', 'receipts.donation_id', 'donations.id')
     .leftJoin(l, (join) => join.onRef('l.donation_id', '=', 'donations.id').onRef('l.currency', '=', 'donations.currency'))
@@ -69,6 +70,7 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
       'donations.payment_method',
       'donations.frequency',
       'campaigns.slug as campaign',
+      'intended.slug as intended_campaign',
       'donations.donor_name',
       'donations.donor_type',
       'donors.email as donor_email',
@@ -122,6 +124,9 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
     ['payment_intent', csvText(g('stripe_payment_intent_id'))],
     ['charge', csvText(g('stripe_charge_id'))],
     ['invoice', csvText(g('stripe_invoice_id'))],
+    // The closed round a payment was meant for, when it was credited to `campaign` instead; else empty. Last,
+    // so that spreadsheets built on the columns before it keep working.
+    ['intended_campaign', sql`${g('intended_campaign')}`],
   ];
   const query = sql`
     with l as materialized (${sums}), r as (${references})

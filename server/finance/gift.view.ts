@@ -89,6 +89,8 @@ export function giftPageView(locale: Locale, { donation, ledger, receipt, refund
       status: statusLabel(locale, donation.status),
       method: methodLabel(locale, donation.payment_method),
       campaign: localize(donation.campaign_title, defaultLocale),
+      // A payment for a round that had closed, credited where its gift now points (server/donations/plan-moves.ts).
+      intended: donation.intended_campaign_title ? translate(locale, 'finance.gift.intended', { intended: `${localize(donation.intended_campaign_title, defaultLocale)} (${donation.intended_campaign_slug})`, campaign: `${localize(donation.campaign_title, defaultLocale)} (${donation.campaign_slug})` }) : undefined,
       donorName: donation.donor_name ?? donation.donor_record_name ?? '',
       donorType: donorTypeLabel(locale, donation.donor_record_type ?? donation.donor_type),
     },

@@ -42,7 +42,7 @@ function sentenceValues(entry: AuditLogRow, locale: Locale, who: string): Record
     who,
     subject,
     action: entry.action,
-    gift: entry.subject_type === 'donation' ? entry.subject_id.slice(0, 8) : entry.subject_id,
+    gift: entry.subject_type === 'donation' || entry.subject_type === 'recurring_plan' ? entry.subject_id.slice(0, 8) : entry.subject_id,
     amount: amountText(locale, after.amount, currency),
     reason: text(after.reason),
     message: text(after.message),
@@ -54,7 +54,11 @@ function sentenceValues(entry: AuditLogRow, locale: Locale, who: string): Record
     rolesAfter: rolesText(locale, after.roles),
     title: textIn(locale, after.title),
     campaign: text(after.campaign) || text(after.slug) || text(before.slug),
+    slug: text(after.slug) || text(before.slug),
     language: languageNameOf(locale, after.locale),
+    // A regular gift that followed its mission off a closed round: the two rounds, by slug.
+    from: text(after.from),
+    to: text(after.to),
   };
 }
 
@@ -65,6 +69,7 @@ const laidOut = (value: unknown) => (value === null || value === undefined ? '' 
 function subjectHref(entry: AuditLogRow, values: Record<string, string>): string | undefined {
   if (entry.subject_type === 'donation') return `/staff/finance/gifts/${entry.subject_id}`;
   if (entry.subject_type === 'campaign' && values.campaign) return `/staff/campaigns/${values.campaign}`;
+  if (entry.subject_type === 'mission' && values.slug) return `/staff/missions/${values.slug}/edit`;
   return undefined;
 }
 

@@ -10,7 +10,7 @@ export type ApplyOutcome = 'applied' | 'ignored' | 'already applied';
  * Applies a stored event in one transaction that also marks it processed; the row lock makes a second
  * run wait and then find it done. A failure rolls everything back and is noted for staff before it is rethrown.
  */
-export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | 'config'>, eventId: string): Promise<ApplyOutcome> {
+export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | 'config'> & { logger?: Pick<AppContext['logger'], 'warn'> }, eventId: string): Promise<ApplyOutcome> {
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       // The event itself was stored durably before Stripe had its 2xx; what applying it writes can be
@@ -31,6 +31,7 @@ export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | '
           stripe: ctx.stripe,
           generalFundSlug: ctx.config.donations.generalFundSlug,
           timeZone: ctx.config.organisation.timeZone,
+          logger: ctx.logger,
         });
       }
       return handler ? 'applied' : 'ignored';

@@ -88,7 +88,19 @@ describe('the public pages are accessible', () => {
     it(`a closed round's page in ${lang}`, async () => {
       await expectNoSeriousViolations(await open(`/campaigns/${demoRounds(testNow).closed[0]!.slug}?lang=${lang}`));
     });
+
+    it(`a round not open yet in ${lang}`, async () => {
+      await expectNoSeriousViolations(await open(`/campaigns/${demoRounds(testNow).upcoming.slug}?lang=${lang}`));
+    });
+
+    it(`the mission page in ${lang}`, async () => {
+      await expectNoSeriousViolations(await open(`/missions/happy-smile?lang=${lang}`));
+    });
   }
+
+  it('the mission page on a phone', async () => {
+    await expectNoSeriousViolations(await open('/missions/happy-smile?lang=zh-HK', { width: 390, height: 844 }));
+  });
 
   it('a campaign page on a phone', async () => {
     await expectNoSeriousViolations(await open('/campaigns/speech-therapy-fund', { width: 390, height: 844 }));
@@ -159,7 +171,7 @@ describe('the public pages are accessible', () => {
     });
 
     const rounds = demoRounds(testNow);
-    for (const path of ['/', '/?lang=zh-CN', '/campaigns/speech-therapy-fund', `/campaigns/${rounds.open.slug}`, `/campaigns/${rounds.closed[0]!.slug}`, '/account', '/embed/campaigns/speech-therapy-fund', '/embed/campaigns/speech-therapy-fund/snippet', '/staff/sign-in']) {
+    for (const path of ['/', '/?lang=zh-CN', '/campaigns/speech-therapy-fund', `/campaigns/${rounds.open.slug}`, `/campaigns/${rounds.closed[0]!.slug}`, `/campaigns/${rounds.upcoming.slug}`, '/missions/happy-smile', '/account', '/embed/campaigns/speech-therapy-fund', '/embed/campaigns/speech-therapy-fund/snippet', '/staff/sign-in']) {
       it(`${path} keeps to it`, async () => {
         await expectNoCspViolations(await openEnforced(path));
       });
@@ -196,7 +208,7 @@ describe('the public pages are accessible', () => {
       await page.locator('form button[type=submit]').click();
       await page.waitForURL(/\/staff$/);
       await expectNoCspViolations(page);
-      for (const path of ['/staff/campaigns', '/staff/campaigns/speech-therapy-fund']) {
+      for (const path of ['/staff/campaigns', '/staff/campaigns/speech-therapy-fund', '/staff/missions', '/staff/missions/happy-smile/edit', '/staff/campaigns/speech-therapy-fund/edit']) {
         const res = await page.goto(`${b.url}${path}`);
         expect({ path, status: res?.status() }).toEqual({ path, status: 200 });
         await expectNoCspViolations(page);

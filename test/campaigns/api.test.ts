@@ -35,7 +35,7 @@ describe('the campaign JSON API', () => {
   });
   afterAll(() => t.close());
 
-  it('lists every public campaign, live ones first (open-ended, then the last to close), drafts never', async () => {
+  it('lists every public campaign, live ones first (open-ended, then the last to close), drafts never, and a round not open yet as upcoming', async () => {
     const res = await request(t.app).get('/api/campaigns').expect(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expectShortPublicCache(res);
@@ -44,6 +44,7 @@ describe('the campaign JSON API', () => {
     expect(campaigns.map((c) => [c.slug, c.status])).toEqual([
       ['speech-therapy-fund', 'live'],
       ['general', 'live'],
+      ['happy-smile-2027-05', 'upcoming'],
       ['happy-smile-2026-11', 'live'],
       ['happy-smile-2026-07', 'closed'],
     ]);
@@ -91,9 +92,21 @@ describe('the campaign JSON API', () => {
     expect(list.body.campaigns.find((c: { slug: string }) => c.slug === 'speech-therapy-fund')).toEqual(one.body);
   });
 
-  it('still describes a closed round', async () => {
+  it('still describes a closed round, with what it raised', async () => {
     const res = await request(t.app).get('/api/campaigns/happy-smile-2026-07').expect(200);
-    expect(res.body).toMatchObject({ slug: 'happy-smile-2026-07', status: 'closed', raised: { amount: 0, currency: 'CNY' } });
+    // The demo's gifts to the round: CN¥126,000 as given, and HK$56,100 brought into yuan at the CNY→HKD rate
+    // Stripe recorded for this file's gift (1.085); its US$700 waits for a CNY→USD rate.
+    expect(res.body).toMatchObject({
+      slug: 'happy-smile-2026-07',
+      status: 'closed',
+      raised: { amount: 12_600_000 + 5_170_507, currency: 'CNY' },
+      raisedByCurrency: [
+        { amount: 12_600_000, currency: 'CNY' },
+        { amount: 5_610_000, currency: 'HKD' },
+        { amount: 70_000, currency: 'USD' },
+      ],
+      donors: 6,
+    });
   });
 
   it('calls a round past its end closed, even before staff close it', async () => {

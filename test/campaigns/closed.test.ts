@@ -13,7 +13,7 @@ describe('a closed campaign', () => {
   beforeAll(async () => {
     t = await startTestContext();
     await seedDemoData(t.database.db, testNow);
-    // Three gifts of CN¥100 each, given while the round was open.
+    // Three gifts of CN¥100 each, given while the round was open, beside the demo's own.
     const { db } = t.database;
     const closedId = await campaignId(db, closedRound!.slug);
     const givenOn = new Date(testNow.getTime() - 30 * 24 * 60 * 60 * 1000);
@@ -31,8 +31,9 @@ describe('a closed campaign', () => {
     expect(res.text).toMatch(/<dt>Closed<\/dt><dd><time datetime="[^"]+">/);
     expect(res.text).not.toContain('<dt>Closes</dt>');
     expect(res.text).not.toContain('days left');
-    expect(res.text).toContain('<strong data-raised>CN¥300</strong>');
-    expect(res.text).toContain('3 donors');
+    // The demo's six gifts to the round (CN¥126,000 of them in yuan; HKD and USD await a rate recorded by Stripe) and the three above.
+    expect(res.text).toContain('<strong data-raised>CN¥126,300</strong>');
+    expect(res.text).toContain('9 donors');
     expect(res.text).not.toContain('<form');
     expect(res.text).not.toContain(`action="/campaigns/${closedRound!.slug}/donate`);
     expect(res.text).not.toContain('?amount=');

@@ -209,7 +209,9 @@ describe('refunds, disputes and who counts as a donor', () => {
     expect([...all.keys()]).toEqual([fund.id, general.id, closed.id]);
     expect(all.get(fund.id)).toEqual(await totalsOf(db, fund));
     expect(all.get(general.id)).toEqual(await totalsOf(db, general));
-    expect(all.get(closed.id)).toEqual({ raised: { amount: 0, currency: 'CNY' }, raisedByCurrency: [], unconverted: [], donors: 0, recurringDonors: 0 });
+    expect(all.get(closed.id)).toEqual(await totalsOf(db, closed));
+    // The demo's six offline gifts to the closed round, in the three currencies they were given in.
+    expect(all.get(closed.id)).toMatchObject({ donors: 6, raisedByCurrency: [{ amount: 12_600_000, currency: 'CNY' }, { amount: 5_610_000, currency: 'HKD' }, { amount: 70_000, currency: 'USD' }] });
     expect((await campaignTotals(db, [])).size).toBe(0);
   });
 });

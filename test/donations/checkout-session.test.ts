@@ -3,6 +3,8 @@ import request from 'supertest';
 import type Stripe from 'stripe';
 import { checkoutSessionParams, createCheckoutSession } from '../../server/donations/checkout';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
+import { demoRounds } from '../../dev/seed';
+import { testNow } from '../support/clock';
 
 /** The session and its one line item, as Stripe holds them. */
 async function sessionWithItem(h: GivingHarness, sessionId: string) {
@@ -65,7 +67,7 @@ describe('the Checkout Session a gift sends the donor to', () => {
   });
 
   it('for a monthly gift: a subscription billed every month, whose subscription names the donation and the plan', async () => {
-    const { donation, sessionId } = await h.give('happy-smile-' + (await liveRoundSuffix(h)), aDonor({ amount: '300', currency: 'CNY', frequency: 'month' }));
+    const { donation, sessionId } = await h.give(demoRounds(testNow).open.slug, aDonor({ amount: '300', currency: 'CNY', frequency: 'month' }));
     expect(donation.recurring_plan_id).toEqual(expect.any(String));
     const plan = await h.database.db.selectFrom('recurring_plans').selectAll().where('id', '=', donation.recurring_plan_id!).executeTakeFirstOrThrow();
     expect(plan).toMatchObject({ amount: 30_000, currency: 'CNY', interval: 'month', status: 'incomplete', donor_id: donation.donor_id });
@@ -148,7 +150,7 @@ describe('Alipay and WeChat Pay, when the account offers them', () => {
   let slug: string;
   beforeAll(async () => {
     h = await startGivingHarness({ config: { stripe: { wallets: ['alipay', 'wechat_pay'] } } });
-    slug = `happy-smile-${await liveRoundSuffix(h)}`;
+    slug = demoRounds(testNow).open.slug;
   });
   afterAll(() => h.stop());
 
@@ -205,9 +207,3 @@ describe('with one wallet only', () => {
     expect(session.payment_method_options).toEqual({});
   });
 });
-
-/** The live Happy Smile round depends on today's date; the seed names it happy-smile-YYYY-MM. */
-async function liveRoundSuffix(h: GivingHarness): Promise<string> {
-  const live = await h.database.db.selectFrom('campaigns').select('slug').where('slug', 'like', 'happy-smile-%').where('status', '=', 'live').executeTakeFirstOrThrow();
-  return live.slug.slice('happy-smile-'.length);
-}

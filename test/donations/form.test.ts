@@ -15,7 +15,7 @@ describe('the donate form, filled in wrongly', () => {
   let t: TestContext;
   beforeAll(async () => {
     t = await startTestContext({ donations: { maximumMajorUnits, generalFundSlug: 'general' } });
-    await seedDemoData(t.database.db, testNow);
+    await seedDemoData(t.database.db, testNow, { closedRoundMoney: false });
   });
   afterAll(() => t.close());
 
@@ -320,7 +320,7 @@ describe('a script hammering the donate form', () => {
   let t: TestContext;
   beforeAll(async () => {
     t = await startTestContext();
-    await seedDemoData(t.database.db, testNow);
+    await seedDemoData(t.database.db, testNow, { closedRoundMoney: false });
   });
   afterAll(() => t.close());
 

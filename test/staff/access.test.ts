@@ -35,6 +35,9 @@ export const staffPages: Array<{ path: string; roles: StaffRole[] }> = [
   // Seeded in beforeAll below.
   { path: '/staff/campaigns/speech-therapy-fund', roles: ['campaign_manager'] },
   { path: '/staff/campaigns/speech-therapy-fund/edit', roles: ['campaign_manager'] },
+  { path: '/staff/missions', roles: ['campaign_manager'] },
+  { path: '/staff/missions/new', roles: ['campaign_manager'] },
+  { path: '/staff/missions/happy-smile/edit', roles: ['campaign_manager'] },
 ];
 
 describe('the staff area', () => {

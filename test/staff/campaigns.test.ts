@@ -136,6 +136,14 @@ describe('campaign managers in the staff area', () => {
     expect(await t.database.db.selectFrom('audit_log').select('id').where('action', '=', 'campaign.created').execute()).toEqual([]);
   });
 
+  it('keeps the general fund open: it refuses a last day for it, where closed rounds’ monthly gifts go', async () => {
+    const form = await manager.agent.get('/staff/campaigns/general/edit').expect(200);
+    expect(inputValue(form.text, 'ends_on')).toBe('');
+    const res = await manager.post('/staff/campaigns/general/edit', aCampaignForm({ slug: 'general', ends_on: '2027-12-31' })).expect(422);
+    expect(fieldError(res.text, 'ends_on')).toBe('The general fund stays open: monthly gifts from rounds that close move to it. Leave its last day empty.');
+    expect((await findCampaign(t, 'general'))!.ends_at).toBeNull();
+  });
+
   it('refuses a year typed short, which would be a day two thousand years ago', async () => {
     const res = await manager.post('/staff/campaigns', aCampaignForm({ slug: 'short-years', starts_on: '0026-06-01', ends_on: '0026-11-30' })).expect(422);
     expect(fieldsInError(res.text).sort()).toEqual(['ends_on', 'starts_on']);
@@ -342,7 +350,9 @@ describe('campaign managers in the staff area', () => {
     expect(inputValue(badFigure.text, 'impact_title_en')).toBe('Spring');
     const badPhoto = await manager.post('/staff/campaigns/quiet-draft/impact-updates', { impact_title_en: 'Spring', impact_body_en: 'We operated.', impact_photo_url: 'http://insecure.example/a.jpg' }).expect(422);
     expect(fieldError(badPhoto.text, 'impact_photos')).toMatch(/https:\/\//);
-    expect(await db.selectFrom('impact_updates').select('id').execute()).toEqual([]);
+    // The demo's closed rounds have reported; this campaign has not.
+    const quietDraft = (await findCampaign(t, 'quiet-draft'))!.id;
+    expect(await db.selectFrom('impact_updates').select('id').where('campaign_id', '=', quietDraft).execute()).toEqual([]);
 
     const posted = await manager
       .post('/staff/campaigns/quiet-draft/impact-updates', {
@@ -354,7 +364,7 @@ describe('campaign managers in the staff area', () => {
         impact_photo_alt_en: 'The ward after surgery',
       })
       .expect(303);
-    const update = await db.selectFrom('impact_updates').selectAll().executeTakeFirstOrThrow();
+    const update = await db.selectFrom('impact_updates').selectAll().where('campaign_id', '=', quietDraft).executeTakeFirstOrThrow();
     expect(posted.headers.location).toBe(`/staff/campaigns/quiet-draft?posted=${update.id}&queued=1#impact-updates`);
     expect(update).toMatchObject({
       title: { en: 'The spring mission' },
@@ -518,8 +528,8 @@ describe('campaign managers in the staff area', () => {
     const noSimplified = { title_zh: '', summary_zh: '', story_zh: '', cost_unit_label_zh: '', preset_label_zh: ['', '', ''] };
     await manager.post('/staff/campaigns', aCampaignForm({ slug: 'traditional-only', ...noSimplified, ...traditional })).expect(303);
     const simplified = decodeEntities((await request(t.app).get('/campaigns/traditional-only?lang=zh-CN').expect(200)).text);
-    expect(simplified).toContain('<h1>唇颚裂护理 2027（香港）</h1>');
-    expect(simplified).toContain('为唇颚裂儿童提供手术及覆诊。');
+    expect(simplified).toContain('<h1>唇腭裂护理 2027（香港）</h1>');
+    expect(simplified).toContain('为唇腭裂儿童提供手术及覆诊。');
 
     await manager.post('/staff/campaigns', aCampaignForm({ slug: 'english-only', ...noSimplified })).expect(303);
     const englishOnly = decodeEntities((await request(t.app).get('/campaigns/english-only?lang=zh-HK').expect(200)).text);
@@ -543,7 +553,7 @@ describe('campaign managers in the staff area', () => {
     expect(inputValue(res.text, 'target_amount')).toBe('1');
 
     const inChinese = await manager.post('/staff/campaigns/three-languages/edit', aCampaignForm({ slug: 'three-languages', ...traditional, title_zh_hk: long })).set('Accept-Language', 'zh-HK').expect(422);
-    expect(fieldError(inChinese.text, 'title_zh_hk')).toBe('繁體中文標題不能超過 120 個字（目前有 121 個）。');
+    expect(fieldError(inChinese.text, 'title_zh_hk')).toBe('繁體中文標題不能超過 120 個字元（目前有 121 個）。');
     expect(inChinese.text).toContain('<label for="title_zh_hk">繁體中文標題');
 
     expect(await findCampaign(t, 'three-languages')).toEqual(before);

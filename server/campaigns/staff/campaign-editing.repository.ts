@@ -4,6 +4,7 @@ import type { Db, Trx } from '../../database';
 import type { Campaign, CampaignStatus } from '../../tables/campaigns.table';
 import type { CampaignPreset } from '../../tables/campaign-presets.table';
 import type { LocalizedText } from '../../locale';
+import type { Mission } from '../../tables/missions.table';
 
 /** A campaign's columns as the form sets them. */
 export interface CampaignColumns {
@@ -20,6 +21,7 @@ export interface CampaignColumns {
   cost_unit_amount: number | null;
   cost_unit_label: LocalizedText | null;
   cover_image_url: string | null;
+  mission_id: number | null;
   hold_messages: boolean;
 }
 
@@ -40,6 +42,13 @@ function storedColumns(columns: CampaignColumns) {
     story: jsonb(columns.story),
     cost_unit_label: columns.cost_unit_label === null ? null : jsonb(columns.cost_unit_label),
   };
+}
+
+export type MissionChoice = Pick<Mission, 'id' | 'title'>;
+
+/** The missions a campaign may be made a round of, first created first: the form's choice. */
+export async function listMissionChoices(db: Db): Promise<MissionChoice[]> {
+  return db.selectFrom('missions').select(['id', 'title']).orderBy('id').execute();
 }
 
 export async function isSlugInUse(db: Db, slug: string, exceptId?: number): Promise<boolean> {

@@ -47,6 +47,8 @@ export interface CampaignFormValues {
   cost_unit_label_zh: string;
   cost_unit_label_zh_hk: string;
   status: string;
+  /** The id of the mission the campaign is a round of, as the select sends it; '' for none. */
+  mission: string;
   cover_image_url: string;
   hold_messages: boolean;
   presets: PresetRow[];
@@ -66,6 +68,8 @@ export interface CampaignInput {
   cost_unit_amount: number | null;
   cost_unit_label: LocalizedText | null;
   cover_image_url: string | null;
+  /** The mission the campaign is a round of; null for a fund or a campaign of its own. */
+  mission_id: number | null;
   /** Donors' messages stay off the page until approved. */
   hold_messages: boolean;
   presets: Array<{ currency: string; amount: number; label: LocalizedText | null }>;
@@ -101,6 +105,7 @@ const formShape = z.object({
   cost_unit_label_zh: text,
   cost_unit_label_zh_hk: text,
   status: text,
+  mission: text,
   cover_image_url: text,
   /** A ticked checkbox sends its value; an unticked one sends nothing. */
   hold_messages: z.unknown().optional(),
@@ -148,6 +153,7 @@ export function campaignFormValues(body: unknown): CampaignFormValues {
     cost_unit_label_zh: raw.cost_unit_label_zh,
     cost_unit_label_zh_hk: raw.cost_unit_label_zh_hk,
     status: raw.status,
+    mission: raw.mission,
     cover_image_url: raw.cover_image_url,
     hold_messages: raw.hold_messages !== undefined,
     presets,
@@ -189,6 +195,7 @@ export function valuesOfCampaign(campaign: Campaign, presets: CampaignPreset[], 
     cost_unit_label_zh: costUnitLabel.zh,
     cost_unit_label_zh_hk: costUnitLabel.zh_hk,
     status: campaign.status,
+    mission: campaign.mission_id === null ? '' : String(campaign.mission_id),
     cover_image_url: campaign.cover_image_url ?? '',
     hold_messages: campaign.hold_messages,
     presets: presets.map((preset) => {
@@ -221,6 +228,7 @@ export function blankCampaignValues(now: Date, timeZone: string): CampaignFormVa
     cost_unit_label_zh: '',
     cost_unit_label_zh_hk: '',
     status: 'draft',
+    mission: '',
     cover_image_url: '',
     hold_messages: false,
     presets: [],

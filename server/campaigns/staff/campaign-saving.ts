@@ -25,6 +25,7 @@ export function campaignRecord(campaign: Campaign, presets: CampaignPreset[]) {
     cost_unit_amount: campaign.cost_unit_amount,
     cost_unit_label: campaign.cost_unit_label,
     cover_image_url: campaign.cover_image_url,
+    mission_id: campaign.mission_id,
     hold_messages: campaign.hold_messages,
     presets: presets.map((p) => ({ currency: p.currency, amount: p.amount, label: p.label })),
   };
@@ -72,6 +73,7 @@ function columnsOf(input: CampaignInput, timeZone: string, before?: Campaign): C
     cost_unit_amount: input.cost_unit_amount,
     cost_unit_label: input.cost_unit_label,
     cover_image_url: input.cover_image_url,
+    mission_id: input.mission_id,
     hold_messages: input.hold_messages,
   };
 }

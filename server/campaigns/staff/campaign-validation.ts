@@ -6,6 +6,7 @@ import { translate, type MessageKey } from '../../i18n/messages';
 import type { Locale, LocalizedText } from '../../locale';
 import { currencyExponent, parseAmount, type Money } from '../../money';
 import { campaignCurrencies, campaignFormValues, campaignStatuses, type CampaignFormResult, type CampaignFormValues, type CampaignInput } from './campaign-form';
+import type { MissionChoice } from './campaign-editing.repository';
 
 /** A picture on this site, such as the demo's /assets/covers/…: one leading slash (never "//host"), no query. */
 const isSitePath = (value: string) => /^\/(?![/\\])[A-Za-z0-9._~%/-]*$/.test(value);
@@ -157,8 +158,14 @@ function checkPresets(say: Say, values: CampaignFormValues, errors: Errors): Cam
   return presets;
 }
 
-/** Checks the whole form; every bad field gets a message of its own, keyed by the field's id. */
-export function readCampaignForm(body: unknown, locale: Locale): CampaignFormResult {
+/** The mission chosen: its id, null for none, or undefined when the form names one that is not among `missions`. */
+function chosenMission(value: string, missions: MissionChoice[]): number | null | undefined {
+  if (value === '') return null;
+  return missions.find((mission) => String(mission.id) === value)?.id;
+}
+
+/** Checks the whole form against the missions there are; every bad field gets a message of its own, keyed by the field's id. */
+export function readCampaignForm(body: unknown, locale: Locale, missions: MissionChoice[], generalFundSlug: string): CampaignFormResult {
   const say: Say = (key, values) => translate(locale, key, values);
   const values = campaignFormValues(body);
   const errors: Errors = {};
@@ -168,15 +175,19 @@ export function readCampaignForm(body: unknown, locale: Locale): CampaignFormRes
   const target = checkTarget(say, values, errors);
   checkAccepted(say, values.accepted_currencies, errors);
   const { startsOn, endsOn } = checkDates(say, values, errors);
+  // Monthly gifts from every closed round end up in the general fund: it must not close in its turn.
+  if (values.slug === generalFundSlug && endsOn) errors.ends_on = say('campaignStaff.check.generalFundEnds');
   const costUnit = checkCostUnit(say, values, target, errors);
   const status = campaignStatuses.find((s) => s === values.status);
   if (!status) errors.status = say('campaignStaff.check.status');
+  const missionId = chosenMission(values.mission, missions);
+  if (missionId === undefined) errors.mission = say('campaignStaff.check.mission');
   if (values.cover_image_url !== '' && (values.cover_image_url.length > limits.coverImageUrl || !(isHttpsUrl(values.cover_image_url) || isSitePath(values.cover_image_url)))) {
     errors.cover_image_url = say('campaignStaff.check.coverImage');
   }
   const presets = checkPresets(say, values, errors);
 
-  if (Object.keys(errors).length > 0 || !target || !status || !startsOn || endsOn === undefined) return { ok: false, errors, values };
+  if (Object.keys(errors).length > 0 || !target || !status || !startsOn || endsOn === undefined || missionId === undefined) return { ok: false, errors, values };
   return {
     ok: true,
     input: {
@@ -192,6 +203,7 @@ export function readCampaignForm(body: unknown, locale: Locale): CampaignFormRes
       cost_unit_amount: costUnit.amount,
       cost_unit_label: costUnit.label,
       cover_image_url: values.cover_image_url || null,
+      mission_id: missionId,
       hold_messages: values.hold_messages,
       presets,
     },

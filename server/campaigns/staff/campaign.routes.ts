@@ -13,6 +13,7 @@ import { findCampaignBySlug, listCampaignsForStaff, listPresets } from '../campa
 import { campaignTotals } from '../totals';
 import { blankCampaignValues, campaignFormValues, valuesOfCampaign } from './campaign-form';
 import { createCampaign, updateCampaign } from './campaign-saving';
+import { listMissionChoices } from './campaign-editing.repository';
 import { readCampaignForm } from './campaign-validation';
 import { campaignFormPageView, campaignListView, saveProblemErrors, type CampaignFormPage } from './campaign.view';
 import { campaignDashboard } from './dashboard';
@@ -32,8 +33,8 @@ async function campaignOr404({ db }: AppContext, slug: unknown, locale: Locale):
   return campaign;
 }
 
-function renderCampaignForm(res: Response, page: CampaignFormPage, status = 200) {
-  res.status(status).render('campaigns/staff/form', campaignFormPageView(page, localeOf(res)));
+async function renderCampaignForm({ db }: AppContext, res: Response, page: Omit<CampaignFormPage, 'missions'>, status = 200) {
+  res.status(status).render('campaigns/staff/form', campaignFormPageView({ ...page, missions: await listMissionChoices(db) }, localeOf(res)));
 }
 
 async function renderDashboard({ db, clock, config }: AppContext, res: Response, campaign: Campaign, extras: DashboardExtras = {}, status = 200) {
@@ -49,31 +50,30 @@ const listCampaigns = ({ db }: AppContext) => async (_req: Request, res: Respons
   res.render('campaigns/staff/list', campaignListView(campaigns, await campaignTotals(db, campaigns), localeOf(res)));
 };
 
-const showNewCampaignForm = ({ clock, config }: AppContext) => (_req: Request, res: Response) => {
-  renderCampaignForm(res, { values: blankCampaignValues(clock.now(), config.organisation.timeZone) });
-};
+const showNewCampaignForm = (ctx: AppContext) => (_req: Request, res: Response) =>
+  renderCampaignForm(ctx, res, { values: blankCampaignValues(ctx.clock.now(), ctx.config.organisation.timeZone) });
 
-const createCampaignFromForm = ({ db, config }: AppContext) => async (req: Request, res: Response) => {
+const createCampaignFromForm = (ctx: AppContext) => async (req: Request, res: Response) => {
   const locale = localeOf(res);
-  const result = readCampaignForm(req.body, locale);
-  if (!result.ok) return renderCampaignForm(res, { values: result.values, errors: result.errors }, 422);
-  const saved = await createCampaign(db, result.input, res.locals.staff!.id, config.organisation.timeZone);
-  if (!saved.ok) return renderCampaignForm(res, { values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
+  const result = readCampaignForm(req.body, locale, await listMissionChoices(ctx.db), ctx.config.donations.generalFundSlug);
+  if (!result.ok) return renderCampaignForm(ctx, res, { values: result.values, errors: result.errors }, 422);
+  const saved = await createCampaign(ctx.db, result.input, res.locals.staff!.id, ctx.config.organisation.timeZone);
+  if (!saved.ok) return renderCampaignForm(ctx, res, { values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
   res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
 };
 
 const showEditCampaignForm = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
   const campaign = await campaignOr404(ctx, req.params.slug, localeOf(res));
-  renderCampaignForm(res, { campaign, values: valuesOfCampaign(campaign, await listPresets(ctx.db, campaign.id), ctx.config.organisation.timeZone) });
+  await renderCampaignForm(ctx, res, { campaign, values: valuesOfCampaign(campaign, await listPresets(ctx.db, campaign.id), ctx.config.organisation.timeZone) });
 };
 
 const saveCampaignEdit = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
   const locale = localeOf(res);
   const campaign = await campaignOr404(ctx, req.params.slug, locale);
-  const result = readCampaignForm(req.body, locale);
-  if (!result.ok) return renderCampaignForm(res, { campaign, values: result.values, errors: result.errors }, 422);
+  const result = readCampaignForm(req.body, locale, await listMissionChoices(ctx.db), ctx.config.donations.generalFundSlug);
+  if (!result.ok) return renderCampaignForm(ctx, res, { campaign, values: result.values, errors: result.errors }, 422);
   const saved = await updateCampaign(ctx.db, campaign.id, result.input, res.locals.staff!.id, ctx.config.organisation.timeZone);
-  if (!saved.ok) return renderCampaignForm(res, { campaign, values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
+  if (!saved.ok) return renderCampaignForm(ctx, res, { campaign, values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
   res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
 };
 

@@ -6,6 +6,7 @@ import type { Campaign, CampaignStatus } from '../../tables/campaigns.table';
 import type { CampaignTotals } from '../totals';
 import { campaignCurrencies, campaignStatuses, maxPresets, type CampaignFormValues } from './campaign-form';
 import type { SaveProblem } from './campaign-saving';
+import type { MissionChoice } from './campaign-editing.repository';
 
 export const statusLabel = (status: CampaignStatus, locale: Locale) => translate(locale, `campaignStaff.status.${status}`);
 
@@ -32,8 +33,16 @@ export function campaignListView(campaigns: Campaign[], totals: Map<number, Camp
   };
 }
 
+/** The mission select: none first, then each mission by its title in the staff member's language. */
+function missionOptions(missions: MissionChoice[], chosen: string, locale: Locale) {
+  return [
+    { value: '', label: translate(locale, 'campaignStaff.form.missionNone'), selected: chosen === '' },
+    ...missions.map((mission) => ({ value: String(mission.id), label: localize(mission.title, locale), selected: String(mission.id) === chosen })),
+  ];
+}
+
 /** The campaign form's view: the values as typed, a message per field, and a few blank preset rows. */
-function campaignFormView(values: CampaignFormValues, errors: Record<string, string>, locale: Locale) {
+function campaignFormView(values: CampaignFormValues, errors: Record<string, string>, missions: MissionChoice[], locale: Locale) {
   const rows = [...values.presets];
   const blankRows = Math.min(maxPresets - rows.length, Math.max(3, 5 - rows.length));
   for (let i = 0; i < blankRows; i++) rows.push({ currency: values.target_currency || 'CNY', amount: '', label_en: '', label_zh: '', label_zh_hk: '' });
@@ -44,6 +53,7 @@ function campaignFormView(values: CampaignFormValues, errors: Record<string, str
     targetCurrencies: campaignCurrencies.map((code) => ({ code, selected: code === values.target_currency })),
     acceptedCurrencies: campaignCurrencies.map((code) => ({ code, checked: values.accepted_currencies.includes(code) })),
     statuses: campaignStatuses.map((status) => ({ value: status, label: statusLabel(status, locale), checked: status === values.status })),
+    missions: missionOptions(missions, values.mission, locale),
     presetRows: rows.map((row, index) => ({
       ...row,
       field: `preset-${index + 1}`,
@@ -59,15 +69,17 @@ export interface CampaignFormPage {
   campaign?: Campaign;
   values: CampaignFormValues;
   errors?: Record<string, string>;
+  /** The missions the campaign may be a round of. */
+  missions: MissionChoice[];
 }
 
-export function campaignFormPageView({ campaign, values, errors }: CampaignFormPage, locale: Locale) {
+export function campaignFormPageView({ campaign, values, errors, missions }: CampaignFormPage, locale: Locale) {
   const title = campaign && localize(campaign.title, locale);
   return {
     title: campaign ? translate(locale, 'campaignStaff.form.editTitle', { title: title! }) : translate(locale, 'campaignStaff.newCampaign'),
     editing: campaign ? { slug: campaign.slug, title } : undefined,
     action: campaign ? `/staff/campaigns/${campaign.slug}/edit` : '/staff/campaigns',
-    form: campaignFormView(values, errors ?? {}, locale),
+    form: campaignFormView(values, errors ?? {}, missions, locale),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   lockFirstDonationOfPlan,
 } from '../donation.repository';
 import { cancelIncompletePlan } from '../plan.repository';
+import { creditForPayment, creditForRenewal } from '../plan-moves';
 import { syncCharge } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
 import { planForSubscription, syncPlan } from './plans';
@@ -31,10 +32,13 @@ async function donationForInvoice(c: RecordingContext, invoice: Stripe.Invoice, 
     await attachInvoice(c.trx, first.id, invoice.id!);
     return { ...first, stripe_invoice_id: invoice.id! };
   }
+  // A renewal belongs to the round its gift went to when Stripe made the invoice, if that round still took
+  // gifts then; one made after the round closed goes where the gift points now (server/donations/plan-moves.ts).
+  const credit = await creditForRenewal(c, plan, new Date(invoice.created * 1000));
   await insertDonationUnlessKnown(
     c.trx,
     {
-      campaign_id: plan.campaign_id,
+      ...credit,
       donor_id: plan.donor_id,
       recurring_plan_id: plan.id,
       frequency: plan.interval,
@@ -103,10 +107,12 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
   const campaign = await campaignForPayment(c.trx, intent.metadata.campaign, c.generalFundSlug);
   const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : undefined;
   const donor = await donorForCustomer(c.trx, c.stripe, intent.customer, intent.receipt_email ?? charge?.billing_details.email);
+  // Paid when Stripe made the charge (or, before one, the payment): a round closed by then gets nothing.
+  const credit = await creditForPayment(c, campaign, new Date((charge?.created ?? intent.created) * 1000));
   await insertDonationUnlessKnown(
     c.trx,
     {
-      campaign_id: campaign.id,
+      ...credit,
       donor_id: donor?.id ?? null,
       frequency: 'once',
       amount: intent.amount,

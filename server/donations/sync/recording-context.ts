@@ -1,6 +1,7 @@
 // What every step of turning Stripe's state into our rows is handed: the event's transaction and Stripe.
 import type Stripe from 'stripe';
 import type { Trx } from '../../database';
+import type { Logger } from '../../logger';
 
 export interface RecordingContext {
   trx: Trx;
@@ -8,4 +9,6 @@ export interface RecordingContext {
   generalFundSlug: string;
   /** The organisation's time zone, which dates and numbers receipts. */
   timeZone: string;
+  /** Where a payment that has nowhere open to go is noted; absent where nobody reads the log. */
+  logger?: Pick<Logger, 'warn'>;
 }

@@ -1,0 +1,103 @@
+// The staff form for a mission: its fields as typed, filled from a stored mission or blank, and checked
+// field by field in the staff member's language into what is saved.
+import { campaignCurrencies } from '../campaigns/staff/campaign-form';
+import { cleanText, oneLine } from '../http/text';
+import { translate, type MessageKey } from '../i18n/messages';
+import type { Locale, LocalizedText } from '../locale';
+import type { Mission } from '../tables/missions.table';
+import type { MissionColumns } from './mission.repository';
+
+/** Each text in English (`_en`), Simplified Chinese (`_zh`, stored as zh-CN) and Traditional Chinese as Hong Kong writes it (`_zh_hk`). */
+export interface MissionFormValues {
+  slug: string;
+  title_en: string;
+  title_zh: string;
+  title_zh_hk: string;
+  summary_en: string;
+  summary_zh: string;
+  summary_zh_hk: string;
+  currency: string;
+}
+
+export type MissionFormResult = { ok: true; input: MissionColumns } | { ok: false; errors: Record<string, string>; values: MissionFormValues };
+
+const limits = { slug: 80, title: 120, summary: 500 } as const;
+
+/** Addresses the staff routes use for themselves: /staff/missions/new. */
+const reservedSlugs = new Set(['new']);
+
+type Body = Record<string, unknown>;
+
+export function missionFormValues(body: unknown): MissionFormValues {
+  const form: Body = typeof body === 'object' && body !== null ? (body as Body) : {};
+  // Titles are one line (they head pages and audit sentences); summaries keep their lines.
+  return {
+    slug: oneLine(form.slug).toLowerCase(),
+    title_en: oneLine(form.title_en),
+    title_zh: oneLine(form.title_zh),
+    title_zh_hk: oneLine(form.title_zh_hk),
+    summary_en: cleanText(form.summary_en),
+    summary_zh: cleanText(form.summary_zh),
+    summary_zh_hk: cleanText(form.summary_zh_hk),
+    currency: oneLine(form.currency).toUpperCase(),
+  };
+}
+
+export function blankMissionValues(): MissionFormValues {
+  return { slug: '', title_en: '', title_zh: '', title_zh_hk: '', summary_en: '', summary_zh: '', summary_zh_hk: '', currency: 'CNY' };
+}
+
+/** The form as a stored mission fills it: each language as written, never as a reader would see it after falling back. */
+export function valuesOfMission(mission: Mission): MissionFormValues {
+  return {
+    slug: mission.slug,
+    title_en: mission.title.en ?? '',
+    title_zh: mission.title['zh-CN'] ?? '',
+    title_zh_hk: mission.title['zh-HK'] ?? '',
+    summary_en: mission.summary.en ?? '',
+    summary_zh: mission.summary['zh-CN'] ?? '',
+    summary_zh_hk: mission.summary['zh-HK'] ?? '',
+    currency: mission.currency,
+  };
+}
+
+/** What was written, language by language; an empty field is left out, so readers fall back (see localize). */
+function localized(en: string, zhCN: string, zhHK: string): LocalizedText {
+  return { ...(en ? { en } : {}), ...(zhCN ? { 'zh-CN': zhCN } : {}), ...(zhHK ? { 'zh-HK': zhHK } : {}) };
+}
+
+const textFields = [
+  ['title_en', limits.title, 'titleEn', true],
+  ['title_zh', limits.title, 'titleZh', false],
+  ['title_zh_hk', limits.title, 'titleZhHk', false],
+  ['summary_en', limits.summary, 'summaryEn', true],
+  ['summary_zh', limits.summary, 'summaryZh', false],
+  ['summary_zh_hk', limits.summary, 'summaryZhHk', false],
+] as const;
+
+/** Checks the whole form; every bad field gets a message of its own, keyed by the field's id, in the form's order. */
+export function readMissionForm(body: unknown, locale: Locale): MissionFormResult {
+  const say = (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values);
+  const values = missionFormValues(body);
+  const errors: Record<string, string> = {};
+  if (values.slug === '') errors.slug = say('missionStaff.check.slugMissing');
+  else if (values.slug.length > limits.slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(values.slug)) errors.slug = say('campaignStaff.check.slug.shape', { max: limits.slug });
+  else if (reservedSlugs.has(values.slug)) errors.slug = say('campaignStaff.check.slug.reserved', { slug: values.slug });
+  for (const [field, max, name, required] of textFields) {
+    const value = values[field];
+    const named = say(`campaignStaff.check.name.${name}`);
+    if (required && value === '') errors[field] = say('campaignStaff.check.required', { name: named });
+    else if (value.length > max) errors[field] = say('campaignStaff.check.tooLong', { name: named, max, length: value.length });
+  }
+  if (!(campaignCurrencies as readonly string[]).includes(values.currency)) errors.currency = say('missionStaff.check.currency', { currencies: campaignCurrencies.join(say('campaignStaff.listSeparator')) });
+  if (Object.keys(errors).length > 0) return { ok: false, errors, values };
+  return {
+    ok: true,
+    input: {
+      slug: values.slug,
+      title: localized(values.title_en, values.title_zh, values.title_zh_hk),
+      summary: localized(values.summary_en, values.summary_zh, values.summary_zh_hk),
+      currency: values.currency,
+    },
+  };
+}

@@ -36,3 +36,8 @@ export function localizeWithLanguage(text: LocalizedText | null | undefined, loc
 export function localize(text: LocalizedText | null | undefined, locale: Locale): string {
   return localizeWithLanguage(text, locale).text;
 }
+
+/** What a form's three fields of one text hold, each left out when empty so readers fall back (see localize). */
+export function writtenText(en: string, zhCN: string, zhHK: string): LocalizedText {
+  return { ...(en ? { en } : {}), ...(zhCN ? { 'zh-CN': zhCN } : {}), ...(zhHK ? { 'zh-HK': zhHK } : {}) };
+}

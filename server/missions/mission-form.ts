@@ -3,7 +3,7 @@
 import { campaignCurrencies } from '../campaigns/staff/campaign-form';
 import { cleanText, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
-import type { Locale, LocalizedText } from '../locale';
+import { writtenText, type Locale } from '../locale';
 import type { Mission } from '../tables/missions.table';
 import type { MissionColumns } from './mission.repository';
 
@@ -61,10 +61,6 @@ export function valuesOfMission(mission: Mission): MissionFormValues {
   };
 }
 
-/** What was written, language by language; an empty field is left out, so readers fall back (see localize). */
-function localized(en: string, zhCN: string, zhHK: string): LocalizedText {
-  return { ...(en ? { en } : {}), ...(zhCN ? { 'zh-CN': zhCN } : {}), ...(zhHK ? { 'zh-HK': zhHK } : {}) };
-}
 
 const textFields = [
   ['title_en', limits.title, 'titleEn', true],
@@ -95,8 +91,8 @@ export function readMissionForm(body: unknown, locale: Locale): MissionFormResul
     ok: true,
     input: {
       slug: values.slug,
-      title: localized(values.title_en, values.title_zh, values.title_zh_hk),
-      summary: localized(values.summary_en, values.summary_zh, values.summary_zh_hk),
+      title: writtenText(values.title_en, values.title_zh, values.title_zh_hk),
+      summary: writtenText(values.summary_en, values.summary_zh, values.summary_zh_hk),
       currency: values.currency,
     },
   };

@@ -3,7 +3,7 @@
 import { isDay } from '../../calendar';
 import { isHttpsUrl } from '../../http/text';
 import { translate, type MessageKey } from '../../i18n/messages';
-import type { Locale, LocalizedText } from '../../locale';
+import { writtenText, type Locale, type LocalizedText } from '../../locale';
 import { currencyExponent, parseAmount, type Money } from '../../money';
 import { campaignCurrencies, campaignFormValues, campaignStatuses, type CampaignFormResult, type CampaignFormValues, type CampaignInput } from './campaign-form';
 import type { MissionChoice } from './campaign-editing.repository';
@@ -19,10 +19,6 @@ const limits = { slug: 80, title: 120, summary: 300, story: 20_000, costUnitLabe
 type Errors = Record<string, string>;
 type Say = (key: MessageKey, values?: Record<string, string | number>) => string;
 
-/** What was written, language by language; an empty field is left out, so readers fall back (see localize). */
-function localized(en: string, zhCN: string, zhHK: string): LocalizedText {
-  return { ...(en ? { en } : {}), ...(zhCN ? { 'zh-CN': zhCN } : {}), ...(zhHK ? { 'zh-HK': zhHK } : {}) };
-}
 
 /** "2026-11-30" as a real calendar day, or undefined. */
 function calendarDay(value: string): string | undefined {
@@ -116,7 +112,7 @@ function checkCostUnit(say: Say, values: CampaignFormValues, target: Money | und
       else if (parsed.ok) amount = parsed.money.amount;
     }
     if (!labelGiven) errors.cost_unit_label_en = say('campaignStaff.check.costUnitLabel');
-    else label = localized(values.cost_unit_label_en, values.cost_unit_label_zh, values.cost_unit_label_zh_hk);
+    else label = writtenText(values.cost_unit_label_en, values.cost_unit_label_zh, values.cost_unit_label_zh_hk);
   } else if (labelGiven) {
     errors.cost_unit_amount = say('campaignStaff.check.costUnitAmount');
   }
@@ -152,7 +148,7 @@ function checkPresets(say: Say, values: CampaignFormValues, errors: Errors): Cam
       return;
     }
     seen.add(key);
-    const label = localized(row.label_en, row.label_zh, row.label_zh_hk);
+    const label = writtenText(row.label_en, row.label_zh, row.label_zh_hk);
     presets.push({ currency: row.currency, amount: parsed.money.amount, label: Object.keys(label).length > 0 ? label : null });
   });
   return presets;
@@ -192,9 +188,9 @@ export function readCampaignForm(body: unknown, locale: Locale, missions: Missio
     ok: true,
     input: {
       slug: values.slug,
-      title: localized(values.title_en, values.title_zh, values.title_zh_hk),
-      summary: localized(values.summary_en, values.summary_zh, values.summary_zh_hk),
-      story: localized(values.story_en, values.story_zh, values.story_zh_hk),
+      title: writtenText(values.title_en, values.title_zh, values.title_zh_hk),
+      summary: writtenText(values.summary_en, values.summary_zh, values.summary_zh_hk),
+      story: writtenText(values.story_en, values.story_zh, values.story_zh_hk),
       status,
       target,
       accepted_currencies: values.accepted_currencies,

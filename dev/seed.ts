@@ -1,6 +1,11 @@
 // Demo data shaped like the charities we serve; `npm run seed`, and `npm start` on an empty database.
 import { sql } from 'kysely';
 import { recordOfflineGift, type OfflineGift } from '../server/finance/offline';
+import { recordSpending } from '../server/finance/rounds/spending';
+import { recordTransfer } from '../server/finance/rounds/transfers';
+import { recordOutcome, type OutcomeEntry } from '../server/missions/rounds/outcomes';
+import { roundBalance } from '../server/missions/rounds/statement';
+import type { SpendingCategory } from '../server/tables/round-spending.table';
 import { countRecipients } from '../server/impact/impact.repository';
 import { postImpactUpdate } from '../server/impact/post';
 import type { DonorType } from '../server/tables/donors.table';
@@ -370,14 +375,77 @@ async function seedRoundReport(db: Db, round: Round, children: number, today: Da
   if (recipients === 0) await db.updateTable('impact_updates').set({ total_recipients: 0, completed_at: postedAt }).where('id', '=', update.id).execute();
 }
 
-/** The closed rounds' money and reports; each gift and each report found already is left as it is. */
+/** What each closed round spent, in major units at its full size, paid this many days before the round closed. */
+const demoSpending: Array<{ category: SpendingCategory; majorUnits: number; currency: string; daysBeforeClose: number; note: string }> = [
+  { category: 'surgeries', majorUnits: 76_000, currency: 'CNY', daysBeforeClose: 10, note: 'Surgeons’ and anaesthetists’ fees and theatre time at two partner hospitals' },
+  { category: 'hospital_stays', majorUnits: 22_800, currency: 'CNY', daysBeforeClose: 8, note: 'Three nights in hospital for each child and one parent' },
+  { category: 'travel', majorUnits: 18_500, currency: 'HKD', daysBeforeClose: 14, note: 'The volunteer team’s trains and flights from Hong Kong, and families’ bus fares' },
+  { category: 'medicine', majorUnits: 9_600, currency: 'CNY', daysBeforeClose: 9, note: 'Antibiotics and pain relief after surgery' },
+  { category: 'training', majorUnits: 12_000, currency: 'HKD', daysBeforeClose: 12, note: 'Two days of post-operative care training for local nurses' },
+  { category: 'other', majorUnits: 450, currency: 'USD', daysBeforeClose: 20, note: 'Suture kits from an overseas supplier' },
+];
+
+/** Children operated by procedure, whose sum is the round's report, and speech-therapy sessions given. */
+function demoOutcomes(children: number): OutcomeEntry[] {
+  const other = Math.round(children * 0.05);
+  const palate = Math.round(children * 0.4);
+  return [
+    { kind: 'cleft_lip_repair', label: null, count: children - palate - other, note: '' },
+    { kind: 'cleft_palate_repair', label: null, count: palate, note: '' },
+    { kind: 'other_operation', label: 'Alveolar bone graft', count: other, note: '' },
+    { kind: 'speech_therapy_session', label: null, count: children * 2, note: 'Two sessions for each child before going home' },
+  ];
+}
+
+/**
+ * A closed round's spending and outcomes, recorded as finance and its campaign manager would; a round that
+ * has any spending (or any outcome) already is left as it is.
+ */
+async function seedRoundResults(db: Db, round: Round, scale: number, children: number, staffId: number, today: Date): Promise<void> {
+  const campaign = await db.selectFrom('campaigns').select(['id', 'slug']).where('slug', '=', round.slug).executeTakeFirstOrThrow();
+  if (!(await db.selectFrom('round_spending').select('id').where('campaign_id', '=', campaign.id).executeTakeFirst())) {
+    for (const spent of demoSpending) {
+      await recordSpending(
+        db,
+        campaign,
+        {
+          category: spent.category,
+          ...money(Math.round(spent.majorUnits * scale), spent.currency),
+          spentOn: dayIn(new Date(round.closes.getTime() - spent.daysBeforeClose * dayMs), demoTimeZone),
+          note: spent.note,
+          attachment: null,
+        },
+        staffId,
+        today,
+      );
+    }
+  }
+  if (!(await db.selectFrom('round_outcomes').select('id').where('campaign_id', '=', campaign.id).executeTakeFirst())) {
+    for (const outcome of demoOutcomes(children)) await recordOutcome(db, campaign, outcome, staffId, today);
+  }
+}
+
+/** The last closed round's yuan left over, carried to the round open today: once, whatever is left when first seeded. */
+async function seedCarriedBalance(db: Db, closed: Round, open: Round, staffId: number, today: Date): Promise<void> {
+  const [from, to] = await Promise.all([closed, open].map((round) => db.selectFrom('campaigns').select(['id', 'slug']).where('slug', '=', round.slug).executeTakeFirstOrThrow()));
+  if (await db.selectFrom('fund_transfers').select('id').where('from_campaign_id', '=', from!.id).executeTakeFirst()) return;
+  const left = await roundBalance(db, from!.id, 'CNY');
+  if (left <= 0) return;
+  await recordTransfer(db, from!, { to: to!, amount: left, currency: 'CNY', note: 'What the round did not spend, carried to the next round of the mission' }, staffId, today, 'en');
+}
+
+/** The closed rounds' money, reports, spending and outcomes; each found already is left as it is. */
 async function seedClosedRounds(db: Db, today: Date): Promise<void> {
-  const closed = happySmileRounds(today).slice(1);
+  const [open, ...closed] = happySmileRounds(today);
   const staffId = await demoBookkeeperId(db);
   for (const [index, round] of closed.entries()) {
-    await seedRoundGifts(db, round, [1, 0.8][index] ?? 0.5, staffId);
-    await seedRoundReport(db, round, [152, 131][index] ?? 120, today);
+    const scale = [1, 0.8][index] ?? 0.5;
+    const children = [152, 131][index] ?? 120;
+    await seedRoundGifts(db, round, scale, staffId);
+    await seedRoundReport(db, round, children, today);
+    await seedRoundResults(db, round, scale, children, staffId, today);
   }
+  if (closed[0]) await seedCarriedBalance(db, closed[0], open!, staffId, today);
 }
 
 export interface SeedOptions {

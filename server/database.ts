@@ -14,6 +14,7 @@ import type { RecurringPlanTable } from './tables/recurring-plans.table';
 import type { DonorSessionTable } from './tables/donor-sessions.table';
 import type { DonorSignInLinkTable } from './tables/donor-sign-in-links.table';
 import type { DonorTable } from './tables/donors.table';
+import type { DonorConsentTable } from './tables/donor-consents.table';
 import type { ReconciliationDiscrepancyTable } from './tables/reconciliation-discrepancies.table';
 import type { RefundRequestTable } from './tables/refund-requests.table';
 import type { ImpactDeliveryTable } from './tables/impact-deliveries.table';
@@ -29,6 +30,10 @@ import type { StaffSignInNetworkTable } from './tables/staff-sign-in-networks.ta
 import type { StripeEventTable } from './tables/stripe-events.table';
 import type { MissionTable } from './tables/missions.table';
 import type { RecurringPlanMoveTable } from './tables/recurring-plan-moves.table';
+import type { RoundSpendingTable } from './tables/round-spending.table';
+import type { RoundSpendingAttachmentTable } from './tables/round-spending-attachments.table';
+import type { RoundOutcomeTable } from './tables/round-outcomes.table';
+import type { FundTransferTable } from './tables/fund-transfers.table';
 
 export interface Database {
   missions: MissionTable;
@@ -39,6 +44,7 @@ export interface Database {
   donors: DonorTable;
   donor_sign_in_links: DonorSignInLinkTable;
   donor_sessions: DonorSessionTable;
+  donor_consents: DonorConsentTable;
   recurring_plans: RecurringPlanTable;
   recurring_plan_moves: RecurringPlanMoveTable;
   donations: DonationTable;
@@ -57,6 +63,10 @@ export interface Database {
   audit_log: AuditLogTable;
   impact_updates: ImpactUpdateTable;
   impact_deliveries: ImpactDeliveryTable;
+  round_spending: RoundSpendingTable;
+  round_spending_attachments: RoundSpendingAttachmentTable;
+  round_outcomes: RoundOutcomeTable;
+  fund_transfers: FundTransferTable;
 }
 
 export type Db = Kysely<Database>;

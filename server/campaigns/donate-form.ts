@@ -4,6 +4,8 @@ import type { Campaign } from '../tables/campaigns.table';
 /** What the form shows again after a mistake: the values as typed. */
 export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'email' | 'name' | 'message' | 'dedication_kind' | 'dedication_name', string> & {
   anonymous: boolean;
+  /** The box asking for news of what gifts achieve: unticked until the donor ticks it. */
+  news: boolean;
   /** The campaign link's utm_source, carried in a hidden field; '' when none or not a valid one. */
   utm_source: string;
 };
@@ -30,7 +32,7 @@ export function blankDonateForm(campaign: Campaign, query: Record<string, unknow
   // The thank-you page's "make it monthly" link asks for a rhythm; anything else gives once.
   const frequency = query.frequency === 'month' || query.frequency === 'year' ? query.frequency : 'once';
   return {
-    values: { amount, currency, frequency, email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false, utm_source: readSource(query.utm_source) ?? '' },
+    values: { amount, currency, frequency, email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false, news: false, utm_source: readSource(query.utm_source) ?? '' },
     errors: {},
   };
 }

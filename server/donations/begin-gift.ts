@@ -99,7 +99,9 @@ function brakeMessages(verdict: CardTestingVerdict & { blocked: true }, request:
 /** A pending donation and its Checkout Session; returns the session's address, where the donor pays. */
 async function openCheckout(ctx: GivingContext, { campaign, source, locale, baseUrl }: GiftAttempt, request: DonationRequest, ipHash: string): Promise<string> {
   const { db, config } = ctx;
-  const donation = await startDonation(db, campaign, request, { locale, source, clientIpHash: ipHash });
+  // The sentence the form showed beside the box, in the page's language, and the moment the donor sent it.
+  const newsConsent = request.news ? { wording: translate(locale, 'donate.news'), chosenAt: ctx.clock.now() } : null;
+  const donation = await startDonation(db, campaign, request, { locale, source, clientIpHash: ipHash, newsConsent });
   const params = checkoutSessionParams(donation, campaign, request.email, {
     baseUrl,
     wallets: config.stripe.wallets,

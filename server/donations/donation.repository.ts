@@ -58,6 +58,8 @@ export interface GiftOrigin {
   locale: string;
   source: string | null;
   clientIpHash: string;
+  /** The form's news box as the donor ticked it: its sentence in `locale`, and when they sent the form; null when unticked. */
+  newsConsent: { wording: string; chosenAt: Date } | null;
 }
 
 /** A pending donation, and for a monthly or yearly gift its plan, before the donor is sent to pay. */
@@ -92,6 +94,9 @@ export async function startDonation(db: Db, campaign: Campaign, request: Donatio
         utm_source: origin.source,
         // Stored before Checkout exists, so that every decline on its page finds where the gift was started from.
         client_ip_hash: origin.clientIpHash,
+        // Kept on the gift until it is paid: only then does the yes count (server/impact/consent.ts).
+        updates_consent_wording: origin.newsConsent?.wording ?? null,
+        updates_consent_chosen_at: origin.newsConsent?.chosenAt ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

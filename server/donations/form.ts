@@ -25,6 +25,8 @@ export interface DonationRequest {
   anonymous: boolean;
   message: string | null;
   dedication: { kind: 'honour' | 'memory'; name: string } | null;
+  /** The news box ticked: a yes to news of what gifts achieve, once the gift is paid. Unticked says nothing either way. */
+  news: boolean;
 }
 
 export type DonationFormResult = { ok: true; request: DonationRequest } | { ok: false; errors: Record<string, string>; values: DonationFormValues };
@@ -44,15 +46,18 @@ const formShape = z.object({
   dedication_kind: text,
   dedication_name: text,
   anonymous: z.unknown().optional(),
+  news: z.unknown().optional(),
   utm_source: z.unknown().optional(),
 });
+
+/** A checkbox as browsers and scripts send it ticked; anything else, or nothing, is unticked. */
+const ticked = (value: unknown) => value === 'on' || value === 'true' || value === '1' || value === true;
 
 const emailSchema = z.email();
 
 export function formValues(body: unknown): DonationFormValues {
   const raw = formShape.parse(typeof body === 'object' && body !== null ? body : {});
-  const anonymous = raw.anonymous === 'on' || raw.anonymous === 'true' || raw.anonymous === '1' || raw.anonymous === true;
-  return { ...raw, currency: raw.currency.toUpperCase(), anonymous, utm_source: readSource(raw.utm_source) ?? '' };
+  return { ...raw, currency: raw.currency.toUpperCase(), anonymous: ticked(raw.anonymous), news: ticked(raw.news), utm_source: readSource(raw.utm_source) ?? '' };
 }
 
 /** Checks the form against the campaign and the configured limits; a bad field gets a message of its own, in the page's language. */
@@ -110,6 +115,6 @@ export function readDonationForm(body: unknown, campaign: Campaign, limits: Conf
   if (Object.keys(errors).length > 0 || !amount || !frequency) return { ok: false, errors, values };
   return {
     ok: true,
-    request: { amount, frequency, email: values.email, name: values.name, anonymous: values.anonymous, message: values.message || null, dedication },
+    request: { amount, frequency, email: values.email, name: values.name, anonymous: values.anonymous, message: values.message || null, dedication, news: values.news },
   };
 }

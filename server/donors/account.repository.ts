@@ -50,7 +50,7 @@ export function touchDonorSession(db: Db, tokenHash: string) {
     .whereRef('donors.id', '=', 'donor_sessions.donor_id')
     .where('donor_sessions.token_hash', '=', tokenHash)
     .where('donor_sessions.expires_at', '>', sql<Date>`now()`)
-    .returning(['donors.id', 'donors.email', 'donors.name', 'donors.locale', 'donors.impact_opt_out_at'])
+    .returning(['donors.id', 'donors.email', 'donors.name', 'donors.locale'])
     .executeTakeFirst();
 }
 

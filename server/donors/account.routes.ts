@@ -6,7 +6,10 @@ import { asLocale, localeFrom, localeOf, say } from '../http/language';
 import { statementView } from '../receipts/statement.view';
 import { statementGifts } from '../receipts/receipt.repository';
 import { nextGiftDate } from '../donations/next-gift';
-import { listDonorGifts, listPlanMoves, listRunningPlans, savePreferences, statementYears } from './donor.repository';
+import { translate } from '../i18n/messages';
+import { chooseNewsInAccount } from '../impact/consent';
+import { findNewsConsent } from '../impact/consent.repository';
+import { listDonorGifts, listPlanMoves, listRunningPlans, saveEmailLanguage, statementYears } from './donor.repository';
 import { accountPlanRoutes } from './plan.routes';
 import { accountShell, signedIn } from './shell';
 import { accountSignInRoutes } from './sign-in.routes';
@@ -30,7 +33,7 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
   const donor = res.locals.donor;
   if (!donor) return res.render('donors/sign-in', { title: say(res, 'account.signIn.heading') });
   const { db, stripe, config } = ctx;
-  const [gifts, plans, years] = await Promise.all([listDonorGifts(db, donor.id), listRunningPlans(db, donor.id), statementYears(db, donor.id)]);
+  const [gifts, plans, years, consent] = await Promise.all([listDonorGifts(db, donor.id), listRunningPlans(db, donor.id), statementYears(db, donor.id), findNewsConsent(db, donor.id)]);
   const [nextDates, moves] = await Promise.all([
     Promise.all(plans.map((plan) => (plan.status === 'canceled' ? null : nextGiftDate(stripe, plan.stripe_subscription_id!)))),
     listPlanMoves(db, plans.map((plan) => plan.id)),
@@ -45,16 +48,18 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
       return { ...planSummary(res, plan), next: next && plan.status !== 'paused' ? dateIn(config, localeOf(res), next) : null, moves: planMoveLines(res, config, moves, plan.id) };
     }),
     years,
-    prefs: preferencesView(donor),
+    prefs: preferencesView(res, config, donor, consent),
   });
 };
 
 const updatePreferences = (ctx: AppContext) => async (req: Request, res: Response) => {
   const donor = signedIn(res);
   if (!donor) return;
-  const impactUpdates = req.body?.impact_updates === 'on';
   const locale = asLocale(req.body?.locale) ?? localeFrom(donor.locale);
-  await savePreferences(ctx.db, donor.id, { impactUpdates, locale });
+  const shownIn = asLocale(req.body?.shown_in) ?? localeOf(res);
+  // Ticking or unticking the box is a yes or a no, recorded with the sentence beside it; saving it unchanged records nothing.
+  await chooseNewsInAccount(ctx.db, donor.id, req.body?.news === 'on', { wording: translate(shownIn, 'account.prefs.news'), locale: shownIn, at: ctx.clock.now() });
+  await saveEmailLanguage(ctx.db, donor.id, locale);
   res.redirect(303, '/account?done=saved');
 };
 

@@ -6,6 +6,7 @@ import { signToken } from '../http/signed-links';
 import type { MessageKey } from '../i18n/messages';
 import { languageNames, localize, locales, type Locale } from '../locale';
 import { formatMoney } from '../money';
+import type { NewsConsent } from '../impact/consent.repository';
 import type { AccountPlan, listDonorGifts, PlanMoveRow, PlanToStop } from './donor.repository';
 import type { SignedInDonor } from './sessions';
 
@@ -64,9 +65,20 @@ export function giftRows(res: Response, config: AppContext['config'], gifts: Gif
   });
 }
 
-export function preferencesView(donor: SignedInDonor) {
+/** When and where the donor's current choice about news was made, as a sentence; none for a donor never asked. */
+function newsChoiceLine(res: Response, config: AppContext['config'], consent: NewsConsent | undefined): string | undefined {
+  if (!consent) return undefined;
+  const date = dateIn(config, localeOf(res), consent.chosen_at);
+  if (!consent.granted) return say(res, 'account.prefs.news.stopped', { date });
+  return say(res, consent.source === 'donate_form' ? 'account.prefs.news.givenOnForm' : 'account.prefs.news.givenHere', { date });
+}
+
+export function preferencesView(res: Response, config: AppContext['config'], donor: SignedInDonor, consent: NewsConsent | undefined) {
   return {
-    impactUpdates: donor.impact_opt_out_at === null,
+    news: consent?.granted ?? false,
+    newsChoice: newsChoiceLine(res, config, consent),
+    /** The page's language, sent back with the form: the account's yes or no is recorded with the sentence as it read here. */
+    shownIn: localeOf(res),
     languages: locales.map((code) => ({ code, name: languageNames[code], selected: code === localeFrom(donor.locale) })),
   };
 }

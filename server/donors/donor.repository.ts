@@ -70,17 +70,9 @@ export async function statementYears(db: Db, donorId: number): Promise<number[]>
   return rows.map((row) => row.year);
 }
 
-export async function savePreferences(db: Db, donorId: number, preferences: { impactUpdates: boolean; locale: Locale }): Promise<void> {
-  await db
-    .updateTable('donors')
-    .set({
-      locale: preferences.locale,
-      // Keeps the first opt-out's date when the box stays unticked.
-      impact_opt_out_at: preferences.impactUpdates ? null : sql`coalesce(impact_opt_out_at, now())`,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', donorId)
-    .execute();
+/** The language the donor's emails are written in. */
+export async function saveEmailLanguage(db: Db, donorId: number, locale: Locale): Promise<void> {
+  await db.updateTable('donors').set({ locale, updated_at: sql`now()` }).where('id', '=', donorId).execute();
 }
 
 /** The moves of the donor's plans off closed rounds, oldest first: what the account shows beside each plan. */

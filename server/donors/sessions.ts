@@ -11,7 +11,6 @@ export interface SignedInDonor {
   email: string;
   name: string | null;
   locale: string;
-  impact_opt_out_at: Date | null;
 }
 
 export async function startDonorSession(db: Db, donorId: number, userAgent: string | undefined): Promise<string> {

@@ -4,6 +4,7 @@ import { sql, type CompiledQuery, type RawBuilder, type SelectQueryBuilder } fro
 import type { Database, Db } from '../database';
 import { csvAmountIn, csvInstant, csvText, currencyUnit, zonedColumn } from './csv';
 import { filteredDonations } from './gift.repository';
+import { newsConsentInWords } from '../impact/consent.repository';
 import { hasFilters, type GiftFilters } from './gifts';
 
 /** A donation's ledger rows in its own currency, summed: what giftsExport reads as `l`. */
@@ -161,7 +162,8 @@ export function donorsExport(db: Db, timeZone: string): CompiledQuery {
       csvText(sql.ref('donors.donor_type')).as('donor_type'),
       csvText(sql.ref('donors.locale')).as('locale'),
       csvInstant(sql.ref('donors.created_at'), timeZone).as(zonedColumn('since', timeZone)),
-      sql`case when donors.impact_opt_out_at is null then 'yes' else 'opted out' end`.as('impact_updates'),
+      // Whether impact updates may be sent, and when and where the donor said so: "yes (given 2026-06-10 on the donate form)".
+      newsConsentInWords(sql.ref('donors.id'), timeZone).as('news_by_email'),
       csvText(sql.ref('g.currency')).as('currency'),
       sql`g.gifts`.as('gifts'),
       csvAmountIn(sql.ref('g.kept'), currencyUnit(sql.ref('g.currency'))).as('kept'),

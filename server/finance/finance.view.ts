@@ -10,6 +10,7 @@ export function homeView(locale: Locale) {
     links: [
       { href: '/staff/finance/gifts', label: say('finance.gifts.heading'), description: say('finance.home.link.giftsDescription') },
       { href: '/staff/finance/offline-gifts', label: say('finance.offline.heading'), description: say('finance.home.link.offlineDescription') },
+      { href: '/staff/finance/rounds', label: say('rounds.list.heading'), description: say('rounds.home.description') },
       { href: '/staff/finance/payouts', label: say('finance.payouts.heading'), description: say('finance.home.link.payoutsDescription') },
       { href: '/staff/finance/reconciliation', label: say('finance.reconciliation.heading'), description: say('finance.home.link.reconciliationDescription') },
     ],

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from '../tables/impact-updates.table';
 import type { LocalizedText } from '../locale';
+import { agreesToNews } from './consent.repository';
 
 /** The gifts that make a donor someone we report back to: money that arrived and stayed, at least in part. */
 export const givingStatuses = ['succeeded', 'partially_refunded'] as const;
@@ -74,14 +75,14 @@ export async function listImpactUpdates(db: Db, campaignId: number, limit = 10):
 }
 
 /**
- * The donors an update goes to: every donor who had given to its campaign when it was posted and has
- * not opted out. Fixing the audience at posting time means a fan-out that runs again after a crash
- * walks the same donors.
+ * The donors an update goes to: every donor who had given to its campaign when it was posted and whose
+ * current choice is a yes to news (consent.ts). Fixing the givers at posting time means a fan-out that
+ * runs again after a crash walks the same donors, less any who said no since.
  */
 function recipients(db: Db, update: Pick<ImpactUpdate, 'id' | 'campaign_id'>) {
   return db
     .selectFrom('donors')
-    .where('donors.impact_opt_out_at', 'is', null)
+    .where(agreesToNews(sql.ref('donors.id')))
     .where(({ exists, selectFrom }) =>
       exists(
         selectFrom('donations')
@@ -145,16 +146,7 @@ export async function completeIfDone(db: Db, updateId: number): Promise<boolean>
 
 /** A donor as impact emails and the unsubscribe page need them. */
 export async function findImpactRecipient(db: Db, donorId: number) {
-  return db.selectFrom('donors').select(['id', 'email', 'name', 'locale', 'impact_opt_out_at']).where('id', '=', donorId).executeTakeFirst();
+  return db.selectFrom('donors').select(['id', 'email', 'name', 'locale']).where('id', '=', donorId).executeTakeFirst();
 }
 
 export type ImpactRecipient = NonNullable<Awaited<ReturnType<typeof findImpactRecipient>>>;
-
-/** Records the donor's opt-out; the first one's time is kept. */
-export async function optOutOfImpact(db: Db, donorId: number): Promise<void> {
-  await db
-    .updateTable('donors')
-    .set({ impact_opt_out_at: sql`coalesce(impact_opt_out_at, now())`, updated_at: sql`now()` })
-    .where('id', '=', donorId)
-    .execute();
-}

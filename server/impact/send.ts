@@ -13,12 +13,13 @@ import { impactEmailWords, impactUpdateView } from './impact.view';
 import { convertKeepingAddresses } from './post';
 import { completeIfDone, findImpactRecipient, findUpdateWithCampaign, type ImpactRecipient, type UpdateWithCampaign } from './impact.repository';
 import { lockDelivery, markDeliveryDone } from './delivery.repository';
+import { wantsNews } from './consent';
 
 export function unsubscribeUrl(config: ReadyConfig, donorId: number): string {
   return `${publicUrl(config)}/unsubscribe/${signToken(config.sessionSecret, 'unsubscribe', String(donorId))}`;
 }
 
-export type ImpactSendOutcome = 'sent' | 'skipped: opted out' | 'already done' | 'no such delivery';
+export type ImpactSendOutcome = 'sent' | 'skipped: no consent' | 'already done' | 'no such delivery';
 
 /** Inside the send's transaction: locks the delivery, then either says why there is nothing to send or writes the email. */
 async function prepareImpactEmail(config: ReadyConfig, trx: Trx, updateId: number, donorId: number): Promise<{ done: ImpactSendOutcome } | { message: Mail.Options; sent: ImpactSendOutcome }> {
@@ -27,10 +28,11 @@ async function prepareImpactEmail(config: ReadyConfig, trx: Trx, updateId: numbe
   if (delivery.sent_at || delivery.skipped_at) return { done: 'already done' };
   const donor = await findImpactRecipient(trx, donorId);
   if (!donor) throw new Error(`impact: no donor ${donorId} for the delivery of update ${updateId}`);
-  // The donor may have opted out (from an earlier update's email) after the fan-out found them.
-  if (donor.impact_opt_out_at) {
+  // Asked again here, in the transaction that sends: the donor may have said no (from an earlier update's
+  // email, or their account) after the fan-out found them.
+  if (!(await wantsNews(trx, donorId))) {
     await markDeliveryDone(trx, updateId, donorId, 'skipped_at');
-    return { done: 'skipped: opted out' };
+    return { done: 'skipped: no consent' };
   }
   const update = await findUpdateWithCampaign(trx, updateId);
   if (!update) throw new Error(`impact: no update ${updateId}`);
@@ -61,9 +63,10 @@ async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, u
     messageId: messageIdFor(config.mailFrom, `impact-${update.id}-${donor.id}`),
     headers: {
       'Content-Language': locale,
-      // RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" to the link.
       'List-Unsubscribe': `<${unsubscribe}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      // RFC 8058 one-click unsubscribe: the mail program POSTs "List-Unsubscribe=One-Click" to the link,
+      // which withdraws the donor's consent (impact.routes.ts). The RFC allows it over https only.
+      ...(unsubscribe.startsWith('https://') ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
     },
   };
 }

@@ -24,6 +24,12 @@ function amountText(locale: Locale, amount: unknown, currency: unknown): string 
   return parsed.ok ? formatMoney(parsed.money, locale) : text(amount);
 }
 
+/** The catalog's words for a stored value under `prefix` (a spending category, an outcome's kind), else the value as stored. */
+function labelIn(locale: Locale, prefix: string, value: unknown): string {
+  const key = `${prefix}${text(value)}`;
+  return isMessageKey(key) ? translate(locale, key) : text(value);
+}
+
 const rolesText = (locale: Locale, roles: unknown) => (Array.isArray(roles) ? roleList(locale, roles.filter(isStaffRole)) : '');
 
 /** A colleague's chosen language as its speakers name it; null was a return to following the browser. */
@@ -59,6 +65,11 @@ function sentenceValues(entry: AuditLogRow, locale: Locale, who: string): Record
     // A regular gift that followed its mission off a closed round: the two rounds, by slug.
     from: text(after.from),
     to: text(after.to),
+    // A round's spending, transfers and outcomes (#17): the line reversed, what was spent on, what was counted.
+    line: text(after.line),
+    category: labelIn(locale, 'rounds.category.', after.category),
+    outcome: text(after.label) || labelIn(locale, 'rounds.outcome.', after.kind),
+    count: text(after.count),
   };
 }
 
@@ -70,6 +81,8 @@ function subjectHref(entry: AuditLogRow, values: Record<string, string>): string
   if (entry.subject_type === 'donation') return `/staff/finance/gifts/${entry.subject_id}`;
   if (entry.subject_type === 'campaign' && values.campaign) return `/staff/campaigns/${values.campaign}`;
   if (entry.subject_type === 'mission' && values.slug) return `/staff/missions/${values.slug}/edit`;
+  if ((entry.subject_type === 'round_spending' || entry.subject_type === 'fund_transfer') && values.campaign) return `/staff/finance/rounds/${values.campaign}`;
+  if (entry.subject_type === 'round_outcome' && values.campaign) return `/staff/campaigns/${values.campaign}/outcomes`;
   return undefined;
 }
 

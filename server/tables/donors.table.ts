@@ -21,8 +21,6 @@ export interface DonorTable {
   stripe_customer_id: Nullable<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
-  /** Set by the one-click unsubscribe link in an impact update; no further impact updates are sent. */
-  impact_opt_out_at: NullableTimestamp;
 }
 
 export type Donor = Selectable<DonorTable>;

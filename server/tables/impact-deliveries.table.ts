@@ -5,6 +5,6 @@ export interface ImpactDeliveryTable {
   update_id: number;
   donor_id: number;
   sent_at: NullableTimestamp;
-  /** Set instead of sent_at when the donor opted out between the fan-out and the send. */
+  /** Set instead of sent_at when the donor said no to news (or was found without a yes) between the fan-out and the send. */
   skipped_at: NullableTimestamp;
 }

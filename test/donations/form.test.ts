@@ -132,7 +132,7 @@ describe('the donate form, filled in wrongly', () => {
   it('names every mistake at once, each beside its own field, and keeps the choices made', async () => {
     const res = await post(
       openRound.slug,
-      aDonor({ amount: 'lots', currency: 'usd', frequency: 'month', email: 'nope', name: '', dedication_kind: 'honour', dedication_name: 'Dr Lee', anonymous: 'on' }),
+      aDonor({ amount: 'lots', currency: 'usd', frequency: 'month', email: 'nope', name: '', dedication_kind: 'honour', dedication_name: 'Dr Lee', anonymous: 'on', news: 'on' }),
     );
     expect(res.status).toBe(422);
     expect(fieldsInError(res.text).sort()).toEqual(['amount', 'email', 'name']);
@@ -141,6 +141,8 @@ describe('the donate form, filled in wrongly', () => {
     expect(selectedOption(res.text, 'dedication_kind')).toBe('honour');
     expect(inputValue(res.text, 'dedication_name')).toBe('Dr Lee');
     expect(isChecked(res.text, 'anonymous')).toBe(true);
+    // The donor's own tick on the news box stays theirs on the page shown again.
+    expect(isChecked(res.text, 'news')).toBe(true);
     await expectNothingStored();
   });
 
@@ -284,6 +286,8 @@ describe('readDonationForm at the edges', () => {
         anonymous: true,
         message: null,
         dedication: { kind: 'memory', name: 'Grandpa Chan' },
+        // The news box left alone: no yes, and no no either.
+        news: false,
       },
     });
   });

@@ -8,6 +8,8 @@ import { aStaffMember, downloadText, signInAs } from '../support/staff';
 import { waitUntil } from '../support/wait';
 import { askForLink, giveAndPay, signIn, signInMails } from './account-helpers';
 import { testNow } from '../support/clock';
+import { messages } from '../../server/i18n/messages';
+import { consentsOf } from '../impact/consent-helpers';
 
 describe('a donor’s own account', () => {
   let h: GivingHarness;
@@ -89,29 +91,50 @@ describe('a donor’s own account', () => {
     expect(stranger.headers.location).toBe('/account');
   });
 
-  it('saves email preferences: impact reports off and on, and the language of emails', async () => {
+  it('saves email preferences: news of what gifts achieve given and withdrawn, each recorded with the page’s sentence, and the language of emails', async () => {
     const donor = await signIn(h, mei);
-    await donor.post('/account/preferences', { locale: 'zh-CN' }).expect(303);
-    let row = await donorRow(mei);
-    expect(row.impact_opt_out_at).not.toBeNull();
-    expect(row.locale).toBe('zh-CN');
+    const { id } = await donorRow(mei);
+    // Never asked: the box is unticked, and saving it unticked records nothing.
+    const first = await donor.agent.get('/account').expect(200);
+    expect(first.text).toContain(`<input type="checkbox" name="news" value="on" aria-describedby="news-choice" > ${messages.en['account.prefs.news']}</label>`);
+    await donor.post('/account/preferences', { locale: 'zh-CN', shown_in: 'en' }).expect(303);
+    expect(await consentsOf(h.database.db, id)).toEqual([]);
+    expect((await donorRow(mei)).locale).toBe('zh-CN');
     const page = await donor.agent.get('/account?done=saved').expect(200);
     expect(page.text).toContain('Your preferences are saved.');
-    expect(page.text).not.toMatch(/name="impact_updates" value="on" checked/);
     expect(page.text).toMatch(/<option value="zh-CN" lang="zh-CN" selected>/);
 
-    await donor.post('/account/preferences', { impact_updates: 'on', locale: 'en' }).expect(303);
-    row = await donorRow(mei);
-    expect(row.impact_opt_out_at).toBeNull();
-    expect(row.locale).toBe('en');
+    // Ticked on the Hong Kong page: a yes, with the sentence as that page read.
+    const hkPage = await donor.agent.get('/account?lang=zh-HK').expect(200);
+    expect(hkPage.text).toContain(messages['zh-HK']['account.prefs.news']);
+    expect(hkPage.text).toContain('<input type="hidden" name="shown_in" value="zh-HK">');
+    await donor.post('/account/preferences', { news: 'on', locale: 'en', shown_in: 'zh-HK' }).expect(303);
+    const granted = await consentsOf(h.database.db, id);
+    expect(granted).toEqual([expect.objectContaining({ granted: true, source: 'account', wording: messages['zh-HK']['account.prefs.news'], locale: 'zh-HK', donation_id: null })]);
+    expect((await donorRow(mei)).locale).toBe('en');
+    const yes = await donor.agent.get('/account?lang=en').expect(200);
+    expect(yes.text).toMatch(/name="news" value="on" aria-describedby="news-choice" checked>/);
+    expect(yes.text).toContain('You agreed on Jun 10, 2026, on this page. Receipts and notices about your gifts are sent either way.');
+    // Saved again unchanged: nothing new.
+    await donor.post('/account/preferences', { news: 'on', locale: 'en', shown_in: 'en' }).expect(303);
+    expect(await consentsOf(h.database.db, id)).toHaveLength(1);
+
+    // Unticked: a no, and the page says since when, in its language.
+    await donor.post('/account/preferences', { locale: 'en', shown_in: 'zh-CN' }).expect(303);
+    expect((await consentsOf(h.database.db, id)).at(-1)).toMatchObject({ granted: false, source: 'account', wording: messages['zh-CN']['account.prefs.news'], locale: 'zh-CN' });
+    const no = await donor.agent.get('/account?lang=zh-CN').expect(200);
+    expect(no.text).not.toMatch(/name="news" value="on" aria-describedby="news-choice" checked>/);
+    expect(no.text).toContain('您已于2026年6月10日停止接收这些邮件。');
   });
 
   it('changes nothing for a form posted without its CSRF token', async () => {
     const donor = await signIn(h, mei);
-    const refused = await donor.agent.post('/account/preferences').type('form').send({ locale: 'zh-CN' });
+    const { id } = await donorRow(mei);
+    const choices = await consentsOf(h.database.db, id);
+    const refused = await donor.agent.post('/account/preferences').type('form').send({ locale: 'zh-CN', news: 'on' });
     expect(refused.status).toBe(403);
     expect((await donorRow(mei)).locale).toBe('en');
-    expect((await donorRow(mei)).impact_opt_out_at).toBeNull();
+    expect(await consentsOf(h.database.db, id)).toEqual(choices);
     const signOut = await donor.agent.post('/account/sign-out').type('form').send({});
     expect(signOut.status).toBe(403);
     expect((await donor.agent.get('/account')).text).toContain(`Signed in as ${mei}`);

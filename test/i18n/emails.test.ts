@@ -12,6 +12,7 @@ import { oweEmail } from '../../server/outbox/outbox.repository';
 import { sendOwedEmail } from '../../server/emails';
 import { startTestContext, type TestContext } from '../support/context';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { agreeToNews } from '../impact/consent-helpers';
 
 const givenOn = new Date(Date.UTC(2025, 5, 15, 4));
 
@@ -205,6 +206,8 @@ describe('every email in English and in Chinese', () => {
       figures: [{ label: 'Sessions', value: 1520 }],
       photos: [{ url: 'https://photos.example.org/class.jpg', alt: null }],
     });
+    // Impact updates go only to donors who asked for news (server/impact/consent.ts).
+    await agreeToNews(db, [zh.donorId, en.donorId]);
     await db.insertInto('impact_deliveries').values([{ update_id: update.id, donor_id: zh.donorId }, { update_id: update.id, donor_id: en.donorId }]).execute();
 
     expect(await sendImpactEmail(t.ctx, update.id, zh.donorId)).toBe('sent');
@@ -218,7 +221,7 @@ describe('every email in English and in Chinese', () => {
     expect(chinese!.text).toContain('“A year of speech therapy”的第1张照片');
     expect(chinese!.text).toMatch(/在项目页面阅读: http:\/\/\S+\/campaigns\/speech-therapy-fund#update-/);
     expect(chinese!.text).toMatch(/不再接收成果报告: http:\/\/\S+\/unsubscribe\//);
-    expect(both(chinese!)).toContain('您收到此邮件，是因为您曾捐款支持言语治疗基金。');
+    expect(both(chinese!)).toContain('您收到此邮件，是因为您曾捐款支持言语治疗基金，并同意接收捐款成果的消息。');
     expect(chinese!.html).toContain('<html lang="zh-CN">');
 
     expect(await sendImpactEmail(t.ctx, update.id, en.donorId)).toBe('sent');

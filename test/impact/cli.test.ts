@@ -8,6 +8,7 @@ import { fanOutJobId } from '../../server/impact/fanout';
 import { startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave } from '../support/donors';
 import { runScript } from '../support/processes';
+import { agreeToNews } from './consent-helpers';
 
 describe('npm run impact', () => {
   let t: TestContext;
@@ -15,7 +16,10 @@ describe('npm run impact', () => {
   beforeAll(async () => {
     t = await startTestContext();
     await seedDemoData(t.database.db, testNow);
-    await seedDonorsWhoGave(t.database.db, 'speech-therapy-fund', 3, { prefix: 'cli' });
+    const donors = await seedDonorsWhoGave(t.database.db, 'speech-therapy-fund', 3, { prefix: 'cli' });
+    await agreeToNews(t.database.db, donors.map((donor) => donor.id));
+    // A donor who gave but never asked for news is not counted among those it is queued for.
+    await seedDonorsWhoGave(t.database.db, 'speech-therapy-fund', 1, { prefix: 'cli-unasked' });
     dir = mkdtempSync(path.join(tmpdir(), 'smilefund-impact-'));
   });
   afterAll(async () => {

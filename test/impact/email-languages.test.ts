@@ -1,12 +1,20 @@
 // An impact update's email goes in the donor's language: the update's own text in it when written in it,
 // Hong Kong's Traditional converted from the Simplified, or, failing both, the English marked as English.
 import type { ParsedMail } from 'mailparser';
+import request from 'supertest';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { postImpactUpdate } from '../../server/impact/post';
 import { sendImpactEmail } from '../../server/impact/send';
 import { startTestContext, type TestContext } from '../support/context';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { messages } from '../../server/i18n/messages';
+import { agreeToNews } from './consent-helpers';
+
+/** A header as sent, folded lines joined: mailparser files the List-* headers under another name. */
+function header(mail: ParsedMail, name: string): string | undefined {
+  return mail.headerLines.find((line) => line.key === name.toLowerCase())?.line.replace(/^[^:]+:\s*/, '').replace(/\r?\n\s+/g, ' ');
+}
 
 describe('the impact email in each donor’s language', () => {
   let t: TestContext;
@@ -26,6 +34,7 @@ describe('the impact email in each donor’s language', () => {
       .returning(['id', 'locale'])
       .execute();
     donors = Object.fromEntries(rows.map((row) => [row.locale, row.id])) as typeof donors;
+    await agreeToNews(t.database.db, Object.values(donors));
   });
   afterAll(async () => {
     await t.close();
@@ -73,6 +82,30 @@ describe('the impact email in each donor’s language', () => {
     // Nothing in it is marked as another language: it is all Hong Kong's.
     expect(html).not.toMatch(/ lang="(en|zh-CN)"/);
     for (const simplified of ['一年的言语治疗', '治疗师', '课时']) expect(`${hk.subject}\n${hk.text}\n${html}`).not.toContain(simplified);
+
+    // Each says, in its reader's language, why it came and how to stop it: a visible link, and the
+    // headers a mail program's own unsubscribe button uses (RFC 8058, over https).
+    for (const locale of ['en', 'zh-CN', 'zh-HK'] as const) {
+      const words = messages[locale];
+      const email = sent[locale];
+      const link = /^<(https:\/\/give\.example\.org\/unsubscribe\/[^>]+)>$/.exec(String(header(email, 'List-Unsubscribe')))?.[1];
+      expect(link).toBeDefined();
+      expect(header(email, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      const campaign = { en: 'Speech therapy fund', 'zh-CN': '言语治疗基金', 'zh-HK': '言語治療基金' }[locale];
+      expect(email.text).toContain(words['impact.why'].replace('{campaign}', campaign));
+      expect(email.text).toContain(`${words['impact.unsubscribe']}: ${link}`);
+      expect(String(email.html)).toContain(`<a href="${link}" style="color:#4a5262">${words['impact.unsubscribe']}</a>`);
+    }
+    expect(messages['zh-HK']['impact.why']).toContain('電郵');
+
+    // The page behind the link asks in the donor's language too.
+    for (const locale of ['en', 'zh-CN', 'zh-HK'] as const) {
+      const link = new URL(/^<([^>]+)>$/.exec(String(header(sent[locale], 'List-Unsubscribe')))![1]!);
+      const page = await request(t.app).get(link.pathname).expect(200);
+      expect(page.text).toContain(`<html lang="${locale}">`);
+      const address = { en: 'ada.languages@example.com', 'zh-CN': 'li.languages@example.com', 'zh-HK': 'chan.languages@example.com' }[locale];
+      expect(page.text).toContain(messages[locale]['impact.unsubscribe.question'].replace('{email}', address));
+    }
   });
 
   it('an update written only in Simplified reaches Hong Kong converted, its links’ addresses as written in both parts', async () => {

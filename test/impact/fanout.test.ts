@@ -8,6 +8,7 @@ import { seedDonorsWhoGave } from '../support/donors';
 import { exitOf, killHard, spawnScript, waitForOutput } from '../support/processes';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { waitUntil } from '../support/wait';
+import { agreeToNews } from './consent-helpers';
 
 type Child = ReturnType<typeof spawnScript>;
 
@@ -46,9 +47,11 @@ describe(`an impact update to ${everyone} donors`, () => {
   it('reaches every donor, skipping none and duplicating at most one, although the worker is killed mid-run and restarted', async () => {
     const { db } = t.ctx;
     const donors = await seedDonorsWhoGave(db, 'speech-therapy-fund', everyone, { chineseEvery: 10 });
-    // Not recipients: a gift that failed, and a gift to another campaign.
-    await seedDonorsWhoGave(db, 'speech-therapy-fund', 1, { prefix: 'declined', status: 'failed' });
-    await seedDonorsWhoGave(db, 'general', 1, { prefix: 'elsewhere' });
+    // Not recipients: a gift that failed, a gift to another campaign, and a donor who never asked for news.
+    const declined = await seedDonorsWhoGave(db, 'speech-therapy-fund', 1, { prefix: 'declined', status: 'failed' });
+    const elsewhere = await seedDonorsWhoGave(db, 'general', 1, { prefix: 'elsewhere' });
+    await seedDonorsWhoGave(db, 'speech-therapy-fund', 1, { prefix: 'unasked' });
+    await agreeToNews(db, [...donors, ...declined, ...elsewhere].map((donor) => donor.id));
 
     const update = await postImpactUpdate(db, {
       campaignSlug: 'speech-therapy-fund',
@@ -111,6 +114,7 @@ describe(`an impact update to ${everyone} donors`, () => {
     expect(ofThisUpdate().length).toBeLessThanOrEqual(everyone + 1);
     expect(mail.to('declined-1@example.com')).toEqual([]);
     expect(mail.to('elsewhere-1@example.com')).toEqual([]);
+    expect(mail.to('unasked-1@example.com')).toEqual([]);
     expect(mail.to('donor-1@example.com')[0]!.subject).toBe('Speech therapy fund: The November mission: 152 children operated');
     // Every donor reads it in their own language: the email's sentences and the update's text alike.
     expect(mail.to('donor-10@example.com')[0]!.subject).toBe('言语治疗基金：十一月手术行动：152 名儿童接受手术');
@@ -130,6 +134,8 @@ describe(`an impact update to ${everyone} donors`, () => {
         .sort((a, b) => a! - b!);
     const ids = donors.map((donor) => donor.id);
     const generalDonorIds = (await db.selectFrom('donations').select('donor_id').where('campaign_id', '=', update.campaign_id).execute()).map((row) => row.donor_id!).sort((a, b) => a - b);
+    // Every donor of the general fund agreed to news, those of the demo and of the test before alike.
+    await agreeToNews(db, generalDonorIds);
 
     const everyone = generalDonorIds.length;
     expect(everyone).toBeGreaterThanOrEqual(5);

@@ -1,32 +1,40 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { seedDemoData } from '../../dev/seed';
-import { testNow } from '../support/clock';
+import { settableClock, testNow } from '../support/clock';
+import { createApp } from '../../server/app';
 import { startWorker, type RunningWorker } from '../../jobs/worker';
 import { queueImpactFanOut } from '../../server/impact/fanout';
 import { postImpactUpdate } from '../../server/impact/post';
-import { impactProgress } from '../../server/impact/impact.repository';
+import { countRecipients, impactProgress } from '../../server/impact/impact.repository';
+import { chooseNewsInAccount } from '../../server/impact/consent';
+import { messages } from '../../server/i18n/messages';
 import { sendImpactEmail } from '../../server/impact/send';
 import { createLogger } from '../../server/logger';
 import { startTestContext, type TestContext } from '../support/context';
 import { seedDonorsWhoGave, type SeededDonor } from '../support/donors';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { waitUntil } from '../support/wait';
+import { agreeToNews, consentsOf } from './consent-helpers';
 
 function header(mail: ParsedMail, name: string): string | undefined {
   return mail.headerLines.find((line) => line.key === name.toLowerCase())?.line.replace(/^[^:]+:\s*/, '').replace(/\r?\n\s+/g, ' ');
 }
 
-describe('impact updates by email, and unsubscribing from them', () => {
+describe('impact updates by email to the donors who agreed, and unsubscribing from them', () => {
   let t: TestContext;
   let mail: SmtpSink;
   let worker: RunningWorker;
   let donors: SeededDonor[];
+  // The pages on a clock that stands still, so that a choice's recorded time is the test's moment exactly.
+  let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     mail = await startSmtpSink();
     t = await startTestContext({ smtpUrl: mail.url, baseUrl: 'https://give.example.org' });
+    app = createApp({ ...t.ctx, clock: settableClock(testNow) }, { hearChangesFirst: true });
     await seedDemoData(t.database.db, testNow);
     donors = await seedDonorsWhoGave(t.database.db, 'speech-therapy-fund', 3, { prefix: 'reader', chineseEvery: 3 });
+    await agreeToNews(t.database.db, donors.map((donor) => donor.id));
     worker = await startWorker(t.ctx.config, createLogger(t.ctx.config));
   });
   afterAll(async () => {
@@ -68,24 +76,30 @@ describe('impact updates by email, and unsubscribing from them', () => {
     expect(await impactProgress(t.ctx.db, update.id)).toEqual({ sent: 3, skipped: 0, total: 3, completedAt: expect.any(Date) });
   });
 
-  it('records the opt-out on the one-click POST, without a CSRF token, and the next update skips that donor', async () => {
+  it('withdraws consent on the one-click POST, without sign-in or a CSRF token, and the next update skips that donor', async () => {
     const link = new URL(header(mail.to('reader-2@example.com')[0]!, 'List-Unsubscribe')!.slice(1, -1));
+    const reader2 = donors[1]!;
 
     // Opening the link only asks: link scanners must not unsubscribe anyone.
-    const page = await request(t.app).get(link.pathname).expect(200);
+    const page = await request(app).get(link.pathname).expect(200);
     expect(page.text).toContain('Stop impact updates?');
     expect(page.text).toContain(`<form method="post" action="${link.pathname}">`);
-    const reader2 = () => t.ctx.db.selectFrom('donors').select('impact_opt_out_at').where('email', '=', 'reader-2@example.com').executeTakeFirstOrThrow();
-    expect((await reader2()).impact_opt_out_at).toBeNull();
+    expect(await consentsOf(t.ctx.db, reader2.id)).toEqual([expect.objectContaining({ granted: true })]);
 
     // What a mail client sends for RFC 8058 one-click unsubscribe.
-    const done = await request(t.app).post(link.pathname).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    const done = await request(app).post(link.pathname).type('form').send('List-Unsubscribe=One-Click').expect(200);
     expect(done.text).toContain('We have stopped sending impact updates to reader-2@example.com.');
-    const optedOutAt = (await reader2()).impact_opt_out_at;
-    expect(optedOutAt).toBeInstanceOf(Date);
-    // A second click changes nothing.
-    await request(t.app).post(link.pathname).expect(200);
-    expect((await reader2()).impact_opt_out_at).toEqual(optedOutAt);
+    // The mail program showed its own words, not ours: the no is recorded without a sentence, at the clock's time.
+    const withdrawn = await consentsOf(t.ctx.db, reader2.id);
+    expect(withdrawn).toEqual([
+      expect.objectContaining({ granted: true }),
+      expect.objectContaining({ granted: false, source: 'one_click', wording: null, locale: 'en', donation_id: null, chosen_at: testNow }),
+    ]);
+    // A second click (this time sent as multipart, as RFC 8058 prefers), or the page's button after it, changes nothing.
+    await request(app).post(link.pathname).field('List-Unsubscribe', 'One-Click').expect(200);
+    await request(app).post(link.pathname).type('form').send({ from: 'page' }).expect(200);
+    expect(await consentsOf(t.ctx.db, reader2.id)).toEqual(withdrawn);
+    expect((await request(app).get(link.pathname).expect(200)).text).toContain('You will receive no more impact updates');
 
     const second = await postAndWait('Twelve children, twelve new voices');
     expect(messagesOf(second.id).map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '')).sort()).toEqual(['reader-1@example.com', 'reader-3@example.com']);
@@ -93,14 +107,36 @@ describe('impact updates by email, and unsubscribing from them', () => {
     expect(await impactProgress(t.ctx.db, second.id)).toEqual({ sent: 2, skipped: 0, total: 2, completedAt: expect.any(Date) });
   });
 
-  it('skips a donor who opted out after the fan-out found them', async () => {
+  it('opens a page from the visible link that asks in the donor’s language, and its button withdraws with the question it asked', async () => {
+    const reader3 = donors[2]!;
+    const [chinese] = mail.to('reader-3@example.com');
+    const link = /不再接收成果报告: (\S+)/.exec(String(chinese!.text))?.[1];
+    expect(link).toBeDefined();
+    const path = new URL(link!).pathname;
+    const zh = messages['zh-CN'];
+    const page = await request(app).get(path).expect(200);
+    expect(page.text).toContain('<html lang="zh-CN">');
+    const question = zh['impact.unsubscribe.question'].replace('{email}', 'reader-3@example.com');
+    expect(page.text).toContain(question);
+    expect(page.text).toContain(`<button class="button" type="submit">${zh['impact.unsubscribe.button']}</button>`);
+
+    expect(page.text).toContain('<input type="hidden" name="from" value="page">');
+    const done = await request(app).post(path).type('form').send({ from: 'page' }).expect(200);
+    expect(done.text).toContain(zh['impact.unsubscribed.body'].replace('{email}', 'reader-3@example.com'));
+    expect((await consentsOf(t.ctx.db, reader3.id)).at(-1)).toMatchObject({ granted: false, source: 'email_link', wording: question, locale: 'zh-CN', chosen_at: testNow });
+    // Of the three readers only the first still wants news.
+    const update = await postImpactUpdate(t.ctx.db, { campaignSlug: 'speech-therapy-fund', title: 'Counted, not sent', bodyMarkdown: 'News.' });
+    expect(await countRecipients(t.ctx.db, update)).toBe(1);
+  });
+
+  it('skips a donor who said no after the fan-out found them', async () => {
     const update = await postImpactUpdate(t.ctx.db, { campaignSlug: 'speech-therapy-fund', title: 'Late news', bodyMarkdown: 'News.' });
     const reader1 = donors[0]!;
     await t.ctx.db.insertInto('impact_deliveries').values({ update_id: update.id, donor_id: reader1.id }).execute();
     await t.ctx.db.updateTable('impact_updates').set({ total_recipients: 1 }).where('id', '=', update.id).execute();
-    await t.ctx.db.updateTable('donors').set({ impact_opt_out_at: testNow }).where('id', '=', reader1.id).execute();
+    expect(await chooseNewsInAccount(t.ctx.db, reader1.id, false, { wording: messages.en['account.prefs.news'], locale: 'en', at: testNow })).toBe('withdrawn');
     const before = mail.messages.length;
-    expect(await sendImpactEmail(t.ctx, update.id, reader1.id)).toBe('skipped: opted out');
+    expect(await sendImpactEmail(t.ctx, update.id, reader1.id)).toBe('skipped: no consent');
     expect(await sendImpactEmail(t.ctx, update.id, reader1.id)).toBe('already done');
     expect(mail.messages.length).toBe(before);
     expect(await impactProgress(t.ctx.db, update.id)).toEqual({ sent: 0, skipped: 1, total: 1, completedAt: expect.any(Date) });
@@ -109,8 +145,8 @@ describe('impact updates by email, and unsubscribing from them', () => {
   it('answers 404 to a link whose signature does not match', async () => {
     const link = new URL(header(mail.to('reader-1@example.com')[0]!, 'List-Unsubscribe')!.slice(1, -1));
     const forged = `${link.pathname.slice(0, -1)}${link.pathname.endsWith('A') ? 'B' : 'A'}`;
-    await request(t.app).get(forged).expect(404);
-    await request(t.app).post(forged).expect(404);
-    await request(t.app).post('/unsubscribe/not-a-token').expect(404);
+    await request(app).get(forged).expect(404);
+    await request(app).post(forged).expect(404);
+    await request(app).post('/unsubscribe/not-a-token').expect(404);
   });
 });

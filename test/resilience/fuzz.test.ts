@@ -23,6 +23,7 @@ const tables = [
   'audit_log', 'campaign_presets', 'campaigns', 'card_declines', 'donations', 'donor_sessions', 'donor_sign_in_links', 'donors', 'impact_deliveries',
   'impact_updates', 'ledger_entries', 'outbox', 'receipt_counters', 'receipts', 'reconciliation_discrepancies', 'recurring_plans',
   'refund_requests', 'staff_members', 'staff_password_links', 'staff_sessions', 'stripe_events',
+  'missions', 'recurring_plan_moves', 'donor_consents', 'round_spending', 'round_spending_attachments', 'round_outcomes', 'fund_transfers',
 ] as const;
 
 /** Fields that look right, so that the poison, not a missing field, is often the only thing wrong. */

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { seedDemoData } from '../../dev/seed';
+import { demoRounds, seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { runScript } from '../support/processes';
 import { decodeEntities } from '../support/html';
@@ -38,6 +38,11 @@ export const staffPages: Array<{ path: string; roles: StaffRole[] }> = [
   { path: '/staff/missions', roles: ['campaign_manager'] },
   { path: '/staff/missions/new', roles: ['campaign_manager'] },
   { path: '/staff/missions/happy-smile/edit', roles: ['campaign_manager'] },
+  // A closed round of the demo, with its spending, transfer and outcomes seeded (a receipt scan's download: test/finance/rounds.test.ts).
+  { path: '/staff/finance/rounds', roles: ['finance'] },
+  { path: `/staff/finance/rounds/${demoRounds(testNow).closed[0]!.slug}`, roles: ['finance'] },
+  { path: `/staff/finance/rounds/${demoRounds(testNow).closed[0]!.slug}/statement.csv`, roles: ['finance'] },
+  { path: `/staff/campaigns/${demoRounds(testNow).closed[0]!.slug}/outcomes`, roles: ['campaign_manager'] },
 ];
 
 describe('the staff area', () => {

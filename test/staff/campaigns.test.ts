@@ -7,6 +7,7 @@ import type { Campaign } from '../../server/tables/campaigns.table';
 import { totalsOf } from '../../server/campaigns/totals';
 import { dayIn, nextDay } from '../../server/calendar';
 import { fanOutImpactUpdate, fanOutJobId } from '../../server/impact/fanout';
+import { agreeToNews } from '../impact/consent-helpers';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities, fieldError, fieldsInError, inputValue, isChecked, selectedOption, textareaValue } from '../support/html';
 import { aDonorRow, aLedgerEntry, aPaidGift, aRecurringPlan, campaignId } from '../support/ledger-rows';
@@ -388,7 +389,9 @@ describe('campaign managers in the staff area', () => {
     expect(dashboard.text).toContain('Posted “The spring mission”. It is queued');
     expect(dataText(dashboard.text, `update="${update.id}"`)).toContain('Finding donors: 0 sent so far');
 
-    // What the worker does: the two donors who gave are found, and one email goes out.
+    // What the worker does: the two donors who gave, and asked for news, are found, and one email goes out.
+    const givers = await db.selectFrom('donations').select('donor_id').distinct().where('campaign_id', '=', quietDraft).where('donor_id', 'is not', null).execute();
+    await agreeToNews(db, givers.map((row) => row.donor_id!));
     expect((await fanOutImpactUpdate(t.ctx, update.id)).recipients).toBe(2);
     const first = await db.selectFrom('impact_deliveries').select('donor_id').where('update_id', '=', update.id).orderBy('donor_id').executeTakeFirstOrThrow();
     await db.updateTable('impact_deliveries').set({ sent_at: testNow }).where('update_id', '=', update.id).where('donor_id', '=', first.donor_id).execute();

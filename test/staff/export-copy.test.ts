@@ -105,16 +105,17 @@ describe('CSV exports written by COPY', () => {
   it('writes the donors export from COPY too, with the header, BOM and CRLF', async () => {
     const db = t.database.db;
     const donor = await aDonorRow(db, 'lee+csv@example.com', '=Lee "Siu" Ming');
-    await db.updateTable('donors').set({ locale: 'zh', created_at: new Date('2031-01-02T03:04:05.678Z'), impact_opt_out_at: testNow }).where('id', '=', donor).execute();
+    await db.updateTable('donors').set({ locale: 'zh', created_at: new Date('2031-01-02T03:04:05.678Z') }).where('id', '=', donor).execute();
+    await db.insertInto('donor_consents').values({ donor_id: donor, purpose: 'updates', granted: false, wording: null, locale: 'en', source: 'one_click', chosen_at: testNow }).execute();
     const speech = await campaignId(db, 'speech-therapy-fund');
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 7_000, currency: 'JPY', occurredAt: new Date('2031-02-01T00:00:00Z') });
     await aPaidGift(db, { campaignId: speech, donorId: donor, amount: 12_345, currency: 'HKD', occurredAt: new Date('2031-02-02T00:00:00Z') });
     const text = await downloadText(finance, '/staff/finance/exports/donors.csv');
-    expect(text.startsWith(`${bom}donor_id,email,name,donor_type,locale,since (Asia/Hong_Kong),impact_updates,currency,gifts,kept,first_gift (Asia/Hong_Kong),last_gift (Asia/Hong_Kong)\r\n`)).toBe(true);
+    expect(text.startsWith(`${bom}donor_id,email,name,donor_type,locale,since (Asia/Hong_Kong),news_by_email,currency,gifts,kept,first_gift (Asia/Hong_Kong),last_gift (Asia/Hong_Kong)\r\n`)).toBe(true);
     const lines = text.split('\r\n').filter((line) => line.startsWith(`${donor},`));
     expect(lines).toEqual([
-      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02 11:04:05,opted out,HKD,1,123.45,2031-02-02 08:00:00,2031-02-02 08:00:00`,
-      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02 11:04:05,opted out,JPY,1,7000,2031-02-01 08:00:00,2031-02-01 08:00:00`,
+      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02 11:04:05,no (stopped 2026-06-10 by their mail program's unsubscribe button),HKD,1,123.45,2031-02-02 08:00:00,2031-02-02 08:00:00`,
+      `${donor},lee+csv@example.com,"'=Lee ""Siu"" Ming",person,zh,2031-01-02 11:04:05,no (stopped 2026-06-10 by their mail program's unsubscribe button),JPY,1,7000,2031-02-01 08:00:00,2031-02-01 08:00:00`,
     ]);
   });
 

@@ -295,7 +295,7 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
         res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
       }).expect(200);
       expect((donors.body as string).startsWith('\uFEFFdonor_id,email,name,donor_type,locale,since (Asia/Hong_Kong),')).toBe(true);
-      expect(donors.body as string).toMatch(/giving@harbourdental\.hk,Harbour Dental Ltd,enterprise,en,[^,]+,yes,USD,2,500\.00,/);
+      expect(donors.body as string).toMatch(/giving@harbourdental\.hk,Harbour Dental Ltd,enterprise,en,[^,]+,no,USD,2,500\.00,/);
     });
   });
 });

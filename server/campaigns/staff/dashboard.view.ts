@@ -103,6 +103,8 @@ export function dashboardView({ campaign, dashboard, updates, progress, messages
       status: campaign.status,
       statusLabel: statusLabel(campaign.status, locale),
       public: campaign.status !== 'draft',
+      // A round of a mission has its outcomes recorded (server/missions/rounds/).
+      round: campaign.mission_id !== null,
       startsAt: campaign.starts_at,
       endsAt: campaign.ends_at,
     },

@@ -6,6 +6,7 @@ import type { LedgerKind, NewLedgerEntry } from '../../tables/ledger-entries.tab
 import { convertAtRate } from '../../money';
 import { issueReceipt } from '../../receipts/issue';
 import { oweEmail } from '../../outbox/outbox.repository';
+import { recordConsentOfPaidGift } from '../../impact/consent';
 import { nameDonorFromPaidGift, updateDonationFromCharge } from '../donation.repository';
 import { hasEntriesBesidesGift, insertNewLedgerEntries, sumLedgerOf, type AddedEntry } from './ledger.repository';
 import type { RecordingContext } from './recording-context';
@@ -124,6 +125,8 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
   // Paid, so the gift may name its donor; before the rows below lock the campaign's totals.
   if (entries.some((entry) => entry.kind === 'gift')) await nameDonorFromPaidGift(trx, donation, succeededAt);
   const added = await insertNewLedgerEntries(trx, entries);
+  // The donor's yes to news counts once the gift is paid: a checkout abandoned unpaid agreed to nothing.
+  if (added.some((entry) => entry.kind === 'gift')) await recordConsentOfPaidGift(trx, donation);
   const { given, kept } = await sumLedgerOf(trx, donation.id);
   let status: DonationStatus = donation.status;
   if (disputes.some(disputeStillOpenOrLost)) status = 'disputed';

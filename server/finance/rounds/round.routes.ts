@@ -1,0 +1,119 @@
+// Finance's pages for rounds: every round with its balances, a round's statement (and its CSV), the
+// spending and transfers recorded on it, their reversals, and the receipt scans behind the spending.
+import { Router, type Request, type Response } from 'express';
+import { dayIn } from '../../calendar';
+import type { AppContext } from '../../context';
+import { NotFound } from '../../http/errors';
+import { localeOf, say } from '../../http/language';
+import { serialId } from '../../http/params';
+import { cleanText } from '../../http/text';
+import type { MessageKey } from '../../i18n/messages';
+import { findSpendingAttachment } from '../../missions/rounds/funds.repository';
+import type { ReversalOutcome } from '../../missions/rounds/reversals';
+import { findRoundBySlug, listRounds, listSisterRounds, type Round } from '../../missions/rounds/rounds.repository';
+import { roundFunds, roundStatement } from '../../missions/rounds/statement';
+import { requireArea } from '../../staff/access';
+import { roundsListView, statementPageView, type ReversalProblem, type StatementPageExtra } from './round.view';
+import { readSpending, recordSpending, reverseSpending, spendingFormFrom } from './spending';
+import { sendStatementCsv } from './statement-export';
+import { readTransfer, recordTransfer, reverseTransfer, transferFormFrom } from './transfers';
+
+type RoundRequest = Request<{ slug: string; id?: string }>;
+
+const today = (ctx: AppContext) => dayIn(ctx.clock.now(), ctx.config.organisation.timeZone);
+
+const notices: Record<string, MessageKey> = { spending: 'rounds.notice.spending', spendingReversed: 'rounds.notice.spendingReversed', transfer: 'rounds.notice.transfer', transferReversed: 'rounds.notice.transferReversed' };
+
+async function roundOr404({ db }: AppContext, req: RoundRequest, res: Response): Promise<Round> {
+  const round = await findRoundBySlug(db, req.params.slug);
+  if (!round) throw new NotFound(say(res, 'rounds.notFound'));
+  return round;
+}
+
+function lineId(req: RoundRequest, res: Response): number {
+  const id = serialId(req.params.id);
+  if (id === undefined) throw new NotFound(say(res, 'rounds.reverse.error.missing'));
+  return id;
+}
+
+async function renderStatement(ctx: AppContext, res: Response, round: Round, extra: StatementPageExtra = {}, status = 200): Promise<void> {
+  const [statement, sisters] = await Promise.all([roundStatement(ctx.db, round.id), listSisterRounds(ctx.db, round)]);
+  res.status(status).render('finance/rounds/statement', statementPageView({ round, statement, sisters, now: ctx.clock.now(), today: today(ctx) }, localeOf(res), extra));
+}
+
+/** After a reversal: back to the statement, or the statement again with why it was refused beside the row. */
+async function answerReversal(ctx: AppContext, req: RoundRequest, res: Response, round: Round, kind: ReversalProblem['kind'], outcome: ReversalOutcome): Promise<void> {
+  if (outcome.ok) return res.redirect(303, `/staff/finance/rounds/${round.slug}?done=${kind}Reversed#main`);
+  await renderStatement(ctx, res, round, { reversal: { kind, id: lineId(req, res), reason: cleanText(req.body.reason), message: outcome.message } }, outcome.status);
+}
+
+const showRounds = (ctx: AppContext) => async (_req: Request, res: Response) => {
+  const rounds = await listRounds(ctx.db);
+  const funds = await roundFunds(ctx.db, rounds.map((round) => round.id));
+  res.render('finance/rounds/list', roundsListView(rounds, funds, localeOf(res), ctx.clock.now()));
+};
+
+const showStatement = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  const notice = typeof req.query.done === 'string' && Object.hasOwn(notices, req.query.done) ? say(res, notices[req.query.done]!) : undefined;
+  await renderStatement(ctx, res, round, { notice });
+};
+
+const exportStatement = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  await sendStatementCsv(res, round, await roundStatement(ctx.db, round.id), ctx.config.organisation.timeZone, today(ctx));
+};
+
+const recordSpendingFromForm = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  const form = spendingFormFrom(req.body);
+  const read = readSpending(form, req.uploads?.attachment, today(ctx), localeOf(res));
+  if ('errors' in read) return renderStatement(ctx, res, round, { spendingForm: form, spendingErrors: read.errors }, 422);
+  await recordSpending(ctx.db, round, read.entry, res.locals.staff!.id, ctx.clock.now());
+  res.redirect(303, `/staff/finance/rounds/${round.slug}?done=spending#main`);
+};
+
+const reverseSpendingLine = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  await answerReversal(ctx, req, res, round, 'spending', await reverseSpending(ctx.db, round, lineId(req, res), req.body.reason, res.locals.staff!.id, ctx.clock.now(), localeOf(res)));
+};
+
+/** The receipt scan, always as a download of its own checked type: never shown inline, never sniffed into HTML. */
+const downloadAttachment = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  const attachment = await findSpendingAttachment(ctx.db, round.id, lineId(req, res));
+  if (!attachment) throw new NotFound(say(res, 'rounds.spending.noAttachment'));
+  res.attachment(attachment.filename);
+  res.set({ 'Content-Type': attachment.content_type, 'Content-Security-Policy': "default-src 'none'; sandbox", 'X-Content-Type-Options': 'nosniff' });
+  res.send(attachment.content);
+};
+
+const recordTransferFromForm = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  const form = transferFormFrom(req.body);
+  const [sisters, funds] = await Promise.all([listSisterRounds(ctx.db, round), roundFunds(ctx.db, [round.id])]);
+  const holding = (funds.get(round.id) ?? []).filter((line) => line.balance > 0).map((line) => line.currency);
+  const read = readTransfer(form, sisters, holding, localeOf(res));
+  const recorded = 'entry' in read ? await recordTransfer(ctx.db, round, read.entry, res.locals.staff!.id, ctx.clock.now(), localeOf(res)) : { ok: false as const, errors: read.errors };
+  if (!recorded.ok) return renderStatement(ctx, res, round, { transferForm: form, transferErrors: recorded.errors }, 422);
+  res.redirect(303, `/staff/finance/rounds/${round.slug}?done=transfer#main`);
+};
+
+const reverseTransferLine = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  await answerReversal(ctx, req, res, round, 'transfer', await reverseTransfer(ctx.db, round, lineId(req, res), req.body.reason, res.locals.staff!.id, ctx.clock.now(), localeOf(res)));
+};
+
+export function roundRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const finance = requireArea('finance');
+  router.get('/staff/finance/rounds', finance, showRounds(ctx));
+  router.get('/staff/finance/rounds/:slug', finance, showStatement(ctx));
+  router.get('/staff/finance/rounds/:slug/statement.csv', finance, exportStatement(ctx));
+  router.post('/staff/finance/rounds/:slug/spending', finance, recordSpendingFromForm(ctx));
+  router.post('/staff/finance/rounds/:slug/spending/:id/reversal', finance, reverseSpendingLine(ctx));
+  router.get('/staff/finance/rounds/:slug/spending/:id/attachment', finance, downloadAttachment(ctx));
+  router.post('/staff/finance/rounds/:slug/transfers', finance, recordTransferFromForm(ctx));
+  router.post('/staff/finance/rounds/:slug/transfers/:id/reversal', finance, reverseTransferLine(ctx));
+  return router;
+}

@@ -1,0 +1,62 @@
+// What a round achieved as pages show it (the campaign manager's outcomes page, finance's statement), and
+// the outcomes page with its form and the lines recorded so far.
+import { translate } from '../../i18n/messages';
+import { localize, type Locale } from '../../locale';
+import type { OutcomeKind } from '../../tables/round-outcomes.table';
+import { outcomeKinds, type OutcomeForm, type RoundOutcomes } from './outcomes';
+import type { OutcomeRow } from './outcomes.repository';
+import type { Round } from './rounds.repository';
+
+/** A kind as its line names it: "Cleft lip repair"; an other operation by the label it was given. */
+const kindLabel = (locale: Locale, kind: OutcomeKind, label: string | null) => (kind === 'other_operation' && label ? label : translate(locale, `rounds.outcome.${kind}`));
+
+export function outcomesView(outcomes: RoundOutcomes, locale: Locale) {
+  return {
+    childrenOperated: outcomes.childrenOperated,
+    procedures: outcomes.byProcedure.map((row) => ({ label: kindLabel(locale, row.kind, row.label), count: row.count })),
+    speechTherapySessions: outcomes.speechTherapySessions,
+    any: outcomes.childrenOperated !== 0 || outcomes.speechTherapySessions !== 0,
+  };
+}
+
+export interface OutcomesPageExtra {
+  notice?: string;
+  form?: OutcomeForm;
+  errors?: Record<string, string>;
+  /** A reversal refused: which line, the reason as typed, and why. */
+  reversal?: { id: number; reason: string; message: string };
+}
+
+export function outcomesPageView(round: Round, outcomes: RoundOutcomes, rows: OutcomeRow[], locale: Locale, extra: OutcomesPageExtra = {}) {
+  const title = localize(round.title, locale);
+  const form = extra.form ?? { kind: '', label: '', count: '', note: '' };
+  return {
+    title: translate(locale, 'rounds.outcomes.title', { round: title }),
+    round: { slug: round.slug, title, mission: localize(round.mission_title, locale) },
+    notice: extra.notice,
+    reversalProblem: extra.reversal?.message,
+    totals: outcomesView(outcomes, locale),
+    lines: rows.map((row) => {
+      const problem = extra.reversal?.id === row.id ? extra.reversal : undefined;
+      return {
+        id: row.id,
+        kind: kindLabel(locale, row.kind, row.label),
+        count: row.count,
+        note: row.note,
+        recordedBy: row.recorded_by_name,
+        recordedAt: row.recorded_at,
+        reverses: row.reverses_id,
+        reversedBy: row.reversed_by_id,
+        reversible: row.reverses_id === null && row.reversed_by_id === null,
+        reverseReason: problem?.reason ?? '',
+        reverseError: problem?.message,
+      };
+    }),
+    form: {
+      values: form,
+      errors: extra.errors ?? {},
+      errorList: Object.entries(extra.errors ?? {}).map(([field, message]) => ({ field: `outcome-${field}`, message })),
+      kinds: outcomeKinds.map((kind) => ({ value: kind, label: translate(locale, `rounds.outcome.choice.${kind}`), selected: kind === form.kind })),
+    },
+  };
+}

@@ -4,6 +4,8 @@ import type { Page } from 'playwright-core';
 import { startBrowserApp, type BrowserApp } from '../support/browser';
 import { aDonorRow, aPaidGift, campaignId } from '../support/ledger-rows';
 import { aStaffMember, staffPassword } from '../support/staff';
+import { demoRounds } from '../../dev/seed';
+import { testNow } from '../support/clock';
 
 const widths = [390, 1280];
 
@@ -40,6 +42,8 @@ describe('staff pages at 390 and 1280 px', () => {
     await page.getByRole('button', { name: '简体中文' }).click();
     await page.getByRole('button', { name: 'English' }).click();
 
+    // A closed round of the demo mission: it has spending, outcomes and a transfer to lay out.
+    const closedRound = demoRounds(testNow).closed[0]!.slug;
     const paths = [
       '/staff',
       '/staff/team',
@@ -53,6 +57,11 @@ describe('staff pages at 390 and 1280 px', () => {
       '/staff/campaigns',
       '/staff/campaigns/speech-therapy-fund',
       '/staff/campaigns/speech-therapy-fund/edit',
+      '/staff/missions',
+      '/staff/missions/happy-smile/edit',
+      '/staff/finance/rounds',
+      `/staff/finance/rounds/${closedRound}`,
+      `/staff/campaigns/${closedRound}/outcomes`,
     ];
     const tooWide: string[] = [];
     for (const width of widths) {

@@ -71,5 +71,7 @@ export async function resume(stripe: Stripe, subscriptionId: string): Promise<vo
 
 /** `comment` tells whoever reads the subscription at Stripe where the donor stopped it. */
 export async function cancel(stripe: Stripe, subscriptionId: string, comment = 'Stopped by the donor in their account'): Promise<void> {
+  // A second press (a double click, a reload) before Stripe's webhook reaches us finds it already stopped.
+  if ((await stripe.subscriptions.retrieve(subscriptionId)).status === 'canceled') return;
   await stripe.subscriptions.cancel(subscriptionId, { cancellation_details: { comment } });
 }

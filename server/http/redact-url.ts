@@ -5,7 +5,7 @@
 const redacted = '[redacted]';
 
 // The segment after one of these is always a secret (server/http/signed-links.ts, secret-tokens.ts).
-const secretAfter = new Set(['sign-in', 'password', 'receipts', 'unsubscribe', 'update-card']);
+const secretAfter = new Set(['sign-in', 'password', 'receipts', 'unsubscribe', 'update-card', 'stop-gift']);
 const pages = new Set(['help']);
 // Elsewhere, anything shaped like a secret: slugs and ids are lower case, while our tokens (43 base64url
 // characters, or an id and a signature joined by a point) and Stripe's ids (cs_…, pi_…) carry capitals or underscores.

@@ -142,7 +142,10 @@ describe('campaign managers in the staff area', () => {
     expect(inputValue(form.text, 'ends_on')).toBe('');
     const res = await manager.post('/staff/campaigns/general/edit', aCampaignForm({ slug: 'general', ends_on: '2027-12-31' })).expect(422);
     expect(fieldError(res.text, 'ends_on')).toBe('The general fund stays open: monthly gifts from rounds that close move to it. Leave its last day empty.');
-    expect((await findCampaign(t, 'general'))!.ends_at).toBeNull();
+    const closing = await manager.post('/staff/campaigns/general/edit', aCampaignForm({ slug: 'general', ends_on: '', status: 'closed' })).expect(422);
+    expect(fieldError(closing.text, 'status')).toBe('The general fund stays live: monthly gifts from rounds that close move to it.');
+    const fund = (await findCampaign(t, 'general'))!;
+    expect([fund.ends_at, fund.status]).toEqual([null, 'live']);
   });
 
   it('refuses a year typed short, which would be a day two thousand years ago', async () => {

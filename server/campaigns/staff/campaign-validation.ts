@@ -176,6 +176,7 @@ export function readCampaignForm(body: unknown, locale: Locale, missions: Missio
   const costUnit = checkCostUnit(say, values, target, errors);
   const status = campaignStatuses.find((s) => s === values.status);
   if (!status) errors.status = say('campaignStaff.check.status');
+  else if (values.slug === generalFundSlug && status !== 'live') errors.status = say('campaignStaff.check.generalFundLive');
   const missionId = chosenMission(values.mission, missions);
   if (missionId === undefined) errors.mission = say('campaignStaff.check.mission');
   if (values.cover_image_url !== '' && (values.cover_image_url.length > limits.coverImageUrl || !(isHttpsUrl(values.cover_image_url) || isSitePath(values.cover_image_url)))) {

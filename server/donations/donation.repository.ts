@@ -145,6 +145,11 @@ export async function attachInvoice(trx: Trx, donationId: string, invoiceId: str
   await trx.updateTable('donations').set({ stripe_invoice_id: invoiceId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
 }
 
+/** Credits a gift not yet paid to another campaign than it was begun for, keeping which (server/donations/plan-moves.ts). */
+export async function creditDonation(trx: Trx, donationId: string, credit: { campaign_id: number; intended_campaign_id: number | null }): Promise<void> {
+  await trx.updateTable('donations').set({ ...credit, updated_at: sql`now()` }).where('id', '=', donationId).where('status', '=', 'pending').execute();
+}
+
 export async function attachPaymentIntent(trx: Trx, donationId: string, intentId: string): Promise<void> {
   await trx.updateTable('donations').set({ stripe_payment_intent_id: intentId, updated_at: sql`now()` }).where('id', '=', donationId).execute();
 }

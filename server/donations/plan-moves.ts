@@ -145,6 +145,12 @@ export async function creditForRenewal(c: RecordingContext, plan: RecurringPlan,
   return { campaign_id: to.id, intended_campaign_id: meantFor };
 }
 
+/** Where a one-off gift begun on our form for campaign `campaignId` and paid at `paidAt` is credited: a round may close between the two. */
+export async function creditForOurPayment(c: RecordingContext, campaignId: number, paidAt: Date): Promise<Credit> {
+  const [campaign] = await findCampaignsById(c.trx, [campaignId]);
+  return campaign ? creditForPayment(c, campaign, paidAt) : { campaign_id: campaignId, intended_campaign_id: null };
+}
+
 /** Where a one-off payment begun elsewhere (a Payment Link) for `campaign`, made at `paidAt`, is credited. */
 export async function creditForPayment(c: RecordingContext, campaign: Campaign, paidAt: Date): Promise<Credit> {
   if (!hasClosed(campaign, paidAt)) return { campaign_id: campaign.id, intended_campaign_id: null };

@@ -263,6 +263,31 @@ describe('a monthly gift to a round that closes', () => {
     expect(await movesOf(plan.id)).toHaveLength(1);
   });
 
+  it('follows the mission when begun on the round\'s page before it closed and paid on Checkout after', async () => {
+    const rounds = await aMission(db(), 'eve', [
+      { slug: 'eve-june', en: 'Eve: June round', hk: '前夕：六月一輪', opens: '2026-06-01T00:00:00', closes: '2026-06-10T10:30:00' },
+      { slug: 'eve-july', en: 'Eve: July round', hk: '前夕：七月一輪', opens: '2026-06-10T10:30:01', closes: '2026-07-31T23:59:59' },
+    ]);
+    // Both forms sent at 10:00 in Hong Kong, while the June round is open; both paid at 11:00, after it closed.
+    const once = await h.give('eve-june', aDonor({ amount: '40', currency: 'USD', email: 'once@example.com' }));
+    const monthly = await h.give('eve-june', aDonor({ amount: '25', currency: 'USD', frequency: 'month', email: 'monthly@example.com' }));
+    await h.helper('/_emulator/advance_time', { to: seconds(inHongKong('2026-06-10T11:00:00')) });
+    expect((await h.pay(once.sessionId)).status).toBe('succeeded');
+    expect((await h.pay(monthly.sessionId)).status).toBe('succeeded');
+    await h.settle();
+
+    const credited = (id: string) =>
+      db().selectFrom('donations').select(['campaign_id', 'intended_campaign_id', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(await credited(once.donation.id)).toEqual({ campaign_id: rounds['eve-july'], intended_campaign_id: rounds['eve-june'], status: 'succeeded' });
+    expect(await credited(monthly.donation.id)).toEqual({ campaign_id: rounds['eve-july'], intended_campaign_id: rounds['eve-june'], status: 'succeeded' });
+    expect(await ledgerTo(rounds['eve-june']!)).toEqual([]);
+    // The monthly gift itself now points at July, moved once, and its donor is told.
+    const plan = await planOf(monthly.donation.recurring_plan_id!);
+    expect(plan.campaign_id).toBe(rounds['eve-july']);
+    expect(await movesOf(plan.id)).toHaveLength(1);
+    expect(await planMovedOwed()).toHaveLength(1);
+  });
+
   it('is left where it is when there is nowhere open to go, and the log says so once', async () => {
     const rounds = await aMission(db(), 'lone', [{ slug: 'lone-june', en: 'Lone: June round', hk: '孤單：六月一輪', opens: '2026-06-01T00:00:00', closes: '2026-06-30T23:59:59' }]);
     const { plan, renewsAt } = await startMonthlyGift('lone-june', { email: 'lone@example.com' });

@@ -9,13 +9,14 @@ import {
   attachCheckoutSessionIfNone,
   attachInvoice,
   attachPaymentIntent,
+  creditDonation,
   closePendingDonation,
   insertDonationUnlessKnown,
   lockDonation,
   lockFirstDonationOfPlan,
 } from '../donation.repository';
 import { cancelIncompletePlan } from '../plan.repository';
-import { creditForPayment, creditForRenewal } from '../plan-moves';
+import { creditForOurPayment, creditForPayment, creditForRenewal } from '../plan-moves';
 import { syncCharge } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
 import { planForSubscription, syncPlan } from './plans';
@@ -30,7 +31,10 @@ async function donationForInvoice(c: RecordingContext, invoice: Stripe.Invoice, 
   const first = await lockFirstDonationOfPlan(c.trx, plan.id);
   if (first && first.stripe_invoice_id === null && invoice.billing_reason === 'subscription_create') {
     await attachInvoice(c.trx, first.id, invoice.id!);
-    return { ...first, stripe_invoice_id: invoice.id! };
+    // Begun on the round's page before it closed, paid (the invoice made) after: the gift follows the mission.
+    const credit = await creditForRenewal(c, plan, new Date(invoice.created * 1000));
+    if (credit.campaign_id !== first.campaign_id) await creditDonation(c.trx, first.id, credit);
+    return { ...first, ...credit, stripe_invoice_id: invoice.id! };
   }
   // A renewal belongs to the round its gift went to when Stripe made the invoice, if that round still took
   // gifts then; one made after the round closed goes where the gift points now (server/donations/plan-moves.ts).
@@ -85,6 +89,9 @@ export async function recordInvoice(c: RecordingContext, invoiceId: string, plan
 
 const chargeIdSucceeded = (intent: Stripe.PaymentIntent | undefined) => intent?.status === 'succeeded';
 
+/** Paid when Stripe made the charge (or, before one, the payment): a round closed by then gets nothing. */
+const paidAtOf = (intent: Stripe.PaymentIntent) => new Date(((typeof intent.latest_charge === 'object' ? intent.latest_charge?.created : undefined) ?? intent.created) * 1000);
+
 /** The donation a PaymentIntent pays for: ours by id or metadata, a subscription's, or a new one for a payment begun elsewhere. */
 async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.PaymentIntent): Promise<{ donation: Donation; viaInvoice: boolean } | undefined> {
   const known = await lockDonation(c.trx, 'stripe_payment_intent_id', intent.id);
@@ -94,7 +101,10 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
   if (ours) {
     await attachPaymentIntent(c.trx, ours.id, intent.id);
     if (ours.donor_id) await linkStripeCustomer(c.trx, ours.donor_id, intent.customer);
-    return { donation: { ...ours, stripe_payment_intent_id: intent.id }, viaInvoice: false };
+    // Begun on the form before the round closed, paid after (Checkout keeps a session open for a day).
+    const credit = ours.status === 'pending' ? await creditForOurPayment(c, ours.campaign_id, paidAtOf(intent)) : undefined;
+    if (credit && credit.campaign_id !== ours.campaign_id) await creditDonation(c.trx, ours.id, credit);
+    return { donation: { ...ours, ...(credit ?? {}), stripe_payment_intent_id: intent.id }, viaInvoice: false };
   }
 
   const invoicePayment = await c.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: intent.id }, limit: 1 });
@@ -107,8 +117,7 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
   const campaign = await campaignForPayment(c.trx, intent.metadata.campaign, c.generalFundSlug);
   const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : undefined;
   const donor = await donorForCustomer(c.trx, c.stripe, intent.customer, intent.receipt_email ?? charge?.billing_details.email);
-  // Paid when Stripe made the charge (or, before one, the payment): a round closed by then gets nothing.
-  const credit = await creditForPayment(c, campaign, new Date((charge?.created ?? intent.created) * 1000));
+  const credit = await creditForPayment(c, campaign, paidAtOf(intent));
   await insertDonationUnlessKnown(
     c.trx,
     {

@@ -7,7 +7,7 @@ import type { AppContext } from '../context';
 import { formProtection, type FormProtection } from '../http/csrf';
 import { multipartForms } from '../http/multipart';
 import { AppError } from '../http/errors';
-import { loadStaff } from './access';
+import { loadStaff, mayOpen } from './access';
 import { sessionCookie } from './sessions';
 import { staffLanguages, staffNav } from './staff.view';
 import { locales } from '../locale';
@@ -23,18 +23,19 @@ export function staffShell(ctx: AppContext): Router {
   // form; the sign-in form, open to anyone, keeps the smaller limit. The first parser to read a body wins.
   shell.use('/campaigns', express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 200 }));
   shell.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
-  // A round's spending carries a receipt scan of up to 5 MB, read only from a request with a session cookie.
-  shell.use('/finance/rounds', signedInOnly(multipartForms({ limit: '8mb' })));
+  shell.use(loadStaff(ctx));
+  // A round's spending carries a receipt scan of up to 5 MB: read only for a signed-in colleague of finance
+  // (the form's token is checked next, once the body is read); anyone else's upload is never parsed.
+  shell.use('/finance/rounds', financeOnly(multipartForms({ limit: '8mb' })));
   shell.use(bodyAsObject);
   shell.use(checkFormOrigin(ctx));
-  shell.use(loadStaff(ctx));
   shell.use(staffLayout(ctx));
   return shell;
 }
 
-/** Runs `parser` only for a request that carries a staff session cookie (checked after, with the CSRF token): a stranger's upload is never read. */
-function signedInOnly(parser: RequestHandler): RequestHandler {
-  return (req, res, next) => (typeof req.cookies?.[sessionCookie] === 'string' || typeof req.signedCookies?.[sessionCookie] === 'string' ? parser(req, res, next) : next());
+/** Runs `parser` only for a colleague whose session is live and whose roles open the finance area. */
+function financeOnly(parser: RequestHandler): RequestHandler {
+  return (req, res, next) => (res.locals.staff && mayOpen(res.locals.staff, 'finance') ? parser(req, res, next) : next());
 }
 
 // Express 5 leaves req.body undefined when the content type is not a form; the staff routes read it as an object.

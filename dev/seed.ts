@@ -158,6 +158,7 @@ function happySmileCampaign(round: Round, today: Date): DemoCampaign {
         '手術對家庭完全免費：你的捐款會用於手術費、住院費和術後覆診。\n\n一次唇裂修補手術大約只需一小時，卻能改變孩子一生的進食、說話和笑容。',
     },
     status: live ? 'live' : 'closed',
+    closed_at: live ? null : round.closes,
     target: money(800_000, 'CNY'),
     accepted_currencies: ['CNY', 'HKD', 'USD'],
     starts_at: round.opens,

@@ -3,12 +3,12 @@ import type { Campaign } from '../tables/campaigns.table';
 
 /**
  * Live, open already and not past its end: staff may publish a round before it opens, close one early,
- * and nothing closes one the moment its end passes.
+ * and nothing closes one the moment its end passes. Asked of a past moment (a late payment's), a campaign
+ * staff closed since took gifts until they closed it.
  */
-export function takesGifts(campaign: Pick<Campaign, 'status' | 'starts_at' | 'ends_at'>, now: Date): boolean {
-  return (
-    campaign.status === 'live' && campaign.starts_at.getTime() <= now.getTime() && (campaign.ends_at === null || campaign.ends_at.getTime() >= now.getTime())
-  );
+export function takesGifts(campaign: Pick<Campaign, 'status' | 'starts_at' | 'ends_at' | 'closed_at'>, now: Date): boolean {
+  const openAt = campaign.status === 'live' || (campaign.status === 'closed' && campaign.closed_at !== null && campaign.closed_at.getTime() > now.getTime());
+  return openAt && campaign.starts_at.getTime() <= now.getTime() && (campaign.ends_at === null || campaign.ends_at.getTime() >= now.getTime());
 }
 
 /** When a live campaign that has not opened yet opens; null for one already open, or not live. */

@@ -15,6 +15,8 @@ export interface CampaignTable {
   summary: Jsonb<LocalizedText>;
   story: Jsonb<LocalizedText>;
   status: ColumnType<CampaignStatus, CampaignStatus | undefined, CampaignStatus>;
+  /** When staff closed it (status closed); null while it is not closed. */
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Minor units of target_currency. */
   target_amount: number;
   /** ISO 4217, upper case. */

@@ -263,6 +263,29 @@ describe('a monthly gift to a round that closes', () => {
     expect(await movesOf(plan.id)).toHaveLength(1);
   });
 
+  it('leaves with a round staff closed early a renewal paid before they closed it, however late its webhook', async () => {
+    const rounds = await aMission(db(), 'early', [
+      { slug: 'early-june', en: 'Early: June round', hk: '提早：六月一輪', opens: '2026-06-01T00:00:00', closes: '2026-09-30T23:59:59' },
+      { slug: 'early-august', en: 'Early: August round', hk: '提早：八月一輪', opens: '2026-07-01T00:00:00', closes: '2026-10-31T23:59:59' },
+    ]);
+    const { plan, renewsAt } = await startMonthlyGift('early-june', { email: 'early@example.com' });
+
+    // Paid on its renewal day; its webhooks held up until after staff closed the round, a week later.
+    h.emulator.holdWebhooks();
+    await h.helper('/_emulator/advance_time', { to: renewsAt + 3600 });
+    const closedAt = new Date((renewsAt + 7 * 86_400) * 1000);
+    await db().updateTable('campaigns').set({ status: 'closed', closed_at: closedAt }).where('id', '=', rounds['early-june']!).execute();
+    await h.helper('/_emulator/advance_time', { to: seconds(closedAt) + 3600 });
+    await h.emulator.releaseWebhooks();
+    await h.settle();
+
+    expect(await donationsOf(plan.id)).toEqual([
+      expect.objectContaining({ origin: 'checkout', campaign: 'early-june', intended: null }),
+      expect.objectContaining({ origin: 'subscription', status: 'succeeded', campaign: 'early-june', intended: null }),
+    ]);
+    expect(await ledgerTo(rounds['early-august']!)).toEqual([]);
+  });
+
   it('follows the mission when begun on the round\'s page before it closed and paid on Checkout after', async () => {
     const rounds = await aMission(db(), 'eve', [
       { slug: 'eve-june', en: 'Eve: June round', hk: '前夕：六月一輪', opens: '2026-06-01T00:00:00', closes: '2026-06-10T10:30:00' },

@@ -608,4 +608,17 @@ describe('campaign managers in the staff area', () => {
     await manager.post('/staff/campaigns/utc-days/edit', aCampaignForm({ slug: 'utc-days', starts_on: '2026-06-01', ends_on: '2026-06-19' })).expect(303);
     expect(await findCampaign(t, 'utc-days')).toMatchObject({ starts_at: stored.starts_at, ends_at: new Date('2026-06-19T15:59:59Z') });
   });
+
+  it('notes when staff closed a campaign, keeps it through later saves, and forgets it when reopened', async () => {
+    await manager.post('/staff/campaigns', aCampaignForm({ slug: 'closing-early' })).expect(303);
+    expect((await findCampaign(t, 'closing-early'))!.closed_at).toBeNull();
+    await manager.post('/staff/campaigns/closing-early/edit', aCampaignForm({ slug: 'closing-early', status: 'closed' })).expect(303);
+    const closedAt = (await findCampaign(t, 'closing-early'))!.closed_at;
+    expect(closedAt).toBeInstanceOf(Date);
+    await manager.post('/staff/campaigns/closing-early/edit', aCampaignForm({ slug: 'closing-early', status: 'closed', title_en: 'Closed early' })).expect(303);
+    expect((await findCampaign(t, 'closing-early'))!.closed_at).toEqual(closedAt);
+    await manager.post('/staff/campaigns/closing-early/edit', aCampaignForm({ slug: 'closing-early', status: 'live' })).expect(303);
+    expect((await findCampaign(t, 'closing-early'))!.closed_at).toBeNull();
+  });
+
 });

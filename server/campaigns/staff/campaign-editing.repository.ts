@@ -13,6 +13,7 @@ export interface CampaignColumns {
   summary: LocalizedText;
   story: LocalizedText;
   status: CampaignStatus;
+  closed_at: Date | null;
   target_amount: number;
   target_currency: string;
   accepted_currencies: string[];

@@ -58,13 +58,15 @@ function endsAt(day: string | null, timeZone: string, before?: Date | null): Dat
   return new Date(dayBounds(day, timeZone).end.getTime() - 1000);
 }
 
-function columnsOf(input: CampaignInput, timeZone: string, before?: Campaign): CampaignColumns {
+function columnsOf(input: CampaignInput, timeZone: string, now: Date, before?: Campaign): CampaignColumns {
   return {
     slug: input.slug,
     title: input.title,
     summary: input.summary,
     story: input.story,
     status: input.status,
+    // Kept from the first save that closed it; a reopened campaign has none.
+    closed_at: input.status !== 'closed' ? null : before?.status === 'closed' ? before.closed_at : now,
     target_amount: input.target.amount,
     target_currency: input.target.currency,
     accepted_currencies: input.accepted_currencies,
@@ -79,11 +81,11 @@ function columnsOf(input: CampaignInput, timeZone: string, before?: Campaign): C
 }
 
 /** `timeZone`: the organisation's, whose days the form's dates are. */
-export async function createCampaign(db: Db, input: CampaignInput, staffId: number, timeZone: string): Promise<SaveOutcome> {
+export async function createCampaign(db: Db, input: CampaignInput, staffId: number, timeZone: string, now: Date): Promise<SaveOutcome> {
   if (await isSlugInUse(db, input.slug)) return { ok: false, problem: 'slugTaken' };
   try {
     const campaign = await db.transaction().execute(async (trx) => {
-      const created = await insertCampaign(trx, columnsOf(input, timeZone));
+      const created = await insertCampaign(trx, columnsOf(input, timeZone, now));
       const presets = await replacePresets(trx, created.id, input.presets);
       await recordAudit(trx, { staffId, action: 'campaign.created', subjectType: 'campaign', subjectId: created.id, after: campaignRecord(created, presets) });
       return created;
@@ -95,7 +97,7 @@ export async function createCampaign(db: Db, input: CampaignInput, staffId: numb
   }
 }
 
-export async function updateCampaign(db: Db, campaignId: number, input: CampaignInput, staffId: number, timeZone: string): Promise<SaveOutcome> {
+export async function updateCampaign(db: Db, campaignId: number, input: CampaignInput, staffId: number, timeZone: string, now: Date): Promise<SaveOutcome> {
   if (await isSlugInUse(db, input.slug, campaignId)) return { ok: false, problem: 'slugTaken' };
   try {
     return await db.transaction().execute(async (trx): Promise<SaveOutcome> => {
@@ -103,7 +105,7 @@ export async function updateCampaign(db: Db, campaignId: number, input: Campaign
       const before = await lockCampaign(trx, campaignId);
       if (input.status === 'draft' && before.status !== 'draft' && (await hasDonations(trx, campaignId))) return { ok: false, problem: 'givenTo' };
       const presetsBefore = await listPresets(trx, campaignId);
-      const after = await updateCampaignColumns(trx, campaignId, columnsOf(input, timeZone, before));
+      const after = await updateCampaignColumns(trx, campaignId, columnsOf(input, timeZone, now, before));
       const presets = await replacePresets(trx, campaignId, input.presets);
       await recordAudit(trx, {
         staffId,

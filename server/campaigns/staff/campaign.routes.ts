@@ -57,7 +57,7 @@ const createCampaignFromForm = (ctx: AppContext) => async (req: Request, res: Re
   const locale = localeOf(res);
   const result = readCampaignForm(req.body, locale, await listMissionChoices(ctx.db), ctx.config.donations.generalFundSlug);
   if (!result.ok) return renderCampaignForm(ctx, res, { values: result.values, errors: result.errors }, 422);
-  const saved = await createCampaign(ctx.db, result.input, res.locals.staff!.id, ctx.config.organisation.timeZone);
+  const saved = await createCampaign(ctx.db, result.input, res.locals.staff!.id, ctx.config.organisation.timeZone, ctx.clock.now());
   if (!saved.ok) return renderCampaignForm(ctx, res, { values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
   res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
 };
@@ -72,7 +72,7 @@ const saveCampaignEdit = (ctx: AppContext) => async (req: SlugRequest, res: Resp
   const campaign = await campaignOr404(ctx, req.params.slug, locale);
   const result = readCampaignForm(req.body, locale, await listMissionChoices(ctx.db), ctx.config.donations.generalFundSlug);
   if (!result.ok) return renderCampaignForm(ctx, res, { campaign, values: result.values, errors: result.errors }, 422);
-  const saved = await updateCampaign(ctx.db, campaign.id, result.input, res.locals.staff!.id, ctx.config.organisation.timeZone);
+  const saved = await updateCampaign(ctx.db, campaign.id, result.input, res.locals.staff!.id, ctx.config.organisation.timeZone, ctx.clock.now());
   if (!saved.ok) return renderCampaignForm(ctx, res, { campaign, values: campaignFormValues(req.body), errors: saveProblemErrors(saved.problem, locale) }, 422);
   res.redirect(303, `/staff/campaigns/${saved.campaign.slug}?saved=1`);
 };

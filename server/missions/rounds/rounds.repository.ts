@@ -4,7 +4,7 @@ import type { Db, Trx } from '../../database';
 import type { LocalizedText } from '../../locale';
 import type { Campaign } from '../../tables/campaigns.table';
 
-export type RoundCampaign = Pick<Campaign, 'id' | 'slug' | 'title' | 'status' | 'starts_at' | 'ends_at' | 'target_currency' | 'accepted_currencies'> & { mission_id: number };
+export type RoundCampaign = Pick<Campaign, 'id' | 'slug' | 'title' | 'status' | 'closed_at' | 'starts_at' | 'ends_at' | 'target_currency' | 'accepted_currencies'> & { mission_id: number };
 
 export interface Round extends RoundCampaign {
   mission_slug: string;
@@ -12,7 +12,7 @@ export interface Round extends RoundCampaign {
   mission_currency: string;
 }
 
-const roundColumns = ['campaigns.id', 'campaigns.slug', 'campaigns.title', 'campaigns.status', 'campaigns.starts_at', 'campaigns.ends_at', 'campaigns.target_currency', 'campaigns.accepted_currencies'] as const;
+const roundColumns = ['campaigns.id', 'campaigns.slug', 'campaigns.title', 'campaigns.status', 'campaigns.closed_at', 'campaigns.starts_at', 'campaigns.ends_at', 'campaigns.target_currency', 'campaigns.accepted_currencies'] as const;
 
 function rounds(db: Db) {
   return db

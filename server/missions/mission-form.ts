@@ -61,7 +61,6 @@ export function valuesOfMission(mission: Mission): MissionFormValues {
   };
 }
 
-
 const textFields = [
   ['title_en', limits.title, 'titleEn', true],
   ['title_zh', limits.title, 'titleZh', false],

@@ -56,7 +56,8 @@ export interface DonationTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   /** HMAC (SESSION_SECRET) of the address the donate form was sent from, for the card-testing brake; null for gifts not started on our form. */
-  client_ip_hash: Nullable<string>;  /**
+  client_ip_hash: Nullable<string>;
+  /**
    * The sentence of the form's news box, as the donor ticked it (in `locale`), and when they sent the form;
    * both null when the box was left unticked or the gift did not come from our form. Turned into the
    * donor's consent (donor_consents) by the transaction that records the gift paid, never before.

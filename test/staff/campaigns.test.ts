@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { seedDemoData } from '../../dev/seed';
+import { demoRounds, seedDemoData } from '../../dev/seed';
 import { createApp } from '../../server/app';
 import { closeContext, openContext } from '../../server/context';
 import { settableClock, testNow } from '../support/clock';
@@ -607,6 +607,15 @@ describe('campaign managers in the staff area', () => {
 
     await manager.post('/staff/campaigns/utc-days/edit', aCampaignForm({ slug: 'utc-days', starts_on: '2026-06-01', ends_on: '2026-06-19' })).expect(303);
     expect(await findCampaign(t, 'utc-days')).toMatchObject({ starts_at: stored.starts_at, ends_at: new Date('2026-06-19T15:59:59Z') });
+  });
+
+  it('keeps a round of its mission once its money or outcomes are on record for it', async () => {
+    const round = demoRounds(testNow).closed[0]!.slug;
+    const before = (await findCampaign(t, round))!;
+    expect(before.mission_id).not.toBeNull();
+    const res = await manager.post(`/staff/campaigns/${round}/edit`, aCampaignForm({ slug: round, mission: '' })).expect(422);
+    expect(fieldError(res.text, 'mission')).toBe('This round’s spending, transfers, outcomes or moved gifts are on record for its mission, so it stays a round of that mission.');
+    expect((await findCampaign(t, round))!).toEqual(before);
   });
 
   it('notes when staff closed a campaign, keeps it through later saves, and forgets it when reopened', async () => {

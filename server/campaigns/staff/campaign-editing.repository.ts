@@ -71,6 +71,23 @@ export async function hasDonations(db: Db, campaignId: number): Promise<boolean>
   return (await db.selectFrom('donations').select('id').where('campaign_id', '=', campaignId).limit(1).executeTakeFirst()) !== undefined;
 }
 
+/** Whether a round's restricted money or outcomes are on record, or gifts have moved off it: what ties it to its mission. */
+export async function hasRoundRecords(db: Db, campaignId: number): Promise<boolean> {
+  const found = await db
+    .selectNoFrom((eb) =>
+      eb
+        .or([
+          eb.exists(eb.selectFrom('round_spending').select('id').where('campaign_id', '=', campaignId)),
+          eb.exists(eb.selectFrom('round_outcomes').select('id').where('campaign_id', '=', campaignId)),
+          eb.exists(eb.selectFrom('fund_transfers').select('id').where((w) => w.or([w('from_campaign_id', '=', campaignId), w('to_campaign_id', '=', campaignId)]))),
+          eb.exists(eb.selectFrom('recurring_plan_moves').select('id').where((w) => w.or([w('from_campaign_id', '=', campaignId), w('to_campaign_id', '=', campaignId)]))),
+        ])
+        .as('found'),
+    )
+    .executeTakeFirstOrThrow();
+  return Boolean(found.found);
+}
+
 export async function updateCampaignColumns(db: Db, campaignId: number, columns: CampaignColumns): Promise<Campaign> {
   return db
     .updateTable('campaigns')

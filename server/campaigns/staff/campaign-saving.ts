@@ -7,7 +7,7 @@ import type { CampaignPreset } from '../../tables/campaign-presets.table';
 import { listPresets } from '../campaign.repository';
 import { recordAudit } from '../../staff/audit.repository';
 import type { CampaignInput } from './campaign-form';
-import { hasDonations, insertCampaign, isSlugInUse, lockCampaign, replacePresets, updateCampaignColumns, type CampaignColumns } from './campaign-editing.repository';
+import { hasDonations, hasRoundRecords, insertCampaign, isSlugInUse, lockCampaign, replacePresets, updateCampaignColumns, type CampaignColumns } from './campaign-editing.repository';
 
 /** A campaign and its presets as the audit log keeps them. */
 export function campaignRecord(campaign: Campaign, presets: CampaignPreset[]) {
@@ -32,7 +32,7 @@ export function campaignRecord(campaign: Campaign, presets: CampaignPreset[]) {
 }
 
 /** Why a valid form was not saved: its address was taken, or a campaign donors gave to was made a draft again. */
-export type SaveProblem = 'slugTaken' | 'givenTo';
+export type SaveProblem = 'slugTaken' | 'givenTo' | 'missionTied';
 
 export type SaveOutcome = { ok: true; campaign: Campaign } | { ok: false; problem: SaveProblem };
 
@@ -104,6 +104,8 @@ export async function updateCampaign(db: Db, campaignId: number, input: Campaign
       // Locked, so the audit's "before" is exactly what this change replaced.
       const before = await lockCampaign(trx, campaignId);
       if (input.status === 'draft' && before.status !== 'draft' && (await hasDonations(trx, campaignId))) return { ok: false, problem: 'givenTo' };
+      // Its spending, transfers and moved gifts are the mission's: another mission would not add up.
+      if (input.mission_id !== before.mission_id && (await hasRoundRecords(trx, campaignId))) return { ok: false, problem: 'missionTied' };
       const presetsBefore = await listPresets(trx, campaignId);
       const after = await updateCampaignColumns(trx, campaignId, columnsOf(input, timeZone, now, before));
       const presets = await replacePresets(trx, campaignId, input.presets);

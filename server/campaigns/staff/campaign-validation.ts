@@ -19,7 +19,6 @@ const limits = { slug: 80, title: 120, summary: 300, story: 20_000, costUnitLabe
 type Errors = Record<string, string>;
 type Say = (key: MessageKey, values?: Record<string, string | number>) => string;
 
-
 /** "2026-11-30" as a real calendar day, or undefined. */
 function calendarDay(value: string): string | undefined {
   // A campaign of this century: a year typed short ("0026") is a mistake, not a campaign of antiquity.

@@ -85,5 +85,7 @@ export function campaignFormPageView({ campaign, values, errors, missions }: Cam
 
 /** Why a valid form was not saved, as a message beside the field it concerns. */
 export function saveProblemErrors(problem: SaveProblem, locale: Locale): Record<string, string> {
-  return problem === 'slugTaken' ? { slug: translate(locale, 'campaignStaff.check.slugTaken') } : { status: translate(locale, 'campaignStaff.check.givenTo') };
+  if (problem === 'slugTaken') return { slug: translate(locale, 'campaignStaff.check.slugTaken') };
+  if (problem === 'missionTied') return { mission: translate(locale, 'campaignStaff.check.missionTied') };
+  return { status: translate(locale, 'campaignStaff.check.givenTo') };
 }

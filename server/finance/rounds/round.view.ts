@@ -12,6 +12,7 @@ import type { SpendingCategory } from '../../tables/round-spending.table';
 import { choices } from '../labels';
 import { attachmentLimitBytes, type SpendingForm } from './spending';
 import type { TransferForm } from './transfers';
+import { recordedRowView } from '../../missions/rounds/reversals';
 
 const categoryLabel = (locale: Locale, category: SpendingCategory) => translate(locale, `rounds.category.${category}`);
 
@@ -87,17 +88,10 @@ function spendingView(row: SpendingRow, round: Round, locale: Locale, reversal: 
     spentOn: row.spent_on,
     category: categoryLabel(locale, row.category),
     amount: formatMoney({ amount: row.amount, currency: row.currency }, locale),
-    note: row.note,
-    recordedBy: row.recorded_by_name,
-    recordedAt: row.recorded_at,
-    reverses: row.reverses_id,
-    reversedBy: row.reversed_by_id,
-    reversible: row.reverses_id === null && row.reversed_by_id === null,
+    ...recordedRowView(row, problem),
     attachment: row.attachment_name
       ? { href: `/staff/finance/rounds/${round.slug}/spending/${row.id}/attachment`, name: row.attachment_name, size: `${Math.max(1, Math.round((row.attachment_bytes ?? 0) / 1024))} KB` }
       : null,
-    reverseReason: problem?.reason ?? '',
-    reverseError: problem?.message,
   };
 }
 
@@ -111,14 +105,7 @@ function transferView(row: TransferRow, round: Round, locale: Locale, reversal: 
     other,
     out,
     amount: formatMoney({ amount: row.amount, currency: row.currency }, locale),
-    note: row.note,
-    recordedBy: row.recorded_by_name,
-    recordedAt: row.recorded_at,
-    reverses: row.reverses_id,
-    reversedBy: row.reversed_by_id,
-    reversible: row.reverses_id === null && row.reversed_by_id === null,
-    reverseReason: problem?.reason ?? '',
-    reverseError: problem?.message,
+    ...recordedRowView(row, problem),
   };
 }
 

@@ -6,6 +6,7 @@ import type { OutcomeKind } from '../../tables/round-outcomes.table';
 import { outcomeKinds, type OutcomeForm, type RoundOutcomes } from './outcomes';
 import type { OutcomeRow } from './outcomes.repository';
 import type { Round } from './rounds.repository';
+import { recordedRowView } from './reversals';
 
 /** A kind as its line names it: "Cleft lip repair"; an other operation by the label it was given. */
 const kindLabel = (locale: Locale, kind: OutcomeKind, label: string | null) => (kind === 'other_operation' && label ? label : translate(locale, `rounds.outcome.${kind}`));
@@ -42,14 +43,7 @@ export function outcomesPageView(round: Round, outcomes: RoundOutcomes, rows: Ou
         id: row.id,
         kind: kindLabel(locale, row.kind, row.label),
         count: row.count,
-        note: row.note,
-        recordedBy: row.recorded_by_name,
-        recordedAt: row.recorded_at,
-        reverses: row.reverses_id,
-        reversedBy: row.reversed_by_id,
-        reversible: row.reverses_id === null && row.reversed_by_id === null,
-        reverseReason: problem?.reason ?? '',
-        reverseError: problem?.message,
+        ...recordedRowView(row, problem),
       };
     }),
     form: {

@@ -21,3 +21,20 @@ export function whyNotReversible(row: { reverses_id: number | null; reversed_by_
   if (row.reversed_by_id !== null) return refusal(locale, 409, 'rounds.reverse.error.already');
   return undefined;
 }
+
+/** What every row of a round's record shows about who wrote it and how it stands: shared by its three kinds of rows. */
+export function recordedRowView(
+  row: { note: string | null; recorded_by_name: string | null; recorded_at: Date; reverses_id: number | null; reversed_by_id: number | null },
+  problem: { reason: string; message: string } | undefined,
+) {
+  return {
+    note: row.note,
+    recordedBy: row.recorded_by_name,
+    recordedAt: row.recorded_at,
+    reverses: row.reverses_id,
+    reversedBy: row.reversed_by_id,
+    reversible: row.reverses_id === null && row.reversed_by_id === null,
+    reverseReason: problem?.reason ?? '',
+    reverseError: problem?.message,
+  };
+}

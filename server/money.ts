@@ -97,6 +97,17 @@ export function addMoney(a: Money, b: Money): Money {
   return { amount: a.amount + b.amount, currency: a.currency };
 }
 
+/** Amounts added up per currency, one each, in the order each currency first appears: never across currencies. */
+export function sumPerCurrency(amounts: ReadonlyArray<Money>): Money[] {
+  const sums: Money[] = [];
+  for (const { amount, currency } of amounts) {
+    const kept = sums.find((m) => m.currency === currency);
+    if (kept) kept.amount += amount;
+    else sums.push({ amount, currency });
+  }
+  return sums;
+}
+
 /** Whole percent of target reached, rounded down so a campaign never shows 100% before it gets there. */
 export function percentOf(part: Money, whole: Money): number {
   sameCurrency(part, whole);

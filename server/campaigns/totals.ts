@@ -2,7 +2,7 @@
 // in the very transaction that writes the ledger (migration 0011), so they never drift from it.
 import type { Db } from '../database';
 import type { Campaign } from '../tables/campaigns.table';
-import { convertAtRate, type Money } from '../money';
+import { convertAtRate, sumPerCurrency, type Money } from '../money';
 import { countCampaignDonors, countDonorsAcross, countRecurringDonors, findLatestRecordedRate, sumCampaignLedgers, sumLedgerByDay } from './totals.repository';
 
 export interface CampaignTotals {
@@ -69,27 +69,12 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
   const rates: RateBook = new Map();
   for (const [id, total] of totals) {
     const own = sums.filter((row) => row.campaign_id === id);
-    for (const row of own) {
-      const byCurrency = total.raisedByCurrency.find((m) => m.currency === row.currency);
-      if (byCurrency) byCurrency.amount += row.amount;
-      else total.raisedByCurrency.push({ amount: row.amount, currency: row.currency });
-    }
+    total.raisedByCurrency = sumPerCurrency(own);
     Object.assign(total, await sumInTarget(db, total.raised.currency, own, rates));
   }
   for (const row of donors) totals.get(row.campaign_id)!.donors = Number(row.donors);
   for (const row of recurring) totals.get(row.campaign_id)!.recurringDonors = Number(row.donors);
   return totals;
-}
-
-/** Amounts of one currency each, in the order each currency first appears. */
-function byCurrency(amounts: Money[]): Money[] {
-  const sums: Money[] = [];
-  for (const { amount, currency } of amounts) {
-    const kept = sums.find((m) => m.currency === currency);
-    if (kept) kept.amount += amount;
-    else sums.push({ amount, currency });
-  }
-  return sums;
 }
 
 export interface CombinedTotals {
@@ -108,7 +93,7 @@ export async function combinedTotals(db: Db, campaignIds: number[], target: stri
   if (campaignIds.length === 0) return { raised: { amount: 0, currency: target }, raisedByCurrency: [], unconverted: [], donors: 0 };
   const [sums, donors] = await Promise.all([sumCampaignLedgers(db, campaignIds), countDonorsAcross(db, campaignIds)]);
   const { raised, unconverted } = await sumInTarget(db, target, sums);
-  return { raised, raisedByCurrency: byCurrency(sums), unconverted: byCurrency(unconverted), donors };
+  return { raised, raisedByCurrency: sumPerCurrency(sums), unconverted: sumPerCurrency(unconverted), donors };
 }
 
 export async function totalsOf(db: Db, campaign: CampaignRef): Promise<CampaignTotals> {

@@ -4,7 +4,7 @@
 // what the round achieved.
 import type { Db } from '../../database';
 import { sumCampaignLedgers } from '../../campaigns/totals.repository';
-import type { Money } from '../../money';
+import { sumPerCurrency, type Money } from '../../money';
 import type { SpendingCategory } from '../../tables/round-spending.table';
 import { listSpending, listTransfers, sumSpending, sumSpendingByCategory, sumTransfers, type SpendingRow, type TransferRow } from './funds.repository';
 import { roundOutcomes, type RoundOutcomes } from './outcomes';
@@ -27,9 +27,7 @@ const byCurrency = (a: { currency: string }, b: { currency: string }) => (a.curr
 
 /** What the round raised, per currency given, net of refunds and disputes; currencies that came to nothing left out. */
 export async function roundIncome(db: Db, campaignId: number): Promise<Money[]> {
-  const sums = new Map<string, number>();
-  for (const row of await sumCampaignLedgers(db, [campaignId])) sums.set(row.currency, (sums.get(row.currency) ?? 0) + row.amount);
-  return [...sums].map(([currency, amount]) => ({ amount, currency })).filter((m) => m.amount !== 0).sort(byCurrency);
+  return sumPerCurrency(await sumCampaignLedgers(db, [campaignId])).filter((m) => m.amount !== 0).sort(byCurrency);
 }
 
 /** Each round's money per currency it has any in (raised, spent or moved), currencies in alphabetical order. */

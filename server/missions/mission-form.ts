@@ -1,8 +1,9 @@
 // The staff form for a mission: its fields as typed, filled from a stored mission or blank, and checked
 // field by field in the staff member's language into what is saved.
 import { campaignCurrencies } from '../campaigns/staff/campaign-form';
+import { checkTextFields, slugProblem, type Say, type TextField } from '../campaigns/staff/campaign-validation';
 import { cleanText, oneLine } from '../http/text';
-import { translate, type MessageKey } from '../i18n/messages';
+import { translate } from '../i18n/messages';
 import { writtenText, type Locale } from '../locale';
 import type { Mission } from '../tables/missions.table';
 import type { MissionColumns } from './mission.repository';
@@ -21,10 +22,7 @@ export interface MissionFormValues {
 
 export type MissionFormResult = { ok: true; input: MissionColumns } | { ok: false; errors: Record<string, string>; values: MissionFormValues };
 
-const limits = { slug: 80, title: 120, summary: 500 } as const;
-
-/** Addresses the staff routes use for themselves: /staff/missions/new. */
-const reservedSlugs = new Set(['new']);
+const limits = { title: 120, summary: 500 } as const;
 
 type Body = Record<string, unknown>;
 
@@ -61,29 +59,23 @@ export function valuesOfMission(mission: Mission): MissionFormValues {
   };
 }
 
-const textFields = [
+const textFields: ReadonlyArray<TextField<keyof MissionFormValues>> = [
   ['title_en', limits.title, 'titleEn', true],
   ['title_zh', limits.title, 'titleZh', false],
   ['title_zh_hk', limits.title, 'titleZhHk', false],
   ['summary_en', limits.summary, 'summaryEn', true],
   ['summary_zh', limits.summary, 'summaryZh', false],
   ['summary_zh_hk', limits.summary, 'summaryZhHk', false],
-] as const;
+];
 
 /** Checks the whole form; every bad field gets a message of its own, keyed by the field's id, in the form's order. */
 export function readMissionForm(body: unknown, locale: Locale): MissionFormResult {
-  const say = (key: MessageKey, values?: Record<string, string | number>) => translate(locale, key, values);
+  const say: Say = (key, values) => translate(locale, key, values);
   const values = missionFormValues(body);
   const errors: Record<string, string> = {};
-  if (values.slug === '') errors.slug = say('missionStaff.check.slugMissing');
-  else if (values.slug.length > limits.slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(values.slug)) errors.slug = say('campaignStaff.check.slug.shape', { max: limits.slug });
-  else if (reservedSlugs.has(values.slug)) errors.slug = say('campaignStaff.check.slug.reserved', { slug: values.slug });
-  for (const [field, max, name, required] of textFields) {
-    const value = values[field];
-    const named = say(`campaignStaff.check.name.${name}`);
-    if (required && value === '') errors[field] = say('campaignStaff.check.required', { name: named });
-    else if (value.length > max) errors[field] = say('campaignStaff.check.tooLong', { name: named, max, length: value.length });
-  }
+  const slug = slugProblem(say, values.slug, 'missionStaff.check.slugMissing');
+  if (slug) errors.slug = slug;
+  checkTextFields(say, values, textFields, errors);
   if (!(campaignCurrencies as readonly string[]).includes(values.currency)) errors.currency = say('missionStaff.check.currency', { currencies: campaignCurrencies.join(say('campaignStaff.listSeparator')) });
   if (Object.keys(errors).length > 0) return { ok: false, errors, values };
   return {

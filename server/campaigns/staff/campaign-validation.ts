@@ -17,7 +17,7 @@ const reservedSlugs = new Set(['new']);
 const limits = { slug: 80, title: 120, summary: 300, story: 20_000, costUnitLabel: 100, presetLabel: 100, coverImageUrl: 2_000 } as const;
 
 type Errors = Record<string, string>;
-type Say = (key: MessageKey, values?: Record<string, string | number>) => string;
+export type Say = (key: MessageKey, values?: Record<string, string | number>) => string;
 
 /** "2026-11-30" as a real calendar day, or undefined. */
 function calendarDay(value: string): string | undefined {
@@ -41,11 +41,17 @@ function amountProblem(say: Say, parsed: ReturnType<typeof parseAmount>, currenc
 
 const isCampaignCurrency = (code: string) => (campaignCurrencies as readonly string[]).includes(code);
 
+/** What is wrong with an address's slug on a staff form (`missing` says an empty one), or undefined: lower-case words joined by hyphens, not a word the staff routes keep. */
+export function slugProblem(say: Say, slug: string, missing: MessageKey): string | undefined {
+  if (slug === '') return say(missing);
+  if (slug.length > limits.slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) return say('campaignStaff.check.slug.shape', { max: limits.slug });
+  if (reservedSlugs.has(slug)) return say('campaignStaff.check.slug.reserved', { slug });
+  return undefined;
+}
+
 function checkSlug(say: Say, values: CampaignFormValues, errors: Errors) {
-  if (values.slug === '') errors.slug = say('campaignStaff.check.slug.missing');
-  else if (values.slug.length > limits.slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(values.slug)) {
-    errors.slug = say('campaignStaff.check.slug.shape', { max: limits.slug });
-  } else if (reservedSlugs.has(values.slug)) errors.slug = say('campaignStaff.check.slug.reserved', { slug: values.slug });
+  const problem = slugProblem(say, values.slug, 'campaignStaff.check.slug.missing');
+  if (problem) errors.slug = problem;
 }
 
 const textFields = [
@@ -63,8 +69,13 @@ const textFields = [
   ['cost_unit_label_zh_hk', limits.costUnitLabel, 'costUnitLabelZhHk', false],
 ] as const;
 
-function checkTexts(say: Say, values: CampaignFormValues, errors: Errors) {
-  for (const [field, max, name, required] of textFields) {
+type NameOf<K> = K extends `campaignStaff.check.name.${infer N}` ? N : never;
+/** One text of a staff form: its field, its longest length, how messages name it, whether it must be filled. */
+export type TextField<F extends string> = readonly [field: F, max: number, name: NameOf<MessageKey>, required: boolean];
+
+/** Each text filled if it must be and no longer than its limit; a message for each that is not, keyed by its field. */
+export function checkTextFields<F extends string>(say: Say, values: Record<F, string>, fields: ReadonlyArray<TextField<F>>, errors: Errors): void {
+  for (const [field, max, name, required] of fields) {
     const value = values[field];
     const named = say(`campaignStaff.check.name.${name}`);
     if (required && value === '') errors[field] = say('campaignStaff.check.required', { name: named });
@@ -166,7 +177,7 @@ export function readCampaignForm(body: unknown, locale: Locale, missions: Missio
   const errors: Errors = {};
   // In the form's order: the list of messages above the form follows the order the fields are checked in.
   checkSlug(say, values, errors);
-  checkTexts(say, values, errors);
+  checkTextFields(say, values, textFields, errors);
   const target = checkTarget(say, values, errors);
   checkAccepted(say, values.accepted_currencies, errors);
   const { startsOn, endsOn } = checkDates(say, values, errors);

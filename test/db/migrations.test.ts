@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { migrateDown, migrateToLatest } from '../../db/migrate';
-import { happySmileRounds, seedDemoData } from '../../dev/seed';
+import { demoRounds, happySmileRounds, seedDemoData } from '../../dev/seed';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { testNow } from '../support/clock';
 
@@ -62,29 +62,35 @@ describe('demo data', () => {
   });
 
   it('seeds the November round live, the May and July rounds closed, the next May published ahead, and two funds in HKD and USD', async () => {
-    await seedDemoData(database.db, new Date('2026-11-23T00:00:00Z'));
-    await seedDemoData(database.db, new Date('2026-11-23T00:00:00Z'));
+    const seededOn = new Date('2026-11-23T00:00:00Z');
+    await seedDemoData(database.db, seededOn);
+    await seedDemoData(database.db, seededOn);
+    // The rounds that day: July's and May's closed, November's open, next May's published ahead.
+    const { open, closed, upcoming } = demoRounds(seededOn);
+    const [july, may] = closed.map((round) => round.slug);
     const campaigns = await database.db.selectFrom('campaigns').select(['slug', 'status', 'target_amount', 'target_currency', 'starts_at']).orderBy('slug').execute();
     expect(campaigns.map(({ starts_at: _, ...campaign }) => campaign)).toEqual([
       { slug: 'general', status: 'live', target_amount: 5_000_000, target_currency: 'USD' },
-      { slug: 'happy-smile-2026-05', status: 'closed', target_amount: 80_000_000, target_currency: 'CNY' },
-      { slug: 'happy-smile-2026-07', status: 'closed', target_amount: 80_000_000, target_currency: 'CNY' },
-      { slug: 'happy-smile-2026-11', status: 'live', target_amount: 80_000_000, target_currency: 'CNY' },
-      { slug: 'happy-smile-2027-05', status: 'live', target_amount: 80_000_000, target_currency: 'CNY' },
+      { slug: may, status: 'closed', target_amount: 80_000_000, target_currency: 'CNY' },
+      { slug: july, status: 'closed', target_amount: 80_000_000, target_currency: 'CNY' },
+      { slug: open.slug, status: 'live', target_amount: 80_000_000, target_currency: 'CNY' },
+      { slug: upcoming.slug, status: 'live', target_amount: 80_000_000, target_currency: 'CNY' },
       { slug: 'speech-therapy-fund', status: 'live', target_amount: 30_000_000, target_currency: 'HKD' },
     ]);
     // The next round opens on 1 December in Hong Kong, the day after the open one closes.
-    expect(campaigns.find((c) => c.slug === 'happy-smile-2027-05')!.starts_at).toEqual(new Date('2026-11-30T16:00:00Z'));
+    expect(campaigns.find((c) => c.slug === upcoming.slug)!.starts_at).toEqual(new Date('2026-11-30T16:00:00Z'));
     const presets = await database.db.selectFrom('campaign_presets').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(Number(presets.n)).toBe(9 * 4 + 6 + 7);
     const rounds = await database.db.selectFrom('campaigns').innerJoin('missions', 'missions.id', 'campaigns.mission_id').select('campaigns.slug').where('missions.slug', '=', 'happy-smile').orderBy('campaigns.slug').execute();
-    expect(rounds.map((round) => round.slug)).toEqual(['happy-smile-2026-05', 'happy-smile-2026-07', 'happy-smile-2026-11', 'happy-smile-2027-05']);
+    expect(rounds.map((round) => round.slug)).toEqual([may, july, open.slug, upcoming.slug]);
   });
 
   it('gives each closed round its gifts, recorded as finance records offline gifts, and its report, once however often it runs', async () => {
     const { db } = database;
     // Seeded twice above on this day; once more, and once on a day when the rounds have not moved on.
-    await seedDemoData(db, new Date('2026-11-24T00:00:00Z'));
+    const nextDay = new Date('2026-11-24T00:00:00Z');
+    await seedDemoData(db, nextDay);
+    const [july, may] = demoRounds(nextDay).closed.map((round) => round.slug);
     const gifts = await db
       .selectFrom('donations')
       .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
@@ -94,7 +100,7 @@ describe('demo data', () => {
       .orderBy('campaigns.slug')
       .execute();
     expect(gifts).toHaveLength(12);
-    expect(new Set(gifts.map((gift) => gift.slug))).toEqual(new Set(['happy-smile-2026-05', 'happy-smile-2026-07']));
+    expect(new Set(gifts.map((gift) => gift.slug))).toEqual(new Set([may, july]));
     expect(new Set(gifts.map((gift) => gift.donor_type))).toEqual(new Set(['person', 'enterprise', 'chamber_of_commerce']));
     expect(new Set(gifts.map((gift) => gift.currency))).toEqual(new Set(['CNY', 'HKD', 'USD']));
     expect(gifts.every((gift) => gift.status === 'succeeded' && gift.source === 'offline')).toBe(true);
@@ -104,8 +110,8 @@ describe('demo data', () => {
 
     const reports = await db.selectFrom('impact_updates').innerJoin('campaigns', 'campaigns.id', 'impact_updates.campaign_id').select(['campaigns.slug', 'impact_updates.title', 'impact_updates.completed_at']).orderBy('campaigns.slug').execute();
     expect(reports.map((report) => [report.slug, Object.keys(report.title).sort()])).toEqual([
-      ['happy-smile-2026-05', ['en', 'zh-CN', 'zh-HK']],
-      ['happy-smile-2026-07', ['en', 'zh-CN', 'zh-HK']],
+      [may, ['en', 'zh-CN', 'zh-HK']],
+      [july, ['en', 'zh-CN', 'zh-HK']],
     ]);
     // The demo's gifts name no donor: there was no one to write to.
     expect(reports.every((report) => report.completed_at !== null)).toBe(true);

@@ -34,6 +34,7 @@ import type { RoundSpendingTable } from './tables/round-spending.table';
 import type { RoundSpendingAttachmentTable } from './tables/round-spending-attachments.table';
 import type { RoundOutcomeTable } from './tables/round-outcomes.table';
 import type { FundTransferTable } from './tables/fund-transfers.table';
+import type { RoundReportShareTable, RoundReportTable } from './tables/round-reports.table';
 
 export interface Database {
   missions: MissionTable;
@@ -67,6 +68,8 @@ export interface Database {
   round_spending_attachments: RoundSpendingAttachmentTable;
   round_outcomes: RoundOutcomeTable;
   fund_transfers: FundTransferTable;
+  round_reports: RoundReportTable;
+  round_report_shares: RoundReportShareTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,6 +1,7 @@
 // Which feature writes each email the outbox owes; the worker sends them through this table.
 import type { AppContext } from './context';
 import { planMovedEmail, signInLinkEmail } from './donors/emails';
+import { roundReportEmail } from './missions/rounds/emails';
 import { sendOutboxRow, type Composers, type SendOutcome } from './outbox/send';
 import { annualStatementEmail, paymentFailedEmail, receiptEmail, refundNoticeEmail } from './receipts/emails';
 import { invitationEmail, passwordLinkEmail } from './staff/emails';
@@ -14,6 +15,7 @@ const composers: Composers = {
   staff_password_link: passwordLinkEmail,
   staff_invitation: invitationEmail,
   plan_moved: planMovedEmail,
+  round_report: roundReportEmail,
 };
 
 /** Sends the email outbox row `outboxId` owes, at most once. */

@@ -148,3 +148,26 @@ export function convertAtRate(value: Money, to: string, rate: string, options: {
   const powerOfTen = currencyExponent(to) - currencyExponent(value.currency);
   return { amount: scaleByDecimal(value.amount, rate, { divide: options.inverse, powerOfTen }), currency: to };
 }
+
+const floorDiv = (a: bigint, b: bigint) => (a % b !== 0n && a < 0n !== b < 0n ? a / b - 1n : a / b);
+
+/**
+ * `total` minor units divided in proportion to `weights` by largest remainder, so that the parts add up to
+ * `total` exactly: each part is rounded down to the minor unit, then the units left over go one each to the
+ * parts with the largest remainders, the earlier in `weights` first on ties.
+ */
+export function allocateInProportion(total: number, weights: readonly number[]): number[] {
+  const whole = weights.reduce((sum, w) => sum + BigInt(w), 0n);
+  if (whole <= 0n) {
+    if (total !== 0) throw new RangeError('cannot divide money among weights that add up to nothing');
+    return weights.map(() => 0);
+  }
+  const exact = weights.map((w) => BigInt(total) * BigInt(w));
+  const parts = exact.map((e) => floorDiv(e, whole));
+  const leftover = Number(BigInt(total) - parts.reduce((sum, p) => sum + p, 0n));
+  const byRemainder = exact
+    .map((e, i) => ({ i, remainder: e - parts[i]! * whole }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+  for (const { i } of byRemainder.slice(0, leftover)) parts[i] = parts[i]! + 1n;
+  return parts.map(Number);
+}

@@ -35,7 +35,7 @@ export type RateBook = Map<string, string | undefined>;
  * One sum in the target currency: as given when given in it, as Stripe settled it when settled in it,
  * otherwise the settlement brought back at Stripe's latest recorded rate; undefined when no rate exists.
  */
-async function amountInTarget(db: Db, sum: LedgerSum, target: string, rates: RateBook): Promise<number | undefined> {
+export async function amountInTarget(db: Db, sum: LedgerSum, target: string, rates: RateBook): Promise<number | undefined> {
   if (sum.currency === target) return sum.amount;
   if (sum.settlement_currency === target) return sum.settlement_amount;
   const key = `${target}>${sum.settlement_currency}`;

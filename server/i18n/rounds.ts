@@ -134,6 +134,12 @@ export const en = {
   'staff.audit.sentence.round.transfer_reversed': '{who} took back transfer #{line}, {amount} from {from} to {to}: “{reason}”.',
   'staff.audit.sentence.round.outcome_recorded': '{who} recorded {count} × {outcome} for {campaign}.',
   'staff.audit.sentence.round.outcome_reversed': '{who} reversed outcome line #{line} of {campaign} ({count} × {outcome}): “{reason}”.',
+  'rounds.report.error.open': 'A round reports once it has closed: this one still takes gifts, or has not opened.',
+  'rounds.report.error.published': 'This round’s report is published already; what its donors were told stands.',
+  'rounds.report.error.noOutcomes': 'Record what the round achieved before publishing its report.',
+  'rounds.report.error.unconverted': 'Some gifts cannot be counted in {currency} yet, as Stripe has recorded no rate for them: {amounts}. The report can be published once one is recorded.',
+  'rounds.report.error.noIncome': 'No gift holds money in this round, so there is nothing to divide among its donors.',
+  'staff.audit.sentence.round.report_published': '{who} published the report of {campaign} to its donors ({amount} raised).',
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -269,6 +275,12 @@ export const zhCN: Record<keyof typeof en, string> = {
   'staff.audit.sentence.round.transfer_reversed': '{who}冲销了第 {line} 笔结转（{amount}，从{from}到{to}）：“{reason}”。',
   'staff.audit.sentence.round.outcome_recorded': '{who}为{campaign}录入了成果：{outcome} {count}。',
   'staff.audit.sentence.round.outcome_reversed': '{who}冲销了{campaign}的第 {line} 笔成果记录（{outcome} {count}）：“{reason}”。',
+  'rounds.report.error.open': '只有已结束的期次才能发布报告：这一期仍在接受捐款，或尚未开始。',
+  'rounds.report.error.published': '这一期的报告已经发布；已告知捐款人的内容不再更改。',
+  'rounds.report.error.noOutcomes': '请先录入这一期的成果，再发布报告。',
+  'rounds.report.error.unconverted': '部分捐款尚无法折算为{currency}，因为Stripe尚未记录相应汇率：{amounts}。记录汇率后即可发布报告。',
+  'rounds.report.error.noIncome': '这一期没有留存任何捐款，因此没有可分配给捐款人的金额。',
+  'staff.audit.sentence.round.report_published': '{who}向捐款人发布了{campaign}的报告（筹得{amount}）。',
 };
 
 export const zhHK: Record<keyof typeof en, string> = {
@@ -404,4 +416,10 @@ export const zhHK: Record<keyof typeof en, string> = {
   'staff.audit.sentence.round.transfer_reversed': '{who}沖銷了第 {line} 筆轉撥（{amount}，從{from}到{to}）：「{reason}」。',
   'staff.audit.sentence.round.outcome_recorded': '{who}為{campaign}記錄了成果：{outcome} {count}。',
   'staff.audit.sentence.round.outcome_reversed': '{who}沖銷了{campaign}的第 {line} 筆成果記錄（{outcome} {count}）：「{reason}」。',
+  'rounds.report.error.open': '只有已結束的期次才可發布報告：這一期仍在接受捐款，或尚未開始。',
+  'rounds.report.error.published': '這一期的報告已經發布；已告知捐款人的內容不再更改。',
+  'rounds.report.error.noOutcomes': '請先記錄這一期的成果，再發布報告。',
+  'rounds.report.error.unconverted': '部分捐款暫未能折算為{currency}，因為Stripe尚未記錄相應匯率：{amounts}。記錄匯率後即可發布報告。',
+  'rounds.report.error.noIncome': '這一期沒有留存任何捐款，因此沒有可分配給捐款人的金額。',
+  'staff.audit.sentence.round.report_published': '{who}向捐款人發布了{campaign}的報告（籌得{amount}）。',
 };

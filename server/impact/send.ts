@@ -19,6 +19,16 @@ export function unsubscribeUrl(config: ReadyConfig, donorId: number): string {
   return `${publicUrl(config)}/unsubscribe/${signToken(config.sessionSecret, 'unsubscribe', String(donorId))}`;
 }
 
+/** The headers every news email carries so that a mail program can offer its own stop button. */
+export function newsUnsubscribeHeaders(unsubscribe: string): Record<string, string> {
+  return {
+    'List-Unsubscribe': `<${unsubscribe}>`,
+    // RFC 8058 one-click unsubscribe: the mail program POSTs "List-Unsubscribe=One-Click" to the link,
+    // which withdraws the donor's consent (impact.routes.ts). The RFC allows it over https only.
+    ...(unsubscribe.startsWith('https://') ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+  };
+}
+
 export type ImpactSendOutcome = 'sent' | 'skipped: no consent' | 'already done' | 'no such delivery';
 
 /** Inside the send's transaction: locks the delivery, then either says why there is nothing to send or writes the email. */
@@ -61,13 +71,7 @@ async function composeImpactEmail(config: ReadyConfig, donor: ImpactRecipient, u
     html,
     text,
     messageId: messageIdFor(config.mailFrom, `impact-${update.id}-${donor.id}`),
-    headers: {
-      'Content-Language': locale,
-      'List-Unsubscribe': `<${unsubscribe}>`,
-      // RFC 8058 one-click unsubscribe: the mail program POSTs "List-Unsubscribe=One-Click" to the link,
-      // which withdraws the donor's consent (impact.routes.ts). The RFC allows it over https only.
-      ...(unsubscribe.startsWith('https://') ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
-    },
+    headers: { 'Content-Language': locale, ...newsUnsubscribeHeaders(unsubscribe) },
   };
 }
 

@@ -14,9 +14,11 @@ export interface Email {
   html: string;
   text: string;
   locale: string;
+  /** Beside Content-Language: a news email's List-Unsubscribe, say. */
+  headers?: Record<string, string>;
 }
 
-/** Writes the email an outbox row owes, or nothing when there is no one to send it to any more. */
+/** Writes the email an outbox row owes, or nothing when there is no one to send it to any more (or, for news, no consent). */
 export type Composer = (ctx: Pick<AppContext, 'config' | 'db'>, trx: Trx, payload: OutboxMessage['payload'], outboxId: number) => Promise<Email | undefined>;
 export type Composers = Record<OutboxTopic, Composer>;
 
@@ -45,7 +47,7 @@ export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mai
         if (!row || row.sent_at) return { done: 'already sent' };
         const email = await composers[row.topic](ctx, trx, row.payload, row.id);
         if (!email) {
-          lastError = 'nothing to send: no donor address';
+          lastError = 'nothing to send: no donor address, or no consent any more';
           await markSent(trx, false);
           return { done: 'nothing to send' };
         }
@@ -56,7 +58,7 @@ export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mai
           html: email.html,
           text: email.text,
           messageId: messageIdFor(ctx.config.mailFrom, row.dedupe_key),
-          headers: { 'Content-Language': email.locale },
+          headers: { 'Content-Language': email.locale, ...email.headers },
         };
         return { message, sent: 'sent' };
       },

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Timestamp, Jsonb, Nullable, NullableTimestamp } from './columns';
 
-export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement' | 'sign_in_link' | 'staff_password_link' | 'staff_invitation' | 'plan_moved';
+export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annual_statement' | 'sign_in_link' | 'staff_password_link' | 'staff_invitation' | 'plan_moved' | 'round_report';
 
 /**
  * Emails owed to donors, written in the same transaction as what caused them; a relay copies each

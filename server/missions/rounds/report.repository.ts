@@ -1,0 +1,108 @@
+// A round's report and its givers' shares: the ledger summed per giver as the report reads it, and the
+// frozen report as pages, accounts, emails and finance read it back.
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../database';
+import type { LocalizedText } from '../../locale';
+import type { NewRoundReportShare, RoundReport, RoundReportTable } from '../../tables/round-reports.table';
+import type { Insertable } from 'kysely';
+
+/** What one giver's gifts to the campaign come to per pair of gift and settlement currencies, net of refunds, disputes and reversals. */
+export interface GiverSum {
+  who: string;
+  donor_id: number | null;
+  currency: string;
+  settlement_currency: string;
+  amount: number;
+  settlement_amount: number;
+  first_given_at: Date;
+}
+
+/** The campaign's ledger per giver (as campaign_givers names them) and pair of currencies, earliest giver first. */
+export async function sumLedgerByGiver(trx: Trx, campaignId: number): Promise<GiverSum[]> {
+  return trx
+    .selectFrom('ledger_entries')
+    .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
+    .select([
+      sql<string>`coalesce(donations.donor_id::text, donations.id::text)`.as('who'),
+      'donations.donor_id',
+      'ledger_entries.currency',
+      'ledger_entries.settlement_currency',
+      sql<number>`sum(ledger_entries.amount)::bigint`.as('amount'),
+      sql<number>`sum(ledger_entries.settlement_amount)::bigint`.as('settlement_amount'),
+      sql<Date>`min(ledger_entries.occurred_at)`.as('first_given_at'),
+    ])
+    .where('ledger_entries.campaign_id', '=', campaignId)
+    .groupBy([sql`1`, 'donations.donor_id', 'ledger_entries.currency', 'ledger_entries.settlement_currency'])
+    .orderBy(sql`min(ledger_entries.occurred_at)`)
+    .orderBy(sql`1`)
+    .orderBy('ledger_entries.currency')
+    .orderBy('ledger_entries.settlement_currency')
+    .execute();
+}
+
+export async function findReport(db: Db, campaignId: number): Promise<RoundReport | undefined> {
+  return db.selectFrom('round_reports').selectAll().where('campaign_id', '=', campaignId).executeTakeFirst();
+}
+
+/** The reports of these campaigns, by campaign. */
+export async function findReports(db: Db, campaignIds: number[]): Promise<Map<number, RoundReport>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = await db.selectFrom('round_reports').selectAll().where('campaign_id', 'in', campaignIds).execute();
+  return new Map(rows.map((row) => [row.campaign_id, row]));
+}
+
+export async function insertReport(trx: Trx, report: Insertable<RoundReportTable>): Promise<void> {
+  await trx
+    .insertInto('round_reports')
+    .values({ ...report, procedures: sql`${JSON.stringify(report.procedures)}::jsonb` as never })
+    .execute();
+}
+
+export async function insertShares(trx: Trx, shares: NewRoundReportShare[]): Promise<void> {
+  for (let i = 0; i < shares.length; i += 1000) await trx.insertInto('round_report_shares').values(shares.slice(i, i + 1000)).execute();
+}
+
+/** Every share of the report, earliest giver first, with the donor's name and address where there is a donor. */
+export async function listShares(db: Db, campaignId: number) {
+  return db
+    .selectFrom('round_report_shares')
+    .leftJoin('donors', 'donors.id', 'round_report_shares.donor_id')
+    .select(['round_report_shares.who', 'round_report_shares.donor_id', 'round_report_shares.currency', 'round_report_shares.given', 'round_report_shares.counted', 'round_report_shares.first_given_at', 'donors.name', 'donors.email'])
+    .where('round_report_shares.campaign_id', '=', campaignId)
+    .orderBy('round_report_shares.first_given_at')
+    .orderBy('round_report_shares.who')
+    .orderBy('round_report_shares.currency')
+    .execute();
+}
+
+/** A donor's share in one reported round, one row per currency they gave in, with the round and its mission. */
+export interface DonorShareRow {
+  campaign_id: number;
+  slug: string;
+  title: LocalizedText;
+  mission_slug: string;
+  mission_title: LocalizedText;
+  report_currency: string;
+  income: number;
+  children_operated: number;
+  speech_therapy_sessions: number;
+  published_at: Date;
+  currency: string;
+  given: number;
+  counted: number;
+}
+
+/** The donor's shares in every reported round, latest report first. */
+export async function listDonorShares(db: Db, donorId: number): Promise<DonorShareRow[]> {
+  return db
+    .selectFrom('round_report_shares as s')
+    .innerJoin('round_reports as r', 'r.campaign_id', 's.campaign_id')
+    .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+    .innerJoin('missions as m', 'm.id', 'c.mission_id')
+    .select(['s.campaign_id', 'c.slug', 'c.title', 'm.slug as mission_slug', 'm.title as mission_title', 'r.currency as report_currency', 'r.income', 'r.children_operated', 'r.speech_therapy_sessions', 'r.published_at', 's.currency', 's.given', 's.counted'])
+    .where('s.donor_id', '=', donorId)
+    .orderBy('r.published_at', 'desc')
+    .orderBy('s.campaign_id', 'desc')
+    .orderBy('s.currency')
+    .execute();
+}

@@ -1,0 +1,92 @@
+// A round's report to its donors: published once, by a campaign manager, after the round closed and its
+// outcomes were recorded. One transaction freezes the income and outcomes, divides the income among the
+// givers (shares.ts) and owes one email to each donor who agreed to news; the account page shows every
+// giver with an account their share, whatever they chose about email.
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../database';
+import { campaignChangedChannel } from '../../campaign-cache';
+import { opensAt, takesGifts } from '../../campaigns/closing';
+import { translate, type MessageKey } from '../../i18n/messages';
+import { agreesToNews } from '../../impact/consent.repository';
+import type { Locale } from '../../locale';
+import { formatMoney, type Money } from '../../money';
+import { oweEmail } from '../../outbox/outbox.repository';
+import { recordAudit } from '../../staff/audit.repository';
+import type { RoundReport } from '../../tables/round-reports.table';
+import { roundOutcomes } from './outcomes';
+import { findReport, insertReport, insertShares, sumLedgerByGiver } from './report.repository';
+import { lockRounds, type Round } from './rounds.repository';
+import { divideIncome } from './shares';
+
+export type PublishOutcome = { ok: true; report: RoundReport; emails: number } | { ok: false; status: 409 | 422; message: string };
+
+type RoundRef = Pick<Round, 'id' | 'slug' | 'status' | 'closed_at' | 'starts_at' | 'ends_at' | 'mission_currency'>;
+
+const refused = (locale: Locale, status: 409 | 422, key: MessageKey, values?: Record<string, string>): PublishOutcome => ({ ok: false, status, message: translate(locale, key, values) });
+
+/** Why the round cannot report yet (or again), in `locale`; undefined when it may. */
+export function whyNotReportable(round: RoundRef, now: Date, locale: Locale): PublishOutcome | undefined {
+  if (takesGifts(round, now) || opensAt(round, now) || round.status === 'draft') return refused(locale, 422, 'rounds.report.error.open');
+  return undefined;
+}
+
+/** Donors holding a share of the report who agree to news now, in id order: whom its email goes to. */
+async function listNewsRecipients(trx: Trx, campaignId: number): Promise<number[]> {
+  const rows = await trx
+    .selectFrom('round_report_shares')
+    .select('donor_id')
+    .distinct()
+    .where('campaign_id', '=', campaignId)
+    .where('donor_id', 'is not', null)
+    .where(agreesToNews(sql.ref('round_report_shares.donor_id')))
+    .orderBy('donor_id')
+    .execute();
+  return rows.map((row) => row.donor_id!);
+}
+
+export const reportEmailKey = (campaignId: number, donorId: number) => `round-report-${campaignId}-${donorId}`;
+
+async function publishUnderLock(trx: Trx, round: RoundRef, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
+  await lockRounds(trx, [round.id]);
+  if (await findReport(trx, round.id)) return refused(locale, 409, 'rounds.report.error.published');
+  const outcomes = await roundOutcomes(trx, round.id);
+  if (outcomes.childrenOperated === 0 && outcomes.speechTherapySessions === 0) return refused(locale, 422, 'rounds.report.error.noOutcomes');
+  const divided = await divideIncome(trx, await sumLedgerByGiver(trx, round.id), round.mission_currency);
+  if (!divided.ok) return refused(locale, 422, 'rounds.report.error.unconverted', { currency: round.mission_currency, amounts: divided.unconverted.map((m: Money) => formatMoney(m, locale)).join(', ') });
+  if (divided.income <= 0) return refused(locale, 422, 'rounds.report.error.noIncome');
+  const givers = new Set(divided.shares.map((share) => share.who)).size;
+  await insertReport(trx, {
+    campaign_id: round.id,
+    currency: round.mission_currency,
+    income: divided.income,
+    givers,
+    children_operated: outcomes.childrenOperated,
+    speech_therapy_sessions: outcomes.speechTherapySessions,
+    procedures: outcomes.byProcedure,
+    published_by: staffId,
+    published_at: now,
+  });
+  await insertShares(
+    trx,
+    divided.shares.map((share) => ({ campaign_id: round.id, who: share.who, donor_id: share.donorId, currency: share.currency, given: share.given, counted: share.counted, first_given_at: share.firstGivenAt })),
+  );
+  const recipients = await listNewsRecipients(trx, round.id);
+  for (const donorId of recipients) await oweEmail(trx, 'round_report', reportEmailKey(round.id, donorId), { campaignId: round.id, donorId });
+  await recordAudit(trx, {
+    staffId,
+    action: 'round.report_published',
+    subjectType: 'campaign',
+    subjectId: round.id,
+    after: { campaign: round.slug, currency: round.mission_currency, amount: divided.income, givers, children_operated: outcomes.childrenOperated, speech_therapy_sessions: outcomes.speechTherapySessions, emails: recipients.length },
+  });
+  // The round's page and its mission's show the report from now on.
+  await sql`select pg_notify(${campaignChangedChannel}, ${String(round.id)})`.execute(trx);
+  return { ok: true, report: (await findReport(trx, round.id))!, emails: recipients.length };
+}
+
+/** Publishes the round's report, or says in `locale` why it cannot be published; `now` is when it was. */
+export async function publishRoundReport(db: Db, round: RoundRef, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
+  const notYet = whyNotReportable(round, now, locale);
+  if (notYet) return notYet;
+  return db.transaction().execute((trx) => publishUnderLock(trx, round, staffId, now, locale));
+}

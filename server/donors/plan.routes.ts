@@ -8,12 +8,12 @@ import { toMajorUnits } from '../money';
 import { cancel, changeAmount, pause, readPlanChange, resume } from './plan-changes';
 import { nextGiftDate } from '../donations/next-gift';
 import { cardUpdatePortalUrl } from '../donations/billing-portal';
-import { findDonorPlan, listPlanMoves, type AccountPlan, type PlanMoveRow } from './donor.repository';
+import { findDonorPlan, listPlanMoves, type AccountPlan } from './donor.repository';
 import { signedIn } from './shell';
 import { dateIn, noticeOf, planMoveLines, planSummary } from './account.view';
 import { localeOf, say } from '../http/language';
 
-type PlanPage = { status?: number; next?: Date | null; moves?: PlanMoveRow[]; error?: string; errors?: Record<string, string>; form?: { amount: string; frequency: string } };
+type PlanPage = { status?: number; next?: Date | null; error?: string; errors?: Record<string, string>; form?: { amount: string; frequency: string } };
 
 export function accountPlanRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -44,11 +44,13 @@ async function changeablePlan(ctx: AppContext, req: Request, res: Response): Pro
   return undefined;
 }
 
-function renderPlan(ctx: AppContext, req: Request, res: Response, plan: AccountPlan, page: PlanPage = {}) {
+/** The plan page; where the gift moved between rounds is listed on every showing of it, a form's errors too. */
+async function renderPlan(ctx: AppContext, req: Request, res: Response, plan: AccountPlan, page: PlanPage = {}): Promise<void> {
   const locale = localeOf(res);
+  const moves = await listPlanMoves(ctx.db, [plan.id]);
   res.status(page.status ?? 200).render('donors/plan', {
     title: say(res, 'account.plan.heading', { campaign: localize(plan.campaign_title, locale) }),
-    plan: { ...planSummary(res, plan), next: page.next && plan.status !== 'paused' ? dateIn(ctx.config, locale, page.next) : null, moves: planMoveLines(res, ctx.config, page.moves ?? [], plan.id) },
+    plan: { ...planSummary(res, plan), next: page.next && plan.status !== 'paused' ? dateIn(ctx.config, locale, page.next) : null, moves: planMoveLines(res, ctx.config, moves, plan.id) },
     notice: noticeOf(req, res),
     error: page.error,
     errors: page.errors ?? {},
@@ -62,7 +64,7 @@ async function atStripe(ctx: AppContext, req: Request, res: Response, plan: Acco
     await change();
   } catch (error) {
     ctx.logger.error({ err: error, planId: plan.id }, 'donor account: Stripe refused or did not answer');
-    renderPlan(ctx, req, res, plan, { status: 503, error: say(res, 'account.plan.providerDown') });
+    await renderPlan(ctx, req, res, plan, { status: 503, error: say(res, 'account.plan.providerDown') });
     return;
   }
   res.redirect(303, done === 'canceled' ? '/account?done=canceled' : `/account/plans/${plan.id}?done=${done}`);
@@ -71,15 +73,15 @@ async function atStripe(ctx: AppContext, req: Request, res: Response, plan: Acco
 const showPlan = (ctx: AppContext) => async (req: Request, res: Response) => {
   const plan = await ownPlan(ctx, req, res);
   if (!plan) return;
-  const [next, moves] = await Promise.all([plan.status === 'canceled' ? null : nextGiftDate(ctx.stripe, plan.stripe_subscription_id!), listPlanMoves(ctx.db, [plan.id])]);
-  renderPlan(ctx, req, res, plan, { next, moves });
+  const next = plan.status === 'canceled' ? null : await nextGiftDate(ctx.stripe, plan.stripe_subscription_id!);
+  await renderPlan(ctx, req, res, plan, { next });
 };
 
 const changePlanAmount = (ctx: AppContext) => async (req: Request, res: Response) => {
   const plan = await changeablePlan(ctx, req, res);
   if (!plan) return;
   const change = readPlanChange(req.body, plan.currency, ctx.config.donations, localeOf(res));
-  if (!change.ok) return renderPlan(ctx, req, res, plan, { status: 422, errors: change.errors, form: change.values });
+  if (!change.ok) return await renderPlan(ctx, req, res, plan, { status: 422, errors: change.errors, form: change.values });
   await atStripe(ctx, req, res, plan, () => changeAmount(ctx.stripe, plan.stripe_subscription_id!, change), 'changed');
 };
 
@@ -104,7 +106,7 @@ const openCardUpdate = (ctx: AppContext) => async (req: Request, res: Response) 
     url = await cardUpdatePortalUrl(ctx.stripe, plan.stripe_subscription_id!, `${publicUrl(ctx.config)}/account/plans/${plan.id}`, localeOf(res));
   } catch (error) {
     ctx.logger.error({ err: error, planId: plan.id }, 'billing portal: Stripe refused or did not answer');
-    renderPlan(ctx, req, res, plan, { status: 503, error: say(res, 'account.plan.providerDown') });
+    await renderPlan(ctx, req, res, plan, { status: 503, error: say(res, 'account.plan.providerDown') });
     return;
   }
   res.redirect(303, url);

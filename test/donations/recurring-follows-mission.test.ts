@@ -162,6 +162,10 @@ describe('a monthly gift to a round that closes', () => {
     expect(planPage.text).toMatch(/<li>Moved from Smiles: June round to Smiles: July round on Jul 1, 2026, when Smiles: June round closed\.<\/li>/);
     const account = await donor.agent.get('/account?lang=en').expect(200);
     expect(account.text).toContain('Moved from Smiles: June round to Smiles: July round on Jul 1, 2026');
+    // The plan page shown again beside a form's error still lists the move.
+    const refused = await donor.post(`/account/plans/${plan.id}/amount?lang=en`, { amount: 'twenty', frequency: 'month' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Moved from Smiles: June round to Smiles: July round on Jul 1, 2026');
 
     // The link opens a page with one button; a GET alone stops nothing.
     const stopPath = stopPathIn(mail!)!;

@@ -171,3 +171,18 @@ export function allocateInProportion(total: number, weights: readonly number[]):
   for (const { i } of byRemainder.slice(0, leftover)) parts[i] = parts[i]! + 1n;
   return parts.map(Number);
 }
+
+/**
+ * The rate that turned `given` into `credited`, as Stripe writes one: how many major units of the credited
+ * currency one major unit of the given currency bought, to eight decimal places (half away from zero), trailing zeros dropped.
+ */
+export function rateBetween(given: Money, credited: Money): string {
+  if (given.amount <= 0 || credited.amount <= 0) throw new RangeError('a rate needs two amounts above zero');
+  const numerator = BigInt(credited.amount) * 10n ** BigInt(currencyExponent(given.currency) + 8);
+  const denominator = BigInt(given.amount) * 10n ** BigInt(currencyExponent(credited.currency));
+  const scaled = (numerator * 2n + denominator) / (denominator * 2n);
+  const digits = scaled.toString().padStart(9, '0');
+  const whole = digits.slice(0, -8);
+  const fraction = digits.slice(-8).replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}

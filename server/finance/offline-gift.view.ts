@@ -16,6 +16,7 @@ export function offlineFormChoices(locale: Locale, form: Partial<OfflineGiftForm
   return {
     campaigns,
     currencies: currencyChoices(currencies, form.currency),
+    creditedCurrencies: currencyChoices(currencies, form.credited_currency),
     donorTypes: choices(donorTypes, (t) => donorTypeLabel(locale, t), form.donor_type),
     methods: choices(offlineMethods, (m) => methodLabel(locale, m), form.method),
     locales: receiptLocales.map((l) => ({ ...l, selected: l.value === form.locale })),
@@ -32,6 +33,8 @@ export function offlineFormOf(donation: RecordedDonation, entry: LedgerEntry): O
     donor_email: donation.donor_email ?? '',
     amount: toMajorUnits(entry),
     currency: entry.currency,
+    credited_amount: entry.settlement_currency === entry.currency ? '' : toMajorUnits({ amount: entry.settlement_amount, currency: entry.settlement_currency }),
+    credited_currency: entry.settlement_currency === entry.currency ? '' : entry.settlement_currency,
     method: entry.method ?? '',
     reference: entry.reference ?? '',
     received_on: entry.occurred_at.toISOString().slice(0, 10),

@@ -11,7 +11,7 @@ import { nameDonorFromPaidGift } from '../donations/donation.repository';
 import { cleanText, emailShape, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
 import { languageNames, locales, type Locale } from '../locale';
-import { isCurrencyCode, toMajorUnits } from '../money';
+import { isCurrencyCode, rateBetween, toMajorUnits, type Money } from '../money';
 import { oweEmail } from '../outbox/outbox.repository';
 import { issueReceipt } from '../receipts/issue';
 import { findReceiptOfDonation } from '../receipts/receipt.repository';
@@ -34,7 +34,10 @@ export const donorTypes: DonorType[] = ['person', 'enterprise', 'chamber_of_comm
 export const receiptLocales = locales.map((code) => ({ value: code, label: languageNames[code] }));
 
 /** The form as typed, kept to show it again beside its errors. */
-export type OfflineGiftForm = Record<'donor_type' | 'donor_name' | 'donor_email' | 'amount' | 'currency' | 'method' | 'reference' | 'received_on' | 'campaign' | 'locale' | 'show_name' | 'reason', string>;
+export type OfflineGiftForm = Record<
+  'donor_type' | 'donor_name' | 'donor_email' | 'amount' | 'currency' | 'credited_amount' | 'credited_currency' | 'method' | 'reference' | 'received_on' | 'campaign' | 'locale' | 'show_name' | 'reason',
+  string
+>;
 
 export interface OfflineGift {
   donorType: DonorType;
@@ -42,6 +45,8 @@ export interface OfflineGift {
   donorEmail: string | null;
   amount: number;
   currency: string;
+  /** What the bank credited when it converted the gift into another currency; null when it arrived as given. */
+  credited: Money | null;
   method: OfflineMethod;
   reference: string | null;
   /** YYYY-MM-DD, the day the money arrived. */
@@ -60,6 +65,8 @@ export function offlineFormFrom(body: Record<string, unknown> | undefined): Offl
     donor_email: text('donor_email'),
     amount: text('amount'),
     currency: text('currency').toUpperCase(),
+    credited_amount: text('credited_amount'),
+    credited_currency: text('credited_currency').toUpperCase(),
     method: text('method'),
     reference: text('reference'),
     received_on: text('received_on'),
@@ -94,6 +101,14 @@ function readMoney(form: OfflineGiftForm, campaign: CampaignTaking | undefined, 
   return amount.ok ? { amount: amount.amount } : { field: 'amount', message: amount.message };
 }
 
+/** What the bank credited, when the form says it converted the gift: both fields or neither, another currency than the gift's. */
+function readCredited(form: OfflineGiftForm, locale: Locale): { credited: Money | null } | { field: 'credited_currency' | 'credited_amount'; message: string } {
+  if (form.credited_amount === '' && form.credited_currency === '') return { credited: null };
+  if (!isCurrencyCode(form.credited_currency) || form.credited_currency === form.currency) return { field: 'credited_currency', message: translate(locale, 'finance.offline.error.creditedCurrency') };
+  const amount = readAmount(locale, 'offline', form.credited_amount, form.credited_currency);
+  return amount.ok ? { credited: { amount: amount.amount, currency: form.credited_currency } } : { field: 'credited_amount', message: amount.message };
+}
+
 /**
  * Checks the form against the campaigns and today (the organisation's day, YYYY-MM-DD: money cannot have
  * been received after it); each problem is named under its field, in `locale`.
@@ -109,6 +124,8 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
   if (!campaign) say('campaign', 'finance.offline.error.campaign');
   const money = readMoney(form, campaign, locale);
   if ('field' in money) errors[money.field] = money.message;
+  const credited = readCredited(form, locale);
+  if ('field' in credited) errors[credited.field] = credited.message;
   const method = offlineMethods.find((m) => m === form.method);
   if (!method) say('method', 'finance.offline.error.method');
   if (form.reference.length > 100) say('reference', 'finance.offline.error.reference');
@@ -116,7 +133,7 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
   if (dayProblem) say('received_on', dayProblem);
   const receiptLocale = receiptLocales.find((l) => l.value === form.locale)?.value ?? (form.locale === '' ? 'en' : undefined);
   if (!receiptLocale) say('locale', 'finance.offline.error.locale');
-  if (Object.keys(errors).length > 0 || !donorType || !campaign || !method || !receiptLocale || 'field' in money) return { errors };
+  if (Object.keys(errors).length > 0 || !donorType || !campaign || !method || !receiptLocale || 'field' in money || 'field' in credited) return { errors };
   return {
     gift: {
       donorType,
@@ -124,6 +141,7 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
       donorEmail: form.donor_email || null,
       amount: money.amount,
       currency: form.currency,
+      credited: credited.credited,
       method,
       reference: form.reference || null,
       receivedOn: form.received_on,
@@ -148,6 +166,7 @@ const auditView = (gift: OfflineGift) => ({
   donor_email: gift.donorEmail,
   amount: toMajorUnits(gift),
   currency: gift.currency,
+  credited: gift.credited ? `${toMajorUnits(gift.credited)} ${gift.credited.currency}` : null,
   method: gift.method,
   reference: gift.reference,
   received_on: gift.receivedOn,
@@ -161,12 +180,12 @@ function offlineEntry(donation: Pick<Donation, 'id'>, gift: OfflineGift, staffId
     kind: 'gift',
     amount: gift.amount,
     currency: gift.currency,
-    // An offline gift settles as itself (see LedgerEntryTable).
-    settlement_amount: gift.amount,
-    settlement_currency: gift.currency,
+    // As itself, or as what the bank credited (see LedgerEntryTable).
+    settlement_amount: gift.credited?.amount ?? gift.amount,
+    settlement_currency: gift.credited?.currency ?? gift.currency,
     fee: 0,
-    net: gift.amount,
-    exchange_rate: null,
+    net: gift.credited?.amount ?? gift.amount,
+    exchange_rate: gift.credited ? rateBetween(gift, gift.credited) : null,
     source: 'offline',
     method: gift.method,
     reference: gift.reference,
@@ -176,7 +195,7 @@ function offlineEntry(donation: Pick<Donation, 'id'>, gift: OfflineGift, staffId
   };
 }
 
-/** The row that takes `current` back in full: its campaign, its currency, its method. */
+/** The row that takes `current` back in full: its campaign, its currencies and rate, its method. */
 function reversalEntry(current: LedgerEntry, staffId: number, now: Date): NewLedgerEntry {
   return {
     donation_id: current.donation_id,
@@ -184,11 +203,11 @@ function reversalEntry(current: LedgerEntry, staffId: number, now: Date): NewLed
     kind: 'reversal',
     amount: -current.amount,
     currency: current.currency,
-    settlement_amount: -current.amount,
-    settlement_currency: current.currency,
+    settlement_amount: -current.settlement_amount,
+    settlement_currency: current.settlement_currency,
     fee: 0,
-    net: -current.amount,
-    exchange_rate: null,
+    net: -current.settlement_amount,
+    exchange_rate: current.exchange_rate,
     source: 'offline',
     method: current.method,
     reference: current.reference,
@@ -234,6 +253,7 @@ async function recordedGift(trx: Trx, donation: Donation, current: LedgerEntry):
     donorEmail: donation.donor_id ? ((await findDonorEmail(trx, donation.donor_id)) ?? null) : null,
     amount: current.amount,
     currency: current.currency,
+    credited: current.settlement_currency === current.currency ? null : { amount: current.settlement_amount, currency: current.settlement_currency },
     method: current.method!,
     reference: current.reference,
     receivedOn: current.occurred_at.toISOString().slice(0, 10),

@@ -13,8 +13,9 @@ export type OfflineMethod = 'cheque' | 'bank_transfer' | 'cash';
  * Append-only record of money that moved: one row per Stripe balance transaction, or one per offline
  * gift or correction. `amount` is in the donation's currency, signed (gifts in, refunds, disputes and
  * reversals out); the settlement columns are what Stripe put in or took out of our balance, fee included.
- * An offline row settles as itself: settlement_currency = currency, settlement_amount = amount, fee 0,
- * net = amount, exchange_rate null (a check constraint holds it). A mistake in an offline row is never
+ * An offline row settles as itself (settlement_currency = currency, settlement_amount = amount, exchange_rate
+ * null), or, when the bank credited it in another currency, as what the bank credited, with the rate that
+ * implies; always fee 0 and net = settlement_amount (a check constraint holds it). A mistake in an offline row is never
  * edited: a `reversal` row takes it back and a new `gift` row records what was right, both naming it in
  * corrects_entry_id.
  */

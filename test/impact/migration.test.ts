@@ -30,7 +30,8 @@ describe('migration 0019: impact updates in each language', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase();
-    await seedDemoData(database.db, testNow);
+    // Without the closed rounds' money: migration 0026 cannot be undone while a gift the bank credited in another currency is kept.
+    await seedDemoData(database.db, testNow, { closedRoundMoney: false });
   });
   afterAll(() => database.drop());
 

@@ -275,6 +275,38 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       await expect(db.updateTable('ledger_entries').set({ amount: 1 }).where('donation_id', '=', id).execute()).rejects.toThrow(/append-only/);
     });
 
+    it('keeps what the bank credited for a gift it converted, with the rate, so the gift counts in other currencies; both fields or neither', async () => {
+      const db = t.database.db;
+      const usdCheque = aCheque({ donor_name: 'Pacific Rim Dental', donor_type: 'enterprise', amount: '700', currency: 'USD', campaign: 'general', locale: 'en' });
+      const onlyAmount = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '5460' }).expect(422);
+      expect(decodeEntities(onlyAmount.text)).toContain('Choose the currency the bank credited, other than the gift’s own, or leave both fields empty.');
+      const sameCurrency = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '700', credited_currency: 'USD' }).expect(422);
+      expect(decodeEntities(sameCurrency.text)).toContain('Choose the currency the bank credited');
+      const badAmount = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '5,46', credited_currency: 'HKD' }).expect(422);
+      expect(decodeEntities(badAmount.text)).toContain('Use a point for decimals');
+      expect(await db.selectFrom('donations').select('id').where('donor_name', '=', 'Pacific Rim Dental').execute()).toEqual([]);
+
+      const res = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '5,460.00', credited_currency: 'HKD' }).expect(303);
+      const id = /([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+      const [row] = await db.selectFrom('ledger_entries').selectAll().where('donation_id', '=', id).execute();
+      expect(row).toMatchObject({ amount: 70_000, currency: 'USD', settlement_amount: 546_000, settlement_currency: 'HKD', fee: 0, net: 546_000, exchange_rate: '7.8' });
+      // The gift and its receipt stay in the currency it was given in.
+      expect(await db.selectFrom('donations').select(['amount', 'currency']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ amount: 70_000, currency: 'USD' });
+
+      // The correction form shows what was credited; a correction takes the credited money back too.
+      const page = await finance.agent.get(`/staff/finance/gifts/${id}`).expect(200);
+      expect(inputValue(page.text, 'correct-credited-amount')).toBe('5460.00');
+      await finance.post(`/staff/finance/gifts/${id}/correction`, { ...usdCheque, credited_amount: '5450', credited_currency: 'HKD', reason: 'The bank statement says HK$5,450.' }).expect(303);
+      const rows = await db.selectFrom('ledger_entries').selectAll().where('donation_id', '=', id).orderBy('id').execute();
+      expect(rows.map((e) => [e.kind, e.amount, e.currency, e.settlement_amount, e.settlement_currency, e.exchange_rate])).toEqual([
+        ['gift', 70_000, 'USD', 546_000, 'HKD', '7.8'],
+        ['reversal', -70_000, 'USD', -546_000, 'HKD', '7.8'],
+        ['gift', 70_000, 'USD', 545_000, 'HKD', '7.78571429'],
+      ]);
+      const audit = await db.selectFrom('audit_log').select('after').where('subject_id', '=', id).orderBy('id').execute();
+      expect(audit.map((a) => (a.after as { credited: string }).credited)).toEqual(['5460.00 HKD', '5450.00 HKD']);
+    });
+
     it('exports gifts and donors as CSV with a BOM, amounts in major units beside their currency', async () => {
       const gifts = await finance.agent.get('/staff/finance/exports/gifts.csv?method=cheque').buffer(true).parse((res, done) => {
         const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 // Finance's pages for rounds: every round with its balances, a round's statement (and its CSV), the
-// spending and transfers recorded on it, their reversals, and the receipt scans behind the spending.
+// spending and transfers recorded on it, their reversals, the receipt scans behind the spending, and the
+// round's report to donors with the CSV of its shares.
 import { Router, type Request, type Response } from 'express';
 import { dayIn } from '../../calendar';
 import type { AppContext } from '../../context';
@@ -9,11 +10,13 @@ import { serialId } from '../../http/params';
 import { cleanText } from '../../http/text';
 import type { MessageKey } from '../../i18n/messages';
 import { findSpendingAttachment } from '../../missions/rounds/funds.repository';
+import { findReportWithPublisher, listShares } from '../../missions/rounds/report.repository';
 import type { ReversalOutcome } from '../../missions/rounds/reversals';
 import { findRoundBySlug, listRounds, listSisterRounds, type Round } from '../../missions/rounds/rounds.repository';
 import { roundFunds, roundStatement } from '../../missions/rounds/statement';
 import { requireArea } from '../../staff/access';
-import { roundsListView, statementPageView, type ReversalProblem, type StatementPageExtra } from './round.view';
+import { roundsListView, statementPageView, type ReversalProblem, type StatementPageExtra, type StatementReport } from './round.view';
+import { sendSharesCsv } from './shares-export';
 import { readSpending, recordSpending, reverseSpending, spendingFormFrom } from './spending';
 import { sendStatementCsv } from './statement-export';
 import { readTransfer, recordTransfer, reverseTransfer, transferFormFrom } from './transfers';
@@ -36,9 +39,15 @@ function lineId(req: RoundRequest, res: Response): number {
   return id;
 }
 
+/** The round's report and its shares, once published. */
+async function findStatementReport({ db }: AppContext, round: Round): Promise<StatementReport | undefined> {
+  const report = await findReportWithPublisher(db, round.id);
+  return report && { report, shares: await listShares(db, round.id) };
+}
+
 async function renderStatement(ctx: AppContext, res: Response, round: Round, extra: StatementPageExtra = {}, status = 200): Promise<void> {
-  const [statement, sisters] = await Promise.all([roundStatement(ctx.db, round.id), listSisterRounds(ctx.db, round)]);
-  res.status(status).render('finance/rounds/statement', statementPageView({ round, statement, sisters, now: ctx.clock.now(), today: today(ctx) }, localeOf(res), extra));
+  const [statement, sisters, report] = await Promise.all([roundStatement(ctx.db, round.id), listSisterRounds(ctx.db, round), findStatementReport(ctx, round)]);
+  res.status(status).render('finance/rounds/statement', statementPageView({ round, statement, sisters, now: ctx.clock.now(), today: today(ctx), report }, localeOf(res), extra));
 }
 
 /** After a reversal: back to the statement, or the statement again with why it was refused beside the row. */
@@ -62,6 +71,13 @@ const showStatement = (ctx: AppContext) => async (req: RoundRequest, res: Respon
 const exportStatement = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
   const round = await roundOr404(ctx, req, res);
   await sendStatementCsv(res, round, await roundStatement(ctx.db, round.id), ctx.config.organisation.timeZone, today(ctx));
+};
+
+const exportShares = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  const published = await findStatementReport(ctx, round);
+  if (!published) throw new NotFound(say(res, 'rounds.report.none'));
+  await sendSharesCsv(res, round, published.report, published.shares, ctx.config.organisation.timeZone, today(ctx), localeOf(res));
 };
 
 const recordSpendingFromForm = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
@@ -110,6 +126,7 @@ export function roundRoutes(ctx: AppContext): Router {
   router.get('/staff/finance/rounds', finance, showRounds(ctx));
   router.get('/staff/finance/rounds/:slug', finance, showStatement(ctx));
   router.get('/staff/finance/rounds/:slug/statement.csv', finance, exportStatement(ctx));
+  router.get('/staff/finance/rounds/:slug/shares.csv', finance, exportShares(ctx));
   router.post('/staff/finance/rounds/:slug/spending', finance, recordSpendingFromForm(ctx));
   router.post('/staff/finance/rounds/:slug/spending/:id/reversal', finance, reverseSpendingLine(ctx));
   router.get('/staff/finance/rounds/:slug/spending/:id/attachment', finance, downloadAttachment(ctx));

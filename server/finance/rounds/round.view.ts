@@ -1,11 +1,14 @@
 // Finance's pages for rounds as their templates show them: every round with its balances, and one round's
-// statement (money per currency, the lines behind it, what it achieved) with the forms that add to it.
+// statement (money per currency, the lines behind it, what it achieved, its report to donors) with the forms
+// that add to it.
 import { opensAt, takesGifts } from '../../campaigns/closing';
 import { translate } from '../../i18n/messages';
 import { localize, type Locale } from '../../locale';
 import { formatMoney, type Money } from '../../money';
 import type { SpendingRow, TransferRow } from '../../missions/rounds/funds.repository';
-import { outcomesView } from '../../missions/rounds/outcomes.view';
+import { outcomesView, publishedReportView } from '../../missions/rounds/outcomes.view';
+import type { ReportShareRow, ReportWithPublisher } from '../../missions/rounds/report.repository';
+import { shareRule } from '../../missions/rounds/share.view';
 import type { Round } from '../../missions/rounds/rounds.repository';
 import { spendingCategories, type FundLine, type RoundStatement } from '../../missions/rounds/statement';
 import type { SpendingCategory } from '../../tables/round-spending.table';
@@ -109,6 +112,30 @@ function transferView(row: TransferRow, round: Round, locale: Locale, reversal: 
   };
 }
 
+/** The round's report to donors and its shares, as finance checks them: do the shares add up to the income? */
+export interface StatementReport {
+  report: ReportWithPublisher;
+  shares: ReportShareRow[];
+}
+
+function reportView(round: Round, published: StatementReport | undefined, locale: Locale) {
+  if (!published) return { published: undefined, rule: shareRule(round.mission_currency, locale) };
+  const { report, shares } = published;
+  const total = shares.reduce((sum, share) => sum + share.counted, 0);
+  const show = (amount: number) => formatMoney({ amount, currency: report.currency }, locale);
+  const values = { n: shares.length, total: show(total), income: show(report.income) };
+  const addsUp = total === report.income;
+  return {
+    published: {
+      ...publishedReportView(report, locale),
+      check: addsUp ? translate(locale, shares.length === 1 ? 'rounds.report.checkOne' : 'rounds.report.check', values) : undefined,
+      mismatch: addsUp ? undefined : translate(locale, 'rounds.report.checkFailed', values),
+      csvHref: `/staff/finance/rounds/${round.slug}/shares.csv`,
+    },
+    rule: shareRule(report.currency, locale),
+  };
+}
+
 export interface StatementPageData {
   round: Round;
   statement: RoundStatement;
@@ -117,9 +144,11 @@ export interface StatementPageData {
   now: Date;
   /** The organisation's day: the spending form's default. */
   today: string;
+  /** The round's report to donors, once published. */
+  report?: StatementReport;
 }
 
-export function statementPageView({ round, statement, sisters, now, today }: StatementPageData, locale: Locale, extra: StatementPageExtra = {}) {
+export function statementPageView({ round, statement, sisters, now, today, report }: StatementPageData, locale: Locale, extra: StatementPageExtra = {}) {
   const heading = roundHeading(round, locale, now);
   const spendingForm = extra.spendingForm ?? { category: '', amount: '', currency: round.mission_currency, spent_on: today, note: '' };
   const transferForm = extra.transferForm ?? { to: '', amount: '', currency: '', note: '' };
@@ -135,6 +164,7 @@ export function statementPageView({ round, statement, sisters, now, today }: Sta
     spending: statement.spending.map((row) => spendingView(row, round, locale, extra.reversal)),
     transfers: statement.transfers.map((row) => transferView(row, round, locale, extra.reversal)),
     outcomes: outcomesView(statement.outcomes, locale),
+    report: reportView(round, report, locale),
     csvHref: `/staff/finance/rounds/${round.slug}/statement.csv`,
     spendingForm: {
       values: spendingForm,

@@ -1,5 +1,5 @@
 // What a round achieved, in the staff area for campaign managers (and admins): the outcomes page of a
-// round, its form, and the reversal of a line recorded by mistake.
+// round, its form, the reversal of a line recorded by mistake, and the round's report to its donors.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../context';
 import { NotFound } from '../../http/errors';
@@ -10,6 +10,8 @@ import { requireArea } from '../../staff/access';
 import { outcomeFormFrom, readOutcome, recordOutcome, reverseOutcome, roundOutcomes } from './outcomes';
 import { listOutcomes } from './outcomes.repository';
 import { outcomesPageView, type OutcomesPageExtra } from './outcomes.view';
+import { publishRoundReport, whyNotReportable } from './report';
+import { countReportEmails, findReportWithPublisher } from './report.repository';
 import { findRoundBySlug, type Round } from './rounds.repository';
 
 type SlugRequest = Request<{ slug: string; id?: string }>;
@@ -20,15 +22,18 @@ async function roundOr404({ db }: AppContext, req: SlugRequest, res: Response): 
   return round;
 }
 
-async function renderOutcomes({ db }: AppContext, res: Response, round: Round, extra: OutcomesPageExtra = {}, status = 200): Promise<void> {
-  const [outcomes, rows] = await Promise.all([roundOutcomes(db, round.id), listOutcomes(db, round.id)]);
-  res.status(status).render('missions/rounds/outcomes', outcomesPageView(round, outcomes, rows, localeOf(res), extra));
+async function renderOutcomes({ db, clock }: AppContext, res: Response, round: Round, extra: OutcomesPageExtra = {}, status = 200): Promise<void> {
+  const [outcomes, rows, report, emails] = await Promise.all([roundOutcomes(db, round.id), listOutcomes(db, round.id), findReportWithPublisher(db, round.id), countReportEmails(db, round.id)]);
+  const notYet = whyNotReportable(round, clock.now(), localeOf(res));
+  const state = { report, emails, notYet: notYet && !notYet.ok ? notYet.message : undefined };
+  res.status(status).render('missions/rounds/outcomes', outcomesPageView(round, outcomes, rows, state, localeOf(res), extra));
 }
 
 const showOutcomes = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
   const round = await roundOr404(ctx, req, res);
   const notice = req.query.done === 'recorded' ? say(res, 'rounds.outcomes.recorded') : req.query.done === 'reversed' ? say(res, 'rounds.outcomes.reversed') : undefined;
-  await renderOutcomes(ctx, res, round, { notice });
+  const reportNotice = req.query.done === 'published' ? say(res, 'rounds.report.notice') : undefined;
+  await renderOutcomes(ctx, res, round, { notice, reportNotice });
 };
 
 const recordOutcomeFromForm = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
@@ -49,11 +54,20 @@ const reverseOutcomeLine = (ctx: AppContext) => async (req: SlugRequest, res: Re
   res.redirect(303, `/staff/campaigns/${round.slug}/outcomes?done=reversed#main`);
 };
 
+/** Publishes the round's report to its donors, once; a refusal is shown in the page's report section. */
+const publishReport = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
+  const round = await roundOr404(ctx, req, res);
+  const published = await publishRoundReport(ctx.db, round, res.locals.staff!.id, ctx.clock.now(), localeOf(res));
+  if (!published.ok) return renderOutcomes(ctx, res, round, { reportProblem: published.message }, published.status);
+  res.redirect(303, `/staff/campaigns/${round.slug}/outcomes?done=published#report`);
+};
+
 export function outcomeRoutes(ctx: AppContext): Router {
   const router = Router();
   const campaigns = requireArea('campaigns');
   router.get('/staff/campaigns/:slug/outcomes', campaigns, showOutcomes(ctx));
   router.post('/staff/campaigns/:slug/outcomes', campaigns, recordOutcomeFromForm(ctx));
   router.post('/staff/campaigns/:slug/outcomes/:id/reversal', campaigns, reverseOutcomeLine(ctx));
+  router.post('/staff/campaigns/:slug/report', campaigns, publishReport(ctx));
   return router;
 }

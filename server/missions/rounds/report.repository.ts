@@ -62,18 +62,23 @@ export async function insertShares(trx: Trx, shares: NewRoundReportShare[]): Pro
   for (let i = 0; i < shares.length; i += 1000) await trx.insertInto('round_report_shares').values(shares.slice(i, i + 1000)).execute();
 }
 
-/** Every share of the report, earliest giver first, with the donor's name and address where there is a donor. */
+/** Every share of the report, earliest giver first, with the giver's name (a donor's, or the one recorded on a gift without an email) and the donor's address. */
 export async function listShares(db: Db, campaignId: number) {
   return db
     .selectFrom('round_report_shares')
     .leftJoin('donors', 'donors.id', 'round_report_shares.donor_id')
-    .select(['round_report_shares.who', 'round_report_shares.donor_id', 'round_report_shares.currency', 'round_report_shares.given', 'round_report_shares.counted', 'round_report_shares.first_given_at', 'donors.name', 'donors.email'])
+    // A gift without an email is its own giver: the name finance recorded on it (an organisation's cheque, say).
+    .leftJoin('donations', (join) => join.on(sql<boolean>`round_report_shares.donor_id is null and donations.id::text = round_report_shares.who`))
+    .select(['round_report_shares.who', 'round_report_shares.donor_id', 'round_report_shares.currency', 'round_report_shares.given', 'round_report_shares.counted', 'round_report_shares.first_given_at', 'donors.email'])
+    .select(sql<string | null>`coalesce(donors.name, donations.donor_name)`.as('name'))
     .where('round_report_shares.campaign_id', '=', campaignId)
     .orderBy('round_report_shares.first_given_at')
     .orderBy('round_report_shares.who')
     .orderBy('round_report_shares.currency')
     .execute();
 }
+
+export type ReportShareRow = Awaited<ReturnType<typeof listShares>>[number];
 
 /** A donor's share in one reported round, one row per currency they gave in, with the round and its mission. */
 export interface DonorShareRow {
@@ -105,4 +110,29 @@ export async function listDonorShares(db: Db, donorId: number): Promise<DonorSha
     .orderBy('s.campaign_id', 'desc')
     .orderBy('s.currency')
     .execute();
+}
+
+/** The round's report as staff read it: with the name of whoever published it. */
+export async function findReportWithPublisher(db: Db, campaignId: number) {
+  return db
+    .selectFrom('round_reports as r')
+    .innerJoin('staff_members as m', 'm.id', 'r.published_by')
+    .selectAll('r')
+    .select('m.name as published_by_name')
+    .where('r.campaign_id', '=', campaignId)
+    .executeTakeFirst();
+}
+
+export type ReportWithPublisher = NonNullable<Awaited<ReturnType<typeof findReportWithPublisher>>>;
+
+/** The emails the report owed its donors (one per donor who agreed to news when it was published), and how many have gone. */
+export async function countReportEmails(db: Db, campaignId: number): Promise<{ owed: number; sent: number }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select([sql<string>`count(*)`.as('owed'), sql<string>`count(sent_at)`.as('sent')])
+    .where('topic', '=', 'round_report')
+    // As report.ts's reportEmailKey writes them: round-report-CAMPAIGN-DONOR.
+    .where('dedupe_key', 'like', `round-report-${campaignId}-%`)
+    .executeTakeFirstOrThrow();
+  return { owed: Number(row.owed), sent: Number(row.sent) };
 }

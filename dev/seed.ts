@@ -5,6 +5,9 @@ import { recordSpending } from '../server/finance/rounds/spending';
 import { recordTransfer } from '../server/finance/rounds/transfers';
 import { recordOutcome, type OutcomeEntry } from '../server/missions/rounds/outcomes';
 import { roundBalance } from '../server/missions/rounds/statement';
+import { publishRoundReport } from '../server/missions/rounds/report';
+import { findReport } from '../server/missions/rounds/report.repository';
+import { findRoundBySlug } from '../server/missions/rounds/rounds.repository';
 import type { SpendingCategory } from '../server/tables/round-spending.table';
 import { countRecipients } from '../server/impact/impact.repository';
 import { postImpactUpdate } from '../server/impact/post';
@@ -15,7 +18,7 @@ import type { Db } from '../server/database';
 import type { NewCampaign } from '../server/tables/campaigns.table';
 import type { LocalizedText } from '../server/locale';
 import { clockFor } from '../server/clock';
-import { money } from '../server/money';
+import { convertAtRate, money } from '../server/money';
 import { dayBounds, dayIn } from '../server/calendar';
 
 // The demo charity is in Hong Kong: its rounds open and close on Hong Kong days, as staff would set them.
@@ -274,15 +277,17 @@ interface DemoGift {
   showName: boolean;
   /** How far into the round the money arrived, as a share of its days. */
   into: number;
+  /** The rate at which the bank credited it to the charity's Hong Kong dollar account; none when it arrived as given. */
+  creditedInHkdAt?: string;
 }
 
 /** What each closed round raised in the demo: gifts finance recorded by hand, from people, a company and a chamber of commerce. */
 const demoGifts: DemoGift[] = [
-  { key: 'CHAN', donorType: 'person', donorName: 'Chan Tai Man', majorUnits: 5_000, currency: 'CNY', method: 'bank_transfer', locale: 'zh-CN', showName: true, into: 0.1 },
+  { key: 'CHAN', donorType: 'person', donorName: 'Chan Tai Man', majorUnits: 5_000, currency: 'CNY', method: 'bank_transfer', locale: 'zh-CN', showName: true, into: 0.1, creditedInHkdAt: '1.085' },
   { key: 'LEE', donorType: 'person', donorName: 'Lee Ka Yan', majorUnits: 1_100, currency: 'HKD', method: 'cheque', locale: 'zh-HK', showName: true, into: 0.25 },
-  { key: 'CHAMBER', donorType: 'chamber_of_commerce', donorName: 'Guangdong Chamber of Commerce in Hong Kong', majorUnits: 120_000, currency: 'CNY', method: 'bank_transfer', locale: 'zh-HK', showName: true, into: 0.4 },
+  { key: 'CHAMBER', donorType: 'chamber_of_commerce', donorName: 'Guangdong Chamber of Commerce in Hong Kong', majorUnits: 120_000, currency: 'CNY', method: 'bank_transfer', locale: 'zh-HK', showName: true, into: 0.4, creditedInHkdAt: '1.0862' },
   { key: 'HARBOUR', donorType: 'enterprise', donorName: 'Harbour Light Trading Ltd.', majorUnits: 55_000, currency: 'HKD', method: 'cheque', locale: 'en', showName: true, into: 0.6 },
-  { key: 'WONG', donorType: 'person', donorName: 'Sarah Wong', majorUnits: 700, currency: 'USD', method: 'bank_transfer', locale: 'en', showName: true, into: 0.75 },
+  { key: 'WONG', donorType: 'person', donorName: 'Sarah Wong', majorUnits: 700, currency: 'USD', method: 'bank_transfer', locale: 'en', showName: true, into: 0.75, creditedInHkdAt: '7.8' },
   { key: 'HO', donorType: 'person', donorName: 'Ho Wing Sze', majorUnits: 1_000, currency: 'CNY', method: 'cash', locale: 'zh-HK', showName: false, into: 0.9 },
 ];
 
@@ -313,12 +318,14 @@ async function seedRoundGifts(db: Db, round: Round, scale: number, staffId: numb
     const recorded = await db.selectFrom('ledger_entries').select('id').where('campaign_id', '=', campaign.id).where('source', '=', 'offline').where('reference', '=', reference).executeTakeFirst();
     if (recorded) continue;
     const receivedAt = new Date(round.opens.getTime() + Math.floor(gift.into * (round.closes.getTime() - round.opens.getTime())));
+    const given = money(Math.round(gift.majorUnits * scale), gift.currency);
     const offline: OfflineGift = {
       donorType: gift.donorType,
       donorName: gift.donorName,
       // No address: a demo gift owes its receipt, but it is never emailed to anyone.
       donorEmail: null,
-      ...money(Math.round(gift.majorUnits * scale), gift.currency),
+      ...given,
+      credited: gift.creditedInHkdAt ? convertAtRate(given, 'HKD', gift.creditedInHkdAt) : null,
       method: gift.method,
       reference,
       receivedOn: dayIn(receivedAt, demoTimeZone),
@@ -426,6 +433,15 @@ async function seedRoundResults(db: Db, round: Round, scale: number, children: n
   }
 }
 
+/** A closed round's report to its donors, published as its campaign manager would once its outcomes are in: on the day its impact update was posted. */
+async function seedRoundShares(db: Db, round: Round, staffId: number, today: Date): Promise<void> {
+  const found = await findRoundBySlug(db, round.slug);
+  if (!found || (await findReport(db, found.id))) return;
+  const publishedAt = new Date(Math.min(round.closes.getTime() + 21 * dayMs, today.getTime() - dayMs));
+  const published = await publishRoundReport(db, found, staffId, publishedAt, 'en');
+  if (!published.ok) throw new Error(`seed: the demo round ${round.slug} could not report: ${published.message}`);
+}
+
 /** The last closed round's yuan left over, carried to the round open today: once, whatever is left when first seeded. */
 async function seedCarriedBalance(db: Db, closed: Round, open: Round, staffId: number, today: Date): Promise<void> {
   const [from, to] = await Promise.all([closed, open].map((round) => db.selectFrom('campaigns').select(['id', 'slug']).where('slug', '=', round.slug).executeTakeFirstOrThrow()));
@@ -445,6 +461,7 @@ async function seedClosedRounds(db: Db, today: Date): Promise<void> {
     await seedRoundGifts(db, round, scale, staffId);
     await seedRoundReport(db, round, children, today);
     await seedRoundResults(db, round, scale, children, staffId, today);
+    await seedRoundShares(db, round, staffId, today);
   }
   if (closed[0]) await seedCarriedBalance(db, closed[0], open!, staffId, today);
 }

@@ -12,7 +12,8 @@ import type { MessageKey } from '../../i18n/messages';
 import { findSpendingAttachment } from '../../missions/rounds/funds.repository';
 import { findReportWithPublisher, listShares } from '../../missions/rounds/report.repository';
 import type { ReversalOutcome } from '../../missions/rounds/reversals';
-import { findRoundBySlug, listRounds, listSisterRounds, type Round } from '../../missions/rounds/rounds.repository';
+import { roundOr404 } from '../../missions/rounds/round-request';
+import { listRounds, listSisterRounds, type Round } from '../../missions/rounds/rounds.repository';
 import { roundFunds, roundStatement } from '../../missions/rounds/statement';
 import { requireArea } from '../../staff/access';
 import { roundsListView, statementPageView, type ReversalProblem, type StatementPageExtra, type StatementReport } from './round.view';
@@ -26,12 +27,6 @@ type RoundRequest = Request<{ slug: string; id?: string }>;
 const today = (ctx: AppContext) => dayIn(ctx.clock.now(), ctx.config.organisation.timeZone);
 
 const notices: Record<string, MessageKey> = { spending: 'rounds.notice.spending', spendingReversed: 'rounds.notice.spendingReversed', transfer: 'rounds.notice.transfer', transferReversed: 'rounds.notice.transferReversed' };
-
-async function roundOr404({ db }: AppContext, req: RoundRequest, res: Response): Promise<Round> {
-  const round = await findRoundBySlug(db, req.params.slug);
-  if (!round) throw new NotFound(say(res, 'rounds.notFound'));
-  return round;
-}
 
 function lineId(req: RoundRequest, res: Response): number {
   const id = serialId(req.params.id);
@@ -63,25 +58,25 @@ const showRounds = (ctx: AppContext) => async (_req: Request, res: Response) => 
 };
 
 const showStatement = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const notice = typeof req.query.done === 'string' && Object.hasOwn(notices, req.query.done) ? say(res, notices[req.query.done]!) : undefined;
   await renderStatement(ctx, res, round, { notice });
 };
 
 const exportStatement = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   await sendStatementCsv(res, round, await roundStatement(ctx.db, round.id), ctx.config.organisation.timeZone, today(ctx));
 };
 
 const exportShares = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const published = await findStatementReport(ctx, round);
   if (!published) throw new NotFound(say(res, 'rounds.report.none'));
   await sendSharesCsv(res, round, published.report, published.shares, ctx.config.organisation.timeZone, today(ctx), localeOf(res));
 };
 
 const recordSpendingFromForm = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const form = spendingFormFrom(req.body);
   const read = readSpending(form, req.uploads?.attachment, today(ctx), localeOf(res));
   if ('errors' in read) return renderStatement(ctx, res, round, { spendingForm: form, spendingErrors: read.errors }, 422);
@@ -90,13 +85,13 @@ const recordSpendingFromForm = (ctx: AppContext) => async (req: RoundRequest, re
 };
 
 const reverseSpendingLine = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   await answerReversal(ctx, req, res, round, 'spending', await reverseSpending(ctx.db, round, lineId(req, res), req.body.reason, res.locals.staff!.id, ctx.clock.now(), localeOf(res)));
 };
 
 /** The receipt scan, always as a download of its own checked type: never shown inline, never sniffed into HTML. */
 const downloadAttachment = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const attachment = await findSpendingAttachment(ctx.db, round.id, lineId(req, res));
   if (!attachment) throw new NotFound(say(res, 'rounds.spending.noAttachment'));
   res.attachment(attachment.filename);
@@ -105,7 +100,7 @@ const downloadAttachment = (ctx: AppContext) => async (req: RoundRequest, res: R
 };
 
 const recordTransferFromForm = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const form = transferFormFrom(req.body);
   const [sisters, funds] = await Promise.all([listSisterRounds(ctx.db, round), roundFunds(ctx.db, [round.id])]);
   const holding = (funds.get(round.id) ?? []).filter((line) => line.balance > 0).map((line) => line.currency);
@@ -116,7 +111,7 @@ const recordTransferFromForm = (ctx: AppContext) => async (req: RoundRequest, re
 };
 
 const reverseTransferLine = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   await answerReversal(ctx, req, res, round, 'transfer', await reverseTransfer(ctx.db, round, lineId(req, res), req.body.reason, res.locals.staff!.id, ctx.clock.now(), localeOf(res)));
 };
 

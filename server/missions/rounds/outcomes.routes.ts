@@ -12,15 +12,10 @@ import { listOutcomes } from './outcomes.repository';
 import { outcomesPageView, type OutcomesPageExtra } from './outcomes.view';
 import { publishRoundReport, whyNotReportable } from './report';
 import { countReportEmails, findReportWithPublisher } from './report.repository';
-import { findRoundBySlug, type Round } from './rounds.repository';
+import { roundOr404 } from './round-request';
+import type { Round } from './rounds.repository';
 
 type SlugRequest = Request<{ slug: string; id?: string }>;
-
-async function roundOr404({ db }: AppContext, req: SlugRequest, res: Response): Promise<Round> {
-  const round = await findRoundBySlug(db, req.params.slug);
-  if (!round) throw new NotFound(say(res, 'rounds.notFound'));
-  return round;
-}
 
 async function renderOutcomes({ db, clock }: AppContext, res: Response, round: Round, extra: OutcomesPageExtra = {}, status = 200): Promise<void> {
   const [outcomes, rows, report, emails] = await Promise.all([roundOutcomes(db, round.id), listOutcomes(db, round.id), findReportWithPublisher(db, round.id), countReportEmails(db, round.id)]);
@@ -30,14 +25,14 @@ async function renderOutcomes({ db, clock }: AppContext, res: Response, round: R
 }
 
 const showOutcomes = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const notice = req.query.done === 'recorded' ? say(res, 'rounds.outcomes.recorded') : req.query.done === 'reversed' ? say(res, 'rounds.outcomes.reversed') : undefined;
   const reportNotice = req.query.done === 'published' ? say(res, 'rounds.report.notice') : undefined;
   await renderOutcomes(ctx, res, round, { notice, reportNotice });
 };
 
 const recordOutcomeFromForm = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const form = outcomeFormFrom(req.body);
   const read = readOutcome(form, localeOf(res));
   if ('errors' in read) return renderOutcomes(ctx, res, round, { form, errors: read.errors }, 422);
@@ -46,7 +41,7 @@ const recordOutcomeFromForm = (ctx: AppContext) => async (req: SlugRequest, res:
 };
 
 const reverseOutcomeLine = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const id = serialId(req.params.id);
   if (id === undefined) throw new NotFound(say(res, 'rounds.reverse.error.missing'));
   const outcome = await reverseOutcome(ctx.db, round, id, req.body.reason, res.locals.staff!.id, ctx.clock.now(), localeOf(res));
@@ -56,7 +51,7 @@ const reverseOutcomeLine = (ctx: AppContext) => async (req: SlugRequest, res: Re
 
 /** Publishes the round's report to its donors, once; a refusal is shown in the page's report section. */
 const publishReport = (ctx: AppContext) => async (req: SlugRequest, res: Response) => {
-  const round = await roundOr404(ctx, req, res);
+  const round = await roundOr404(ctx.db, req.params.slug, res);
   const published = await publishRoundReport(ctx.db, round, res.locals.staff!.id, ctx.clock.now(), localeOf(res));
   if (!published.ok) return renderOutcomes(ctx, res, round, { reportProblem: published.message }, published.status);
   res.redirect(303, `/staff/campaigns/${round.slug}/outcomes?done=published#report`);

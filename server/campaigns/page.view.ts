@@ -12,7 +12,8 @@ import { parseAmount } from '../money';
 import { campaignPage } from './campaign.view';
 import { totalsOf } from './totals';
 import { opensAt, takesGifts, whereToGiveNow, whereToGiveUntilOpen } from './closing';
-import { findMissionOfRound, listPublicRounds } from './round.repository';
+import { findMissionOfRound, findRoundReport, listPublicRounds } from './round.repository';
+import { roundReportView, type RoundReportView } from './round-report.view';
 import { linkPreview, shareLinks, type ShareLinks } from './share';
 
 /** What the campaign page shows every visitor alike, in one language: what the campaign cache keeps. */
@@ -30,6 +31,8 @@ export interface CampaignPageContent {
   paymentMethods: string;
   /** On an open campaign with an end: when it closes, and what a monthly or yearly gift does then. */
   closing: { endsAt: Date; recurring: string } | null;
+  /** A round that reported: what it raised and achieved, as the report said; null before then, and for a campaign of its own. */
+  report: RoundReportView | null;
 }
 
 /** What the donate form says of a campaign's end: a regular gift then follows the mission (server/donations/plan-moves.ts). */
@@ -83,12 +86,13 @@ async function roundLinksOf({ db }: PageReader, campaign: Campaign, locale: Loca
 export async function campaignPageContent(ctx: PageReader, campaign: Campaign, locale: Locale): Promise<CampaignPageContent> {
   const { db } = ctx;
   const now = ctx.clock.now();
-  const [presets, totals, gifts, updates, rounds] = await Promise.all([
+  const [presets, totals, gifts, updates, rounds, report] = await Promise.all([
     listPresets(db, campaign.id),
     totalsOf(db, campaign),
     recentGifts(db, campaign.id),
     listImpactUpdates(db, campaign.id),
     roundLinksOf(ctx, campaign, locale),
+    campaign.mission_id === null ? undefined : findRoundReport(db, campaign.id),
   ]);
   const giveNow = takesGifts(campaign, now) ? null : await giveNowFrom(ctx, campaign, locale, now);
   const view = campaignPage(campaign, presets, totals, gifts, locale, now);
@@ -96,6 +100,7 @@ export async function campaignPageContent(ctx: PageReader, campaign: Campaign, l
     // Checkout offers the wallets for one-off gifts only (server/donations/checkout.ts).
     paymentMethods: translate(locale, ctx.config.stripe.wallets.length > 0 ? 'campaign.methodWallets' : 'campaign.methodCard'),
     closing: closingNote(campaign, view.open, ctx.config.donations.generalFundSlug, locale),
+    report: report ? roundReportView(report, locale) : null,
   };
 }
 
@@ -106,6 +111,7 @@ export async function loadCampaignPage(ctx: PageReader, slug: string, locale: Lo
   const value = await campaignPageContent(ctx, campaign, locale);
   // A closed campaign's page names where to give now, which another campaign's change may alter; a round's
   // page names its neighbours. A mission's own change forgets everything (server/missions/mission.repository.ts).
+  // Either way the campaign itself is among them, so publishing its report (which announces the campaign) shows it.
   return { value, shows: value.view.open ? [campaign.id, ...(value.rounds?.roundIds ?? [])] : 'all' };
 }
 
@@ -151,7 +157,7 @@ export async function pageAddress(siteUrl: string, { view }: CampaignPageContent
 
 /** The page's template data: the shared content and this visitor's form; sharing and link previews when the address is known. */
 export function campaignPageWithForm(content: CampaignPageContent, locale: Locale, form: DonateForm, address?: PageAddress) {
-  const { campaign, view, impactUpdates, giveNow, rounds, registration, paymentMethods, closing } = content;
+  const { campaign, view, impactUpdates, giveNow, rounds, registration, paymentMethods, closing, report } = content;
   const errorList = Object.entries(form.errors).map(([field, message]) => ({ field, message }));
   const og = address ? { ...linkPreview(address.siteUrl, view.slug, view.title, view.summary, view.coverImageUrl), imageAlt: translate(locale, 'campaign.coverAlt', { title: view.title }) } : undefined;
   return {
@@ -163,6 +169,7 @@ export function campaignPageWithForm(content: CampaignPageContent, locale: Local
     registration,
     paymentMethods,
     closing,
+    report,
     share: view.open ? address?.share : undefined,
     og,
     // The layout's brand-head leaves og:image and twitter:card to a page that names its own picture.

@@ -13,3 +13,12 @@ export async function findMissionOfRound(db: Db, missionId: number): Promise<Mis
 export async function listPublicRounds(db: Db, missionId: number): Promise<Campaign[]> {
   return db.selectFrom('campaigns').selectAll().where('mission_id', '=', missionId).where('status', '<>', 'draft').orderBy('starts_at').orderBy('id').execute();
 }
+
+/** What the round's published report says (server/missions/rounds/report.ts publishes it); undefined before it reports. */
+export async function findRoundReport(db: Db, campaignId: number) {
+  return db
+    .selectFrom('round_reports')
+    .select(['currency', 'income', 'givers', 'children_operated', 'speech_therapy_sessions', 'procedures', 'published_at'])
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirst();
+}

@@ -14,7 +14,8 @@ import { accountPlanRoutes } from './plan.routes';
 import { accountShell, signedIn } from './shell';
 import { accountSignInRoutes } from './sign-in.routes';
 import { stopGiftRoutes } from './stop-gift.routes';
-import { dateIn, giftRows, noticeOf, planMoveLines, planSummary, preferencesView } from './account.view';
+import { dateIn, giftRows, noticeOf, planMoveLines, planSummary, preferencesView, roundSharesView } from './account.view';
+import { listDonorShares } from '../missions/rounds/report.repository';
 import { localize } from '../locale';
 
 export function donorRoutes(ctx: AppContext): Router {
@@ -33,7 +34,13 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
   const donor = res.locals.donor;
   if (!donor) return res.render('donors/sign-in', { title: say(res, 'account.signIn.heading') });
   const { db, stripe, config } = ctx;
-  const [gifts, plans, years, consent] = await Promise.all([listDonorGifts(db, donor.id), listRunningPlans(db, donor.id), statementYears(db, donor.id), findNewsConsent(db, donor.id)]);
+  const [gifts, plans, years, consent, shares] = await Promise.all([
+    listDonorGifts(db, donor.id),
+    listRunningPlans(db, donor.id),
+    statementYears(db, donor.id),
+    findNewsConsent(db, donor.id),
+    listDonorShares(db, donor.id),
+  ]);
   const [nextDates, moves] = await Promise.all([
     Promise.all(plans.map((plan) => (plan.status === 'canceled' ? null : nextGiftDate(stripe, plan.stripe_subscription_id!)))),
     listPlanMoves(db, plans.map((plan) => plan.id)),
@@ -49,6 +56,7 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
     }),
     years,
     prefs: preferencesView(res, config, donor, consent),
+    shares: roundSharesView(res, config, shares),
   });
 };
 

@@ -7,6 +7,8 @@ import type { MessageKey } from '../i18n/messages';
 import { languageNames, localize, locales, type Locale } from '../locale';
 import { formatMoney } from '../money';
 import type { NewsConsent } from '../impact/consent.repository';
+import type { DonorShareRow } from '../missions/rounds/report.repository';
+import { shareRule, sharesOfRounds } from '../missions/rounds/share.view';
 import type { AccountPlan, listDonorGifts, PlanMoveRow, PlanToStop } from './donor.repository';
 import type { SignedInDonor } from './sessions';
 
@@ -89,6 +91,14 @@ export function planMoveLines(res: Response, config: AppContext['config'], moves
   return moves
     .filter((move) => move.plan_id === planId)
     .map((move) => say(res, 'account.plans.moved', { from: localize(move.from_title, locale), to: localize(move.to_title, locale), date: dateIn(config, locale, move.moved_at) }));
+}
+
+/** The donor's share of each reported round they gave to, latest report first, and the rule the shares follow: once per currency the reports count in. */
+export function roundSharesView(res: Response, config: AppContext['config'], rows: DonorShareRow[]) {
+  const locale = localeOf(res);
+  const rounds = sharesOfRounds(rows, locale).map((share) => ({ ...share, reportedOn: dateIn(config, locale, share.reportedAt) }));
+  const rules = [...new Set(rounds.map((round) => round.reportCurrency))].map((currency) => shareRule(currency, locale));
+  return { rounds, rules };
 }
 
 export type StopGiftState = 'asking' | 'stopped' | 'already stopped' | 'provider down';

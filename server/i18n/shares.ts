@@ -1,8 +1,10 @@
 // Each donor's share of a round that reported (#17): on the account page and in the report's email.
+// Not 'share.heading' or 'share.intro': those are the campaign page's sharing box (campaigns.ts), and a key
+// in two catalogs silently takes the later one's sentence.
 // {given} is what the donor gave, {counted} it in the mission's currency, {percent} already carries its sign.
 export const en = {
-  'share.heading': 'What your gifts achieved',
-  'share.intro': 'When a round closes and reports, this is what your own gifts to it did.',
+  'share.account.heading': 'What your gifts achieved',
+  'share.account.intro': 'When a round closes and reports, this is what your own gifts to it did.',
   'share.reportedOn': 'Reported on {date}',
   'share.ofIncome': 'Your {given} was {percent} of what {round} raised ({income}).',
   'share.ofIncomeCounted': 'Your {given}, counted as {counted}, was {percent} of what {round} raised ({income}).',
@@ -32,6 +34,7 @@ export const en = {
   'share.rule':
     'How we count: each currency the round was given in is counted in {currency} once, at the rates Stripe recorded, as the round’s total is. That sum is divided among the donors who gave in that currency in proportion to what each gave, net of refunds; each part is rounded down to the smallest unit of money, and the units left over go one each to the largest remainders, the earliest donor first. So the shares of all donors add up to what the round raised, to the smallest unit.',
   'share.roundLink': 'The round’s page',
+  'share.ruleSummary': 'How your share is counted',
   'share.email.subject': '{round}: what your gifts achieved',
   'share.email.greeting': 'Dear {name},',
   'share.email.friend': 'friend',
@@ -41,8 +44,8 @@ export const en = {
 } as const;
 
 export const zhCN: Record<keyof typeof en, string> = {
-  'share.heading': '您的捐款成就了什么',
-  'share.intro': '每一轮结束并发布报告后，这里会列出您给该轮的捐款做了什么。',
+  'share.account.heading': '您的捐款成就了什么',
+  'share.account.intro': '每一轮结束并发布报告后，这里会列出您给该轮的捐款做了什么。',
   'share.reportedOn': '报告发布于{date}',
   'share.ofIncome': '您的{given}占{round}所筹善款（{income}）的{percent}。',
   'share.ofIncomeCounted': '您的{given}（折合{counted}）占{round}所筹善款（{income}）的{percent}。',
@@ -72,6 +75,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'share.rule':
     '计算方法：本轮收到的每种货币，按Stripe记录的汇率一次性折算为{currency}，与本轮总额的算法相同；折算后的金额按在该货币下捐款的每位捐款人扣除退款后的捐款比例分配，每份向下取整到最小货币单位，余下的单位按余数从大到小逐一分配，余数相同时先捐者优先。因此，所有捐款人的份额之和与本轮所筹善款分毫不差。',
   'share.roundLink': '本轮页面',
+  'share.ruleSummary': '您的份额如何计算',
   'share.email.subject': '{round}：您的捐款成就了什么',
   'share.email.greeting': '{name}，您好：',
   'share.email.friend': '朋友',
@@ -81,8 +85,8 @@ export const zhCN: Record<keyof typeof en, string> = {
 };
 
 export const zhHK: Record<keyof typeof en, string> = {
-  'share.heading': '您的捐款成就了甚麼',
-  'share.intro': '每一輪結束並發布報告後，這裏會列出您給該輪的捐款做了甚麼。',
+  'share.account.heading': '您的捐款成就了甚麼',
+  'share.account.intro': '每一輪結束並發布報告後，這裏會列出您給該輪的捐款做了甚麼。',
   'share.reportedOn': '報告發布於{date}',
   'share.ofIncome': '您的{given}佔{round}所籌善款（{income}）的{percent}。',
   'share.ofIncomeCounted': '您的{given}（折合{counted}）佔{round}所籌善款（{income}）的{percent}。',
@@ -112,6 +116,7 @@ export const zhHK: Record<keyof typeof en, string> = {
   'share.rule':
     '計算方法：本輪收到的每種貨幣，按Stripe記錄的匯率一次過折算為{currency}，與本輪總額的算法相同；折算後的金額按以該貨幣捐款的每位捐款人扣除退款後的捐款比例分配，每份向下取整至最小貨幣單位，餘下的單位按餘數由大至小逐一分配，餘數相同時先捐者優先。因此，所有捐款人的份額之和與本輪所籌善款分毫不差。',
   'share.roundLink': '本輪頁面',
+  'share.ruleSummary': '您的份額如何計算',
   'share.email.subject': '{round}：您的捐款成就了甚麼',
   'share.email.greeting': '{name}，您好：',
   'share.email.friend': '朋友',

@@ -11,6 +11,9 @@ import { formatMoney, percentOf, type Money } from '../money';
 import type { Campaign } from '../tables/campaigns.table';
 import type { Mission } from '../tables/missions.table';
 import { findMissionBySlug } from './mission.repository';
+import { findReports } from './rounds/report.repository';
+import { reportedLine } from '../campaigns/round-report.view';
+import type { RoundReport } from '../tables/round-reports.table';
 
 type PageReader = Pick<AppContext, 'db' | 'clock'>;
 
@@ -21,7 +24,7 @@ function roundState(round: Campaign, now: Date): RoundState {
   return opensAt(round, now) ? 'upcoming' : 'closed';
 }
 
-function roundView(round: Campaign, totals: CampaignTotals, locale: Locale, now: Date) {
+function roundView(round: Campaign, totals: CampaignTotals, report: RoundReport | undefined, locale: Locale, now: Date) {
   const target: Money = { amount: round.target_amount, currency: round.target_currency };
   const state = roundState(round, now);
   return {
@@ -37,6 +40,8 @@ function roundView(round: Campaign, totals: CampaignTotals, locale: Locale, now:
     target: formatMoney(target, locale, { wholeUnits: true }),
     percent: percentOf(totals.raised, target),
     donors: totals.donors,
+    /** Once the round reported: what it did, in one line. */
+    reported: report ? reportedLine(report, locale) : null,
   };
 }
 
@@ -45,8 +50,8 @@ export type MissionRoundView = ReturnType<typeof roundView>;
 const shown = (amounts: Money[], locale: Locale) => amounts.filter((m) => m.amount !== 0).map((m) => formatMoney(m, locale));
 
 /** The page's template data, rounds newest first; the open round (the soonest to close, should there be two) is offered first. */
-export function missionPage(mission: Mission, rounds: Campaign[], roundTotals: Map<number, CampaignTotals>, totals: CombinedTotals, locale: Locale, now: Date) {
-  const views = rounds.map((round) => roundView(round, roundTotals.get(round.id)!, locale, now));
+export function missionPage(mission: Mission, rounds: Campaign[], roundTotals: Map<number, CampaignTotals>, totals: CombinedTotals, reports: Map<number, RoundReport>, locale: Locale, now: Date) {
+  const views = rounds.map((round) => roundView(round, roundTotals.get(round.id)!, reports.get(round.id), locale, now));
   const open = rounds
     .filter((round) => takesGifts(round, now))
     .sort((a, b) => (a.ends_at?.getTime() ?? Infinity) - (b.ends_at?.getTime() ?? Infinity))[0];
@@ -77,9 +82,9 @@ export async function loadMissionPage({ db, clock }: PageReader, slug: string, l
   if (!mission) return { value: undefined, shows: 'all' };
   const rounds = await listPublicRounds(db, mission.id);
   const ids = rounds.map((round) => round.id);
-  const [roundTotals, totals] = await Promise.all([campaignTotals(db, rounds), combinedTotals(db, ids, mission.currency)]);
+  const [roundTotals, totals, reports] = await Promise.all([campaignTotals(db, rounds), combinedTotals(db, ids, mission.currency), findReports(db, ids)]);
   // Any campaign may become one of its rounds; a mission's own change forgets everything (mission.repository.ts).
-  return { value: missionPage(mission, rounds, roundTotals, totals, locale, clock.now()), shows: 'all' };
+  return { value: missionPage(mission, rounds, roundTotals, totals, reports, locale, clock.now()), shows: 'all' };
 }
 
 /** The mission page from the campaign cache; undefined when there is no mission at `slug`. */

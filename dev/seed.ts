@@ -437,7 +437,8 @@ async function seedRoundResults(db: Db, round: Round, scale: number, children: n
 async function seedRoundShares(db: Db, round: Round, staffId: number, today: Date): Promise<void> {
   const found = await findRoundBySlug(db, round.slug);
   if (!found || (await findReport(db, found.id))) return;
-  const publishedAt = new Date(Math.min(round.closes.getTime() + 21 * dayMs, today.getTime() - dayMs));
+  // Three weeks after it closed, or today for a round that closed since: never before it closed.
+  const publishedAt = new Date(Math.min(round.closes.getTime() + 21 * dayMs, today.getTime()));
   const published = await publishRoundReport(db, found, staffId, publishedAt, 'en');
   if (!published.ok) throw new Error(`seed: the demo round ${round.slug} could not report: ${published.message}`);
 }

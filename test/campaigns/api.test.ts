@@ -94,12 +94,13 @@ describe('the campaign JSON API', () => {
 
   it('still describes a closed round, with what it raised', async () => {
     const res = await request(t.app).get('/api/campaigns/happy-smile-2026-07').expect(200);
-    // The demo's gifts to the round: CN¥126,000 as given, and HK$56,100 brought into yuan at the CNY→HKD rate
-    // Stripe recorded for this file's gift (1.085); its US$700 waits for a CNY→USD rate.
+    // The demo's gifts to the round: CN¥126,000 as given; HK$56,100, and the US$700 the bank credited as
+    // HK$5,460, each brought into yuan at the latest CNY→HKD rate recorded, the bank's 1.0862 for the
+    // demo's yuan transfer (this file's Stripe gift, at 1.085, came earlier): 5,610,000 ÷ 1.0862 and 546,000 ÷ 1.0862.
     expect(res.body).toMatchObject({
       slug: 'happy-smile-2026-07',
       status: 'closed',
-      raised: { amount: 12_600_000 + 5_170_507, currency: 'CNY' },
+      raised: { amount: 12_600_000 + 5_164_795 + 502_670, currency: 'CNY' },
       raisedByCurrency: [
         { amount: 12_600_000, currency: 'CNY' },
         { amount: 5_610_000, currency: 'HKD' },

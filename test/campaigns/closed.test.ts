@@ -31,8 +31,9 @@ describe('a closed campaign', () => {
     expect(res.text).toMatch(/<dt>Closed<\/dt><dd><time datetime="[^"]+">/);
     expect(res.text).not.toContain('<dt>Closes</dt>');
     expect(res.text).not.toContain('days left');
-    // The demo's six gifts to the round (CN¥126,000 of them in yuan; HKD and USD await a rate recorded by Stripe) and the three above.
-    expect(res.text).toContain('<strong data-raised>CN¥126,300</strong>');
+    // The demo's six gifts to the round and the three above: CN¥126,300 in yuan, and HK$56,100 with the
+    // US$700 the bank credited as HK$5,460, brought into yuan at the latest CNY→HKD rate recorded (the bank's 1.0862): CN¥56,674.65.
+    expect(res.text).toContain('<strong data-raised>CN¥182,975</strong>');
     expect(res.text).toContain('9 donors');
     expect(res.text).not.toContain('<form');
     expect(res.text).not.toContain(`action="/campaigns/${closedRound!.slug}/donate`);

@@ -67,7 +67,7 @@ describe('a mission and its rounds', () => {
       expect(dataTexts(res.text, 'mission-raised')).toEqual(['CN¥2,185']);
       expect(res.text).toContain('across 4 rounds');
       expect(dataTexts(res.text, 'given-in')).toEqual(['CN¥1,000.00, HK$500.00, US$150.00']);
-      expect(dataTexts(res.text, 'unconverted')).toEqual(['Not yet counted in CNY, as Stripe has recorded no rate for it yet: US$50.00.']);
+      expect(dataTexts(res.text, 'unconverted')).toEqual(['Not yet counted in CNY, as no rate has been recorded for it yet: US$50.00.']);
       expect(dataTexts(res.text, 'donors')).toEqual(['3']);
     });
 
@@ -98,7 +98,7 @@ describe('a mission and its rounds', () => {
       expect(res.text).toContain('捐款给正在进行的一期</a>');
       expect(dataTexts(res.text, 'mission-raised')).toEqual(['¥2,185']);
       expect(res.text).toContain('（共 4 期）');
-      expect(dataTexts(res.text, 'unconverted')).toEqual(['以下款项因 Stripe 尚未记录汇率，暂未计入CNY合计：US$50.00。']);
+      expect(dataTexts(res.text, 'unconverted')).toEqual(['以下款项因尚未记录汇率，暂未计入CNY合计：US$50.00。']);
       expect(roundCards(res.text).map((card) => card.state)).toEqual(['2026年8月1日开始', '正在进行', '已结束', '已结束']);
     });
 

@@ -180,7 +180,7 @@ describe('a round’s report, on the donor’s account, the round’s page and i
             'It also gave 40 speech-therapy sessions; your share is about 25 sessions.',
           ],
         },
-        { slug: 'speech-camps-2026-04', sentences: ['Your HK$500.00 was 100.00% of what Speech camps: April 2026 raised (HK$500.00).', 'It also gave 12 speech-therapy sessions; your share is about 12 sessions.'] },
+        { slug: 'speech-camps-2026-04', sentences: ['Your HK$500.00 was 100.00% of what Speech camps: April 2026 raised (HK$500.00).', 'The round gave 12 speech-therapy sessions, so your gifts paid for about 12 sessions.'] },
       ]);
       expect(section(html, 'round-shares')).toContain('Reported on Jun 9, 2026');
       const rules = [...(/<details class="share-rule">([\s\S]*?)<\/details>/.exec(html)?.[1] ?? '').matchAll(/<p>([^<]*)<\/p>/g)].map((m) => /counted in ([A-Z]{3}) once/.exec(m[1]!)?.[1]);

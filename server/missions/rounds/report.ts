@@ -15,7 +15,7 @@ import { recordAudit } from '../../staff/audit.repository';
 import type { RoundReport } from '../../tables/round-reports.table';
 import { roundOutcomes } from './outcomes';
 import { findReport, insertReport, insertShares, sumLedgerByGiver } from './report.repository';
-import { lockRounds, type Round } from './rounds.repository';
+import { findRoundBySlug, lockRounds, type Round } from './rounds.repository';
 import { divideIncome } from './shares';
 
 export type PublishOutcome = { ok: true; report: RoundReport; emails: number } | { ok: false; status: 409 | 422; message: string };
@@ -49,6 +49,10 @@ export const reportEmailKey = (campaignId: number, donorId: number) => `round-re
 async function publishUnderLock(trx: Trx, round: RoundRef, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
   await lockRounds(trx, [round.id]);
   if (await findReport(trx, round.id)) return refused(locale, 409, 'rounds.report.error.published');
+  // Asked again under the lock: staff may have reopened the round since the page was loaded.
+  const current = await findRoundBySlug(trx, round.slug);
+  const notYet = current ? whyNotReportable(current, now, locale) : refused(locale, 422, 'rounds.report.error.open');
+  if (notYet) return notYet;
   const outcomes = await roundOutcomes(trx, round.id);
   if (outcomes.childrenOperated === 0 && outcomes.speechTherapySessions === 0) return refused(locale, 422, 'rounds.report.error.noOutcomes');
   const divided = await divideIncome(trx, await sumLedgerByGiver(trx, round.id), round.mission_currency);
@@ -86,7 +90,5 @@ async function publishUnderLock(trx: Trx, round: RoundRef, staffId: number, now:
 
 /** Publishes the round's report, or says in `locale` why it cannot be published; `now` is when it was. */
 export async function publishRoundReport(db: Db, round: RoundRef, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
-  const notYet = whyNotReportable(round, now, locale);
-  if (notYet) return notYet;
   return db.transaction().execute((trx) => publishUnderLock(trx, round, staffId, now, locale));
 }

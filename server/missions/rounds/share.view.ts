@@ -52,7 +52,7 @@ export function shareSentences(share: ShareOfRound, locale: Locale): string[] {
   const operations = partOf('operations', outcomeShare(share.childrenOperated, share.counted.amount, share.income.amount), locale);
   if (operations) sentences.push(translate(locale, 'share.operations', { children: number(share.childrenOperated, locale), part: operations }));
   const sessions = partOf('sessions', outcomeShare(share.speechTherapySessions, share.counted.amount, share.income.amount), locale);
-  if (sessions) sentences.push(translate(locale, 'share.sessions', { sessions: number(share.speechTherapySessions, locale), part: sessions }));
+  if (sessions) sentences.push(translate(locale, operations ? 'share.sessions' : 'share.sessionsOnly', { sessions: number(share.speechTherapySessions, locale), part: sessions }));
   return sentences;
 }
 

@@ -1,12 +1,12 @@
 // Each giver's share of a round's income, in the mission's currency, by one stated rule (the catalogs'
 // 'share.rule' says it to donors): every currency the round was given in is counted in the mission's
-// currency once, for the whole round, at the rates Stripe recorded, exactly as the round's total is; that
-// sum is divided among the givers in that currency in proportion to what each gave in it (net of refunds
-// and disputes), each part rounded down to the minor unit, and the units left over go one each to the
-// largest remainders, the earliest giver first on ties. So the shares add up to the round's income to the
+// currency once, for the whole round, at the rates recorded (Stripe's, or the bank's for money finance
+// recorded by hand), exactly as the round's total is; that sum is divided among the givers in that
+// currency in proportion to what each gave in it (net of refunds and disputes), each part rounded down to
+// the minor unit, and the units left over go one each to the largest remainders, the earliest giver first on ties. So the shares add up to the round's income to the
 // minor unit. Then what a share is of the round (a percentage) and of its outcomes (operations, sessions).
 import type { Db } from '../../database';
-import { amountInTarget, type RateBook } from '../../campaigns/totals';
+import { amountInTarget, type LedgerSum, type RateBook } from '../../campaigns/totals';
 import { allocateInProportion, sumPerCurrency, type Money } from '../../money';
 import type { GiverSum } from './report.repository';
 
@@ -36,10 +36,23 @@ export async function divideIncome(db: Db, sums: GiverSum[], target: string): Pr
   const counted = new Map<string, number>();
   const givers = new Map<string, Map<string, Giving>>();
   const unconverted: Money[] = [];
+  // Each pair of gift and settlement currencies summed over all givers first, then converted once, as
+  // combinedTotals converts the round's total: converting each giver's sum would round once per giver.
+  const pairs = new Map<string, LedgerSum>();
   for (const sum of sums) {
-    const converted = await amountInTarget(db, sum, target, rates);
-    if (converted === undefined) unconverted.push({ amount: sum.amount, currency: sum.currency });
-    else counted.set(sum.currency, (counted.get(sum.currency) ?? 0) + converted);
+    const key = `${sum.currency}>${sum.settlement_currency}`;
+    const pair = pairs.get(key);
+    if (pair) {
+      pair.amount += sum.amount;
+      pair.settlement_amount += sum.settlement_amount;
+    } else pairs.set(key, { currency: sum.currency, settlement_currency: sum.settlement_currency, amount: sum.amount, settlement_amount: sum.settlement_amount });
+  }
+  for (const pair of pairs.values()) {
+    const converted = await amountInTarget(db, pair, target, rates);
+    if (converted === undefined) unconverted.push({ amount: pair.amount, currency: pair.currency });
+    else counted.set(pair.currency, (counted.get(pair.currency) ?? 0) + converted);
+  }
+  for (const sum of sums) {
     const inCurrency = givers.get(sum.currency) ?? new Map<string, Giving>();
     givers.set(sum.currency, inCurrency);
     const giving = inCurrency.get(sum.who);
@@ -83,8 +96,9 @@ export function hundredthsOfPercent(counted: number, income: number): number {
 
 /**
  * What a share of the round's money is of one of its outcomes (`count` children operated, or sessions):
- * about `tenths`/10 of them from nine tenths of one up; a simple fraction of one (a half to a tenth) from a
- * tenth to three fifths; a whole percent of one below that, or `tiny` when that rounds to nothing.
+ * about one, or about `tenths`/10 of them, from 0.95 of one up; a whole percent of one from three fifths to
+ * 0.95; a simple fraction of one (a half to a tenth) from about a tenth to three fifths; a whole percent of
+ * one below that, or `tiny` when that rounds to nothing.
  */
 export type OutcomeShare =
   | { kind: 'none' }

@@ -16,6 +16,13 @@ export function isCurrencyCode(value: string): boolean {
   return /^[A-Z]{3}$/.test(value);
 }
 
+const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
+
+/** A currency that exists (ISO 4217 as the runtime knows it), for money staff type in that no campaign's list bounds. */
+export function isKnownCurrency(value: string): boolean {
+  return isCurrencyCode(value) && knownCurrencies.has(value);
+}
+
 /** Digits after the decimal point in the currency's major unit, as Stripe counts them. */
 export function currencyExponent(currency: string): number {
   if (zeroDecimal.has(currency)) return 0;

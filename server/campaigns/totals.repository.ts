@@ -6,7 +6,11 @@ import type { Db } from '../database';
 // Sums cast back to bigint, so that they come through server/database.ts's safe-integer guard like every amount.
 const summed = (column: 'amount' | 'settlement_amount') => sql<number>`sum(${sql.ref(column)})::bigint`.as(column);
 
-/** Stripe's latest recorded rate from `from` to `to`, taken from a balance transaction in the ledger. */
+/**
+ * The latest rate recorded from `from` to `to`: Stripe's for a payment, or the bank's for an offline gift it
+ * credited in another currency. Only from a gift that stands: a reversal repeats the rate of the mistake it
+ * takes back, and a row reversed was a mistake.
+ */
 export async function findLatestRecordedRate(db: Db, from: string, to: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('ledger_entries')
@@ -14,6 +18,10 @@ export async function findLatestRecordedRate(db: Db, from: string, to: string): 
     .where('currency', '=', from)
     .where('settlement_currency', '=', to)
     .where('exchange_rate', 'is not', null)
+    .where('kind', '=', 'gift')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('ledger_entries as r').select('r.id').whereRef('r.corrects_entry_id', '=', 'ledger_entries.id').where('r.kind', '=', 'reversal'))),
+    )
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)

@@ -11,7 +11,7 @@ import { nameDonorFromPaidGift } from '../donations/donation.repository';
 import { cleanText, emailShape, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
 import { languageNames, locales, type Locale } from '../locale';
-import { isCurrencyCode, rateBetween, toMajorUnits, type Money } from '../money';
+import { isCurrencyCode, isKnownCurrency, rateBetween, toMajorUnits, type Money } from '../money';
 import { oweEmail } from '../outbox/outbox.repository';
 import { issueReceipt } from '../receipts/issue';
 import { findReceiptOfDonation } from '../receipts/receipt.repository';
@@ -104,7 +104,7 @@ function readMoney(form: OfflineGiftForm, campaign: CampaignTaking | undefined, 
 /** What the bank credited, when the form says it converted the gift: both fields or neither, another currency than the gift's. */
 function readCredited(form: OfflineGiftForm, locale: Locale): { credited: Money | null } | { field: 'credited_currency' | 'credited_amount'; message: string } {
   if (form.credited_amount === '' && form.credited_currency === '') return { credited: null };
-  if (!isCurrencyCode(form.credited_currency) || form.credited_currency === form.currency) return { field: 'credited_currency', message: translate(locale, 'finance.offline.error.creditedCurrency') };
+  if (!isKnownCurrency(form.credited_currency) || form.credited_currency === form.currency) return { field: 'credited_currency', message: translate(locale, 'finance.offline.error.creditedCurrency') };
   const amount = readAmount(locale, 'offline', form.credited_amount, form.credited_currency);
   return amount.ok ? { credited: { amount: amount.amount, currency: form.credited_currency } } : { field: 'credited_amount', message: amount.message };
 }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { findLatestRecordedRate } from '../../server/campaigns/totals.repository';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
@@ -282,6 +283,8 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       expect(decodeEntities(onlyAmount.text)).toContain('Choose the currency the bank credited, other than the gift’s own, or leave both fields empty.');
       const sameCurrency = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '700', credited_currency: 'USD' }).expect(422);
       expect(decodeEntities(sameCurrency.text)).toContain('Choose the currency the bank credited');
+      const noSuchCurrency = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '5460', credited_currency: 'ZZZ' }).expect(422);
+      expect(decodeEntities(noSuchCurrency.text)).toContain('Choose the currency the bank credited');
       const badAmount = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '5,46', credited_currency: 'HKD' }).expect(422);
       expect(decodeEntities(badAmount.text)).toContain('Use a point for decimals');
       expect(await db.selectFrom('donations').select('id').where('donor_name', '=', 'Pacific Rim Dental').execute()).toEqual([]);
@@ -305,6 +308,8 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       ]);
       const audit = await db.selectFrom('audit_log').select('after').where('subject_id', '=', id).orderBy('id').execute();
       expect(audit.map((a) => (a.after as { credited: string }).credited)).toEqual(['5460.00 HKD', '5450.00 HKD']);
+      // The rate other money is counted at is the corrected one: never the mistake, nor its reversal, dated later.
+      expect(await findLatestRecordedRate(db, 'USD', 'HKD')).toBe('7.78571429');
     });
 
     it('exports gifts and donors as CSV with a BOM, amounts in major units beside their currency', async () => {

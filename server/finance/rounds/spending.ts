@@ -7,7 +7,7 @@ import type { UploadedFile } from '../../http/multipart';
 import { cleanText, oneLine } from '../../http/text';
 import { translate, type MessageKey } from '../../i18n/messages';
 import type { Locale } from '../../locale';
-import { isCurrencyCode } from '../../money';
+import { isKnownCurrency } from '../../money';
 import { findSpendingOfRound, insertSpending, insertSpendingAttachment } from '../../missions/rounds/funds.repository';
 import { readReason, refusal, whyNotReversible, type ReversalOutcome } from '../../missions/rounds/reversals';
 import { lockRounds, type Round } from '../../missions/rounds/rounds.repository';
@@ -50,7 +50,6 @@ export function spendingFormFrom(body: Record<string, unknown> | undefined): Spe
 }
 
 /** Every ISO 4217 currency this Node knows; three capital letters alone ("XYZ") name none. */
-const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** What the first bytes of a file say it is, for the three kinds of receipt scan taken. */
 function sniffedType(content: Buffer): AttachmentType | undefined {
@@ -94,7 +93,7 @@ export function readSpending(form: SpendingForm, file: UploadedFile | undefined,
   const category = spendingCategories.find((c) => c === form.category);
   if (!category) say('category', 'rounds.spending.error.category');
   let amount: number | undefined;
-  if (!isCurrencyCode(form.currency) || !knownCurrencies.has(form.currency)) say('currency', 'rounds.spending.error.currency');
+  if (!isKnownCurrency(form.currency)) say('currency', 'rounds.spending.error.currency');
   else {
     const read = readAmount(locale, 'offline', form.amount, form.currency);
     if (read.ok) amount = read.amount;

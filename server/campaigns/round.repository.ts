@@ -14,7 +14,10 @@ export async function listPublicRounds(db: Db, missionId: number): Promise<Campa
   return db.selectFrom('campaigns').selectAll().where('mission_id', '=', missionId).where('status', '<>', 'draft').orderBy('starts_at').orderBy('id').execute();
 }
 
-/** What the round's published report says (server/missions/rounds/report.ts publishes it); undefined before it reports. */
+/**
+ * What the round's published report says (server/missions/rounds/report.ts publishes it); undefined before it
+ * reports. Read here rather than from missions/rounds, which imports this folder: the two would import each other.
+ */
 export async function findRoundReport(db: Db, campaignId: number) {
   return db
     .selectFrom('round_reports')

@@ -259,6 +259,13 @@ describe('a round from opening to its report', () => {
     expect(await db().selectFrom('round_report_shares').select('who').where('campaign_id', '=', id).execute()).toHaveLength(shares.length);
     expect(await db().selectFrom('audit_log').select('id').where('action', '=', 'round.report_published').execute()).toHaveLength(1);
     expect(reportMails()).toHaveLength(3);
+
+    // A round that reported takes no gift again: its edit page refuses to open it, beside the status.
+    const reopen = await manager.agent.get(editPath).expect(200);
+    const reopened = formFields(reopen.text, editPath).map(([name, value]): [string, string] => [name, name === 'status' ? 'live' : value]);
+    const refused = await manager.agent.post(`${editPath}?lang=en`).type('form').send(asForm(reopened)).expect(422);
+    expect(decodeEntities(refused.text)).toContain(messages.en['campaignStaff.check.reported']);
+    expect((await findRoundBySlug(db(), round.slug))!.status).toBe('closed');
     // Nothing along the way went wrong where only the logs would say so.
     expect(h.logs.filter((line) => line.level >= 50)).toEqual([]);
   });

@@ -5,6 +5,8 @@ import type { Db } from '../../database';
 import type { Campaign } from '../../tables/campaigns.table';
 import type { CampaignPreset } from '../../tables/campaign-presets.table';
 import { listPresets } from '../campaign.repository';
+import { opensAt, takesGifts } from '../closing';
+import { findRoundReport } from '../round.repository';
 import { recordAudit } from '../../staff/audit.repository';
 import type { CampaignInput } from './campaign-form';
 import { hasDonations, hasRoundRecords, insertCampaign, isSlugInUse, lockCampaign, replacePresets, updateCampaignColumns, type CampaignColumns } from './campaign-editing.repository';
@@ -31,8 +33,8 @@ export function campaignRecord(campaign: Campaign, presets: CampaignPreset[]) {
   };
 }
 
-/** Why a valid form was not saved: its address was taken, or a campaign donors gave to was made a draft again. */
-export type SaveProblem = 'slugTaken' | 'givenTo' | 'missionTied';
+/** Why a valid form was not saved: its address was taken, a campaign donors gave to was made a draft again, a round was moved off its mission, or a round that reported would take gifts again. */
+export type SaveProblem = 'slugTaken' | 'givenTo' | 'missionTied' | 'reported';
 
 export type SaveOutcome = { ok: true; campaign: Campaign } | { ok: false; problem: SaveProblem };
 
@@ -106,8 +108,11 @@ export async function updateCampaign(db: Db, campaignId: number, input: Campaign
       if (input.status === 'draft' && before.status !== 'draft' && (await hasDonations(trx, campaignId))) return { ok: false, problem: 'givenTo' };
       // Its spending, transfers and moved gifts are the mission's: another mission would not add up.
       if (input.mission_id !== before.mission_id && (await hasRoundRecords(trx, campaignId))) return { ok: false, problem: 'missionTied' };
+      const columns = columnsOf(input, timeZone, now, before);
+      // Its donors were told what their gifts were of its income: a gift now would be nobody's share.
+      if ((takesGifts(columns, now) || opensAt(columns, now)) && (await findRoundReport(trx, campaignId))) return { ok: false, problem: 'reported' };
       const presetsBefore = await listPresets(trx, campaignId);
-      const after = await updateCampaignColumns(trx, campaignId, columnsOf(input, timeZone, now, before));
+      const after = await updateCampaignColumns(trx, campaignId, columns);
       const presets = await replacePresets(trx, campaignId, input.presets);
       await recordAudit(trx, {
         staffId,

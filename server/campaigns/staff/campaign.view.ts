@@ -87,5 +87,6 @@ export function campaignFormPageView({ campaign, values, errors, missions }: Cam
 export function saveProblemErrors(problem: SaveProblem, locale: Locale): Record<string, string> {
   if (problem === 'slugTaken') return { slug: translate(locale, 'campaignStaff.check.slugTaken') };
   if (problem === 'missionTied') return { mission: translate(locale, 'campaignStaff.check.missionTied') };
+  if (problem === 'reported') return { status: translate(locale, 'campaignStaff.check.reported') };
   return { status: translate(locale, 'campaignStaff.check.givenTo') };
 }

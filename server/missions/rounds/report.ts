@@ -15,12 +15,12 @@ import { recordAudit } from '../../staff/audit.repository';
 import type { RoundReport } from '../../tables/round-reports.table';
 import { roundOutcomes } from './outcomes';
 import { findReport, insertReport, insertShares, sumLedgerByGiver } from './report.repository';
-import { findRoundBySlug, lockRounds, type Round } from './rounds.repository';
+import { lockRoundForReport, type Round } from './rounds.repository';
 import { divideIncome } from './shares';
 
 export type PublishOutcome = { ok: true; report: RoundReport; emails: number } | { ok: false; status: 409 | 422; message: string };
 
-type RoundRef = Pick<Round, 'id' | 'slug' | 'status' | 'closed_at' | 'starts_at' | 'ends_at' | 'mission_currency'>;
+type RoundRef = Pick<Round, 'status' | 'closed_at' | 'starts_at' | 'ends_at'>;
 
 const refused = (locale: Locale, status: 409 | 422, key: MessageKey, values?: Record<string, string>): PublishOutcome => ({ ok: false, status, message: translate(locale, key, values) });
 
@@ -46,12 +46,12 @@ async function listNewsRecipients(trx: Trx, campaignId: number): Promise<number[
 
 export const reportEmailKey = (campaignId: number, donorId: number) => `round-report-${campaignId}-${donorId}`;
 
-async function publishUnderLock(trx: Trx, round: RoundRef, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
-  await lockRounds(trx, [round.id]);
+async function publishUnderLock(trx: Trx, roundId: number, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
+  // The round as it stands under the lock: staff may have reopened it since the page was loaded.
+  const round = await lockRoundForReport(trx, roundId);
+  if (!round) return refused(locale, 422, 'rounds.report.error.open');
   if (await findReport(trx, round.id)) return refused(locale, 409, 'rounds.report.error.published');
-  // Asked again under the lock: staff may have reopened the round since the page was loaded.
-  const current = await findRoundBySlug(trx, round.slug);
-  const notYet = current ? whyNotReportable(current, now, locale) : refused(locale, 422, 'rounds.report.error.open');
+  const notYet = whyNotReportable(round, now, locale);
   if (notYet) return notYet;
   const outcomes = await roundOutcomes(trx, round.id);
   if (outcomes.childrenOperated === 0 && outcomes.speechTherapySessions === 0) return refused(locale, 422, 'rounds.report.error.noOutcomes');
@@ -89,6 +89,6 @@ async function publishUnderLock(trx: Trx, round: RoundRef, staffId: number, now:
 }
 
 /** Publishes the round's report, or says in `locale` why it cannot be published; `now` is when it was. */
-export async function publishRoundReport(db: Db, round: RoundRef, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
-  return db.transaction().execute((trx) => publishUnderLock(trx, round, staffId, now, locale));
+export async function publishRoundReport(db: Db, round: Pick<Round, 'id'>, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
+  return db.transaction().execute((trx) => publishUnderLock(trx, round.id, staffId, now, locale));
 }

@@ -47,3 +47,12 @@ export async function listSisterRounds(db: Db, round: Pick<Round, 'id' | 'missio
 export async function lockRounds(trx: Trx, campaignIds: number[]): Promise<void> {
   await trx.selectFrom('campaigns').select('id').where('id', 'in', campaignIds).orderBy('id').forNoKeyUpdate().execute();
 }
+
+/**
+ * The round as it stands, locked FOR UPDATE until the transaction ends: stronger than lockRounds, it also
+ * holds back every new gift, refund or offline row for the round (their foreign key needs a share of this
+ * lock), so a report reads the round's ledger whole and nothing slips in between reading and freezing it.
+ */
+export async function lockRoundForReport(trx: Trx, campaignId: number): Promise<Round | undefined> {
+  return rounds(trx).where('campaigns.id', '=', campaignId).forUpdate('campaigns').executeTakeFirst();
+}

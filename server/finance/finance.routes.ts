@@ -92,7 +92,7 @@ const correctGift =
     const locale = localeOf(res);
     const gift = await loadGift(ctx, res, String(req.params.id));
     const form = offlineFormFrom(req.body);
-    const read = await readOfflineGift(ctx.db, form, today(ctx), locale);
+    const read = await readOfflineGift(ctx.db, form, today(ctx), locale, 'correction');
     if ('errors' in read) return renderGift(ctx, res, gift, { correctionForm: form, correctionErrors: read.errors }, 422);
     const outcome = await correctOfflineGift(ctx.db, gift.donation.id, read.gift, form.reason, res.locals.staff!.id, ctx.clock.now(), locale);
     if (outcome.kind === 'invalid') return renderGift(ctx, res, await loadGift(ctx, res, gift.donation.id), { correctionForm: form, correctionErrors: outcome.errors }, 422);

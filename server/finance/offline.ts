@@ -7,6 +7,7 @@ import type { Donation } from '../tables/donations.table';
 import type { LedgerEntry, NewLedgerEntry, OfflineMethod } from '../tables/ledger-entries.table';
 import type { DonorType } from '../tables/donors.table';
 import { findCampaignBySlug, findDonorEmail } from '../campaigns/campaign.repository';
+import { findRoundReport } from '../campaigns/round.repository';
 import { nameDonorFromPaidGift } from '../donations/donation.repository';
 import { cleanText, emailShape, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
@@ -111,9 +112,10 @@ function readCredited(form: OfflineGiftForm, locale: Locale): { credited: Money 
 
 /**
  * Checks the form against the campaigns and today (the organisation's day, YYYY-MM-DD: money cannot have
- * been received after it); each problem is named under its field, in `locale`.
+ * been received after it); each problem is named under its field, in `locale`. A new gift cannot go to a
+ * round that has reported to its donors (correctOfflineGift judges a correction).
  */
-export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: string, locale: Locale): Promise<{ gift: OfflineGift } | { errors: Record<string, string> }> {
+export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: string, locale: Locale, purpose: 'new' | 'correction' = 'new'): Promise<{ gift: OfflineGift } | { errors: Record<string, string> }> {
   const errors: Record<string, string> = {};
   const say = (field: string, key: MessageKey) => (errors[field] = translate(locale, key));
   const donorType = donorTypes.find((t) => t === form.donor_type);
@@ -122,6 +124,7 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
   if (form.donor_email && (!emailShape.test(form.donor_email) || form.donor_email.length > 254)) say('donor_email', 'finance.offline.error.donorEmail');
   const campaign = /^[a-z0-9-]{1,100}$/.test(form.campaign) ? await findCampaignBySlug(db, form.campaign) : undefined;
   if (!campaign) say('campaign', 'finance.offline.error.campaign');
+  else if (purpose === 'new' && (await findRoundReport(db, campaign.id))) say('campaign', 'finance.offline.error.reported');
   const money = readMoney(form, campaign, locale);
   if ('field' in money) errors[money.field] = money.message;
   const credited = readCredited(form, locale);
@@ -273,6 +276,11 @@ async function correctUnderLock(trx: Trx, donationId: string, gift: OfflineGift,
   const before = await recordedGift(trx, donation, current);
   if (JSON.stringify(auditView(before)) === JSON.stringify(auditView(gift)) && before.locale === gift.locale && before.showName === gift.showName) {
     return { kind: 'invalid', errors: { reason: translate(locale, 'finance.offline.error.unchanged') } };
+  }
+  // A reported round's donors were told their shares of its money: a correction may fix a name, never move money in or out.
+  const moved = before.campaignId !== gift.campaignId || before.amount !== gift.amount || before.currency !== gift.currency || JSON.stringify(before.credited) !== JSON.stringify(gift.credited);
+  if (moved && ((await findRoundReport(trx, before.campaignId)) || (await findRoundReport(trx, gift.campaignId)))) {
+    return { kind: 'invalid', errors: { campaign: translate(locale, 'finance.offline.error.reported') } };
   }
   // The donor's row before the ledger's: the campaign's totals are locked last, as when a gift is recorded.
   const donorId = await donorFor(trx, gift);

@@ -207,6 +207,22 @@ describe('a round’s report to its donors, in the staff area', () => {
       expect(dataText(reportSection(again.text), 'report-problem')).toBe(messages.en['rounds.report.error.published']);
       expect(await written()).toEqual(before);
     });
+
+    it('takes no offline money after it reported, new or moved in by a correction, and says why beside the campaign', async () => {
+      const { db } = t.database;
+      const cheque = (campaign: string) => ({
+        donor_type: 'enterprise', donor_name: 'Late Cheque Ltd', donor_email: '', amount: '500', currency: 'CNY', credited_amount: '', credited_currency: '',
+        method: 'cheque', reference: 'LATE-1', received_on: '2026-06-01', campaign, locale: 'en',
+      });
+      const refused = await finance.post('/staff/finance/offline-gifts?lang=en', cheque(closed)).expect(422);
+      expect(decodeEntities(refused.text)).toContain(messages.en['finance.offline.error.reported']);
+      const recorded = await finance.post('/staff/finance/offline-gifts?lang=en', cheque(open)).expect(303);
+      const id = /([0-9a-f-]{36})/.exec(String(recorded.headers.location))![1]!;
+      const movedIn = await finance.post(`/staff/finance/gifts/${id}/correction?lang=en`, { ...cheque(closed), reason: 'It was for March.' }).expect(422);
+      expect(decodeEntities(movedIn.text)).toContain(messages.en['finance.offline.error.reported']);
+      const march = await db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<string>().as('n')).where('campaign_id', '=', closedId).executeTakeFirstOrThrow();
+      expect(Number(march.n)).toBe(4);
+    });
   });
 
   describe('on finance’s statement', () => {

@@ -30,11 +30,16 @@ export function roundReportView(report: ReportFigures, locale: Locale) {
 
 export type RoundReportView = ReturnType<typeof roundReportView>;
 
-/** What the mission page says beside a reported round's totals: "Reported: 16 children operated, 40 speech-therapy sessions". */
-export function reportedLine(report: Pick<ReportFigures, 'children_operated' | 'speech_therapy_sessions'>, locale: Locale): string {
+/** A report's outcomes in words: "16 children operated, 40 speech-therapy sessions" (each left out when none). */
+export function outcomesInWords(report: Pick<ReportFigures, 'children_operated' | 'speech_therapy_sessions'>, locale: Locale): string {
   const parts = [
     report.children_operated > 0 ? translate(locale, plural(report.children_operated, 'mission.round.reported.children'), { n: count(report.children_operated, locale) }) : undefined,
     report.speech_therapy_sessions > 0 ? translate(locale, plural(report.speech_therapy_sessions, 'mission.round.reported.sessions'), { n: count(report.speech_therapy_sessions, locale) }) : undefined,
   ].filter((part): part is string => part !== undefined);
-  return translate(locale, 'mission.round.reported', { outcomes: parts.join(translate(locale, 'campaigns.listSeparator')) });
+  return parts.join(translate(locale, 'campaigns.listSeparator'));
+}
+
+/** What the mission page says beside a reported round's totals: "Reported: 16 children operated, 40 speech-therapy sessions". */
+export function reportedLine(report: Pick<ReportFigures, 'children_operated' | 'speech_therapy_sessions'>, locale: Locale): string {
+  return translate(locale, 'mission.round.reported', { outcomes: outcomesInWords(report, locale) });
 }

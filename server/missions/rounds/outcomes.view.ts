@@ -1,5 +1,6 @@
 // What a round achieved as pages show it (the campaign manager's outcomes page, finance's statement), and
 // the outcomes page with its form, the lines recorded so far and the round's report to donors.
+import { outcomesInWords } from '../../campaigns/round-report.view';
 import { translate } from '../../i18n/messages';
 import { localize, type Locale } from '../../locale';
 import { formatMoney } from '../../money';
@@ -37,7 +38,7 @@ export interface OutcomesPageExtra {
 /** The round's report to donors as the outcomes page shows it, read before the page is drawn. */
 export interface ReportState {
   report: ReportWithPublisher | undefined;
-  emails: { owed: number; sent: number };
+  emails: { owed: number; sent: number; skipped: number };
   /** Why the round cannot report yet (it still takes gifts, or has not opened); undefined when it may. */
   notYet: string | undefined;
 }
@@ -49,13 +50,13 @@ export function publishedReportView(report: ReportWithPublisher, locale: Locale)
     publishedBy: report.published_by_name,
     income: formatMoney({ amount: report.income, currency: report.currency }, locale),
     givers: report.givers,
-    outcomes: translate(locale, 'rounds.report.outcomesValue', { children: report.children_operated, sessions: report.speech_therapy_sessions }),
+    outcomes: outcomesInWords(report, locale),
   };
 }
 
 function reportSectionView(round: Round, state: ReportState, locale: Locale, extra: OutcomesPageExtra) {
   return {
-    published: state.report ? { ...publishedReportView(state.report, locale), emails: translate(locale, 'rounds.report.emailsValue', { owed: state.emails.owed, sent: state.emails.sent }) } : undefined,
+    published: state.report ? { ...publishedReportView(state.report, locale), emails: translate(locale, state.emails.skipped > 0 ? 'rounds.report.emailsSkipped' : 'rounds.report.emailsValue', { owed: state.emails.owed, sent: state.emails.sent, skipped: state.emails.skipped }) } : undefined,
     notice: extra.reportNotice,
     problem: extra.reportProblem,
     notYet: state.notYet,

@@ -125,14 +125,19 @@ export async function findReportWithPublisher(db: Db, campaignId: number) {
 
 export type ReportWithPublisher = NonNullable<Awaited<ReturnType<typeof findReportWithPublisher>>>;
 
-/** The emails the report owed its donors (one per donor who agreed to news when it was published), and how many have gone. */
-export async function countReportEmails(db: Db, campaignId: number): Promise<{ owed: number; sent: number }> {
+/** The emails the report owed its donors (one per donor who agreed to news when it was published), how many have gone, and how many were not sent as the donor had since said no. */
+export async function countReportEmails(db: Db, campaignId: number): Promise<{ owed: number; sent: number; skipped: number }> {
   const row = await db
     .selectFrom('outbox')
-    .select([sql<string>`count(*)`.as('owed'), sql<string>`count(sent_at)`.as('sent')])
+    // Done without a word (last_error) is sent; done with one is skipped: the donor said no to news before it left.
+    .select([
+      sql<string>`count(*)`.as('owed'),
+      sql<string>`count(*) filter (where sent_at is not null and last_error is null)`.as('sent'),
+      sql<string>`count(*) filter (where sent_at is not null and last_error is not null)`.as('skipped'),
+    ])
     .where('topic', '=', 'round_report')
     // As report.ts's reportEmailKey writes them: round-report-CAMPAIGN-DONOR.
     .where('dedupe_key', 'like', `round-report-${campaignId}-%`)
     .executeTakeFirstOrThrow();
-  return { owed: Number(row.owed), sent: Number(row.sent) };
+  return { owed: Number(row.owed), sent: Number(row.sent), skipped: Number(row.skipped) };
 }

@@ -23,17 +23,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // One row per giver and currency they gave in: `given` net of refunds and disputes in that currency,
   // `counted` its part of the report's income in the report's currency. `who` is as in campaign_givers: the
-  // donor's id, or the donation's id for a gift given without an email.
+  // donor's id, or the donation's id for a gift given without an email (then also in donation_id, to join on).
   await db.schema
     .createTable('round_report_shares')
     .addColumn('campaign_id', 'integer', (col) => col.notNull().references('round_reports.campaign_id'))
     .addColumn('who', 'text', (col) => col.notNull())
     .addColumn('donor_id', 'integer', (col) => col.references('donors.id'))
+    .addColumn('donation_id', 'uuid', (col) => col.references('donations.id'))
     .addColumn('currency', 'text', (col) => col.notNull().check(sql`currency ~ '^[A-Z]{3}$'`))
     .addColumn('given', 'bigint', (col) => col.notNull())
     .addColumn('counted', 'bigint', (col) => col.notNull())
     .addColumn('first_given_at', 'timestamptz', (col) => col.notNull())
     .addPrimaryKeyConstraint('round_report_shares_pkey', ['campaign_id', 'who', 'currency'])
+    .addCheckConstraint(
+      'round_report_shares_who',
+      sql`(donor_id is not null and donation_id is null and who = donor_id::text) or (donor_id is null and donation_id is not null and who = donation_id::text)`,
+    )
     .execute();
   await db.schema.createIndex('round_report_shares_donor_idx').on('round_report_shares').columns(['donor_id', 'campaign_id']).where(sql.ref('donor_id'), 'is not', null).execute();
 

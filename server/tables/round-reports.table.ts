@@ -34,6 +34,8 @@ export interface RoundReportShareTable {
   /** As in campaign_givers: the donor's id, or the donation's id for a gift given without an email. */
   who: string;
   donor_id: number | null;
+  /** The gift itself, for a gift given without an email (who is then its id); null for a donor. */
+  donation_id: string | null;
   currency: string;
   given: number;
   counted: number;

@@ -68,7 +68,7 @@ export async function listShares(db: Db, campaignId: number) {
     .selectFrom('round_report_shares')
     .leftJoin('donors', 'donors.id', 'round_report_shares.donor_id')
     // A gift without an email is its own giver: the name finance recorded on it (an organisation's cheque, say).
-    .leftJoin('donations', (join) => join.on(sql<boolean>`round_report_shares.donor_id is null and donations.id::text = round_report_shares.who`))
+    .leftJoin('donations', 'donations.id', 'round_report_shares.donation_id')
     .select(['round_report_shares.who', 'round_report_shares.donor_id', 'round_report_shares.currency', 'round_report_shares.given', 'round_report_shares.counted', 'round_report_shares.first_given_at', 'donors.email'])
     .select(sql<string | null>`coalesce(donors.name, donations.donor_name)`.as('name'))
     .where('round_report_shares.campaign_id', '=', campaignId)

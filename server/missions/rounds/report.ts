@@ -72,7 +72,7 @@ async function publishUnderLock(trx: Trx, roundId: number, staffId: number, now:
   });
   await insertShares(
     trx,
-    divided.shares.map((share) => ({ campaign_id: round.id, who: share.who, donor_id: share.donorId, currency: share.currency, given: share.given, counted: share.counted, first_given_at: share.firstGivenAt })),
+    divided.shares.map((share) => ({ campaign_id: round.id, who: share.who, donor_id: share.donorId, donation_id: share.donorId === null ? share.who : null, currency: share.currency, given: share.given, counted: share.counted, first_given_at: share.firstGivenAt })),
   );
   const recipients = await listNewsRecipients(trx, round.id);
   for (const donorId of recipients) await oweEmail(trx, 'round_report', reportEmailKey(round.id, donorId), { campaignId: round.id, donorId });

@@ -78,7 +78,8 @@ export async function divideIncome(db: Db, sums: GiverSum[], target: string): Pr
     holders.forEach((g, i) => shares.push({ who: g.who, donorId: g.donorId, currency, given: g.given, counted: parts[i]!, firstGivenAt: g.firstGivenAt }));
   }
   if (unheld !== 0 && shares.some((share) => share.counted > 0)) {
-    // That remainder belongs to the round all the same: spread over every share by the same rule.
+    // That remainder belongs to the round all the same: spread over every share by the same rule, earliest giver first on ties.
+    shares.sort((a, b) => a.firstGivenAt.getTime() - b.firstGivenAt.getTime() || (a.who < b.who ? -1 : a.who > b.who ? 1 : a.currency < b.currency ? -1 : 1));
     const parts = allocateInProportion(unheld, shares.map((share) => Math.max(share.counted, 0)));
     shares.forEach((share, i) => (share.counted += parts[i]!));
   }

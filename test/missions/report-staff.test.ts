@@ -17,7 +17,7 @@ import { foreignSentences } from '../support/catalog-leaks';
 import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities } from '../support/html';
-import { aDonorRow, aPaidGift } from '../support/ledger-rows';
+import { aDonorRow, aLedgerEntry, aPaidGift } from '../support/ledger-rows';
 import { aStaffMember, downloadText, signInAs, type StaffAgent } from '../support/staff';
 
 const closed = 'report-test-march';
@@ -312,6 +312,18 @@ describe('a round’s report to its donors, in the staff area', () => {
       expect(sharePercent(1, 1_000_000)).toBe('0.00');
       expect(sharePercent(251_851, 251_851)).toBe('100.00');
       expect(sharePercent(-5_000, 10_000)).toBe('-50.00');
+    });
+
+    it('says what moved the round’s income after the report, which stands as published', async () => {
+      const { db } = t.database;
+      const statement = async () => reportSection((await finance.agent.get(`${statementOf(closed)}?lang=en`).expect(200)).text);
+      expect(await statement()).not.toContain('data-report-changed');
+      // A dispute Bo's bank opened after the report, and lost: HK$500.00 out of the round.
+      const bo = await db.selectFrom('donations').selectAll().where('campaign_id', '=', closedId).where('currency', '=', 'HKD').executeTakeFirstOrThrow();
+      await aLedgerEntry(db, bo, { kind: 'dispute', amount: -50_000 });
+      const section = await statement();
+      expect(dataText(section, 'report-changed')).toBe(translate('en', 'rounds.report.changedSince', { amounts: formatMoney({ amount: -50_000, currency: 'HKD' }, 'en') }));
+      expect(dataText(section, 'report-income')).toBe(formatMoney({ amount: 251_851, currency: 'CNY' }, 'en'));
     });
   });
 });

@@ -4,7 +4,7 @@
 import { opensAt, takesGifts } from '../../campaigns/closing';
 import { translate } from '../../i18n/messages';
 import { localize, type Locale } from '../../locale';
-import { formatMoney, type Money } from '../../money';
+import { formatMoney, sumPerCurrency, type Money } from '../../money';
 import type { SpendingRow, TransferRow } from '../../missions/rounds/funds.repository';
 import { outcomesView, publishedReportView } from '../../missions/rounds/outcomes.view';
 import type { ReportShareRow, ReportWithPublisher } from '../../missions/rounds/report.repository';
@@ -118,9 +118,19 @@ export interface StatementReport {
   shares: ReportShareRow[];
 }
 
-function reportView(round: Round, published: StatementReport | undefined, locale: Locale) {
+/** What the round's gifts came to per currency since its report froze them: the money a gift, refund or dispute added or took since. */
+function changedSinceReport(shares: ReportShareRow[], funds: FundLine[]): Money[] {
+  const reported = sumPerCurrency(shares.map((share) => ({ amount: share.given, currency: share.currency })));
+  const currencies = [...new Set([...reported.map((m) => m.currency), ...funds.map((line) => line.currency)])].sort();
+  return currencies
+    .map((currency) => ({ currency, amount: (funds.find((line) => line.currency === currency)?.income ?? 0) - (reported.find((m) => m.currency === currency)?.amount ?? 0) }))
+    .filter((m) => m.amount !== 0);
+}
+
+function reportView(round: Round, published: StatementReport | undefined, funds: FundLine[], locale: Locale) {
   if (!published) return { published: undefined, rule: shareRule(round.mission_currency, locale) };
   const { report, shares } = published;
+  const changed = changedSinceReport(shares, funds);
   const total = shares.reduce((sum, share) => sum + share.counted, 0);
   const show = (amount: number) => formatMoney({ amount, currency: report.currency }, locale);
   const values = { n: shares.length, total: show(total), income: show(report.income) };
@@ -130,6 +140,8 @@ function reportView(round: Round, published: StatementReport | undefined, locale
       ...publishedReportView(report, locale),
       check: addsUp ? translate(locale, shares.length === 1 ? 'rounds.report.checkOne' : 'rounds.report.check', values) : undefined,
       mismatch: addsUp ? undefined : translate(locale, 'rounds.report.checkFailed', values),
+      // A late webhook, a refund or a dispute moves the round's income after its donors were told their shares.
+      changedSince: changed.length > 0 ? translate(locale, 'rounds.report.changedSince', { amounts: changed.map((m) => (m.amount > 0 ? '+' : '') + formatMoney(m, locale)).join(translate(locale, 'campaigns.listSeparator')) }) : undefined,
       csvHref: `/staff/finance/rounds/${round.slug}/shares.csv`,
     },
     rule: shareRule(report.currency, locale),
@@ -164,7 +176,7 @@ export function statementPageView({ round, statement, sisters, now, today, repor
     spending: statement.spending.map((row) => spendingView(row, round, locale, extra.reversal)),
     transfers: statement.transfers.map((row) => transferView(row, round, locale, extra.reversal)),
     outcomes: outcomesView(statement.outcomes, locale),
-    report: reportView(round, report, locale),
+    report: reportView(round, report, statement.funds, locale),
     csvHref: `/staff/finance/rounds/${round.slug}/statement.csv`,
     spendingForm: {
       values: spendingForm,

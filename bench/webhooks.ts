@@ -266,7 +266,7 @@ async function progressOf(db: TestDatabase['db'], campaignId: number) {
 }
 
 /** Differences between campaignTotals and sums taken straight from the ledger; none when they agree. */
-async function totalsDisagreement(db: TestDatabase['db'], campaign: { id: number; target_currency: string }): Promise<string[]> {
+async function totalsDisagreement(db: TestDatabase['db'], campaign: { id: number; target_currency: string; closed_at: Date | null; ends_at: Date | null }): Promise<string[]> {
   const totals = (await campaignTotals(db, [campaign])).get(campaign.id)!;
   const sums = await db
     .selectFrom('ledger_entries')
@@ -528,7 +528,7 @@ async function main(): Promise<void> {
     const oursDb = await createTestDatabase();
     databases.push(oursDb);
     await seedDemoData(oursDb.db, new Date());
-    const campaign = await oursDb.db.selectFrom('campaigns').select(['id', 'target_currency']).where('slug', '=', slug).executeTakeFirstOrThrow();
+    const campaign = await oursDb.db.selectFrom('campaigns').select(['id', 'target_currency', 'closed_at', 'ends_at']).where('slug', '=', slug).executeTakeFirstOrThrow();
     const mail = await startSmtpSink();
     const config = testConfig({
       databaseUrl: oursDb.url,

@@ -7,12 +7,13 @@ import type { Db } from '../database';
 const summed = (column: 'amount' | 'settlement_amount') => sql<number>`sum(${sql.ref(column)})::bigint`.as(column);
 
 /**
- * The latest rate recorded from `from` to `to`: Stripe's for a payment, or the bank's for an offline gift it
- * credited in another currency. Only from a gift that stands: a reversal repeats the rate of the mistake it
- * takes back, and a row reversed was a mistake.
+ * The rate recorded from `from` to `to` (Stripe's for a payment, or the bank's for an offline gift it
+ * credited in another currency) as of `asOf`: the latest recorded by then, or, when none was, the first
+ * recorded after; with no `asOf`, the latest of all. Only from a gift that stands: a reversal repeats the
+ * rate of the mistake it takes back, and a row reversed was a mistake.
  */
-export async function findLatestRecordedRate(db: Db, from: string, to: string): Promise<string | undefined> {
-  const row = await db
+export async function findRecordedRate(db: Db, from: string, to: string, asOf: Date | null = null): Promise<string | undefined> {
+  const rates = db
     .selectFrom('ledger_entries')
     .select('exchange_rate')
     .where('currency', '=', from)
@@ -22,11 +23,11 @@ export async function findLatestRecordedRate(db: Db, from: string, to: string): 
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('ledger_entries as r').select('r.id').whereRef('r.corrects_entry_id', '=', 'ledger_entries.id').where('r.kind', '=', 'reversal'))),
     )
-    .orderBy('occurred_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.exchange_rate ?? undefined;
+    .limit(1);
+  const latest = await (asOf ? rates.where('occurred_at', '<=', asOf) : rates).orderBy('occurred_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  if (latest || !asOf) return latest?.exchange_rate ?? undefined;
+  const first = await rates.where('occurred_at', '>', asOf).orderBy('occurred_at').orderBy('id').executeTakeFirst();
+  return first?.exchange_rate ?? undefined;
 }
 
 /** Each campaign's ledger summed per pair of gift and settlement currencies. */

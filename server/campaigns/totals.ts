@@ -3,14 +3,14 @@
 import type { Db } from '../database';
 import type { Campaign } from '../tables/campaigns.table';
 import { convertAtRate, sumPerCurrency, type Money } from '../money';
-import { countCampaignDonors, countDonorsAcross, countRecurringDonors, findLatestRecordedRate, sumCampaignLedgers, sumLedgerByDay } from './totals.repository';
+import { countCampaignDonors, countDonorsAcross, countRecurringDonors, findRecordedRate, sumCampaignLedgers, sumLedgerByDay } from './totals.repository';
 
 export interface CampaignTotals {
-  /** In the campaign's target currency: gifts in that currency as given, others as Stripe settled them. */
+  /** In the campaign's target currency: gifts in that currency as given, others as Stripe (or the bank) settled them. */
   raised: Money;
   /** Net of refunds and disputes, per currency the gifts were given in. */
   raisedByCurrency: Money[];
-  /** Money that no rate recorded by Stripe can bring into the target currency yet; left out of `raised`. */
+  /** Money that no recorded rate can bring into the target currency yet; left out of `raised`. */
   unconverted: Money[];
   /** People whose gifts, net of refunds and disputes, are still above zero. */
   donors: number;
@@ -18,7 +18,7 @@ export interface CampaignTotals {
   recurringDonors: number;
 }
 
-type CampaignRef = Pick<Campaign, 'id' | 'target_currency'>;
+type CampaignRef = Pick<Campaign, 'id' | 'target_currency' | 'closed_at' | 'ends_at'>;
 
 /** Ledger amounts summed for one pair of gift and settlement currencies. */
 export interface LedgerSum {
@@ -28,25 +28,40 @@ export interface LedgerSum {
   settlement_amount: number;
 }
 
-/** Rates already looked up, keyed "TARGET>SETTLEMENT", so one page asks the database once per pair. */
-export type RateBook = Map<string, string | undefined>;
+/**
+ * The moment a sum's rates are as of (null: the latest), and the rates already looked up for it, keyed
+ * "TARGET>SETTLEMENT", so one page asks the database once per pair.
+ */
+export interface RateBook {
+  asOf: Date | null;
+  known: Map<string, string | undefined>;
+}
+
+export const latestRates = (): RateBook => ({ asOf: null, known: new Map() });
 
 /**
- * One sum in the target currency: as given when given in it, as Stripe settled it when settled in it,
- * otherwise the settlement brought back at Stripe's latest recorded rate; undefined when no rate exists.
+ * A campaign's money is counted at the rates recorded up to when it stopped taking gifts (staff closed it,
+ * or its end), so that what a closed round raised stays what it raised, on its page, its mission's page
+ * and its report, whatever rates later gifts elsewhere record; a campaign still open counts at the latest.
+ */
+export const ratesFor = (campaign: Pick<Campaign, 'closed_at' | 'ends_at'>): RateBook => ({ asOf: campaign.closed_at ?? campaign.ends_at, known: new Map() });
+
+/**
+ * One sum in the target currency: as given when given in it, as settled when settled in it, otherwise the
+ * settlement brought back at the rate recorded as of the book's moment; undefined when no rate exists.
  */
 export async function amountInTarget(db: Db, sum: LedgerSum, target: string, rates: RateBook): Promise<number | undefined> {
   if (sum.currency === target) return sum.amount;
   if (sum.settlement_currency === target) return sum.settlement_amount;
   const key = `${target}>${sum.settlement_currency}`;
-  if (!rates.has(key)) rates.set(key, await findLatestRecordedRate(db, target, sum.settlement_currency));
-  const rate = rates.get(key);
+  if (!rates.known.has(key)) rates.known.set(key, await findRecordedRate(db, target, sum.settlement_currency, rates.asOf));
+  const rate = rates.known.get(key);
   if (!rate) return undefined;
   return convertAtRate({ amount: sum.settlement_amount, currency: sum.settlement_currency }, target, rate, { inverse: true }).amount;
 }
 
 /** Several sums brought into `target` as campaign totals are; what no rate converts is kept apart. */
-export async function sumInTarget(db: Db, target: string, sums: LedgerSum[], rates: RateBook = new Map()): Promise<{ raised: Money; unconverted: Money[] }> {
+export async function sumInTarget(db: Db, target: string, sums: LedgerSum[], rates: RateBook = latestRates()): Promise<{ raised: Money; unconverted: Money[] }> {
   const raised: Money = { amount: 0, currency: target };
   const unconverted: Money[] = [];
   for (const sum of sums) {
@@ -66,11 +81,11 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
 
   const [sums, donors, recurring] = await Promise.all([sumCampaignLedgers(db, ids), countCampaignDonors(db, ids), countRecurringDonors(db, ids)]);
 
-  const rates: RateBook = new Map();
-  for (const [id, total] of totals) {
-    const own = sums.filter((row) => row.campaign_id === id);
+  for (const campaign of campaigns) {
+    const total = totals.get(campaign.id)!;
+    const own = sums.filter((row) => row.campaign_id === campaign.id);
     total.raisedByCurrency = sumPerCurrency(own);
-    Object.assign(total, await sumInTarget(db, total.raised.currency, own, rates));
+    Object.assign(total, await sumInTarget(db, total.raised.currency, own, ratesFor(campaign)));
   }
   for (const row of donors) totals.get(row.campaign_id)!.donors = Number(row.donors);
   for (const row of recurring) totals.get(row.campaign_id)!.recurringDonors = Number(row.donors);
@@ -78,7 +93,7 @@ export async function campaignTotals(db: Db, campaigns: CampaignRef[]): Promise<
 }
 
 export interface CombinedTotals {
-  /** In `target`: converted as each campaign's `raised` is, at the rates Stripe recorded. */
+  /** In `target`: each campaign's money converted as its `raised` is, at the rates recorded as of its close (ratesFor). */
   raised: Money;
   /** Net of refunds and disputes, per currency the gifts were given in. */
   raisedByCurrency: Money[];
@@ -88,11 +103,18 @@ export interface CombinedTotals {
   donors: number;
 }
 
-/** Several campaigns' money together (a mission's rounds), per currency given and in `target`. */
-export async function combinedTotals(db: Db, campaignIds: number[], target: string): Promise<CombinedTotals> {
-  if (campaignIds.length === 0) return { raised: { amount: 0, currency: target }, raisedByCurrency: [], unconverted: [], donors: 0 };
-  const [sums, donors] = await Promise.all([sumCampaignLedgers(db, campaignIds), countDonorsAcross(db, campaignIds)]);
-  const { raised, unconverted } = await sumInTarget(db, target, sums);
+/** Several campaigns' money together (a mission's rounds), per currency given and in `target`: the sum of each one's. */
+export async function combinedTotals(db: Db, campaigns: Array<Pick<Campaign, 'id' | 'closed_at' | 'ends_at'>>, target: string): Promise<CombinedTotals> {
+  if (campaigns.length === 0) return { raised: { amount: 0, currency: target }, raisedByCurrency: [], unconverted: [], donors: 0 };
+  const ids = campaigns.map((campaign) => campaign.id);
+  const [sums, donors] = await Promise.all([sumCampaignLedgers(db, ids), countDonorsAcross(db, ids)]);
+  const raised: Money = { amount: 0, currency: target };
+  const unconverted: Money[] = [];
+  for (const campaign of campaigns) {
+    const own = await sumInTarget(db, target, sums.filter((row) => row.campaign_id === campaign.id), ratesFor(campaign));
+    raised.amount += own.raised.amount;
+    unconverted.push(...own.unconverted);
+  }
   return { raised, raisedByCurrency: sumPerCurrency(sums), unconverted: sumPerCurrency(unconverted), donors };
 }
 
@@ -115,7 +137,7 @@ export interface DailyRaised {
 export async function cumulativeRaisedByDay(db: Db, campaign: CampaignRef, timeZone: string): Promise<DailyRaised[]> {
   const rows = await sumLedgerByDay(db, campaign.id, timeZone);
   const running = new Map<string, LedgerSum>();
-  const rates: RateBook = new Map();
+  const rates = ratesFor(campaign);
   const days: DailyRaised[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;

@@ -33,7 +33,7 @@ export const en = {
   'share.fraction.9': 'a ninth',
   'share.fraction.10': 'a tenth',
   'share.rule':
-    'How we count: each currency the round was given in is counted in {currency} once, at the rates recorded (Stripe’s, or the bank’s for money paid in directly), as the round’s total is. That sum is divided among the donors who gave in that currency in proportion to what each gave, net of refunds; each part is rounded down to the smallest unit of money, and the units left over go one each to the largest remainders, the earliest donor first. Should every gift in a currency have been refunded, leaving only what the rates did meanwhile, that amount is divided among all the shares in the same way. So the shares of all donors add up to what the round raised, to the smallest unit.',
+    'How we count: each currency the round was given in is counted in {currency} once, at the rates recorded by the time the round closed (Stripe’s, or the bank’s for money paid in directly), as the round’s total is. That sum is divided among the donors who gave in that currency in proportion to what each gave, net of refunds; each part is rounded down to the smallest unit of money, and the units left over go one each to the largest remainders, the earliest donor first. Should every gift in a currency have been refunded, leaving only what the rates did meanwhile, that amount is divided among all the shares in the same way. So the shares of all donors add up to what the round raised, to the smallest unit.',
   'share.roundLink': 'The round’s page',
   'share.ruleSummary': 'How your share is counted',
   'share.email.subject': '{round}: what your gifts achieved',
@@ -75,7 +75,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'share.fraction.9': '九分之一',
   'share.fraction.10': '十分之一',
   'share.rule':
-    '计算方法：本轮收到的每种货币，按记录的汇率（Stripe 或直接汇入款项的银行汇率）一次性折算为{currency}，与本轮总额的算法相同；折算后的金额按在该货币下捐款的每位捐款人扣除退款后的捐款比例分配，每份向下取整到最小货币单位，余下的单位按余数从大到小逐一分配，余数相同时先捐者优先。如某种货币的捐款已全部退还、只余汇率差额，该差额按同样方法分配到所有份额。因此，所有捐款人的份额之和与本轮所筹善款分毫不差。',
+    '计算方法：本轮收到的每种货币，按截至本轮结束时记录的汇率（Stripe 或直接汇入款项的银行汇率）一次性折算为{currency}，与本轮总额的算法相同；折算后的金额按在该货币下捐款的每位捐款人扣除退款后的捐款比例分配，每份向下取整到最小货币单位，余下的单位按余数从大到小逐一分配，余数相同时先捐者优先。如某种货币的捐款已全部退还、只余汇率差额，该差额按同样方法分配到所有份额。因此，所有捐款人的份额之和与本轮所筹善款分毫不差。',
   'share.roundLink': '本轮页面',
   'share.ruleSummary': '您的份额如何计算',
   'share.email.subject': '{round}：您的捐款成就了什么',
@@ -117,7 +117,7 @@ export const zhHK: Record<keyof typeof en, string> = {
   'share.fraction.9': '九分之一',
   'share.fraction.10': '十分之一',
   'share.rule':
-    '計算方法：本輪收到的每種貨幣，按記錄的匯率（Stripe 或直接存入款項的銀行匯率）一次過折算為{currency}，與本輪總額的算法相同；折算後的金額按以該貨幣捐款的每位捐款人扣除退款後的捐款比例分配，每份向下取整至最小貨幣單位，餘下的單位按餘數由大至小逐一分配，餘數相同時先捐者優先。如某種貨幣的捐款已全部退還、只餘匯率差額，該差額按同樣方法分配到所有份額。因此，所有捐款人的份額之和與本輪所籌善款分毫不差。',
+    '計算方法：本輪收到的每種貨幣，按截至本輪結束時記錄的匯率（Stripe 或直接存入款項的銀行匯率）一次過折算為{currency}，與本輪總額的算法相同；折算後的金額按以該貨幣捐款的每位捐款人扣除退款後的捐款比例分配，每份向下取整至最小貨幣單位，餘下的單位按餘數由大至小逐一分配，餘數相同時先捐者優先。如某種貨幣的捐款已全部退還、只餘匯率差額，該差額按同樣方法分配到所有份額。因此，所有捐款人的份額之和與本輪所籌善款分毫不差。',
   'share.roundLink': '本輪頁面',
   'share.ruleSummary': '您的份額如何計算',
   'share.email.subject': '{round}：您的捐款成就了甚麼',

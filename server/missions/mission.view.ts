@@ -82,7 +82,7 @@ export async function loadMissionPage({ db, clock }: PageReader, slug: string, l
   if (!mission) return { value: undefined, shows: 'all' };
   const rounds = await listPublicRounds(db, mission.id);
   const ids = rounds.map((round) => round.id);
-  const [roundTotals, totals, reports] = await Promise.all([campaignTotals(db, rounds), combinedTotals(db, ids, mission.currency), findReports(db, ids)]);
+  const [roundTotals, totals, reports] = await Promise.all([campaignTotals(db, rounds), combinedTotals(db, rounds, mission.currency), findReports(db, ids)]);
   // Any campaign may become one of its rounds; a mission's own change forgets everything (mission.repository.ts).
   return { value: missionPage(mission, rounds, roundTotals, totals, reports, locale, clock.now()), shows: 'all' };
 }

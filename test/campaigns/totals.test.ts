@@ -217,6 +217,36 @@ describe('refunds, disputes and who counts as a donor', () => {
   });
 });
 
+describe('a closed round’s money, at the rates recorded by its close', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await startTestContext({ clockStart: seededOn });
+    await seedDemoData(t.database.db, seededOn, { closedRoundMoney: false });
+  });
+  afterAll(() => t.close());
+
+  it('stays what it raised when later gifts elsewhere record other rates; one closed before any rate takes the first recorded after', async () => {
+    const { db } = t.database;
+    const [closedEarly] = await db
+      .insertInto('campaigns')
+      .values({ slug: 'closed-at-rates', title: { en: 'Closed' }, summary: { en: 'Closed' }, story: { en: 'Closed' }, status: 'closed', target_amount: 1_000_000, target_currency: 'CNY', accepted_currencies: ['CNY', 'HKD'], starts_at: at('01T00:00:00'), ends_at: at('10T00:00:00'), closed_at: at('10T00:00:00') })
+      .returningAll()
+      .execute();
+    const closed = closedEarly!;
+    const open = await campaignBySlug(t, 'general');
+    await aPaidGift(db, { campaignId: closed.id, donorId: null, amount: 108_500, currency: 'HKD', occurredAt: at('05T00:00:00') });
+    // No CNY→HKD rate existed when it closed: the first one recorded after it counts, 1.085 (HK$1,085 is CN¥1,000).
+    await aPaidGift(db, { campaignId: open.id, donorId: null, amount: 10_000, currency: 'CNY', settlement: { amount: 10_850, currency: 'HKD', rate: '1.085' }, occurredAt: at('12T00:00:00') });
+    expect((await totalsOf(db, closed)).raised).toEqual({ amount: 100_000, currency: 'CNY' });
+    // A later rate moves what an open campaign counts, and leaves the closed round alone.
+    await aPaidGift(db, { campaignId: open.id, donorId: null, amount: 10_000, currency: 'CNY', settlement: { amount: 11_000, currency: 'HKD', rate: '1.1' }, occurredAt: at('20T00:00:00') });
+    expect((await totalsOf(db, closed)).raised).toEqual({ amount: 100_000, currency: 'CNY' });
+    const live = await db.insertInto('campaigns').values({ slug: 'open-at-rates', title: { en: 'Open' }, summary: { en: 'Open' }, story: { en: 'Open' }, status: 'live', target_amount: 1_000_000, target_currency: 'CNY', accepted_currencies: ['CNY', 'HKD'], starts_at: at('01T00:00:00') }).returningAll().executeTakeFirstOrThrow();
+    await aPaidGift(db, { campaignId: live.id, donorId: null, amount: 110_000, currency: 'HKD', occurredAt: at('21T00:00:00') });
+    expect((await totalsOf(db, live)).raised).toEqual({ amount: 100_000, currency: 'CNY' });
+  });
+});
+
 describe('totals kept by the ledger itself, in the same transaction', () => {
   let t: TestContext;
   let campaigns: Campaign[];

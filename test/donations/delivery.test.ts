@@ -25,7 +25,7 @@ async function outcome(h: GivingHarness) {
   const plans = await db.selectFrom('recurring_plans').select(['id', 'donor_id', 'status', 'amount', 'currency', 'interval', 'stripe_subscription_id', 'canceled_at']).orderBy('id').execute();
   const ledger = await db.selectFrom('ledger_entries').selectAll().orderBy('id').execute();
   const donors = await db.selectFrom('donors').select(['id', 'email', 'stripe_customer_id']).orderBy('id').execute();
-  const campaigns = await db.selectFrom('campaigns').select(['id', 'target_currency']).orderBy('id').execute();
+  const campaigns = await db.selectFrom('campaigns').select(['id', 'target_currency', 'closed_at', 'ends_at']).orderBy('id').execute();
   const totals = await Promise.all(campaigns.map((c) => totalsOf(db, c)));
   return { donations, plans, ledger, donors, totals };
 }

@@ -1,6 +1,7 @@
 // The round's income divided among its givers (divideIncome), on ledger sums built by hand for the cases a
 // real round meets: a refund at a later rate that leaves a currency with nothing but what the rates did, a
 // giver whose gifts in one currency all came back while another stands, and a gift no recorded rate converts.
+import { latestRates } from '../../server/campaigns/totals';
 import { divideIncome } from '../../server/missions/rounds/shares';
 import type { GiverSum } from '../../server/missions/rounds/report.repository';
 import { seedDemoData } from '../../dev/seed';
@@ -42,6 +43,7 @@ describe('dividing a round’s income among its givers', () => {
         sum('4', 'USD', 'HKD', 0, -50, 4),
       ],
       'CNY',
+      latestRates(),
     );
     // CNY as given (1,200.00); HK$500.00 ÷ 1.085 = 460.83; −HK$0.50 ÷ 1.085 = −0.46, spread over the three
     // shares in proportion to 100,000 : 20,000 : 46,083 (−28, −6, −13, and the fen left over to the largest remainder, giver 2).
@@ -57,11 +59,11 @@ describe('dividing a round’s income among its givers', () => {
   });
 
   it('names what no recorded rate converts, and divides nothing', async () => {
-    const outcome = await divideIncome(t.database.db, [sum('1', 'CNY', 'CNY', 10_000, 10_000, 1), sum('2', 'EUR', 'EUR', 5_000, 5_000, 2), sum('3', 'EUR', 'EUR', 2_500, 2_500, 3)], 'CNY');
+    const outcome = await divideIncome(t.database.db, [sum('1', 'CNY', 'CNY', 10_000, 10_000, 1), sum('2', 'EUR', 'EUR', 5_000, 5_000, 2), sum('3', 'EUR', 'EUR', 2_500, 2_500, 3)], 'CNY', latestRates());
     expect(outcome).toEqual({ ok: false, unconverted: [{ amount: 7_500, currency: 'EUR' }] });
   });
 
   it('has nothing to report when every gift came back and only what the rates did is left', async () => {
-    expect(await divideIncome(t.database.db, [sum('1', 'HKD', 'HKD', 0, -30, 1)], 'CNY')).toEqual({ ok: true, income: 0, shares: [] });
+    expect(await divideIncome(t.database.db, [sum('1', 'HKD', 'HKD', 0, -30, 1)], 'CNY', latestRates())).toEqual({ ok: true, income: 0, shares: [] });
   });
 });

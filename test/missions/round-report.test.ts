@@ -180,7 +180,7 @@ describe('a round from opening to its report', () => {
 
     // The report: the round's income in yuan as its total counts it, its givers and outcomes, frozen.
     const id = await roundId();
-    const totals = await combinedTotals(db(), [id], 'CNY');
+    const totals = await combinedTotals(db(), [closed], 'CNY');
     expect(totals.unconverted).toEqual([]);
     const report = await db().selectFrom('round_reports').selectAll().where('campaign_id', '=', id).executeTakeFirstOrThrow();
     const shares = await db().selectFrom('round_report_shares').selectAll().where('campaign_id', '=', id).execute();

@@ -118,7 +118,7 @@ async function checkAgainstGifts(h: GivingHarness, gifts: Gift[], { killedWorker
 
   // Each campaign's totals, as the public API and finance read them, equal the ledger and the gifts.
   for (const slug of slugs) {
-    const campaign = await db.selectFrom('campaigns').select(['id', 'target_currency']).where('slug', '=', slug).executeTakeFirstOrThrow();
+    const campaign = await db.selectFrom('campaigns').select(['id', 'target_currency', 'closed_at', 'ends_at']).where('slug', '=', slug).executeTakeFirstOrThrow();
     const byCurrency = (entries: Array<{ currency: string; amount: number }>) => {
       const sums = new Map<string, number>();
       for (const e of entries) sums.set(e.currency, (sums.get(e.currency) ?? 0) + e.amount);

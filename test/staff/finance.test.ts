@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { findLatestRecordedRate } from '../../server/campaigns/totals.repository';
+import { findRecordedRate } from '../../server/campaigns/totals.repository';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
@@ -289,27 +289,28 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       expect(decodeEntities(badAmount.text)).toContain('Use a point for decimals');
       expect(await db.selectFrom('donations').select('id').where('donor_name', '=', 'Pacific Rim Dental').execute()).toEqual([]);
 
-      const res = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '5,460.00', credited_currency: 'HKD' }).expect(303);
+      // Paid into the charity's euro account, a pair no other gift here has: the rates below are this gift's alone.
+      const res = await finance.post('/staff/finance/offline-gifts', { ...usdCheque, credited_amount: '640.00', credited_currency: 'EUR' }).expect(303);
       const id = /([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
       const [row] = await db.selectFrom('ledger_entries').selectAll().where('donation_id', '=', id).execute();
-      expect(row).toMatchObject({ amount: 70_000, currency: 'USD', settlement_amount: 546_000, settlement_currency: 'HKD', fee: 0, net: 546_000, exchange_rate: '7.8' });
+      expect(row).toMatchObject({ amount: 70_000, currency: 'USD', settlement_amount: 64_000, settlement_currency: 'EUR', fee: 0, net: 64_000, exchange_rate: '0.91428571' });
       // The gift and its receipt stay in the currency it was given in.
       expect(await db.selectFrom('donations').select(['amount', 'currency']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ amount: 70_000, currency: 'USD' });
 
       // The correction form shows what was credited; a correction takes the credited money back too.
       const page = await finance.agent.get(`/staff/finance/gifts/${id}`).expect(200);
-      expect(inputValue(page.text, 'correct-credited-amount')).toBe('5460.00');
-      await finance.post(`/staff/finance/gifts/${id}/correction`, { ...usdCheque, credited_amount: '5450', credited_currency: 'HKD', reason: 'The bank statement says HK$5,450.' }).expect(303);
+      expect(inputValue(page.text, 'correct-credited-amount')).toBe('640.00');
+      await finance.post(`/staff/finance/gifts/${id}/correction`, { ...usdCheque, credited_amount: '645', credited_currency: 'EUR', reason: 'The bank statement says €645.' }).expect(303);
       const rows = await db.selectFrom('ledger_entries').selectAll().where('donation_id', '=', id).orderBy('id').execute();
       expect(rows.map((e) => [e.kind, e.amount, e.currency, e.settlement_amount, e.settlement_currency, e.exchange_rate])).toEqual([
-        ['gift', 70_000, 'USD', 546_000, 'HKD', '7.8'],
-        ['reversal', -70_000, 'USD', -546_000, 'HKD', '7.8'],
-        ['gift', 70_000, 'USD', 545_000, 'HKD', '7.78571429'],
+        ['gift', 70_000, 'USD', 64_000, 'EUR', '0.91428571'],
+        ['reversal', -70_000, 'USD', -64_000, 'EUR', '0.91428571'],
+        ['gift', 70_000, 'USD', 64_500, 'EUR', '0.92142857'],
       ]);
       const audit = await db.selectFrom('audit_log').select('after').where('subject_id', '=', id).orderBy('id').execute();
-      expect(audit.map((a) => (a.after as { credited: string }).credited)).toEqual(['5460.00 HKD', '5450.00 HKD']);
+      expect(audit.map((a) => (a.after as { credited: string }).credited)).toEqual(['640.00 EUR', '645.00 EUR']);
       // The rate other money is counted at is the corrected one: never the mistake, nor its reversal, dated later.
-      expect(await findLatestRecordedRate(db, 'USD', 'HKD')).toBe('7.78571429');
+      expect(await findRecordedRate(db, 'USD', 'EUR')).toBe('0.92142857');
     });
 
     it('exports gifts and donors as CSV with a BOM, amounts in major units beside their currency', async () => {

@@ -4,7 +4,7 @@ import type { Db } from '../../database';
 import type { Campaign } from '../../tables/campaigns.table';
 import { percentOf, scaleByDecimal, type Money } from '../../money';
 import { daysLeft } from '../campaign.view';
-import { cumulativeRaisedByDay, sumInTarget, totalsOf, type CampaignTotals, type DailyRaised, type RateBook } from '../totals';
+import { cumulativeRaisedByDay, ratesFor, sumInTarget, totalsOf, type CampaignTotals, type DailyRaised, type RateBook } from '../totals';
 import { countGiftsAndReturningDonors, countGivingBySource, sumActivePlans, sumGivingByCurrency, sumLedgerBySource } from './dashboard.repository';
 
 export interface SourceFigures {
@@ -82,7 +82,7 @@ async function topSources(db: Db, campaign: Campaign, rates: RateBook, limit = 1
 
 /** `timeZone` is the organisation's: the chart's days are its days. */
 export async function campaignDashboard(db: Db, campaign: Campaign, now: Date, timeZone: string): Promise<CampaignDashboard> {
-  const rates: RateBook = new Map();
+  const rates = ratesFor(campaign);
   const [totals, counts, averageGift, recurring, sources, daily] = await Promise.all([
     totalsOf(db, campaign),
     countGiftsAndReturningDonors(db, campaign.id),

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../database';
 import { campaignChangedChannel } from '../../campaign-cache';
+import { ratesFor } from '../../campaigns/totals';
 import { opensAt, takesGifts } from '../../campaigns/closing';
 import { translate, type MessageKey } from '../../i18n/messages';
 import { agreesToNews } from '../../impact/consent.repository';
@@ -55,7 +56,7 @@ async function publishUnderLock(trx: Trx, roundId: number, staffId: number, now:
   if (notYet) return notYet;
   const outcomes = await roundOutcomes(trx, round.id);
   if (outcomes.childrenOperated === 0 && outcomes.speechTherapySessions === 0) return refused(locale, 422, 'rounds.report.error.noOutcomes');
-  const divided = await divideIncome(trx, await sumLedgerByGiver(trx, round.id), round.mission_currency);
+  const divided = await divideIncome(trx, await sumLedgerByGiver(trx, round.id), round.mission_currency, ratesFor(round));
   if (!divided.ok) return refused(locale, 422, 'rounds.report.error.unconverted', { currency: round.mission_currency, amounts: divided.unconverted.map((m: Money) => formatMoney(m, locale)).join(', ') });
   if (divided.income <= 0) return refused(locale, 422, 'rounds.report.error.noIncome');
   const givers = new Set(divided.shares.map((share) => share.who)).size;

@@ -1,10 +1,11 @@
 // Each giver's share of a round's income, in the mission's currency, by one stated rule (the catalogs'
 // 'share.rule' says it to donors): every currency the round was given in is counted in the mission's
-// currency once, for the whole round, at the rates recorded (Stripe's, or the bank's for money finance
-// recorded by hand), exactly as the round's total is; that sum is divided among the givers in that
-// currency in proportion to what each gave in it (net of refunds and disputes), each part rounded down to
-// the minor unit, and the units left over go one each to the largest remainders, the earliest giver first on ties. So the shares add up to the round's income to the
-// minor unit. Then what a share is of the round (a percentage) and of its outcomes (operations, sessions).
+// currency once, for the whole round, at the rates recorded by its close (Stripe's, or the bank's for
+// money finance recorded by hand: ratesFor), exactly as the round's total is; that sum is divided among
+// the givers in that currency in proportion to what each gave in it (net of refunds and disputes), each
+// part rounded down to the minor unit, and the units left over go one each to the largest remainders, the
+// earliest giver first on ties. So the shares add up to the round's income to the minor unit. Then what a
+// share is of the round (a percentage) and of its outcomes (operations, sessions).
 import type { Db } from '../../database';
 import { amountInTarget, type LedgerSum, type RateBook } from '../../campaigns/totals';
 import { allocateInProportion, sumPerCurrency, type Money } from '../../money';
@@ -30,9 +31,11 @@ interface Giving {
   firstGivenAt: Date;
 }
 
-/** The round's ledger per giver divided as the rule above says; what no recorded rate converts yet is named instead. */
-export async function divideIncome(db: Db, sums: GiverSum[], target: string): Promise<DividedIncome> {
-  const rates: RateBook = new Map();
+/**
+ * The round's ledger per giver divided as the rule above says, at the rates `rates` is as of (the round's:
+ * ratesFor); what no recorded rate converts yet is named instead.
+ */
+export async function divideIncome(db: Db, sums: GiverSum[], target: string, rates: RateBook): Promise<DividedIncome> {
   const counted = new Map<string, number>();
   const givers = new Map<string, Map<string, Giving>>();
   const unconverted: Money[] = [];

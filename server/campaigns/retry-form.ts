@@ -38,6 +38,8 @@ export async function formAfterRetry({ db, config }: Pick<AppContext, 'db' | 'co
             dedication_kind: retry.dedication_kind ?? '',
             dedication_name: retry.dedication_name ?? '',
             anonymous: retry.anonymous,
+            // Their own yes of a moment ago, on this very gift: asking it again unticked would lose it unnoticed.
+            news: retry.updates_consent_wording !== null,
           }
         : {}),
     },

@@ -97,6 +97,7 @@ describe('back from Checkout without paying', () => {
       dedication_kind: 'memory',
       dedication_name: 'Grandma Wong',
       anonymous: 'on',
+      news: 'on',
     });
     const { donation, sessionId } = await h.give('general', typed);
     const session = await h.stripe.checkout.sessions.retrieve(sessionId);
@@ -112,6 +113,7 @@ describe('back from Checkout without paying', () => {
     expect(selectedOption(res.text, 'dedication_kind')).toBe('memory');
     expect(inputValue(res.text, 'dedication_name')).toBe('Grandma Wong');
     expect(isChecked(res.text, 'anonymous')).toBe(true);
+    expect(isChecked(res.text, 'news')).toBe(true);
     expect(res.text).not.toContain('field-error');
 
     // The bare donation id, which a guess or an old link would carry, refills nothing.

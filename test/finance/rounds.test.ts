@@ -10,7 +10,6 @@ import { demoRounds, seedDemoData } from '../../dev/seed';
 import { recordTransfer } from '../../server/finance/rounds/transfers';
 import { messages } from '../../server/i18n/messages';
 import type { Locale } from '../../server/locale';
-import { parseAmount } from '../../server/money';
 import { roundOutcomes } from '../../server/missions/rounds/outcomes';
 import { findRoundBySlug } from '../../server/missions/rounds/rounds.repository';
 import { roundBalance, roundIncome, roundStatement } from '../../server/missions/rounds/statement';
@@ -20,6 +19,7 @@ import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities, fieldError, fieldsInError, inputValue } from '../support/html';
 import { aDonorRow, aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
 import { aStaffMember, downloadText, signInAs, type StaffAgent } from '../support/staff';
+import { csvRows, minorUnits } from '../support/csv';
 
 const rounds = demoRounds(testNow);
 const may = rounds.closed[0]!.slug;
@@ -37,36 +37,6 @@ function fundCard(html: string, currency: string): Record<string, string> {
   return { income: read('income'), spent: read('spent'), in: read('transfers-in'), out: read('transfers-out'), balance: read('balance') };
 }
 
-/** A CSV file's rows (RFC 4180 quoting), the byte order mark dropped. */
-function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && body[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      (row = []), (field = ''), i++;
-    } else field += c;
-  }
-  return rows;
-}
-
-const minor = (major: string, currency: string) => {
-  const negative = major.startsWith('-');
-  const parsed = parseAmount(negative ? major.slice(1) : major, currency);
-  if (!parsed.ok) throw new Error(`not an amount: ${major}`);
-  return negative ? -parsed.money.amount : parsed.money.amount;
-};
 
 describe('a round’s spending, outcomes, transfers and statement', () => {
   let t: TestContext;
@@ -348,8 +318,8 @@ describe('a round’s spending, outcomes, transfers and statement', () => {
       const balances = new Map<string, number>();
       for (const line of lines) {
         const [kind, currency, amount] = [line[column('line')]!, line[column('currency')]!, line[column('amount')]!];
-        if (kind === 'balance') balances.set(currency, minor(amount, currency));
-        else sums.set(currency, (sums.get(currency) ?? 0) + minor(amount, currency));
+        if (kind === 'balance') balances.set(currency, minorUnits(amount, currency));
+        else sums.set(currency, (sums.get(currency) ?? 0) + minorUnits(amount, currency));
       }
       expect(Object.fromEntries(balances)).toEqual({ CNY: 10_000, HKD: 68_000, USD: 10_000 });
       expect(Object.fromEntries(sums)).toEqual(Object.fromEntries(balances));

@@ -8,7 +8,7 @@ import { statementPageView } from '../../server/finance/rounds/round.view';
 import { sharePercent } from '../../server/finance/rounds/shares-export';
 import { messages, translate } from '../../server/i18n/messages';
 import type { Locale } from '../../server/locale';
-import { formatMoney, parseAmount } from '../../server/money';
+import { formatMoney } from '../../server/money';
 import { findReport, findReportWithPublisher, listShares } from '../../server/missions/rounds/report.repository';
 import { findRoundBySlug, listSisterRounds } from '../../server/missions/rounds/rounds.repository';
 import { shareRule } from '../../server/missions/rounds/share.view';
@@ -19,6 +19,7 @@ import { startTestContext, type TestContext } from '../support/context';
 import { decodeEntities } from '../support/html';
 import { aDonorRow, aLedgerEntry, aPaidGift } from '../support/ledger-rows';
 import { aStaffMember, downloadText, signInAs, type StaffAgent } from '../support/staff';
+import { csvRows, minorUnits } from '../support/csv';
 
 const closed = 'report-test-march';
 const open = 'report-test-june';
@@ -26,36 +27,6 @@ const outcomesOf = (slug: string) => `/staff/campaigns/${slug}/outcomes`;
 const publishOf = (slug: string) => `/staff/campaigns/${slug}/report`;
 const statementOf = (slug: string) => `/staff/finance/rounds/${slug}`;
 
-/** A CSV file's rows (RFC 4180 quoting), the byte order mark dropped. */
-function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && body[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      (row = []), (field = ''), i++;
-    } else field += c;
-  }
-  return rows;
-}
-
-const minor = (major: string, currency: string) => {
-  const negative = major.startsWith('-');
-  const parsed = parseAmount(negative ? major.slice(1) : major, currency);
-  if (!parsed.ok) throw new Error(`not an amount: ${major}`);
-  return negative ? -parsed.money.amount : parsed.money.amount;
-};
 
 /** The text of the element carrying `data-NAME`, tags dropped and entities decoded; undefined when none. */
 function dataText(html: string, name: string): string | undefined {
@@ -291,7 +262,7 @@ describe('a round’s report to its donors, in the staff area', () => {
         ['Gift without an email', '', 'CNY', '333.33', '333.33', 'CNY', '13.24', '2026-03-20 12:00:00'],
       ]);
       const counted = header!.indexOf('counted');
-      expect(lines.reduce((sum, line) => sum + minor(line[counted]!, 'CNY'), 0)).toBe(251_851);
+      expect(lines.reduce((sum, line) => sum + minorUnits(line[counted]!, 'CNY'), 0)).toBe(251_851);
       const inHongKong = csvRows(await downloadText(finance, `${statementOf(closed)}/shares.csv?lang=zh-HK`));
       expect(inHongKong.map((line) => line[0])).toEqual(['giver', 'Ana Li', 'bo@example.com', 'Ana Li', '沒有留下電郵的捐款']);
 

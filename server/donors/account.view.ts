@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { localeFrom, localeOf, say } from '../http/language';
-import { signToken } from '../http/signed-links';
+import { receiptPath } from '../receipts/receipt.view';
 import type { MessageKey } from '../i18n/messages';
 import { languageNames, localize, locales, type Locale } from '../locale';
 import { formatMoney } from '../money';
@@ -62,7 +62,8 @@ export function giftRows(res: Response, config: AppContext['config'], gifts: Gif
       kind: say(res, `account.kind.${gift.frequency}`),
       statusLabel: statusKey && say(res, statusKey),
       receiptNumber: gift.receipt_number,
-      receiptUrl: gift.receipt_id ? `/receipts/${signToken(config.sessionSecret, 'receipt', gift.receipt_id)}` : null,
+      receiptUrl: gift.receipt_id ? receiptPath(config.sessionSecret, gift.receipt_id) : null,
+      receiptPdfUrl: gift.receipt_id ? `${receiptPath(config.sessionSecret, gift.receipt_id)}/pdf` : null,
     };
   });
 }

@@ -54,6 +54,8 @@ export interface GiftPageState {
   refund: RefundState;
   offline?: LedgerEntry;
   campaigns: CampaignOption[];
+  /** The receipt's PDF, by its signed link. */
+  receiptPdfUrl?: string;
 }
 
 /** What a request adds to the page: a notice, or a form sent back with its errors. */
@@ -94,7 +96,7 @@ export function giftPageView(locale: Locale, { donation, ledger, receipt, refund
       donorName: donation.donor_name ?? donation.donor_record_name ?? '',
       donorType: donorTypeLabel(locale, donation.donor_record_type ?? donation.donor_type),
     },
-    receipt,
+    receipt: receipt && { ...receipt, pdfUrl: state.receiptPdfUrl },
     ledger: ledger.map((e) => ({ ...e, method: methodLabel(locale, e.method) })),
     refunds: refunds.map((r) => ({ ...r, status: statusLabel(locale, r.status) })),
     refund: refundView(locale, state.refund, refundForm),

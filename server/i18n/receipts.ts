@@ -25,6 +25,8 @@ export const en = {
   'receipt.thanks': 'Dear {name}, thank you. Your gift pays for free surgery and care for children born with a cleft lip or palate.',
   'receipt.printable': 'Printable receipt',
   'receipt.registration': 'Registration',
+  'receipt.pdf.verify': 'Scan the code, or open the address below, to see this receipt on our site and check that it is ours.',
+  'receipt.pdf.download': 'Download the receipt (PDF)',
 
   'notice.refundSubject': 'Your gift to {campaign} has been refunded',
   'notice.refundBody': 'We have refunded {amount} of your gift to {campaign} on {date}. It may take 5 to 10 days to reach your account.',
@@ -71,6 +73,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'receipt.thanks': '亲爱的{name}：衷心感谢您的捐款。您的爱心将为唇腭裂儿童提供免费手术和护理。',
   'receipt.printable': '可打印收据',
   'receipt.registration': '注册信息',
+  'receipt.pdf.verify': '扫描二维码或打开下面的网址，即可在我们的网站上查看并核实这张收据。',
+  'receipt.pdf.download': '下载收据（PDF）',
 
   'notice.refundSubject': '您对{campaign}的捐款已退款',
   'notice.refundBody': '我们已于{date}退还您对{campaign}的捐款 {amount}，款项可能需要5至10天到账。',
@@ -117,6 +121,8 @@ export const zhHK: Record<keyof typeof en, string> = {
   'receipt.thanks': '親愛的{name}：衷心感謝您的捐款。您的愛心將為唇顎裂兒童提供免費手術和護理。',
   'receipt.printable': '可列印收據',
   'receipt.registration': '註冊資料',
+  'receipt.pdf.verify': '掃描 QR 碼或開啟下面的網址，即可在我們的網站上查看並核實這張收據。',
+  'receipt.pdf.download': '下載收據（PDF）',
   'notice.refundSubject': '您對{campaign}的捐款已退款',
   'notice.refundBody': '我們已於{date}退還您對{campaign}的捐款 {amount}，款項可能需要5至10天到帳。',
   'notice.paymentFailedSubject': '請更新您的付款卡：本期定期捐款未能扣款',

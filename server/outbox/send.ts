@@ -16,6 +16,8 @@ export interface Email {
   locale: string;
   /** Beside Content-Language: a news email's List-Unsubscribe, say. */
   headers?: Record<string, string>;
+  /** Files sent with it: a receipt's PDF. */
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 /** Writes the email an outbox row owes, or nothing when there is no one to send it to any more (or, for news, no consent). */
@@ -59,6 +61,7 @@ export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mai
           text: email.text,
           messageId: messageIdFor(ctx.config.mailFrom, row.dedupe_key),
           headers: { 'Content-Language': email.locale, ...email.headers },
+          attachments: email.attachments,
         };
         return { message, sent: 'sent' };
       },

@@ -8,6 +8,7 @@ import { localize } from '../locale';
 import { formatMoney } from '../money';
 import { organisationIn } from '../organisation';
 import { findDonationWithDonor, findStatementDonor, findReceipt, statementGifts } from './receipt.repository';
+import { receiptPdfName, renderReceiptPdf } from './receipt-pdf';
 import { receiptView } from './receipt.view';
 import { statementView } from './statement.view';
 
@@ -15,7 +16,8 @@ export const receiptEmail: Composer = async ({ config }, trx, payload) => {
   const receipt = await findReceipt(trx, String(payload.receiptId));
   if (!receipt?.email) return undefined;
   const view = receiptView(config, receipt);
-  return { to: receipt.email, subject: view.subject, locale: view.locale, ...(await renderEmail('receipt', view, config.env === 'production')) };
+  const pdf = { filename: receiptPdfName(receipt.number), content: await renderReceiptPdf(view, receipt.issued_at), contentType: 'application/pdf' };
+  return { to: receipt.email, subject: view.subject, locale: view.locale, attachments: [pdf], ...(await renderEmail('receipt', view, config.env === 'production')) };
 };
 
 export const refundNoticeEmail: Composer = async ({ config }, trx, payload) => {

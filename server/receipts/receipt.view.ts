@@ -14,6 +14,9 @@ function paymentMethodName(method: string, locale: Locale): string {
   return isMessageKey(key) ? translate(locale, key) : method;
 }
 
+/** A receipt's page on the site, signed so that only whoever was given the link can open it; its PDF is at `${path}/pdf`. */
+export const receiptPath = (sessionSecret: string, receiptId: string) => `/receipts/${signToken(sessionSecret, 'receipt', receiptId)}`;
+
 /** The receipt in `locale`, by default the language the donor gave in. */
 export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale: Locale = localeFrom(receipt.locale)) {
   const name = receipt.donor_name ?? receipt.donor_record_name ?? receipt.email ?? '';
@@ -33,6 +36,9 @@ export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale
     kind: translate(locale, `receipt.kind.${receipt.frequency}`),
     paymentMethod: receipt.payment_method ? paymentMethodName(receipt.payment_method, locale) : null,
     dedication,
-    printableUrl: `${publicUrl(config)}/receipts/${signToken(config.sessionSecret, 'receipt', receipt.id)}`,
+    printableUrl: `${publicUrl(config)}${receiptPath(config.sessionSecret, receipt.id)}`,
+    pdfUrl: `${publicUrl(config)}${receiptPath(config.sessionSecret, receipt.id)}/pdf`,
   };
 }
+
+export type ReceiptView = ReturnType<typeof receiptView>;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { testNow } from '../support/clock';
+import { downloadBytes, pdfText } from '../support/pdf';
 import { waitUntil } from '../support/wait';
 
 const year = testNow.getUTCFullYear();
@@ -36,6 +37,24 @@ describe('receipts', () => {
     expect(page.text).toContain(`${year}-000001`);
     expect(page.text).toContain('Ada Wong');
     await request(h.url).get(`${link!.slice(0, -3)}xyz`).expect(404);
+
+    // The receipt's PDF rides with the email, reads back as the receipt, and is the very file the page offers.
+    const [attached] = receipt!.attachments;
+    expect(receipt!.attachments).toHaveLength(1);
+    expect(attached).toMatchObject({ contentType: 'application/pdf', filename: `receipt-${year}-000001.pdf` });
+    const text = await pdfText(attached!.content);
+    for (const shown of [`Donation receipt ${year}-000001`, 'Ada Wong', 'HK$250.50', 'Speech therapy fund', 'In memory of Grandma Lin', 'Card', h.config.organisation.registration.en]) {
+      expect(text).toContain(shown);
+    }
+    // The address to check it by, wrapped over two lines on the page.
+    expect(text.replace(/\s+/g, '')).toContain(link!);
+    expect(page.text).toContain(`${link}/pdf`);
+    const downloaded = await downloadBytes(h.url, `${link}/pdf`);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.headers['content-type']).toBe('application/pdf');
+    expect(downloaded.headers['content-disposition']).toBe(`attachment; filename=receipt-${year}-000001.pdf`);
+    expect(downloaded.body.equals(attached!.content)).toBe(true);
+    await request(h.url).get(`${link!.slice(0, -3)}xyz/pdf`).expect(404);
 
     const outbox = await h.database.db.selectFrom('outbox').selectAll().where('dedupe_key', '=', `receipt-${donation.id}`).execute();
     expect(outbox).toHaveLength(1);
@@ -83,6 +102,12 @@ describe('receipts', () => {
     const simplified = (await request(h.url).get(`${link!}?lang=zh-CN`).expect(200)).text;
     expect(simplified).toContain('捐款收据');
     expect(simplified).toContain('微笑桥基金会');
+
+    // Its PDF too: in Traditional Chinese as sent, in Simplified when asked for.
+    const traditionalPdf = await pdfText(traditional!.attachments[0]!.content);
+    for (const shown of ['捐款收據', '陳詠詩', 'HK$300.00', '微笑橋基金會', '僅為示範資料：並非註冊慈善機構。']) expect(traditionalPdf).toContain(shown);
+    expect(traditionalPdf).not.toMatch(/收据|金额|Donor|Amount/);
+    expect(await pdfText((await downloadBytes(h.url, `${link!}/pdf?lang=zh-CN`)).body)).toContain('捐款收据');
   });
 
   it('numbers receipts without a gap when twenty gifts arrive at once', async () => {

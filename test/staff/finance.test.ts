@@ -5,6 +5,7 @@ import { testNow } from '../support/clock';
 import { startTestContext, type TestContext } from '../support/context';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { decodeEntities, inputValue } from '../support/html';
+import { downloadBytes, pdfText } from '../support/pdf';
 import { aDonorRow, aLedgerEntry, aPaidGift, campaignId } from '../support/ledger-rows';
 import { aStaffMember, csrfOf, signInAs, type StaffAgent } from '../support/staff';
 import { dayIn } from '../../server/calendar';
@@ -210,6 +211,11 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       expect(decodeEntities(page.text)).toContain('The offline gift is recorded');
       expect(page.text).toContain(receipt.number);
       expect(page.text).not.toContain('Refund through Stripe');
+      // Its receipt as a PDF, made out to the chamber, a click away.
+      const pdfPath = /href="(\/receipts\/[^"]+\/pdf)"/.exec(page.text)?.[1];
+      const pdf = await downloadBytes(t.app, pdfPath!);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect(await pdfText(pdf.body)).toContain('香港中华总商会');
     });
 
     it('counts an organisation that gives twice under one email as one donor', async () => {

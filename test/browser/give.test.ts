@@ -1,6 +1,8 @@
 // A donor's whole journey in a real browser: the platform started as `npm start` starts it, Debian's
 // chromium driven by playwright-core, and the local Stripe emulator's hosted pay page in between; and,
-// once the round they gave to has reported, the donor reading their own share of it in their account.
+// once the round they gave to has reported, the donor reading their own share of it in their account
+// and downloading their receipt as a PDF.
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { demoRounds } from '../../dev/seed';
 import { dayIn } from '../../server/calendar';
@@ -9,6 +11,7 @@ import { startBrowserApp, type BrowserApp } from '../support/browser';
 import { testNow } from '../support/clock';
 import { aStaffMember, signInAs } from '../support/staff';
 import { waitUntil } from '../support/wait';
+import { pdfText } from '../support/pdf';
 
 
 describe('a donor gives in the browser', () => {
@@ -126,5 +129,14 @@ describe('a donor gives in the browser', () => {
       `Your CN¥1,000.00 was 0.13% of what ${round.title} raised (CN¥769,230.77).`,
       'The round operated on 152 children, so your gifts paid for about a fifth of one operation.',
     ]);
+
+    // The gift's receipt, downloaded as a PDF from the same page, reads as the receipt.
+    const downloading = page.waitForEvent('download');
+    await page.locator('a[download]', { hasText: messages.en['account.gifts.pdf'] }).first().click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^receipt-\d{4}-\d{6}\.pdf$/);
+    const receipt = await pdfText(readFileSync((await download.path())!));
+    expect(receipt).toContain('Wong Ka Ming');
+    expect(receipt).toContain('CN¥1,000.00');
   });
 });

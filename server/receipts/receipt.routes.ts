@@ -8,30 +8,26 @@ import { receiptPdfName, renderReceiptPdf } from './receipt-pdf';
 import { receiptView } from './receipt.view';
 import { asLocale, say } from '../http/language';
 
-const showReceipt =
-  ({ db, config }: AppContext) =>
-  async (req: Request<{ token: string }>, res: Response) => {
-    const id = verifyToken(config.sessionSecret, 'receipt', req.params.token);
-    const receipt = id ? await findReceipt(db, id) : undefined;
-    if (!receipt) throw new NotFound(say(res, 'errors.receiptLinkInvalid'));
-    // In the donor's language unless the reader switched: a receipt is read by donors, employers and tax offices.
-    const view = receiptView(config, receipt, asLocale(req.query.lang));
-    res.locals.locale = view.locale;
-    res.set('Cache-Control', 'private, no-store').set('X-Robots-Tag', 'noindex');
-    res.render('receipts/show', { title: view.subject, receipt: view });
-  };
+/** The receipt a link's token names, shown in the donor's language unless the reader switched; 404 for any other token. */
+async function receiptOfLink({ db, config }: AppContext, req: Request<{ token: string }>, res: Response) {
+  const id = verifyToken(config.sessionSecret, 'receipt', req.params.token);
+  const receipt = id ? await findReceipt(db, id) : undefined;
+  if (!receipt) throw new NotFound(say(res, 'errors.receiptLinkInvalid'));
+  // A receipt is read by donors, employers and tax offices: anyone with the link may read it in their language.
+  res.set('Cache-Control', 'private, no-store').set('X-Robots-Tag', 'noindex');
+  return { receipt, view: receiptView(config, receipt, asLocale(req.query.lang)) };
+}
 
-const downloadReceiptPdf =
-  ({ db, config }: AppContext) =>
-  async (req: Request<{ token: string }>, res: Response) => {
-    const id = verifyToken(config.sessionSecret, 'receipt', req.params.token);
-    const receipt = id ? await findReceipt(db, id) : undefined;
-    if (!receipt) throw new NotFound(say(res, 'errors.receiptLinkInvalid'));
-    const view = receiptView(config, receipt, asLocale(req.query.lang));
-    const pdf = await renderReceiptPdf(view, receipt.issued_at);
-    res.set('Cache-Control', 'private, no-store').set('X-Robots-Tag', 'noindex');
-    res.type('application/pdf').attachment(receiptPdfName(receipt.number)).send(pdf);
-  };
+const showReceipt = (ctx: AppContext) => async (req: Request<{ token: string }>, res: Response) => {
+  const { view } = await receiptOfLink(ctx, req, res);
+  res.locals.locale = view.locale;
+  res.render('receipts/show', { title: view.subject, receipt: view });
+};
+
+const downloadReceiptPdf = (ctx: AppContext) => async (req: Request<{ token: string }>, res: Response) => {
+  const { receipt, view } = await receiptOfLink(ctx, req, res);
+  res.type('application/pdf').attachment(receiptPdfName(receipt.number)).send(await renderReceiptPdf(view, receipt.issued_at));
+};
 
 export function receiptRoutes(ctx: AppContext): Router {
   const router = Router();

@@ -153,6 +153,10 @@ describe('a round’s spending, outcomes, transfers and statement', () => {
 
       // A body beyond what any form takes is refused before it is read through.
       await spend(finance, may, good, { content: Buffer.alloc(9 * 1024 * 1024), filename: 'huge.pdf', contentType: 'application/pdf' }).expect(413);
+      // A body cut short before its closing boundary, or one that names no boundary, is a plain 400, never a 500.
+      const cutShort = `--XyZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${finance.csrf}\r\n--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\nhalf a`;
+      await finance.agent.post(`${statement}/spending`).set('Content-Type', 'multipart/form-data; boundary=XyZ').send(cutShort).expect(400);
+      await finance.agent.post(`${statement}/spending`).set('Content-Type', 'multipart/form-data').send(cutShort).expect(400);
 
       expect(await Promise.all([rowsOf('round_spending'), rowsOf('round_spending_attachments'), rowsOf('audit_log')])).toEqual(before);
     });

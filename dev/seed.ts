@@ -6,8 +6,8 @@ import { recordTransfer } from '../server/finance/rounds/transfers';
 import { recordOutcome, type OutcomeEntry } from '../server/missions/rounds/outcomes';
 import { roundBalance } from '../server/missions/rounds/statement';
 import { publishRoundReport } from '../server/missions/rounds/report';
-import { findReport } from '../server/missions/rounds/report.repository';
 import { findRoundBySlug } from '../server/missions/rounds/rounds.repository';
+import { findRoundReport } from '../server/campaigns/round.repository';
 import type { SpendingCategory } from '../server/tables/round-spending.table';
 import { countRecipients } from '../server/impact/impact.repository';
 import { postImpactUpdate } from '../server/impact/post';
@@ -436,7 +436,7 @@ async function seedRoundResults(db: Db, round: Round, scale: number, children: n
 /** A closed round's report to its donors, published as its campaign manager would once its outcomes are in: on the day its impact update was posted. */
 async function seedRoundShares(db: Db, round: Round, staffId: number, today: Date): Promise<void> {
   const found = await findRoundBySlug(db, round.slug);
-  if (!found || (await findReport(db, found.id))) return;
+  if (!found || (await findRoundReport(db, found.id))) return;
   // Three weeks after it closed, or today for a round that closed since: never before it closed.
   const publishedAt = new Date(Math.min(round.closes.getTime() + 21 * dayMs, today.getTime()));
   const published = await publishRoundReport(db, found, staffId, publishedAt, 'en');

@@ -2,6 +2,7 @@
 import type { Db } from '../database';
 import type { Campaign } from '../tables/campaigns.table';
 import type { Mission } from '../tables/missions.table';
+import type { RoundReport } from '../tables/round-reports.table';
 
 export type MissionOfRound = Pick<Mission, 'id' | 'slug' | 'title'>;
 
@@ -15,13 +16,16 @@ export async function listPublicRounds(db: Db, missionId: number): Promise<Campa
 }
 
 /**
- * What the round's published report says (server/missions/rounds/report.ts publishes it); undefined before it
- * reports. Read here rather than from missions/rounds, which imports this folder: the two would import each other.
+ * The round's published report (server/missions/rounds/report.ts publishes it); undefined before it reports.
+ * Kept here, below missions/rounds, so that the round's page, the staff forms and finance read it too.
  */
-export async function findRoundReport(db: Db, campaignId: number) {
-  return db
-    .selectFrom('round_reports')
-    .select(['currency', 'income', 'givers', 'children_operated', 'speech_therapy_sessions', 'procedures', 'published_at'])
-    .where('campaign_id', '=', campaignId)
-    .executeTakeFirst();
+export async function findRoundReport(db: Db, campaignId: number): Promise<RoundReport | undefined> {
+  return db.selectFrom('round_reports').selectAll().where('campaign_id', '=', campaignId).executeTakeFirst();
+}
+
+/** The reports of these rounds, by campaign. */
+export async function findRoundReports(db: Db, campaignIds: number[]): Promise<Map<number, RoundReport>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = await db.selectFrom('round_reports').selectAll().where('campaign_id', 'in', campaignIds).execute();
+  return new Map(rows.map((row) => [row.campaign_id, row]));
 }

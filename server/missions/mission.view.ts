@@ -3,17 +3,16 @@
 import type { AppContext } from '../context';
 import type { Loaded } from '../campaign-cache';
 import { opensAt, takesGifts } from '../campaigns/closing';
-import { listPublicRounds } from '../campaigns/round.repository';
+import { findRoundReports, listPublicRounds } from '../campaigns/round.repository';
+import { reportedLine } from '../campaigns/round-report.view';
 import { campaignTotals, combinedTotals, type CampaignTotals, type CombinedTotals } from '../campaigns/totals';
 import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
 import { formatMoney, percentOf, type Money } from '../money';
 import type { Campaign } from '../tables/campaigns.table';
 import type { Mission } from '../tables/missions.table';
-import { findMissionBySlug } from './mission.repository';
-import { findReports } from './rounds/report.repository';
-import { reportedLine } from '../campaigns/round-report.view';
 import type { RoundReport } from '../tables/round-reports.table';
+import { findMissionBySlug } from './mission.repository';
 
 type PageReader = Pick<AppContext, 'db' | 'clock'>;
 
@@ -82,7 +81,7 @@ export async function loadMissionPage({ db, clock }: PageReader, slug: string, l
   if (!mission) return { value: undefined, shows: 'all' };
   const rounds = await listPublicRounds(db, mission.id);
   const ids = rounds.map((round) => round.id);
-  const [roundTotals, totals, reports] = await Promise.all([campaignTotals(db, rounds), combinedTotals(db, rounds, mission.currency), findReports(db, ids)]);
+  const [roundTotals, totals, reports] = await Promise.all([campaignTotals(db, rounds), combinedTotals(db, rounds, mission.currency), findRoundReports(db, ids)]);
   // Any campaign may become one of its rounds; a mission's own change forgets everything (mission.repository.ts).
   return { value: missionPage(mission, rounds, roundTotals, totals, reports, locale, clock.now()), shows: 'all' };
 }

@@ -9,7 +9,8 @@ import { sharePercent } from '../../server/finance/rounds/shares-export';
 import { messages, translate } from '../../server/i18n/messages';
 import type { Locale } from '../../server/locale';
 import { formatMoney } from '../../server/money';
-import { findReport, findReportWithPublisher, listShares } from '../../server/missions/rounds/report.repository';
+import { findRoundReport } from '../../server/campaigns/round.repository';
+import { findReportWithPublisher, listShares } from '../../server/missions/rounds/report.repository';
 import { findRoundBySlug, listSisterRounds } from '../../server/missions/rounds/rounds.repository';
 import { shareRule } from '../../server/missions/rounds/share.view';
 import { roundStatement } from '../../server/missions/rounds/statement';
@@ -128,7 +129,7 @@ describe('a round’s report to its donors, in the staff area', () => {
       await manager.agent.post(publishOf(closed)).type('form').send({}).expect(403);
       await request(t.app).post(publishOf(closed)).expect(403);
       expect(await written()).toEqual(before);
-      expect(await findReport(t.database.db, closedId)).toBeUndefined();
+      expect(await findRoundReport(t.database.db, closedId)).toBeUndefined();
     });
   });
 
@@ -141,7 +142,7 @@ describe('a round’s report to its donors, in the staff area', () => {
       const published = await manager.post(publishOf(closed)).expect(303);
       expect(published.headers.location).toBe(`${outcomesOf(closed)}?done=published#report`);
 
-      const report = (await findReport(db, closedId))!;
+      const report = (await findRoundReport(db, closedId))!;
       expect(report).toMatchObject({ currency: 'CNY', income: 251_851, givers: 3, children_operated: 3, speech_therapy_sessions: 8, published_by: managerId });
       const shares = await listShares(db, closedId);
       expect(shares.map((share) => [share.email, share.currency, share.given, share.counted])).toEqual([

@@ -1,7 +1,10 @@
-// A round's report and its givers' shares: the ledger summed per giver as the report reads it, and the
-// frozen report as pages, accounts, emails and finance read it back.
+// A round's report and its givers' shares: the ledger summed per giver as the report reads it, the report
+// frozen, whom its email goes to, and its shares as accounts, emails and finance read them back (the report
+// itself is read through campaigns/round.repository.ts, below this room).
 import { sql } from 'kysely';
+import { campaignChangedChannel } from '../../campaign-cache';
 import type { Db, Trx } from '../../database';
+import { agreesToNews } from '../../impact/consent.repository';
 import type { LocalizedText } from '../../locale';
 import type { NewRoundReportShare, RoundReport, RoundReportTable } from '../../tables/round-reports.table';
 import type { Insertable } from 'kysely';
@@ -40,26 +43,33 @@ export async function sumLedgerByGiver(trx: Trx, campaignId: number): Promise<Gi
     .execute();
 }
 
-export async function findReport(db: Db, campaignId: number): Promise<RoundReport | undefined> {
-  return db.selectFrom('round_reports').selectAll().where('campaign_id', '=', campaignId).executeTakeFirst();
-}
-
-/** The reports of these campaigns, by campaign. */
-export async function findReports(db: Db, campaignIds: number[]): Promise<Map<number, RoundReport>> {
-  if (campaignIds.length === 0) return new Map();
-  const rows = await db.selectFrom('round_reports').selectAll().where('campaign_id', 'in', campaignIds).execute();
-  return new Map(rows.map((row) => [row.campaign_id, row]));
-}
-
-export async function insertReport(trx: Trx, report: Insertable<RoundReportTable>): Promise<void> {
-  await trx
+/** Freezes the report, and tells every web process at commit: the round's page and its mission's show it from now on. */
+export async function insertReport(trx: Trx, report: Insertable<RoundReportTable>): Promise<RoundReport> {
+  const row = await trx
     .insertInto('round_reports')
     .values({ ...report, procedures: sql`${JSON.stringify(report.procedures)}::jsonb` as never })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await sql`select pg_notify(${campaignChangedChannel}, ${String(report.campaign_id)})`.execute(trx);
+  return row;
 }
 
 export async function insertShares(trx: Trx, shares: NewRoundReportShare[]): Promise<void> {
   for (let i = 0; i < shares.length; i += 1000) await trx.insertInto('round_report_shares').values(shares.slice(i, i + 1000)).execute();
+}
+
+/** Donors holding a share of the report who agree to news now, in id order: whom its email goes to. */
+export async function listNewsRecipients(trx: Trx, campaignId: number): Promise<number[]> {
+  const rows = await trx
+    .selectFrom('round_report_shares')
+    .select('donor_id')
+    .distinct()
+    .where('campaign_id', '=', campaignId)
+    .where('donor_id', 'is not', null)
+    .where(agreesToNews(sql.ref('round_report_shares.donor_id')))
+    .orderBy('donor_id')
+    .execute();
+  return rows.map((row) => row.donor_id!);
 }
 
 /** Every share of the report, earliest giver first, with the giver's name (a donor's, or the one recorded on a gift without an email) and the donor's address. */

@@ -2,20 +2,18 @@
 // outcomes were recorded. One transaction freezes the income and outcomes, divides the income among the
 // givers (shares.ts) and owes one email to each donor who agreed to news; the account page shows every
 // giver with an account their share, whatever they chose about email.
-import { sql } from 'kysely';
 import type { Db, Trx } from '../../database';
-import { campaignChangedChannel } from '../../campaign-cache';
+import { findRoundReport } from '../../campaigns/round.repository';
 import { ratesFor } from '../../campaigns/totals';
 import { opensAt, takesGifts } from '../../campaigns/closing';
 import { translate, type MessageKey } from '../../i18n/messages';
-import { agreesToNews } from '../../impact/consent.repository';
 import type { Locale } from '../../locale';
 import { formatMoney, type Money } from '../../money';
 import { oweEmail } from '../../outbox/outbox.repository';
 import { recordAudit } from '../../staff/audit.repository';
 import type { RoundReport } from '../../tables/round-reports.table';
 import { roundOutcomes } from './outcomes';
-import { findReport, insertReport, insertShares, sumLedgerByGiver } from './report.repository';
+import { insertReport, insertShares, listNewsRecipients, sumLedgerByGiver } from './report.repository';
 import { lockRoundForReport, type Round } from './rounds.repository';
 import { divideIncome } from './shares';
 
@@ -31,27 +29,13 @@ export function whyNotReportable(round: RoundRef, now: Date, locale: Locale): Pu
   return undefined;
 }
 
-/** Donors holding a share of the report who agree to news now, in id order: whom its email goes to. */
-async function listNewsRecipients(trx: Trx, campaignId: number): Promise<number[]> {
-  const rows = await trx
-    .selectFrom('round_report_shares')
-    .select('donor_id')
-    .distinct()
-    .where('campaign_id', '=', campaignId)
-    .where('donor_id', 'is not', null)
-    .where(agreesToNews(sql.ref('round_report_shares.donor_id')))
-    .orderBy('donor_id')
-    .execute();
-  return rows.map((row) => row.donor_id!);
-}
-
 export const reportEmailKey = (campaignId: number, donorId: number) => `round-report-${campaignId}-${donorId}`;
 
 async function publishUnderLock(trx: Trx, roundId: number, staffId: number, now: Date, locale: Locale): Promise<PublishOutcome> {
   // The round as it stands under the lock: staff may have reopened it since the page was loaded.
   const round = await lockRoundForReport(trx, roundId);
   if (!round) return refused(locale, 422, 'rounds.report.error.open');
-  if (await findReport(trx, round.id)) return refused(locale, 409, 'rounds.report.error.published');
+  if (await findRoundReport(trx, round.id)) return refused(locale, 409, 'rounds.report.error.published');
   const notYet = whyNotReportable(round, now, locale);
   if (notYet) return notYet;
   const outcomes = await roundOutcomes(trx, round.id);
@@ -60,7 +44,7 @@ async function publishUnderLock(trx: Trx, roundId: number, staffId: number, now:
   if (!divided.ok) return refused(locale, 422, 'rounds.report.error.unconverted', { currency: round.mission_currency, amounts: divided.unconverted.map((m: Money) => formatMoney(m, locale)).join(', ') });
   if (divided.income <= 0) return refused(locale, 422, 'rounds.report.error.noIncome');
   const givers = new Set(divided.shares.map((share) => share.who)).size;
-  await insertReport(trx, {
+  const report = await insertReport(trx, {
     campaign_id: round.id,
     currency: round.mission_currency,
     income: divided.income,
@@ -84,9 +68,7 @@ async function publishUnderLock(trx: Trx, roundId: number, staffId: number, now:
     subjectId: round.id,
     after: { campaign: round.slug, currency: round.mission_currency, amount: divided.income, givers, children_operated: outcomes.childrenOperated, speech_therapy_sessions: outcomes.speechTherapySessions, emails: recipients.length },
   });
-  // The round's page and its mission's show the report from now on.
-  await sql`select pg_notify(${campaignChangedChannel}, ${String(round.id)})`.execute(trx);
-  return { ok: true, report: (await findReport(trx, round.id))!, emails: recipients.length };
+  return { ok: true, report, emails: recipients.length };
 }
 
 /** Publishes the round's report, or says in `locale` why it cannot be published; `now` is when it was. */

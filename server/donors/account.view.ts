@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { localeFrom, localeOf, say } from '../http/language';
-import { receiptPath } from '../receipts/receipt.view';
+import { receiptPath, receiptPdfPath } from '../receipts/receipt.view';
 import type { MessageKey } from '../i18n/messages';
 import { languageNames, localize, locales, type Locale } from '../locale';
 import { formatMoney } from '../money';
@@ -63,7 +63,7 @@ export function giftRows(res: Response, config: AppContext['config'], gifts: Gif
       statusLabel: statusKey && say(res, statusKey),
       receiptNumber: gift.receipt_number,
       receiptUrl: gift.receipt_id ? receiptPath(config.sessionSecret, gift.receipt_id) : null,
-      receiptPdfUrl: gift.receipt_id ? `${receiptPath(config.sessionSecret, gift.receipt_id)}/pdf` : null,
+      receiptPdfUrl: gift.receipt_id ? receiptPdfPath(config.sessionSecret, gift.receipt_id) : null,
     };
   });
 }

@@ -18,7 +18,7 @@ import { findCurrentOfflineEntry, listRecentOfflineGifts } from './offline-gift.
 import { offlinePageView, type OfflinePageExtra } from './offline-gift.view';
 import { refundStateOf, requestRefund } from './refunds';
 import { localeOf, say } from '../http/language';
-import { receiptPath } from '../receipts/receipt.view';
+import { receiptPdfPath } from '../receipts/receipt.view';
 
 const finance = requireArea('finance');
 const today = (ctx: AppContext) => dayIn(ctx.clock.now(), ctx.config.organisation.timeZone);
@@ -44,7 +44,7 @@ async function renderGift(ctx: AppContext, res: Response, gift: GiftDetail, extr
     gift.donation.origin === 'offline' ? findCurrentOfflineEntry(ctx.db, gift.donation.id) : undefined,
     listCampaignOptions(ctx.db),
   ]);
-  res.status(status).render('finance/gift', giftPageView(localeOf(res), gift, { refund, offline, campaigns, receiptPdfUrl: gift.receipt ? `${receiptPath(ctx.config.sessionSecret, gift.receipt.id)}/pdf` : undefined }, extra));
+  res.status(status).render('finance/gift', giftPageView(localeOf(res), gift, { refund, offline, campaigns, receiptPdfUrl: gift.receipt ? receiptPdfPath(ctx.config.sessionSecret, gift.receipt.id) : undefined }, extra));
 }
 
 async function renderOffline(ctx: AppContext, res: Response, form: Partial<OfflineGiftForm>, extra: OfflinePageExtra = {}, status = 200): Promise<void> {

@@ -17,6 +17,8 @@ function paymentMethodName(method: string, locale: Locale): string {
 /** A receipt's page on the site, signed so that only whoever was given the link can open it; its PDF is at `${path}/pdf`. */
 export const receiptPath = (sessionSecret: string, receiptId: string) => `/receipts/${signToken(sessionSecret, 'receipt', receiptId)}`;
 
+export const receiptPdfPath = (sessionSecret: string, receiptId: string) => `${receiptPath(sessionSecret, receiptId)}/pdf`;
+
 /** The receipt in `locale`, by default the language the donor gave in. */
 export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale: Locale = localeFrom(receipt.locale)) {
   const name = receipt.donor_name ?? receipt.donor_record_name ?? receipt.email ?? '';
@@ -37,7 +39,7 @@ export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale
     paymentMethod: receipt.payment_method ? paymentMethodName(receipt.payment_method, locale) : null,
     dedication,
     printableUrl: `${publicUrl(config)}${receiptPath(config.sessionSecret, receipt.id)}`,
-    pdfUrl: `${publicUrl(config)}${receiptPath(config.sessionSecret, receipt.id)}/pdf`,
+    pdfUrl: `${publicUrl(config)}${receiptPdfPath(config.sessionSecret, receipt.id)}`,
   };
 }
 

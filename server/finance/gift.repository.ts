@@ -23,6 +23,9 @@ export function filteredDonations(db: Db, filters: GiftFilters, timeZone: string
     else if (filters.status) conditions.push(eb('donations.status', '=', filters.status));
     else conditions.push(eb('donations.status', 'not in', unfinishedStatuses));
     if (filters.method) conditions.push(eb('donations.payment_method', '=', filters.method));
+    // As each gift was given (an organisation's gifts through donations_organisation_gift_time_idx).
+    if (filters.donor_type === 'organisation') conditions.push(eb('donations.donor_type', '<>', 'person'));
+    else if (filters.donor_type) conditions.push(eb('donations.donor_type', '=', filters.donor_type));
     if (filters.donor) {
       // Both halves are served by trigram indexes (migration 0012), the donor records' through an array
       // the planner can look up in donations_donor_idx: with `in (subquery)` it read every donation.
@@ -52,6 +55,7 @@ export async function listGifts(db: Db, filters: GiftFilters, timeZone: string, 
         'donations.origin',
         'donations.payment_method',
         'donations.donor_name',
+        'donations.donor_type',
         'donations.stripe_payment_intent_id',
         'donations.stripe_charge_id',
         'donations.stripe_invoice_id',
@@ -122,7 +126,7 @@ export async function totalsByCurrency(db: Db, filters: GiftFilters, timeZone: s
   }));
 }
 
-/** One gift (`id` a uuid) with its donor, campaign, ledger rows, receipt and refund requests; undefined when unknown. */
+/** One gift (`id` a uuid) with its donor, campaign, ledger rows, receipts (first to latest) and refund requests; undefined when unknown. */
 export async function findGiftDetail(db: Db, id: string) {
   const donation = await db
     .selectFrom('donations')
@@ -135,7 +139,7 @@ export async function findGiftDetail(db: Db, id: string) {
     .where('donations.id', '=', id)
     .executeTakeFirst();
   if (!donation) return undefined;
-  const [ledger, receipt, refunds] = await Promise.all([
+  const [ledger, receipts, refunds] = await Promise.all([
     db
       .selectFrom('ledger_entries')
       .leftJoin('staff_members', 'staff_members.id', 'ledger_entries.recorded_by')
@@ -145,7 +149,7 @@ export async function findGiftDetail(db: Db, id: string) {
       .where('ledger_entries.donation_id', '=', id)
       .orderBy('ledger_entries.id')
       .execute(),
-    db.selectFrom('receipts').selectAll().where('donation_id', '=', id).executeTakeFirst(),
+    db.selectFrom('receipts').selectAll().where('donation_id', '=', id).orderBy('issued_at').orderBy('sequence').execute(),
     db
       .selectFrom('refund_requests')
       .innerJoin('staff_members', 'staff_members.id', 'refund_requests.requested_by')
@@ -155,7 +159,7 @@ export async function findGiftDetail(db: Db, id: string) {
       .orderBy('refund_requests.attempt')
       .execute(),
   ]);
-  return { donation, ledger, receipt, refunds };
+  return { donation, ledger, receipts, refunds };
 }
 
 export type GiftDetail = NonNullable<Awaited<ReturnType<typeof findGiftDetail>>>;

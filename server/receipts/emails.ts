@@ -7,10 +7,13 @@ import { translate } from '../i18n/messages';
 import { localize } from '../locale';
 import { formatMoney } from '../money';
 import { organisationIn } from '../organisation';
-import { findDonationWithDonor, findStatementDonor, findReceipt, statementGifts } from './receipt.repository';
+import { findDonationWithDonor, findReceipt } from './receipt.repository';
 import { receiptPdfName, renderReceiptPdf } from './receipt-pdf';
 import { receiptView } from './receipt.view';
+import { refundNoticePdfName, refundNoticeView, renderRefundNoticePdf } from './refund-notice';
+import { renderStatementPdf } from './statement-pdf';
 import { statementView } from './statement.view';
+import { readStatement } from './statements';
 
 export const receiptEmail: Composer = async ({ config }, trx, payload) => {
   const receipt = await findReceipt(trx, String(payload.receiptId));
@@ -20,15 +23,15 @@ export const receiptEmail: Composer = async ({ config }, trx, payload) => {
   return { to: receipt.email, subject: view.subject, locale: view.locale, attachments: [pdf], ...(await renderEmail('receipt', view, config.env === 'production')) };
 };
 
+/** The notice of a receipt a refund voided, with its PDF and, when something was kept, the replacement receipt's. */
 export const refundNoticeEmail: Composer = async ({ config }, trx, payload) => {
-  const donation = await findDonationWithDonor(trx, String(payload.donationId));
-  if (!donation) return undefined;
-  const locale = localeFrom(donation.locale);
-  const campaign = localize(donation.campaign_title, locale);
-  const amount = formatMoney({ amount: Number(payload.amount), currency: String(payload.currency) }, locale);
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(new Date(String(payload.refundedAt)));
-  const view = { locale, subject: translate(locale, 'notice.refundSubject', { campaign }), body: translate(locale, 'notice.refundBody', { amount, campaign, date }), organisation: organisationIn(config.organisation, locale) };
-  return { to: donation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
+  const voided = await findReceipt(trx, String(payload.receiptId));
+  if (!voided?.email || !voided.voided_at) return undefined;
+  const view = refundNoticeView(config, { ...voided, voided_at: voided.voided_at });
+  const attachments = [{ filename: refundNoticePdfName(voided.number), content: await renderRefundNoticePdf(view, voided.voided_at), contentType: 'application/pdf' }];
+  const replacement = voided.replacement_id ? await findReceipt(trx, voided.replacement_id) : undefined;
+  if (replacement) attachments.push({ filename: receiptPdfName(replacement.number), content: await renderReceiptPdf(receiptView(config, replacement, view.locale), replacement.issued_at), contentType: 'application/pdf' });
+  return { to: voided.email, subject: view.subject, locale: view.locale, attachments, ...(await renderEmail('notice', view, config.env === 'production')) };
 };
 
 export const paymentFailedEmail: Composer = async ({ config }, trx, payload) => {
@@ -46,20 +49,11 @@ export const paymentFailedEmail: Composer = async ({ config }, trx, payload) => 
   return { to: donation.email, subject: view.subject, locale, ...(await renderEmail('notice', view, config.env === 'production')) };
 };
 
+/** The fiscal year's statement, with its PDF; nothing when no receipt of the year still stands (all refunded since). */
 export const annualStatementEmail: Composer = async ({ config }, trx, payload) => {
-  const donorId = Number(payload.donorId);
-  const year = Number(payload.year);
-  const donor = await findStatementDonor(trx, donorId);
-  const gifts = await statementGifts(trx, donorId, year);
-  if (!donor || gifts.length === 0) return undefined;
-  const locale = localeFrom(donor.locale);
-  const view = {
-    locale,
-    subject: translate(locale, 'statement.subject', { year }),
-    intro: translate(locale, 'statement.intro', { name: donor.name ?? donor.email, year }),
-    ...statementView(gifts, locale, config.organisation.timeZone),
-    organisation: organisationIn(config.organisation, locale),
-    wording: localize(config.receiptWording, locale),
-  };
-  return { to: donor.email, subject: view.subject, locale, ...(await renderEmail('statement', view, config.env === 'production')) };
+  const statement = await readStatement(trx, config, Number(payload.donorId), Number(payload.year));
+  if (!statement || statement.gifts.length === 0) return undefined;
+  const view = statementView(config, statement, localeFrom(statement.donor.locale));
+  const pdf = { filename: view.pdfName, content: await renderStatementPdf(view), contentType: 'application/pdf' };
+  return { to: statement.donor.email, subject: view.subject, locale: view.locale, attachments: [pdf], ...(await renderEmail('statement', view, config.env === 'production')) };
 };

@@ -1,8 +1,9 @@
 // Receipts and the emails a gift owes, written inside the gift's own transaction.
 import type { Trx } from '../database';
 import { oweEmail } from '../outbox/outbox.repository';
-import type { Receipt } from '../tables/receipts.table';
-import { findReceiptOfDonation, insertReceipt, takeNextReceiptSequence } from './receipt.repository';
+import type { Money } from '../money';
+import type { Receipt, ReceiptVoidReason } from '../tables/receipts.table';
+import { findLatestReceiptOfDonation, findReceiptOfDonation, insertReceipt, takeNextReceiptSequence, voidReceipt } from './receipt.repository';
 
 // Building a formatter costs more than the rest of numbering a receipt; there is one time zone.
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
@@ -22,12 +23,49 @@ export function receiptNumber(year: number, sequence: number): string {
  * Numbers the gift's receipt and owes its email, inside the gift's transaction: the receipt counter
  * stays locked until it ends (see takeNextReceiptSequence).
  */
-export async function issueReceipt(trx: Trx, donation: { id: string }, issuedAt: Date, timeZone: string): Promise<Receipt> {
+export async function issueReceipt(trx: Trx, donation: { id: string; amount: number; currency: string }, issuedAt: Date, timeZone: string): Promise<Receipt> {
   const existing = await findReceiptOfDonation(trx, donation.id);
   if (existing) return existing;
   const year = receiptYear(issuedAt, timeZone);
   const sequence = await takeNextReceiptSequence(trx, year);
-  const receipt = await insertReceipt(trx, { donation_id: donation.id, year, sequence, number: receiptNumber(year, sequence), issued_at: issuedAt });
+  const receipt = await insertReceipt(trx, { donation_id: donation.id, year, sequence, number: receiptNumber(year, sequence), amount: donation.amount, currency: donation.currency, given_at: issuedAt, issued_at: issuedAt });
   await oweEmail(trx, 'receipt', `receipt-${donation.id}`, { receiptId: receipt.id });
   return receipt;
+}
+
+/** What bringing a gift's receipt in line did: the receipt it voided (if one stood) and the one it numbered (if something is kept). */
+export interface ReceiptChange {
+  voided: Receipt | null;
+  replacement: Receipt | null;
+}
+
+/**
+ * Makes the gift's receipts certify what it kept, inside the transaction that changed its ledger: the
+ * standing receipt is voided and, if anything is kept, a replacement is numbered for that, keeping the
+ * gift's date and citing the receipt it replaces. Money that comes back (a failed refund, a won dispute)
+ * gets a replacement too. Nothing happens when the standing receipt already says what was kept, so a
+ * redelivered event changes nothing; undefined then, or when the gift was never receipted.
+ */
+export async function bringReceiptInLine(trx: Trx, donationId: string, kept: Money, at: Date, reason: ReceiptVoidReason, timeZone: string): Promise<ReceiptChange | undefined> {
+  const latest = await findLatestReceiptOfDonation(trx, donationId);
+  if (!latest) return undefined;
+  const stands = latest.voided_at === null;
+  if (stands && latest.amount === kept.amount && latest.currency === kept.currency) return undefined;
+  if (!stands && kept.amount <= 0) return undefined;
+  const voided = stands ? await voidReceipt(trx, latest.id, at, reason) : null;
+  if (kept.amount <= 0) return { voided, replacement: null };
+  const year = receiptYear(at, timeZone);
+  const sequence = await takeNextReceiptSequence(trx, year);
+  const replacement = await insertReceipt(trx, {
+    donation_id: donationId,
+    year,
+    sequence,
+    number: receiptNumber(year, sequence),
+    amount: kept.amount,
+    currency: kept.currency,
+    given_at: latest.given_at,
+    issued_at: at,
+    replaces_receipt_id: latest.id,
+  });
+  return { voided, replacement };
 }

@@ -1,13 +1,12 @@
-// The receipts' queries: numbering and storing receipts, reading them back, and the annual statements.
+// The receipts' queries: numbering and storing receipts, voiding them, and reading them back (statements: statement.repository.ts).
 import { sql } from 'kysely';
 import type { Db, Trx } from '../database';
-import type { Receipt } from '../tables/receipts.table';
+import type { Insertable } from 'kysely';
+import type { Receipt, ReceiptTable, ReceiptVoidReason } from '../tables/receipts.table';
 
-/** Gifts that still count on a statement: not refunded in full, not lost to a dispute. */
-const standingStatuses = ['succeeded', 'partially_refunded'] as const;
-
+/** A gift's first receipt, whether it still stands or not. */
 export async function findReceiptOfDonation(db: Db, donationId: string): Promise<Receipt | undefined> {
-  return db.selectFrom('receipts').selectAll().where('donation_id', '=', donationId).executeTakeFirst();
+  return db.selectFrom('receipts').selectAll().where('donation_id', '=', donationId).where('replaces_receipt_id', 'is', null).executeTakeFirst();
 }
 
 /**
@@ -24,29 +23,60 @@ export async function takeNextReceiptSequence(trx: Trx, year: number): Promise<n
   return sequence;
 }
 
-export async function insertReceipt(trx: Trx, receipt: { donation_id: string; year: number; sequence: number; number: string; issued_at: Date }): Promise<Receipt> {
+export async function insertReceipt(trx: Trx, receipt: Insertable<ReceiptTable>): Promise<Receipt> {
   return trx.insertInto('receipts').values(receipt).returningAll().executeTakeFirstOrThrow();
 }
 
-/** A receipt with everything its email and printable page show. */
+/**
+ * True for the end of a gift's chain of receipts, the one no other replaces: the receipt that stands, or
+ * the last one voided when nothing was kept. Every list of gifts joins its receipt with this.
+ */
+export const isLatestReceipt = sql<boolean>`not exists (select 1 from receipts later where later.replaces_receipt_id = receipts.id)`;
+
+export async function findLatestReceiptOfDonation(trx: Trx, donationId: string): Promise<Receipt | undefined> {
+  return trx.selectFrom('receipts').selectAll().where('donation_id', '=', donationId).where(isLatestReceipt).executeTakeFirst();
+}
+
+/** The receipts refunds voided among these gifts', each with its notice: what the account and the staff gift page offer. */
+export async function listRefundNotices(db: Db, donationIds: string[]) {
+  if (donationIds.length === 0) return [];
+  return db.selectFrom('receipts').select(['id', 'number', 'donation_id', 'voided_at']).where('donation_id', 'in', donationIds).where('void_reason', '=', 'refund').orderBy('issued_at').orderBy('sequence').execute();
+}
+
+export async function voidReceipt(trx: Trx, receiptId: string, at: Date, reason: ReceiptVoidReason): Promise<Receipt> {
+  return trx.updateTable('receipts').set({ voided_at: at, void_reason: reason }).where('id', '=', receiptId).where('voided_at', 'is', null).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A receipt with everything its email, printable page and PDF show, and the receipts it replaces and is replaced by. */
 export async function findReceipt(db: Db, receiptId: string) {
   return db
     .selectFrom('receipts')
     .innerJoin('donations', 'donations.id', 'receipts.donation_id')
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
     .leftJoin('donors', 'donors.id', 'donations.donor_id')
+    .leftJoin('receipts as replaced', 'replaced.id', 'receipts.replaces_receipt_id')
+    .leftJoin('receipts as replacement', 'replacement.replaces_receipt_id', 'receipts.id')
     .select([
       'receipts.id',
       'receipts.number',
+      'receipts.amount',
+      'receipts.currency',
+      'receipts.given_at',
       'receipts.issued_at',
+      'receipts.voided_at',
+      'receipts.void_reason',
+      'replaced.number as replaces_number',
+      'replacement.id as replacement_id',
+      'replacement.number as replacement_number',
+      'replacement.amount as replacement_amount',
       'donations.id as donation_id',
-      'donations.amount',
-      'donations.currency',
       'donations.frequency',
       'donations.payment_method',
       'donations.dedication_kind',
       'donations.dedication_name',
       'donations.donor_name',
+      'donations.donor_contact_name',
+      'donations.donor_business_registration',
       'donations.locale',
       'campaigns.title as campaign_title',
       'donors.email',
@@ -68,42 +98,3 @@ export async function findDonationWithDonor(db: Db, donationId: string) {
     .where('donations.id', '=', donationId)
     .executeTakeFirst();
 }
-
-export async function findStatementDonor(db: Db, donorId: number) {
-  return db.selectFrom('donors').select(['email', 'name', 'locale']).where('id', '=', donorId).executeTakeFirst();
-}
-
-/** Owes a statement to every donor with a standing receipted gift in `year`; returns how many were new. */
-export async function oweStatementsForYear(db: Db, year: number): Promise<number> {
-  const inserted = await sql<{ id: number }>`
-    insert into outbox (topic, dedupe_key, payload)
-    select distinct 'annual_statement', 'statement-' || ${year} || '-' || d.donor_id, jsonb_build_object('donorId', d.donor_id, 'year', ${year}::int)
-    from receipts r join donations d on d.id = r.donation_id
-    where r.year = ${year} and d.donor_id is not null and d.status in ('succeeded', 'partially_refunded')
-    on conflict (dedupe_key) do nothing
-    returning id`.execute(db);
-  return inserted.rows.length;
-}
-
-/** A donor's standing receipted gifts of `year`, in receipt order, each with what it kept after refunds. */
-export async function statementGifts(db: Db, donorId: number, year: number) {
-  return db
-    .selectFrom('receipts')
-    .innerJoin('donations', 'donations.id', 'receipts.donation_id')
-    .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
-    .select(['receipts.number', 'receipts.issued_at', 'donations.amount', 'donations.currency', 'campaigns.title'])
-    .select((eb) =>
-      eb
-        .selectFrom('ledger_entries')
-        .select((l) => l.fn.coalesce(l.fn.sum<string>('ledger_entries.amount'), sql<string>`0`).as('kept'))
-        .whereRef('ledger_entries.donation_id', '=', 'donations.id')
-        .as('kept'),
-    )
-    .where('donations.donor_id', '=', donorId)
-    .where('receipts.year', '=', year)
-    .where('donations.status', 'in', standingStatuses)
-    .orderBy('receipts.sequence')
-    .execute();
-}
-
-export type StatementGift = Awaited<ReturnType<typeof statementGifts>>[number];

@@ -5,7 +5,8 @@ import { NotFound } from '../http/errors';
 import { verifyToken } from '../http/signed-links';
 import { findReceipt } from './receipt.repository';
 import { receiptPdfName, renderReceiptPdf } from './receipt-pdf';
-import { receiptView } from './receipt.view';
+import { hasRefundNotice, receiptView } from './receipt.view';
+import { refundNoticePdfName, refundNoticeView, renderRefundNoticePdf } from './refund-notice';
 import { asLocale, say } from '../http/language';
 
 /** The receipt a link's token names, shown in the donor's language unless the reader switched; 404 for any other token. */
@@ -29,9 +30,18 @@ const downloadReceiptPdf = (ctx: AppContext) => async (req: Request<{ token: str
   res.type('application/pdf').attachment(receiptPdfName(receipt.number)).send(await renderReceiptPdf(view, receipt.issued_at));
 };
 
+/** The refund notice of a receipt a refund voided; 404 for a receipt that stands or was voided otherwise. */
+const downloadRefundNoticePdf = (ctx: AppContext) => async (req: Request<{ token: string }>, res: Response) => {
+  const { receipt, view } = await receiptOfLink(ctx, req, res);
+  if (!receipt.voided_at || !hasRefundNotice(receipt)) throw new NotFound(say(res, 'errors.receiptLinkInvalid'));
+  const notice = refundNoticeView(ctx.config, { ...receipt, voided_at: receipt.voided_at }, view.locale);
+  res.type('application/pdf').attachment(refundNoticePdfName(receipt.number)).send(await renderRefundNoticePdf(notice, receipt.voided_at));
+};
+
 export function receiptRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/receipts/:token', showReceipt(ctx));
   router.get('/receipts/:token/pdf', downloadReceiptPdf(ctx));
+  router.get('/receipts/:token/refund-notice', downloadRefundNoticePdf(ctx));
   return router;
 }

@@ -19,6 +19,25 @@ export const receiptPath = (sessionSecret: string, receiptId: string) => `/recei
 
 export const receiptPdfPath = (sessionSecret: string, receiptId: string) => `${receiptPath(sessionSecret, receiptId)}/pdf`;
 
+/** The refund notice of a receipt a refund voided, by the receipt's own link. */
+export const refundNoticePdfPath = (sessionSecret: string, voidedReceiptId: string) => `${receiptPath(sessionSecret, voidedReceiptId)}/refund-notice`;
+
+/** Whether a receipt was voided by a refund, and so has a refund notice. */
+export const hasRefundNotice = (receipt: { void_reason: string | null }) => receipt.void_reason === 'refund';
+
+const dateIn = (config: ReadyConfig, locale: Locale, at: Date) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(at);
+
+/** What a void receipt says about itself, in the order it is read: why it is void, and what replaces it. */
+function voidLines(config: ReadyConfig, receipt: ReceiptDetails, locale: Locale): string[] {
+  if (!receipt.voided_at || !receipt.void_reason) return [];
+  const why = translate(locale, `receipt.void.${receipt.void_reason}`, { date: dateIn(config, locale, receipt.voided_at) });
+  const replaced =
+    receipt.replacement_number && receipt.replacement_amount !== null
+      ? translate(locale, 'receipt.void.replacedBy', { number: receipt.replacement_number, amount: formatMoney({ amount: receipt.replacement_amount, currency: receipt.currency }, locale) })
+      : translate(locale, 'receipt.void.notReplaced');
+  return [why, replaced];
+}
+
 /** The receipt in `locale`, by default the language the donor gave in. */
 export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale: Locale = localeFrom(receipt.locale)) {
   const name = receipt.donor_name ?? receipt.donor_record_name ?? receipt.email ?? '';
@@ -32,8 +51,19 @@ export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale
     wording: localize(config.receiptWording, locale),
     number: receipt.number,
     donorName: name,
-    givenOn: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(receipt.issued_at),
-    amount: formatMoney(receipt, locale),
+    // A receipt made out to an organisation: its contact and registration, as its gift gave them.
+    contactName: receipt.donor_contact_name,
+    businessRegistration: receipt.donor_business_registration,
+    givenOn: dateIn(config, locale, receipt.given_at),
+    /** A replacement is issued after the gift it certifies; a first receipt on the day of the gift. */
+    issuedOn: receipt.replaces_number ? dateIn(config, locale, receipt.issued_at) : null,
+    void: voidLines(config, receipt, locale),
+    voidStamp: receipt.voided_at ? translate(locale, 'receipt.void.stamp') : null,
+    replaces: receipt.replaces_number ? translate(locale, 'receipt.replaces', { number: receipt.replaces_number }) : null,
+    replacementNumber: receipt.replacement_number,
+    replacementUrl: receipt.replacement_id ? `${publicUrl(config)}${receiptPath(config.sessionSecret, receipt.replacement_id)}` : null,
+    refundNoticeUrl: hasRefundNotice(receipt) ? `${publicUrl(config)}${refundNoticePdfPath(config.sessionSecret, receipt.id)}` : null,
+    amount: formatMoney({ amount: receipt.amount, currency: receipt.currency }, locale),
     campaign,
     kind: translate(locale, `receipt.kind.${receipt.frequency}`),
     paymentMethod: receipt.payment_method ? paymentMethodName(receipt.payment_method, locale) : null,

@@ -7,7 +7,7 @@ import type { DonationFrequency } from '../../server/tables/donations.table';
 import type { OutboxTopic } from '../../server/tables/outbox.table';
 import { postImpactUpdate } from '../../server/impact/post';
 import { sendImpactEmail } from '../../server/impact/send';
-import { issueReceipt } from '../../server/receipts/issue';
+import { bringReceiptInLine, issueReceipt } from '../../server/receipts/issue';
 import { oweEmail } from '../../server/outbox/outbox.repository';
 import { sendOwedEmail } from '../../server/emails';
 import { startTestContext, type TestContext } from '../support/context';
@@ -147,19 +147,33 @@ describe('every email in English and in Chinese', () => {
     });
   });
 
-  it('the refund notice, in both languages', async () => {
-    const refundedAt = new Date(Date.UTC(2025, 6, 2, 4)).toISOString();
+  /** Refunds part of a paid gift as the Stripe sync does: its receipt voided and, if something is kept, replaced. */
+  async function refunded(donationId: string, kept: { amount: number; currency: string }, at: Date) {
+    const change = await t.ctx.db.transaction().execute((trx) => bringReceiptInLine(trx, donationId, kept, at, 'refund', t.ctx.config.organisation.timeZone));
+    return change!;
+  }
+
+  it('the refund notice, in both languages, citing the receipt it voids and the one that replaces it', async () => {
+    const refundedAt = new Date(Date.UTC(2025, 6, 2, 4));
     const zh = await aPaidGift({ email: 'li.refund@example.com', name: '李小明', locale: 'zh-CN', currency: 'CNY', amount: 8_800 });
-    const chinese = await owedAndSent('refund_notice', 'refund-re_zh', { donationId: zh.donation.id, amount: 3_000, currency: 'CNY', refundedAt }, 'li.refund@example.com');
+    const partly = await refunded(zh.donation.id, { amount: 5_800, currency: 'CNY' }, refundedAt);
+    const chinese = await owedAndSent('refund_notice', `refund-notice-${partly.voided!.id}`, { receiptId: partly.voided!.id }, 'li.refund@example.com');
     expect(chinese.subject).toBe('您对言语治疗基金的捐款已退款');
     expect(chinese.text).toContain('我们已于2025年7月2日退还您对言语治疗基金的捐款 ¥30.00，款项可能需要5至10天到账。');
+    expect(chinese.text).toContain(`收据 ${partly.voided!.number}（¥88.00）现已作废。`);
+    expect(chinese.text).toContain(`随附的收据 ${partly.replacement!.number}（¥58.00）取代该收据`);
+    expect(chinese.attachments.map((a) => a.filename)).toEqual([`refund-notice-${partly.voided!.number}.pdf`, `receipt-${partly.replacement!.number}.pdf`]);
     expect(chinese.html).toContain('<html lang="zh-CN">');
     expect(chinese.headers.get('content-language')).toBe('zh-CN');
 
     const en = await aPaidGift({ email: 'ada.refund@example.com', name: 'Ada Wong', locale: 'en', currency: 'HKD', amount: 25_000 });
-    const english = await owedAndSent('refund_notice', 'refund-re_en', { donationId: en.donation.id, amount: 25_000, currency: 'HKD', refundedAt }, 'ada.refund@example.com');
+    const wholly = await refunded(en.donation.id, { amount: 0, currency: 'HKD' }, refundedAt);
+    expect(wholly.replacement).toBeNull();
+    const english = await owedAndSent('refund_notice', `refund-notice-${wholly.voided!.id}`, { receiptId: wholly.voided!.id }, 'ada.refund@example.com');
     expect(english.subject).toBe('Your gift to Speech therapy fund has been refunded');
     expect(english.text).toContain('We have refunded HK$250.00 of your gift to Speech therapy fund on July 2, 2025.');
+    expect(english.text).toContain(`As the whole gift was refunded, no receipt replaces it: please do not use receipt ${wholly.voided!.number} for any tax claim.`);
+    expect(english.attachments.map((a) => a.filename)).toEqual([`refund-notice-${wholly.voided!.number}.pdf`]);
     expect(english.html).toContain('<html lang="en">');
   });
 
@@ -182,9 +196,11 @@ describe('every email in English and in Chinese', () => {
     const zh = await aPaidGift({ email: 'li.statement@example.com', name: '李小明', locale: 'zh-CN', currency: 'CNY', amount: 8_800 });
     const chinese = await owedAndSent('annual_statement', 'statement-zh', { donorId: zh.donorId, year: 2025 }, 'li.statement@example.com');
     expect(chinese.subject).toBe('您的2025年度捐款汇总');
-    expect(chinese.text).toContain('亲爱的李小明：感谢您在2025年的每一笔捐款。');
+    expect(chinese.text).toContain('亲爱的李小明：感谢您在2025年度的每一笔捐款。');
+    expect(chinese.text).toContain('本汇总涵盖2025年1月1日至2025年12月31日。');
     expect(chinese.text).toMatch(/2025-\d{6} {2}2025年6月15日 {2}言语治疗基金 {2}¥88\.00/);
-    expect(chinese.text).toContain('合计: ¥88.00');
+    expect(chinese.text).toContain('CNY合计: ¥88.00');
+    expect(chinese.attachments[0]).toMatchObject({ filename: 'statement-2025.pdf', contentType: 'application/pdf' });
     expect(chinese.html).toContain('<html lang="zh-CN">');
 
     const en = await aPaidGift({ email: 'ada.statement@example.com', name: 'Ada Wong', locale: 'en', currency: 'USD', amount: 5_000 });
@@ -192,7 +208,7 @@ describe('every email in English and in Chinese', () => {
     expect(english.subject).toBe('Your giving in 2025: annual statement');
     expect(english.text).toContain('Dear Ada Wong, thank you for everything you gave in 2025.');
     expect(english.text).toMatch(/2025-\d{6} {2}Jun 15, 2025 {2}Speech therapy fund {2}US\$50\.00/);
-    expect(english.text).toContain('Total: US$50.00');
+    expect(english.text).toContain('Total in USD: US$50.00');
   });
 
   it('the impact update, in both languages, with figures, photos and the unsubscribe link', async () => {

@@ -279,6 +279,13 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       expect(audit.map((a) => a.action)).toEqual(['gift.offline_recorded', 'gift.offline_corrected', 'gift.offline_corrected']);
       expect(audit[1]).toMatchObject({ before: { amount: '8000.00', campaign_id: speech }, after: { amount: '800.00', campaign_id: general, reason: fix.reason } });
       expect(await db.selectFrom('outbox').select('dedupe_key').where('dedupe_key', 'like', `receipt-${id}%`).execute()).toHaveLength(3);
+      // Each change of amount voided the receipt that stood and numbered one for the new amount, citing it.
+      const receipts = await db.selectFrom('receipts').selectAll().where('donation_id', '=', id).orderBy('sequence').execute();
+      expect(receipts.map((r) => [r.amount, r.void_reason, r.replaces_receipt_id])).toEqual([
+        [800_000, 'correction', null],
+        [80_000, 'correction', receipts[0]!.id],
+        [85_000, null, receipts[1]!.id],
+      ]);
       await expect(db.updateTable('ledger_entries').set({ amount: 1 }).where('donation_id', '=', id).execute()).rejects.toThrow(/append-only/);
     });
 

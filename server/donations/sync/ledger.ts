@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import type { Donation, DonationStatus } from '../../tables/donations.table';
 import type { LedgerKind, NewLedgerEntry } from '../../tables/ledger-entries.table';
 import { convertAtRate } from '../../money';
-import { issueReceipt } from '../../receipts/issue';
+import { bringReceiptInLine, issueReceipt } from '../../receipts/issue';
 import { oweEmail } from '../../outbox/outbox.repository';
 import { recordConsentOfPaidGift } from '../../impact/consent';
 import { nameDonorFromPaidGift, updateDonationFromCharge } from '../donation.repository';
@@ -82,19 +82,23 @@ async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Strip
 
 const disputeStillOpenOrLost = (dispute: Stripe.Dispute) => dispute.status !== 'won' && dispute.status !== 'warning_closed';
 
-/** What a newly recorded row owes the donor, in the same transaction: a receipt for the gift, a notice for a refund. */
-async function oweDonor(c: RecordingContext, donation: Donation, added: AddedEntry[]) {
-  for (const entry of added) {
-    if (entry.kind === 'gift') await issueReceipt(c.trx, donation, entry.occurred_at, c.timeZone);
-    if (entry.kind === 'refund' && donation.donor_id) {
-      await oweEmail(c.trx, 'refund_notice', `refund-${entry.stripe_object_id}`, {
-        donationId: donation.id,
-        amount: -entry.amount,
-        currency: entry.currency,
-        refundedAt: entry.occurred_at.toISOString(),
-      });
-    }
-  }
+/**
+ * What newly recorded rows owe the donor, in the same transaction: a receipt for the gift; for a refund or
+ * a dispute, a receipt that says what the gift kept (see bringReceiptInLine). A refund owes a notice that
+ * cites the receipt it voided and its replacement; money coming back owes the replacement's receipt.
+ */
+async function oweDonor(c: RecordingContext, donation: Donation, added: AddedEntry[], kept: number) {
+  const gift = added.find((entry) => entry.kind === 'gift');
+  if (gift) await issueReceipt(c.trx, { id: donation.id, amount: gift.amount, currency: gift.currency }, gift.occurred_at, c.timeZone);
+  const changes = added.filter((entry) => entry.kind !== 'gift');
+  if (changes.length === 0) return;
+  const at = new Date(Math.max(...changes.map((entry) => entry.occurred_at.getTime())));
+  const refunded = changes.some((entry) => entry.kind === 'refund' || entry.kind === 'refund_reversal');
+  const change = await bringReceiptInLine(c.trx, donation.id, { amount: Math.max(kept, 0), currency: donation.currency }, at, refunded ? 'refund' : 'dispute', c.timeZone);
+  if (!change) return;
+  const lessKept = change.voided !== null && (change.replacement?.amount ?? 0) < change.voided.amount;
+  if (lessKept && refunded && donation.donor_id) await oweEmail(c.trx, 'refund_notice', `refund-notice-${change.voided!.id}`, { receiptId: change.voided!.id });
+  else if (change.replacement) await oweEmail(c.trx, 'receipt', `receipt-${change.replacement.id}`, { receiptId: change.replacement.id });
 }
 
 /**
@@ -141,6 +145,6 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
     succeededAt: given > 0 ? succeededAt : donation.succeeded_at,
   });
   // Last, because numbering a receipt holds the year's counter until the transaction ends.
-  await oweDonor(c, donation, added);
+  await oweDonor(c, donation, added, kept);
   return status;
 }

@@ -8,6 +8,7 @@ import { reconcileYesterday } from '../server/finance/reconciliation/reconciliat
 import { resumeImpactUpdates } from '../server/impact/fanout';
 import { relayOutbox, sweepOutbox } from '../server/outbox/outbox';
 import { oweLastYearsStatements } from '../server/receipts/statements';
+import { statementDay } from '../server/receipts/fiscal-year';
 import { sweepStripeEvents } from '../server/webhooks/events';
 import type { QueuePayloads } from '../server/queues';
 
@@ -28,9 +29,12 @@ const chores: Record<string, Chore> = {
   // Monthly and yearly gifts leave a round soon after it closes, well before their next renewal; a renewal
   // that comes first moves its plan itself (server/donations/sync/record.ts).
   'move-plans-off-closed-rounds': { repeat: every(10 * 60_000), run: (ctx) => movePlansOffClosedRounds(ctx, ctx.clock.now()) },
-  // Early January, once the year's last gifts have settled: last year's statement to every donor.
+  // Early in each fiscal year (ORG_FISCAL_YEAR_START), once the last year's gifts have settled: its statement to every donor.
   'annual-statements': {
-    repeat: (config) => ({ pattern: '0 9 5 1 *', tz: config.organisation.timeZone }),
+    repeat: (config) => {
+      const { month, day } = statementDay(config.fiscalYearStart);
+      return { pattern: `0 9 ${day} ${month} *`, tz: config.organisation.timeZone };
+    },
     run: (ctx) => oweLastYearsStatements(ctx),
   },
   // At 03:15: the card-testing brake's month-old declines and the networks gifts were started from, forgotten.

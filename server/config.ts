@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LocalizedText } from './locale';
 import { organisationFrom, organisationVariables, type Organisation } from './organisation';
+import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from './receipts/fiscal-year';
 
 const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET']);
 
@@ -39,6 +40,17 @@ function isProxyAddress(value: string): boolean {
 function wholeNumber(min: number, max: number, message: string) {
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
 }
+
+/**
+ * What receipts say unless RECEIPT_WORDING* say otherwise. Section 88's HK$100 is the donor's total of approved
+ * charitable donations in a year of assessment, not a threshold per gift, and it counts gifts to every approved
+ * charity: so the receipt says so, and points to the statement for the total given to us.
+ */
+const defaultReceiptWording = {
+  en: 'No goods or services were provided in exchange for this donation. Under section 88 of Hong Kong’s Inland Revenue Ordinance, donations to approved charities may be claimed for deduction when they total HK$100 or more in a year of assessment (1 April to 31 March): the HK$100 is for the year’s total, not for each gift. Your annual statement gives the total of your gifts to us.',
+  'zh-CN': '本捐款并无换取任何货品或服务。根据香港《税务条例》第88条，在一个课税年度（4月1日至翌年3月31日）内向认可慈善机构作出的捐款合共达港币100元或以上，可申请扣除；100元是全年合计，并非每笔捐款的门槛。您的年度捐款汇总列明您向本机构捐款的合计金额。',
+  'zh-HK': '本捐款並無換取任何貨品或服務。根據香港《稅務條例》第88條，在一個課稅年度（4月1日至翌年3月31日）內向認可慈善機構作出的捐款合共達港幣100元或以上，可申請扣除；100元是全年合計，並非每筆捐款的門檻。您的年度捐款彙總列明您向本機構捐款的合計金額。',
+};
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'expected development, test or production' }).default('development'),
@@ -77,16 +89,15 @@ const environmentSchema = z.object({
       }
     }, { message: 'expected an IANA time zone such as Asia/Hong_Kong' })
     .default('Asia/Hong_Kong'),
-  RECEIPT_WORDING: z
-    .string()
-    .trim()
-    .min(1, { message: 'expected the sentence printed on every receipt' })
-    .default('No goods or services were provided in exchange for this donation. Please keep this receipt for your tax records.'),
-  RECEIPT_WORDING_ZH: z
-    .string()
-    .trim()
-    .min(1, { message: 'expected the sentence printed on every receipt, in Simplified Chinese' })
-    .default('本捐款并无换取任何货品或服务。请保留本收据作报税之用。'),
+  // The first day of the fiscal year statements follow, MM-DD: 04-01 for Hong Kong's year of assessment.
+  ORG_FISCAL_YEAR_START: optionalText.pipe(
+    z
+      .string()
+      .refine((value) => parseFiscalYearStart(value) !== undefined, { message: 'expected the first day of the fiscal year as MM-DD, such as 04-01 (Hong Kong’s year of assessment) or 01-01 (a calendar year)' })
+      .optional(),
+  ),
+  RECEIPT_WORDING: z.string().trim().min(1, { message: 'expected the sentence printed on every receipt' }).default(defaultReceiptWording.en),
+  RECEIPT_WORDING_ZH: z.string().trim().min(1, { message: 'expected the sentence printed on every receipt, in Simplified Chinese' }).optional(),
   // Unset, Hong Kong readers get RECEIPT_WORDING_ZH in Traditional characters.
   RECEIPT_WORDING_ZH_HK: z.string().trim().min(1, { message: 'expected the sentence printed on every receipt, in Traditional Chinese' }).optional(),
   MAIL_CONCURRENCY: wholeNumber(1, 100, 'expected a whole number of emails sent at once, 1 to 100').default(5),
@@ -148,6 +159,8 @@ export interface Config {
   /** The charitable-receipt sentence printed on every receipt, in each language receipts are written in. */
   /** The sentence on every receipt; Hong Kong's falls back to the Simplified one in Traditional characters. */
   receiptWording: LocalizedText & { en: string; 'zh-CN': string };
+  /** The first day of the fiscal year annual statements follow (ORG_FISCAL_YEAR_START); 1 January unless set. */
+  fiscalYearStart: FiscalYearStart;
   mail: { concurrency: number; ratePerSecond: number };
   /** The worker process's CPU niceness, so that beside the web process it yields in a spike: see jobs/worker.ts. */
   workerNiceness: number;
@@ -208,7 +221,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mailFrom: /<\s*([^\s<>]+)\s*>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET,
     organisation: organisationFrom(e),
-    receiptWording: { en: e.RECEIPT_WORDING, 'zh-CN': e.RECEIPT_WORDING_ZH, ...(e.RECEIPT_WORDING_ZH_HK ? { 'zh-HK': e.RECEIPT_WORDING_ZH_HK } : {}) },
+    receiptWording: {
+      en: e.RECEIPT_WORDING,
+      'zh-CN': e.RECEIPT_WORDING_ZH ?? defaultReceiptWording['zh-CN'],
+      // Hong Kong's own, else the Simplified one in Traditional characters: the default's own when that is unset too.
+      ...(e.RECEIPT_WORDING_ZH_HK ? { 'zh-HK': e.RECEIPT_WORDING_ZH_HK } : e.RECEIPT_WORDING_ZH ? {} : { 'zh-HK': defaultReceiptWording['zh-HK'] }),
+    },
+    fiscalYearStart: e.ORG_FISCAL_YEAR_START ? parseFiscalYearStart(e.ORG_FISCAL_YEAR_START)! : calendarYear,
     mail: { concurrency: e.MAIL_CONCURRENCY, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     workerNiceness: e.WORKER_NICENESS,
     trustProxy: e.TRUST_PROXY,

@@ -3,20 +3,23 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import { asLocale, localeFrom, localeOf, say } from '../http/language';
-import { statementView } from '../receipts/statement.view';
-import { statementGifts } from '../receipts/receipt.repository';
+import { statementYears } from '../receipts/statement.repository';
 import { nextGiftDate } from '../donations/next-gift';
 import { translate } from '../i18n/messages';
 import { chooseNewsInAccount } from '../impact/consent';
 import { findNewsConsent } from '../impact/consent.repository';
-import { listDonorGifts, listPlanMoves, listRunningPlans, saveEmailLanguage, statementYears } from './donor.repository';
+import { listRefundNotices } from '../receipts/receipt.repository';
+import { listDonorGifts, listPlanMoves, listRunningPlans, saveEmailLanguage } from './donor.repository';
+import { accountStatementRoutes } from './statement.routes';
+import { fiscalYearLabel } from '../receipts/fiscal-year';
 import { accountPlanRoutes } from './plan.routes';
 import { accountShell, signedIn } from './shell';
 import { accountSignInRoutes } from './sign-in.routes';
 import { stopGiftRoutes } from './stop-gift.routes';
+import { dataRightsRoutes } from './data-rights.routes';
+import { partnerReceiptAccountRoutes } from '../finance/partner-receipts/donor.routes';
 import { dateIn, giftRows, noticeOf, planMoveLines, planSummary, preferencesView, roundSharesView } from './account.view';
 import { listDonorShares } from '../missions/rounds/report.repository';
-import { localize } from '../locale';
 
 export function donorRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -24,9 +27,11 @@ export function donorRoutes(ctx: AppContext): Router {
   router.get('/account', showAccount(ctx));
   router.use(accountSignInRoutes(ctx));
   router.post('/account/preferences', updatePreferences(ctx));
-  router.get('/account/statements/:year', showStatement(ctx));
+  router.use(accountStatementRoutes(ctx));
   router.use(accountPlanRoutes(ctx));
   router.use(stopGiftRoutes(ctx));
+  router.use(dataRightsRoutes(ctx));
+  router.use(partnerReceiptAccountRoutes(ctx));
   return router;
 }
 
@@ -37,7 +42,7 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
   const [gifts, plans, years, consent, shares] = await Promise.all([
     listDonorGifts(db, donor.id),
     listRunningPlans(db, donor.id),
-    statementYears(db, donor.id),
+    statementYears(db, donor.id, { start: config.fiscalYearStart, timeZone: config.organisation.timeZone }),
     findNewsConsent(db, donor.id),
     listDonorShares(db, donor.id),
   ]);
@@ -49,12 +54,12 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
     title: say(res, 'account.title'),
     donor,
     notice: noticeOf(req, res),
-    gifts: giftRows(res, config, gifts),
+    gifts: giftRows(res, config, gifts, await listRefundNotices(db, gifts.map((gift) => gift.id))),
     plans: plans.map((plan, i) => {
       const next = nextDates[i];
       return { ...planSummary(res, plan), next: next && plan.status !== 'paused' ? dateIn(config, localeOf(res), next) : null, moves: planMoveLines(res, config, moves, plan.id) };
     }),
-    years,
+    years: years.map((year) => ({ year, label: fiscalYearLabel(year, config.fiscalYearStart) })),
     prefs: preferencesView(res, config, donor, consent),
     shares: roundSharesView(res, config, shares),
   });
@@ -69,21 +74,4 @@ const updatePreferences = (ctx: AppContext) => async (req: Request, res: Respons
   await chooseNewsInAccount(ctx.db, donor.id, req.body?.news === 'on', { wording: translate(shownIn, 'account.prefs.news'), locale: shownIn, at: ctx.clock.now() });
   await saveEmailLanguage(ctx.db, donor.id, locale);
   res.redirect(303, '/account?done=saved');
-};
-
-const showStatement = (ctx: AppContext) => async (req: Request, res: Response) => {
-  const donor = signedIn(res);
-  if (!donor) return;
-  const year = /^\d{4}$/.test(String(req.params.year)) ? Number(req.params.year) : undefined;
-  if (!year) return res.redirect(303, '/account');
-  const locale = localeOf(res);
-  const { config } = ctx;
-  const view = statementView(await statementGifts(ctx.db, donor.id, year), locale, config.organisation.timeZone);
-  res.render('donors/statement', {
-    title: say(res, 'account.statement.heading', { year }),
-    year,
-    donorName: donor.name ?? donor.email,
-    wording: localize(config.receiptWording, locale),
-    ...view,
-  });
 };

@@ -2,7 +2,8 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { localeFrom, localeOf, say } from '../http/language';
-import { receiptPath, receiptPdfPath } from '../receipts/receipt.view';
+import { receiptPath, receiptPdfPath, refundNoticePdfPath } from '../receipts/receipt.view';
+import type { listRefundNotices } from '../receipts/receipt.repository';
 import type { MessageKey } from '../i18n/messages';
 import { languageNames, localize, locales, type Locale } from '../locale';
 import { formatMoney } from '../money';
@@ -10,6 +11,7 @@ import type { NewsConsent } from '../impact/consent.repository';
 import type { DonorShareRow } from '../missions/rounds/report.repository';
 import { shareRule, sharesOfRounds } from '../missions/rounds/share.view';
 import type { AccountPlan, listDonorGifts, PlanMoveRow, PlanToStop } from './donor.repository';
+import { donorPartnerReceipt } from '../finance/partner-receipts/partner-receipt.view';
 import type { SignedInDonor } from './sessions';
 
 type Gift = Awaited<ReturnType<typeof listDonorGifts>>[number];
@@ -50,7 +52,10 @@ export function planSummary(res: Response, plan: AccountPlan) {
   };
 }
 
-export function giftRows(res: Response, config: AppContext['config'], gifts: Gift[]) {
+type RefundNotice = Awaited<ReturnType<typeof listRefundNotices>>[number];
+
+/** Each gift with its latest receipt (void when nothing was kept) and the notice of every refund that voided one. */
+export function giftRows(res: Response, config: AppContext['config'], gifts: Gift[], refundNotices: RefundNotice[] = []) {
   const locale = localeOf(res);
   return gifts.map((gift) => {
     const statusKey = statusLabels[gift.status];
@@ -64,6 +69,11 @@ export function giftRows(res: Response, config: AppContext['config'], gifts: Gif
       receiptNumber: gift.receipt_number,
       receiptUrl: gift.receipt_id ? receiptPath(config.sessionSecret, gift.receipt_id) : null,
       receiptPdfUrl: gift.receipt_id ? receiptPdfPath(config.sessionSecret, gift.receipt_id) : null,
+      receiptVoid: gift.receipt_voided_at !== null,
+      refundNotices: refundNotices
+        .filter((notice) => notice.donation_id === gift.id)
+        .map((notice) => ({ label: say(res, 'account.gifts.refundNotice', { number: notice.number }), url: refundNoticePdfPath(config.sessionSecret, notice.id) })),
+      partnerReceipt: donorPartnerReceipt(locale, gift),
     };
   });
 }

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { Locale } from '../locale';
 import { isUuid } from '../http/params';
+import { currentPartnerReceipts } from '../finance/partner-receipts/partner-receipt.repository';
+import { isLatestReceipt } from '../receipts/receipt.repository';
 
 /** Gifts that went through (refunded or disputed ones too, marked so); pending and failed attempts are not history. */
 const historyStatuses = ['succeeded', 'partially_refunded', 'refunded', 'disputed'] as const;
@@ -11,7 +13,8 @@ export async function listDonorGifts(db: Db, donorId: number, limit = 500) {
   return db
     .selectFrom('donations')
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
-    .leftJoin('receipts', 'receipts.donation_id', 'donations.id')
+    .leftJoin('receipts', (join) => join.onRef('receipts.donation_id', '=', 'donations.id').on(isLatestReceipt))
+    .leftJoin(currentPartnerReceipts(db).as('partner_receipt'), 'partner_receipt.donation_id', 'donations.id')
     .select([
       'donations.id',
       'donations.amount',
@@ -21,8 +24,13 @@ export async function listDonorGifts(db: Db, donorId: number, limit = 500) {
       'donations.succeeded_at',
       'donations.created_at',
       'campaigns.title as campaign_title',
+      'partner_receipt.id as partner_receipt_id',
+      'partner_receipt.partner_name as partner_receipt_partner',
+      'partner_receipt.receipt_number as partner_receipt_number',
+      'partner_receipt.issued_on as partner_receipt_issued_on',
       'receipts.id as receipt_id',
       'receipts.number as receipt_number',
+      'receipts.voided_at as receipt_voided_at',
     ])
     .where('donations.donor_id', '=', donorId)
     .where('donations.status', 'in', historyStatuses)
@@ -54,20 +62,6 @@ export type AccountPlan = Awaited<ReturnType<typeof listRunningPlans>>[number];
 export async function findDonorPlan(db: Db, donorId: number, planId: string): Promise<AccountPlan | undefined> {
   if (!isUuid(planId)) return undefined;
   return donorsPlans(db, donorId).where('recurring_plans.id', '=', planId).executeTakeFirst();
-}
-
-/** Years with at least one standing receipted gift, newest first: the years a statement exists for. */
-export async function statementYears(db: Db, donorId: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom('receipts')
-    .innerJoin('donations', 'donations.id', 'receipts.donation_id')
-    .select('receipts.year')
-    .distinct()
-    .where('donations.donor_id', '=', donorId)
-    .where('donations.status', 'in', ['succeeded', 'partially_refunded'])
-    .orderBy('receipts.year', 'desc')
-    .execute();
-  return rows.map((row) => row.year);
 }
 
 /** The language the donor's emails are written in. */

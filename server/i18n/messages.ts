@@ -16,14 +16,18 @@ import * as impact from './impact';
 import * as missions from './missions';
 import * as rounds from './rounds';
 import * as shares from './shares';
+import * as statements from './statements';
+import * as organisations from './organisations';
+import * as partnerReceipts from './partner-receipts';
+import * as dataRights from './data-rights';
 
-const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en, ...staff.en, ...finance.en, ...campaignStaff.en, ...receipts.en, ...impact.en, ...missions.en, ...rounds.en, ...shares.en } as const;
+const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en, ...staff.en, ...finance.en, ...campaignStaff.en, ...receipts.en, ...impact.en, ...missions.en, ...rounds.en, ...shares.en, ...statements.en, ...organisations.en, ...partnerReceipts.en, ...dataRights.en } as const;
 
 export type MessageKey = keyof typeof en;
 
-const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN, ...receipts.zhCN, ...impact.zhCN, ...missions.zhCN, ...rounds.zhCN, ...shares.zhCN };
+const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN, ...receipts.zhCN, ...impact.zhCN, ...missions.zhCN, ...rounds.zhCN, ...shares.zhCN, ...statements.zhCN, ...organisations.zhCN, ...partnerReceipts.zhCN, ...dataRights.zhCN };
 
-const zhHK: Record<MessageKey, string> = { ...embed.zhHK, ...site.zhHK, ...campaigns.zhHK, ...donate.zhHK, ...thanks.zhHK, ...errors.zhHK, ...account.zhHK, ...staff.zhHK, ...finance.zhHK, ...campaignStaff.zhHK, ...receipts.zhHK, ...impact.zhHK, ...missions.zhHK, ...rounds.zhHK, ...shares.zhHK };
+const zhHK: Record<MessageKey, string> = { ...embed.zhHK, ...site.zhHK, ...campaigns.zhHK, ...donate.zhHK, ...thanks.zhHK, ...errors.zhHK, ...account.zhHK, ...staff.zhHK, ...finance.zhHK, ...campaignStaff.zhHK, ...receipts.zhHK, ...impact.zhHK, ...missions.zhHK, ...rounds.zhHK, ...shares.zhHK, ...statements.zhHK, ...organisations.zhHK, ...partnerReceipts.zhHK, ...dataRights.zhHK };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN, 'zh-HK': zhHK };
 

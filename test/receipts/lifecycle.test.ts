@@ -3,10 +3,8 @@ import { startWorker } from '../../jobs/worker';
 import { closeContext, openContext } from '../../server/context';
 import { createLogger } from '../../server/logger';
 import { relayOutbox } from '../../server/outbox/outbox';
-import { oweAnnualStatements } from '../../server/receipts/statements';
 import { applyStripeEvent } from '../../server/webhooks/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
-import { testNow } from '../support/clock';
 import { waitUntil } from '../support/wait';
 
 const day = 24 * 60 * 60;
@@ -44,29 +42,6 @@ describe('receipts over a gift’s life', () => {
     const portal = await request(h.url).get(link.pathname).expect(303);
     expect(portal.headers.location).toMatch(new RegExp(`^${h.emulator.url}/billing/`));
     await request(h.url).get(`${link.pathname}x`).expect(404);
-  });
-
-  it('sends each donor one statement of last year’s gifts, totalled per currency, however often it runs', async () => {
-    for (const [amount, currency] of [['100', 'HKD'], ['50', 'HKD'], ['20', 'USD']] as const) {
-      const { sessionId } = await h.give('general', aDonor({ email: 'yearly@example.com', amount, currency }));
-      await h.pay(sessionId);
-    }
-    await h.settle();
-    await waitUntil('three receipts', () => h.mail.to('yearly@example.com').length === 3);
-    const year = testNow.getUTCFullYear();
-    const ctx = openContext(h.config, createLogger(h.config));
-    try {
-      expect(await oweAnnualStatements(ctx, year)).toBe(1);
-      expect(await oweAnnualStatements(ctx, year)).toBe(0);
-    } finally {
-      await closeContext(ctx);
-    }
-    await waitUntil('the statement', () => h.mail.to('yearly@example.com').length === 4);
-    const statement = h.mail.to('yearly@example.com')[3]!;
-    expect(statement.subject).toBe(`Your giving in ${year}: annual statement`);
-    expect(statement.text).toContain('Total: HK$150.00');
-    expect(statement.text).toContain('Total: US$20.00');
-    expect(statement.text?.match(/\d{4}-\d{6}/g)).toHaveLength(3);
   });
 });
 

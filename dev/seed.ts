@@ -322,6 +322,8 @@ async function seedRoundGifts(db: Db, round: Round, scale: number, staffId: numb
     const offline: OfflineGift = {
       donorType: gift.donorType,
       donorName: gift.donorName,
+      contactName: null,
+      businessRegistration: null,
       // No address: a demo gift owes its receipt, but it is never emailed to anyone.
       donorEmail: null,
       ...given,

@@ -3,6 +3,12 @@ import type { Campaign } from '../tables/campaigns.table';
 
 /** What the form shows again after a mistake: the values as typed. */
 export type DonationFormValues = Record<'amount' | 'currency' | 'frequency' | 'email' | 'name' | 'message' | 'dedication_kind' | 'dedication_name', string> & {
+  /** 'person' or 'organisation'; an organisation's kind, name, contact and business registration number are read only for the latter. */
+  giving_as: string;
+  organisation_kind: string;
+  organisation_name: string;
+  contact_name: string;
+  business_registration: string;
   anonymous: boolean;
   /** The box asking for news of what gifts achieve: unticked until the donor ticks it. */
   news: boolean;
@@ -32,7 +38,24 @@ export function blankDonateForm(campaign: Campaign, query: Record<string, unknow
   // The thank-you page's "make it monthly" link asks for a rhythm; anything else gives once.
   const frequency = query.frequency === 'month' || query.frequency === 'year' ? query.frequency : 'once';
   return {
-    values: { amount, currency, frequency, email: '', name: '', message: '', dedication_kind: '', dedication_name: '', anonymous: false, news: false, utm_source: readSource(query.utm_source) ?? '' },
+    values: {
+      amount,
+      currency,
+      frequency,
+      email: '',
+      name: '',
+      giving_as: 'person',
+      organisation_kind: '',
+      organisation_name: '',
+      contact_name: '',
+      business_registration: '',
+      message: '',
+      dedication_kind: '',
+      dedication_name: '',
+      anonymous: false,
+      news: false,
+      utm_source: readSource(query.utm_source) ?? '',
+    },
     errors: {},
   };
 }

@@ -9,6 +9,7 @@ import { listImpactUpdates } from '../impact/impact.repository';
 import { translate } from '../i18n/messages';
 import { localize, type Locale } from '../locale';
 import { parseAmount } from '../money';
+import { organisationTypes } from '../donor-kinds';
 import { campaignPage } from './campaign.view';
 import { totalsOf } from './totals';
 import { opensAt, takesGifts, whereToGiveNow, whereToGiveUntilOpen } from './closing';
@@ -184,6 +185,8 @@ export function campaignPageWithForm(content: CampaignPageContent, locale: Local
         { value: 'month', label: translate(locale, 'donate.month'), checked: form.values.frequency === 'month' },
         { value: 'year', label: translate(locale, 'donate.year'), checked: form.values.frequency === 'year' },
       ],
+      asOrganisation: form.values.giving_as === 'organisation',
+      organisationKinds: organisationTypes.map((kind) => ({ value: kind, label: translate(locale, `organisation.kind.${kind}`), selected: form.values.organisation_kind === kind })),
     },
   };
 }

@@ -33,7 +33,16 @@ export async function formAfterRetry({ db, config }: Pick<AppContext, 'db' | 'co
       ...(fresh
         ? {
             email: email ?? '',
-            name: retry.donor_name ?? '',
+            // Who gave, as they said: a person by name, or an organisation with its details.
+            ...(retry.donor_type === 'person'
+              ? { giving_as: 'person', name: retry.donor_name ?? '' }
+              : {
+                  giving_as: 'organisation',
+                  organisation_kind: retry.donor_type,
+                  organisation_name: retry.donor_name ?? '',
+                  contact_name: retry.donor_contact_name ?? '',
+                  business_registration: retry.donor_business_registration ?? '',
+                }),
             message: retry.message ?? '',
             dedication_kind: retry.dedication_kind ?? '',
             dedication_name: retry.dedication_name ?? '',

@@ -25,31 +25,45 @@ export async function findDonorByStripeCustomer(db: Db, customerId: string): Pro
   return db.selectFrom('donors').selectAll().where('stripe_customer_id', '=', customerId).executeTakeFirst();
 }
 
-/** Remembers the donor's Stripe customer, unless the donor has one already or another donor has this one. */
+/**
+ * Remembers the donor's Stripe customer, unless the donor has one already or another donor has this one, or
+ * the donor asked to be forgotten (a late webhook about their old gift must not link them again).
+ */
 export async function linkDonorToStripeCustomer(db: Db, donorId: number, customerId: string): Promise<void> {
   await db
     .updateTable('donors')
     .set({ stripe_customer_id: customerId, updated_at: sql`now()` })
     .where('id', '=', donorId)
     .where('stripe_customer_id', 'is', null)
+    .where('erased_at', 'is', null)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('donors as other').select('other.id').where('other.stripe_customer_id', '=', customerId))))
     .execute();
 }
 
 /**
- * Gives the donor the name their gift was given under, once it is paid, unless a gift paid later has
- * named them already: webhooks may apply gifts in any order, and name_given_at keeps the latest one's
- * time. A renewal repeats its plan's first gift and names nobody anew. Call it before the gift's ledger
- * rows are written: the donor's row is locked before the campaign's totals, as everywhere else.
+ * Gives the donor the name their gift was given under, and the kind of donor it was given as (a person,
+ * an enterprise…), once it is paid, unless a gift paid later has named them already: webhooks may apply
+ * gifts in any order, and name_given_at keeps the latest one's time. Name and kind go together, online
+ * and offline alike, so that a donor who gave as their company and then as themselves is not a person
+ * called by the company's name. A renewal repeats its plan's first gift and names nobody anew. Call it
+ * before the gift's ledger rows are written: the donor's row is locked before the campaign's totals, as
+ * everywhere else.
  */
-export async function nameDonorFromPaidGift(trx: Trx, gift: Pick<Donation, 'donor_id' | 'donor_name' | 'origin'>, paidAt: Date): Promise<void> {
-  const name = gift.donor_name;
+export async function nameDonorFromPaidGift(trx: Trx, gift: Pick<Donation, 'donor_id' | 'donor_name' | 'donor_type' | 'origin'>, paidAt: Date): Promise<void> {
+  const { donor_name: name, donor_type: type } = gift;
   if (gift.donor_id === null || !name || gift.origin === 'subscription') return;
   await trx
     .updateTable('donors')
-    .set({ name, name_given_at: paidAt, updated_at: sql`now()` })
+    .set({ name, donor_type: type, name_given_at: paidAt, updated_at: sql`now()` })
     .where('id', '=', gift.donor_id)
-    .where((eb) => eb.or([eb('name_given_at', 'is', null), eb('name_given_at', '<', paidAt), eb.and([eb('name_given_at', '=', paidAt), eb('name', 'is distinct from', name)])]))
+    .where((eb) =>
+      eb.or([
+        eb('name_given_at', 'is', null),
+        eb('name_given_at', '<', paidAt),
+        // The same gift again, corrected (finance's offline gifts): what it now says.
+        eb.and([eb('name_given_at', '=', paidAt), eb.or([eb('name', 'is distinct from', name), eb('donor_type', 'is distinct from', type)])]),
+      ]),
+    )
     .execute();
 }
 
@@ -65,7 +79,7 @@ export interface GiftOrigin {
 /** A pending donation, and for a monthly or yearly gift its plan, before the donor is sent to pay. */
 export async function startDonation(db: Db, campaign: Campaign, request: DonationRequest, origin: GiftOrigin): Promise<Donation> {
   return db.transaction().execute(async (trx) => {
-    // The name typed is the gift's, kept on the donation until the gift is paid.
+    // The name typed, and who it names, are the gift's, kept on the donation until the gift is paid.
     const donor = await findOrCreateDonor(trx, { email: request.email, locale: origin.locale });
     const plan =
       request.frequency === 'once'
@@ -86,6 +100,9 @@ export async function startDonation(db: Db, campaign: Campaign, request: Donatio
         currency: request.amount.currency,
         origin: 'checkout',
         donor_name: request.name,
+        donor_type: request.donorType,
+        donor_contact_name: request.contactName,
+        donor_business_registration: request.businessRegistration,
         anonymous: request.anonymous,
         message: request.message,
         dedication_kind: request.dedication?.kind ?? null,

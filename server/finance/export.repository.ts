@@ -1,5 +1,6 @@
 // The queries behind the gifts and donors CSV exports, compiled for PostgreSQL's COPY (see csv.ts): each row
 // comes out with every field already written as the CSV shows it.
+import { isLatestReceipt } from '../receipts/receipt.repository';
 import { sql, type CompiledQuery, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, Db } from '../database';
 import { csvAmountIn, csvInstant, csvText, currencyUnit, zonedColumn } from './csv';
@@ -60,7 +61,7 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
     .leftJoin('campaigns as intended', 'intended.id', 'donations.intended_campaign_id')
     .leftJoin('donors', 'donors.id', 'donations.donor_id')
-    .leftJoin('receipts', 'receipts.donation_id', 'donations.id')
+    .leftJoin('receipts', (join) => join.onRef('receipts.donation_id', '=', 'donations.id').on(isLatestReceipt))
     .leftJoin(l, (join) => join.onRef('l.donation_id', '=', 'donations.id').onRef('l.currency', '=', 'donations.currency'))
     .leftJoin(r, (join) => join.onRef('r.donation_id', '=', 'donations.id').onRef('r.currency', '=', 'donations.currency'))
     .select([
@@ -74,6 +75,8 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
       'intended.slug as intended_campaign',
       'donations.donor_name',
       'donations.donor_type',
+      'donations.donor_contact_name',
+      'donations.donor_business_registration',
       'donors.email as donor_email',
       'donations.currency',
       currencyUnit(sql.ref('donations.currency')).as('unit'),
@@ -125,9 +128,12 @@ export function giftsExport(db: Db, filters: GiftFilters, timeZone: string): Com
     ['payment_intent', csvText(g('stripe_payment_intent_id'))],
     ['charge', csvText(g('stripe_charge_id'))],
     ['invoice', csvText(g('stripe_invoice_id'))],
-    // The closed round a payment was meant for, when it was credited to `campaign` instead; else empty. Last,
-    // so that spreadsheets built on the columns before it keep working.
+    // The closed round a payment was meant for, when it was credited to `campaign` instead; else empty. New
+    // columns come last, so that spreadsheets built on the columns before them keep working.
     ['intended_campaign', sql`${g('intended_campaign')}`],
+    // An organisation's contact and business registration number, as its gift gave them (and its receipt shows).
+    ['contact_name', csvText(g('donor_contact_name'))],
+    ['business_registration', csvText(g('donor_business_registration'))],
   ];
   const query = sql`
     with l as materialized (${sums}), r as (${references})

@@ -2,6 +2,8 @@
 // and written back as a query string for page and export links.
 import { isDay } from '../calendar';
 import type { DonationStatus } from '../tables/donations.table';
+import type { DonorType } from '../tables/donors.table';
+import { donorTypes } from '../donor-kinds';
 import { translate, type MessageKey } from '../i18n/messages';
 import type { Locale } from '../locale';
 import { isCurrencyCode } from '../money';
@@ -14,6 +16,8 @@ export const giftStatuses = ['succeeded', 'partially_refunded', 'refunded', 'dis
 export type StatusFilter = DonationStatus | 'unfinished';
 const statusFilters: readonly string[] = [...giftStatuses, ...unfinishedStatuses];
 export const paymentMethods = ['card', 'alipay', 'wechat_pay', 'cheque', 'bank_transfer', 'cash'] as const;
+/** The donor kind filter's choices: a person, every organisation at once, then each kind of organisation. */
+export const donorTypeFilters: ReadonlyArray<DonorType | 'organisation'> = [donorTypes[0]!, 'organisation', ...donorTypes.slice(1)];
 
 export interface GiftFilters {
   /** Inclusive calendar days (YYYY-MM-DD) in the organisation's time zone, on the day the gift went through. */
@@ -26,6 +30,8 @@ export interface GiftFilters {
   method?: string;
   /** Part of the donor's email or name. */
   donor?: string;
+  /** Who the gift was given as (donations.donor_type), or 'organisation' for any but a person. */
+  donor_type?: DonorType | 'organisation';
 }
 
 export type FilterParse = { ok: true; filters: GiftFilters; page: number } | { ok: false; problems: string[]; filters: GiftFilters; page: number };
@@ -41,6 +47,7 @@ const checks: Array<{ name: Exclude<keyof GiftFilters, 'from' | 'to'>; read: (qu
   { name: 'status', read: (q) => one(q.status), valid: (v) => statusFilters.includes(v), problem: 'finance.filter.error.status' },
   { name: 'method', read: (q) => one(q.method), valid: (v) => (paymentMethods as readonly string[]).includes(v), problem: 'finance.filter.error.method' },
   { name: 'donor', read: (q) => one(q.donor), valid: (v) => v.length <= 254, problem: 'finance.filter.error.donor' },
+  { name: 'donor_type', read: (q) => one(q.donor_type), valid: (v) => (donorTypeFilters as readonly string[]).includes(v), problem: 'organisation.finance.filter.error' },
 ];
 
 /** Reads the filters of a GET query; every problem is named, and a bad filter is dropped rather than applied. */

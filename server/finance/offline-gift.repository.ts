@@ -3,19 +3,16 @@ import { sql, type Updateable } from 'kysely';
 import type { Db, Trx } from '../database';
 import type { Donation, DonationTable, NewDonation } from '../tables/donations.table';
 import type { LedgerEntry, NewLedgerEntry } from '../tables/ledger-entries.table';
-import type { DonorType } from '../tables/donors.table';
 
-/** The donor of this email, created when new; an organisation's type is kept on the donor as finance records it. */
-export async function upsertOfflineDonor(trx: Trx, donor: { email: string; locale: string; donorType: DonorType }): Promise<number> {
+/**
+ * The donor of this email, created when new and locked until the transaction ends. Their name and kind
+ * come from the gift, as for a gift paid online (nameDonorFromPaidGift).
+ */
+export async function upsertOfflineDonor(trx: Trx, donor: { email: string; locale: string }): Promise<number> {
   const row = await trx
     .insertInto('donors')
-    .values({ email: donor.email, locale: donor.locale, donor_type: donor.donorType })
-    .onConflict((oc) =>
-      oc.expression(sql`lower(email)`).doUpdateSet({
-        donor_type: sql`case when excluded.donor_type <> 'person' then excluded.donor_type else donors.donor_type end`,
-        updated_at: sql`now()`,
-      }),
-    )
+    .values({ email: donor.email, locale: donor.locale })
+    .onConflict((oc) => oc.expression(sql`lower(email)`).doUpdateSet({ updated_at: sql`now()` }))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -7,7 +7,8 @@ import { toMajorUnits } from '../money';
 import { campaignChoices, currencyChoices } from './finance.view';
 import type { CampaignOption } from './gift.repository';
 import { choices, donorTypeLabel, methodLabel } from './labels';
-import { donorTypes, offlineMethods, receiptLocales, type OfflineGiftForm } from './offline';
+import { donorTypes } from '../donor-kinds';
+import { offlineMethods, receiptLocales, type OfflineGiftForm } from './offline';
 import type { RecentOfflineGift } from './offline-gift.repository';
 
 /** The choices of the offline gift form, each marked when `form` chose it. */
@@ -23,13 +24,15 @@ export function offlineFormChoices(locale: Locale, form: Partial<OfflineGiftForm
   };
 }
 
-type RecordedDonation = Pick<Donation, 'donor_type' | 'donor_name' | 'locale' | 'anonymous'> & { donor_email: string | null; campaign_slug: string };
+type RecordedDonation = Pick<Donation, 'donor_type' | 'donor_name' | 'donor_contact_name' | 'donor_business_registration' | 'locale' | 'anonymous'> & { donor_email: string | null; campaign_slug: string };
 
 /** The form filled in with an offline gift as recorded: the donation and its current ledger row. */
 export function offlineFormOf(donation: RecordedDonation, entry: LedgerEntry): OfflineGiftForm {
   return {
     donor_type: donation.donor_type,
     donor_name: donation.donor_name ?? '',
+    contact_name: donation.donor_contact_name ?? '',
+    business_registration: donation.donor_business_registration ?? '',
     donor_email: donation.donor_email ?? '',
     amount: toMajorUnits(entry),
     currency: entry.currency,

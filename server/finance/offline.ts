@@ -9,13 +9,14 @@ import type { DonorType } from '../tables/donors.table';
 import { findCampaignBySlug, findDonorEmail } from '../campaigns/campaign.repository';
 import { findRoundReport } from '../campaigns/round.repository';
 import { nameDonorFromPaidGift } from '../donations/donation.repository';
+import { donorTypes, readBusinessRegistration, readContactName } from '../donor-kinds';
 import { cleanText, emailShape, oneLine } from '../http/text';
 import { translate, type MessageKey } from '../i18n/messages';
 import { languageNames, locales, type Locale } from '../locale';
 import { isCurrencyCode, isKnownCurrency, rateBetween, toMajorUnits, type Money } from '../money';
 import { oweEmail } from '../outbox/outbox.repository';
-import { issueReceipt } from '../receipts/issue';
-import { findReceiptOfDonation } from '../receipts/receipt.repository';
+import { bringReceiptInLine, issueReceipt } from '../receipts/issue';
+import { findLatestReceiptOfDonation } from '../receipts/receipt.repository';
 import { recordAudit } from '../staff/audit.repository';
 import { readAmount } from './amount';
 import {
@@ -29,20 +30,21 @@ import {
 
 export const offlineMethods: OfflineMethod[] = ['cheque', 'bank_transfer', 'cash'];
 
-export const donorTypes: DonorType[] = ['person', 'enterprise', 'chamber_of_commerce', 'charity_federation'];
-
 /** Receipt languages, each named in itself. */
 export const receiptLocales = locales.map((code) => ({ value: code, label: languageNames[code] }));
 
 /** The form as typed, kept to show it again beside its errors. */
 export type OfflineGiftForm = Record<
-  'donor_type' | 'donor_name' | 'donor_email' | 'amount' | 'currency' | 'credited_amount' | 'credited_currency' | 'method' | 'reference' | 'received_on' | 'campaign' | 'locale' | 'show_name' | 'reason',
+  'donor_type' | 'donor_name' | 'contact_name' | 'business_registration' | 'donor_email' | 'amount' | 'currency' | 'credited_amount' | 'credited_currency' | 'method' | 'reference' | 'received_on' | 'campaign' | 'locale' | 'show_name' | 'reason',
   string
 >;
 
 export interface OfflineGift {
   donorType: DonorType;
   donorName: string;
+  /** An organisation's contact and business registration number, printed on its receipt; null for a person. */
+  contactName: string | null;
+  businessRegistration: string | null;
   donorEmail: string | null;
   amount: number;
   currency: string;
@@ -63,6 +65,8 @@ export function offlineFormFrom(body: Record<string, unknown> | undefined): Offl
   return {
     donor_type: text('donor_type'),
     donor_name: text('donor_name'),
+    contact_name: text('contact_name'),
+    business_registration: text('business_registration'),
     donor_email: text('donor_email'),
     amount: text('amount'),
     currency: text('currency').toUpperCase(),
@@ -121,6 +125,12 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
   const donorType = donorTypes.find((t) => t === form.donor_type);
   if (!donorType) say('donor_type', 'finance.offline.error.donorType');
   if (form.donor_name === '' || form.donor_name.length > 100) say('donor_name', 'finance.offline.error.donorName');
+  const contactName = readContactName(form.contact_name);
+  if (contactName === undefined) say('contact_name', 'organisation.error.contactTooLong');
+  else if (contactName && donorType === 'person') say('contact_name', 'organisation.error.personDetails');
+  const businessRegistration = readBusinessRegistration(form.business_registration);
+  if (businessRegistration === undefined) say('business_registration', 'organisation.error.businessRegistration');
+  else if (businessRegistration && donorType === 'person') say('business_registration', 'organisation.error.personDetails');
   if (form.donor_email && (!emailShape.test(form.donor_email) || form.donor_email.length > 254)) say('donor_email', 'finance.offline.error.donorEmail');
   const campaign = /^[a-z0-9-]{1,100}$/.test(form.campaign) ? await findCampaignBySlug(db, form.campaign) : undefined;
   if (!campaign) say('campaign', 'finance.offline.error.campaign');
@@ -136,11 +146,13 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
   if (dayProblem) say('received_on', dayProblem);
   const receiptLocale = receiptLocales.find((l) => l.value === form.locale)?.value ?? (form.locale === '' ? 'en' : undefined);
   if (!receiptLocale) say('locale', 'finance.offline.error.locale');
-  if (Object.keys(errors).length > 0 || !donorType || !campaign || !method || !receiptLocale || 'field' in money || 'field' in credited) return { errors };
+  if (Object.keys(errors).length > 0 || !donorType || !campaign || !method || !receiptLocale || 'field' in money || 'field' in credited || contactName === undefined || businessRegistration === undefined) return { errors };
   return {
     gift: {
       donorType,
       donorName: form.donor_name,
+      contactName,
+      businessRegistration,
       donorEmail: form.donor_email || null,
       amount: money.amount,
       currency: form.currency,
@@ -158,14 +170,16 @@ export async function readOfflineGift(db: Db, form: OfflineGiftForm, today: stri
 /** The donor an email belongs to. Money finance received is a paid gift: it names the donor as a gift paid online does. */
 async function donorFor(trx: Trx, gift: OfflineGift): Promise<number | null> {
   if (!gift.donorEmail) return null;
-  const donorId = await upsertOfflineDonor(trx, { email: gift.donorEmail, locale: gift.locale, donorType: gift.donorType });
-  await nameDonorFromPaidGift(trx, { donor_id: donorId, donor_name: gift.donorName, origin: 'offline' }, dayOf(gift.receivedOn));
+  const donorId = await upsertOfflineDonor(trx, { email: gift.donorEmail, locale: gift.locale });
+  await nameDonorFromPaidGift(trx, { donor_id: donorId, donor_name: gift.donorName, donor_type: gift.donorType, origin: 'offline' }, dayOf(gift.receivedOn));
   return donorId;
 }
 
 const auditView = (gift: OfflineGift) => ({
   donor_type: gift.donorType,
   donor_name: gift.donorName,
+  contact_name: gift.contactName,
+  business_registration: gift.businessRegistration,
   donor_email: gift.donorEmail,
   amount: toMajorUnits(gift),
   currency: gift.currency,
@@ -229,6 +243,8 @@ function donationColumns(gift: OfflineGift, donorId: number | null) {
     currency: gift.currency,
     donor_name: gift.donorName,
     donor_type: gift.donorType,
+    donor_contact_name: gift.contactName,
+    donor_business_registration: gift.businessRegistration,
     anonymous: !gift.showName,
     locale: gift.locale,
     payment_method: gift.method,
@@ -253,6 +269,8 @@ async function recordedGift(trx: Trx, donation: Donation, current: LedgerEntry):
   return {
     donorType: donation.donor_type,
     donorName: donation.donor_name ?? '',
+    contactName: donation.donor_contact_name,
+    businessRegistration: donation.donor_business_registration,
     donorEmail: donation.donor_id ? ((await findDonorEmail(trx, donation.donor_id)) ?? null) : null,
     amount: current.amount,
     currency: current.currency,
@@ -269,7 +287,7 @@ async function recordedGift(trx: Trx, donation: Donation, current: LedgerEntry):
 export type CorrectionOutcome = { kind: 'corrected'; donation: Donation } | { kind: 'invalid'; errors: Record<string, string> };
 
 /** Under the donation's lock: reverses the current row, records the corrected one, and brings the donation in line. */
-async function correctUnderLock(trx: Trx, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date, locale: Locale): Promise<CorrectionOutcome> {
+async function correctUnderLock(trx: Trx, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date, timeZone: string, locale: Locale): Promise<CorrectionOutcome> {
   const donation = await lockOfflineDonation(trx, donationId);
   const current = donation ? await findCurrentOfflineEntry(trx, donationId) : undefined;
   if (!donation || !current) return { kind: 'invalid', errors: { reason: translate(locale, 'finance.offline.error.notOffline') } };
@@ -287,7 +305,9 @@ async function correctUnderLock(trx: Trx, donationId: string, gift: OfflineGift,
   const reversalId = await insertLedgerEntry(trx, reversalEntry(current, staffId, now));
   const replacementId = await insertLedgerEntry(trx, offlineEntry(donation, gift, staffId, current.id));
   const updated = await updateOfflineDonation(trx, donation.id, donationColumns(gift, donorId));
-  const receipt = await findReceiptOfDonation(trx, donation.id);
+  // A receipt certifies an amount: when that changed, it is voided and replaced; otherwise a corrected copy goes out.
+  const change = await bringReceiptInLine(trx, donation.id, { amount: gift.amount, currency: gift.currency }, now, 'correction', timeZone);
+  const receipt = change?.replacement ?? (await findLatestReceiptOfDonation(trx, donation.id));
   if (receipt) await oweEmail(trx, 'receipt', `receipt-${donation.id}-corrected-${replacementId}`, { receiptId: receipt.id });
   await recordAudit(trx, {
     staffId,
@@ -302,10 +322,11 @@ async function correctUnderLock(trx: Trx, donationId: string, gift: OfflineGift,
 
 /**
  * Corrects an offline gift: a reversal row takes the recorded row back in full (its campaign, its
- * currency), a new row records what was right, and the donation is brought in line. The receipt keeps
- * its number and a corrected copy is owed to the donor. Problems are said in `locale`.
+ * currency), a new row records what was right, and the donation is brought in line. A receipt whose
+ * amount no longer holds is voided and replaced; either way the donor is owed the receipt as it now
+ * stands. Problems are said in `locale`.
  */
-export async function correctOfflineGift(db: Db, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date, locale: Locale): Promise<CorrectionOutcome> {
+export async function correctOfflineGift(db: Db, donationId: string, gift: OfflineGift, reason: string, staffId: number, now: Date, timeZone: string, locale: Locale): Promise<CorrectionOutcome> {
   if (reason === '' || reason.length > 500) return { kind: 'invalid', errors: { reason: translate(locale, 'finance.offline.error.reason') } };
-  return db.transaction().execute((trx) => correctUnderLock(trx, donationId, gift, reason, staffId, now, locale));
+  return db.transaction().execute((trx) => correctUnderLock(trx, donationId, gift, reason, staffId, now, timeZone, locale));
 }

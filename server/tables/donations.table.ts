@@ -34,6 +34,13 @@ export interface DonationTable {
   donor_name: Nullable<string>;
   /** Who gave, as recorded with this gift: the only record of it for an offline gift without an email (no donor row). */
   donor_type: ColumnType<DonorType, DonorType | undefined, DonorType>;
+  /**
+   * For a gift given as an organisation (donor_name is then its name): whom to ask about it, and its business
+   * registration number (letters, digits, spaces, - / up to 40), as the gift gave them; printed on its
+   * receipts, which are made out from the gift. Always null for a person's gift.
+   */
+  donor_contact_name: Nullable<string>;
+  donor_business_registration: Nullable<string>;
   anonymous: ColumnType<boolean, boolean | undefined, boolean>;
   message: Nullable<string>;
   /** When staff hid the message from the campaign page; null while it may show. */

@@ -283,6 +283,10 @@ describe('readDonationForm at the edges', () => {
         frequency: 'year',
         email: 'Mei.Chan@Example.com',
         name: 'Mei',
+        // A form that does not say who gives is a person's.
+        donorType: 'person',
+        contactName: null,
+        businessRegistration: null,
         anonymous: true,
         message: null,
         dedication: { kind: 'memory', name: 'Grandpa Chan' },

@@ -24,7 +24,7 @@ export const encoded = fc.oneof(
   fc.uint8Array({ maxLength: 30 }).map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')),
 );
 
-export const fieldNames = ['amount', 'currency', 'frequency', 'email', 'name', 'message', 'dedication_kind', 'dedication_name', 'anonymous', 'utm_source', 'locale', '_csrf', 'password', 'next', 'confirm'];
+export const fieldNames = ['amount', 'currency', 'frequency', 'email', 'name', 'giving_as', 'organisation_kind', 'organisation_name', 'contact_name', 'business_registration', 'message', 'dedication_kind', 'dedication_name', 'anonymous', 'utm_source', 'locale', '_csrf', 'password', 'next', 'confirm'];
 export const key = fc.oneof(
   fc.constantFrom(...fieldNames),
   fc.constantFrom(...fieldNames).map((k) => `${k}[]`),

@@ -18,7 +18,7 @@ import { aStaffMember, downloadText, signInAs, signInCookies, type StaffAgent } 
 import { waitUntil } from '../support/wait';
 
 const bom = '\uFEFF';
-const header = 'gift_id,date (Asia/Hong_Kong),status,origin,payment_method,frequency,campaign,donor_name,donor_type,donor_email,currency,amount,refunded,disputed,kept,settlement_currency,settled,fee,net,reference,message,receipt_number,payment_intent,charge,invoice,intended_campaign';
+const header = 'gift_id,date (Asia/Hong_Kong),status,origin,payment_method,frequency,campaign,donor_name,donor_type,donor_email,currency,amount,refunded,disputed,kept,settlement_currency,settled,fee,net,reference,message,receipt_number,payment_intent,charge,invoice,intended_campaign,contact_name,business_registration';
 
 /** What COPY writes for a query, with the BOM and line ends the download has. */
 async function copied(url: string, query: Parameters<typeof copyCsvStatement>[0]): Promise<string> {
@@ -88,18 +88,18 @@ describe('CSV exports written by COPY', () => {
       bom +
         [
           header,
-          `${quoted.id},2031-03-01 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,"Chan, Tai Man ""Big""",person,"chan,tai.man@example.com",HKD,500.00,0.00,0.00,500.00,HKD,500.00,17.00,483.00,,"For the surgery,\nand the bus fare home.",,${await stripe(quoted.id)},,`,
-          `${formula.id},2031-03-02 12:00:00,succeeded,checkout,'@card,once,speech-therapy-fund,"'=HYPERLINK(""http://x.example"",""click"")",person,,HKD,10.00,0.00,0.00,10.00,HKD,10.00,0.00,10.00,,'+852 1234 5678,,${await stripe(formula.id)},,`,
-          `${chinese.id},2031-03-03 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,陈美玲,person,,CNY,750.00,0.00,0.00,750.00,HKD,810.00,27.00,783.00,,-42,,${await stripe(chinese.id)},,`,
-          `${yen.id},2031-03-04 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,'\tTabbed,person,,JPY,5000,2000,0,3000,HKD,159.00,9.00,150.00,,,,${await stripe(yen.id)},,`,
-          `${dinar.id},2031-03-05 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,,person,,KWD,1.250,0.250,0.000,1.000,KWD,1.000,0.005,0.995,,,,${await stripe(dinar.id)},,`,
-          `${won.id},2031-03-06 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,-12.50,person,,KRW,30000,0,0,30000,KRW,30000,0,30000,,"'\rCarriage",,${await stripe(won.id)},'=1+1,`,
+          `${quoted.id},2031-03-01 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,"Chan, Tai Man ""Big""",person,"chan,tai.man@example.com",HKD,500.00,0.00,0.00,500.00,HKD,500.00,17.00,483.00,,"For the surgery,\nand the bus fare home.",,${await stripe(quoted.id)},,,,`,
+          `${formula.id},2031-03-02 12:00:00,succeeded,checkout,'@card,once,speech-therapy-fund,"'=HYPERLINK(""http://x.example"",""click"")",person,,HKD,10.00,0.00,0.00,10.00,HKD,10.00,0.00,10.00,,'+852 1234 5678,,${await stripe(formula.id)},,,,`,
+          `${chinese.id},2031-03-03 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,陈美玲,person,,CNY,750.00,0.00,0.00,750.00,HKD,810.00,27.00,783.00,,-42,,${await stripe(chinese.id)},,,,`,
+          `${yen.id},2031-03-04 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,'\tTabbed,person,,JPY,5000,2000,0,3000,HKD,159.00,9.00,150.00,,,,${await stripe(yen.id)},,,,`,
+          `${dinar.id},2031-03-05 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,,person,,KWD,1.250,0.250,0.000,1.000,KWD,1.000,0.005,0.995,,,,${await stripe(dinar.id)},,,,`,
+          `${won.id},2031-03-06 12:00:00,succeeded,checkout,card,once,speech-therapy-fund,-12.50,person,,KRW,30000,0,0,30000,KRW,30000,0,30000,,"'\rCarriage",,${await stripe(won.id)},'=1+1,,,`,
         ].join('\r\n') +
         '\r\n',
     );
     // An unfinished checkout is no gift: it is exported only when asked for.
     const unfinished = await downloadText(finance, '/staff/finance/exports/gifts.csv?from=2031-03-01&to=2031-03-31&status=unfinished');
-    expect(unfinished).toBe(`${bom}${header}\r\n${pending},2031-03-07 12:00:00,pending,checkout,,month,speech-therapy-fund,Waiting,person,,HKD,200.00,0.00,0.00,0.00,,,,,,,,,,,\r\n`);
+    expect(unfinished).toBe(`${bom}${header}\r\n${pending},2031-03-07 12:00:00,pending,checkout,,month,speech-therapy-fund,Waiting,person,,HKD,200.00,0.00,0.00,0.00,,,,,,,,,,,,,\r\n`);
   });
 
   it('writes the donors export from COPY too, with the header, BOM and CRLF', async () => {

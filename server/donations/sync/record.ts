@@ -51,6 +51,10 @@ async function donationForInvoice(c: RecordingContext, invoice: Stripe.Invoice, 
       origin: 'subscription',
       // A renewal is shown as the first gift was: under the same name, or anonymously; its message is not repeated.
       donor_name: first?.donor_name ?? null,
+      // And made out as the first gift's receipt was: to the same organisation, with its contact and registration.
+      donor_type: first?.donor_type ?? 'person',
+      donor_contact_name: first?.donor_contact_name ?? null,
+      donor_business_registration: first?.donor_business_registration ?? null,
       anonymous: first?.anonymous ?? true,
       dedication_kind: first?.dedication_kind ?? null,
       dedication_name: first?.dedication_name ?? null,
@@ -129,6 +133,8 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
       origin: 'stripe',
       // As typed on a payment page that is not our form: one line, like every name on a receipt.
       donor_name: oneLine(charge?.billing_details.name) || (donor?.name ?? null),
+      // A payment page does not ask who gives: the donor is taken to be who they last gave as.
+      donor_type: donor?.donor_type ?? 'person',
       // Nobody agreed to be named in public on our site: such gifts show as anonymous.
       anonymous: true,
       stripe_payment_intent_id: intent.id,

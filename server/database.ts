@@ -35,6 +35,7 @@ import type { RoundSpendingAttachmentTable } from './tables/round-spending-attac
 import type { RoundOutcomeTable } from './tables/round-outcomes.table';
 import type { FundTransferTable } from './tables/fund-transfers.table';
 import type { RoundReportShareTable, RoundReportTable } from './tables/round-reports.table';
+import type { PartnerReceiptTable } from './tables/partner-receipts.table';
 
 export interface Database {
   missions: MissionTable;
@@ -70,6 +71,7 @@ export interface Database {
   fund_transfers: FundTransferTable;
   round_reports: RoundReportTable;
   round_report_shares: RoundReportShareTable;
+  partner_receipts: PartnerReceiptTable;
 }
 
 export type Db = Kysely<Database>;

@@ -18,7 +18,7 @@ import { findCurrentOfflineEntry, listRecentOfflineGifts } from './offline-gift.
 import { offlinePageView, type OfflinePageExtra } from './offline-gift.view';
 import { refundStateOf, requestRefund } from './refunds';
 import { localeOf, say } from '../http/language';
-import { receiptPdfPath } from '../receipts/receipt.view';
+import { listPartnerReceipts } from './partner-receipts/partner-receipt.repository';
 
 const finance = requireArea('finance');
 const today = (ctx: AppContext) => dayIn(ctx.clock.now(), ctx.config.organisation.timeZone);
@@ -29,22 +29,25 @@ function noticeKey(query: Request['query']): MessageKey | undefined {
   if (query.refund === 'repeated') return 'finance.notice.refundRepeated';
   if (query.corrected === '1') return 'finance.notice.corrected';
   if (query.recorded === '1') return 'finance.notice.recorded';
+  if (query.partnerReceipt === 'recorded') return 'partnerReceipt.notice.recorded';
+  if (query.partnerReceipt === 'replaced') return 'partnerReceipt.notice.replaced';
   return undefined;
 }
 
-async function loadGift(ctx: AppContext, res: Response, id: string): Promise<GiftDetail> {
+export async function loadGift(ctx: AppContext, res: Response, id: string): Promise<GiftDetail> {
   const gift = isUuid(id) ? await findGiftDetail(ctx.db, id) : undefined;
   if (!gift) throw new NotFound(say(res, 'finance.error.noSuchGift'));
   return gift;
 }
 
-async function renderGift(ctx: AppContext, res: Response, gift: GiftDetail, extra: GiftPageExtra = {}, status = 200): Promise<void> {
-  const [refund, offline, campaigns] = await Promise.all([
+export async function renderGift(ctx: AppContext, res: Response, gift: GiftDetail, extra: GiftPageExtra = {}, status = 200): Promise<void> {
+  const [refund, offline, campaigns, partnerReceipts] = await Promise.all([
     refundStateOf(ctx.db, gift.donation),
     gift.donation.origin === 'offline' ? findCurrentOfflineEntry(ctx.db, gift.donation.id) : undefined,
     listCampaignOptions(ctx.db),
+    listPartnerReceipts(ctx.db, gift.donation.id),
   ]);
-  res.status(status).render('finance/gift', giftPageView(localeOf(res), gift, { refund, offline, campaigns, receiptPdfUrl: gift.receipt ? receiptPdfPath(ctx.config.sessionSecret, gift.receipt.id) : undefined }, extra));
+  res.status(status).render('finance/gift', giftPageView(localeOf(res), gift, { refund, offline, campaigns, partnerReceipts, config: ctx.config }, extra));
 }
 
 async function renderOffline(ctx: AppContext, res: Response, form: Partial<OfflineGiftForm>, extra: OfflinePageExtra = {}, status = 200): Promise<void> {
@@ -95,7 +98,7 @@ const correctGift =
     const form = offlineFormFrom(req.body);
     const read = await readOfflineGift(ctx.db, form, today(ctx), locale, 'correction');
     if ('errors' in read) return renderGift(ctx, res, gift, { correctionForm: form, correctionErrors: read.errors }, 422);
-    const outcome = await correctOfflineGift(ctx.db, gift.donation.id, read.gift, form.reason, res.locals.staff!.id, ctx.clock.now(), locale);
+    const outcome = await correctOfflineGift(ctx.db, gift.donation.id, read.gift, form.reason, res.locals.staff!.id, ctx.clock.now(), ctx.config.organisation.timeZone, locale);
     if (outcome.kind === 'invalid') return renderGift(ctx, res, await loadGift(ctx, res, gift.donation.id), { correctionForm: form, correctionErrors: outcome.errors }, 422);
     res.redirect(303, `/staff/finance/gifts/${gift.donation.id}?corrected=1`);
   };

@@ -1,15 +1,19 @@
 // Template data for the gifts ledger and one gift's page (its ledger, refunds and correction form), in the reader's language.
+import type { ReadyConfig } from '../config';
+import { hasRefundNotice, receiptPdfPath, refundNoticePdfPath } from '../receipts/receipt.view';
 import type { LedgerEntry } from '../tables/ledger-entries.table';
 import { translate } from '../i18n/messages';
 import { defaultLocale, localize, type Locale } from '../locale';
 import { formatMoney, toMajorUnits } from '../money';
 import { campaignChoices, currencyChoices } from './finance.view';
 import type { CampaignOption, CurrencyTotals, GiftDetail, GiftRow } from './gift.repository';
-import { asksForUnfinished, filterQuery, giftStatuses, pageSize, paymentMethods, type FilterParse } from './gifts';
+import { asksForUnfinished, donorTypeFilters, filterQuery, giftStatuses, pageSize, paymentMethods, type FilterParse } from './gifts';
 import { choices, donorTypeLabel, methodLabel, statusLabel } from './labels';
 import type { OfflineGiftForm } from './offline';
 import { offlineFormChoices, offlineFormOf } from './offline-gift.view';
 import type { RefundState } from './refunds';
+import type { PartnerReceiptListing } from './partner-receipts/partner-receipt.repository';
+import { partnerReceiptSection, type PartnerReceiptSent } from './partner-receipts/partner-receipt.view';
 
 export interface GiftsPageData {
   rows: GiftRow[];
@@ -29,6 +33,7 @@ export function giftsPageView(locale: Locale, { filters, page, ...parsed }: Filt
     currencies: currencyChoices(currencies, filters.currency),
     statuses: choices(giftStatuses, (s) => statusLabel(locale, s), filters.status),
     methods: choices(paymentMethods, (m) => methodLabel(locale, m), filters.method),
+    donorTypes: choices(donorTypeFilters, (t) => (t === 'organisation' ? translate(locale, 'organisation.finance.filter.anyOrganisation') : donorTypeLabel(locale, t)), filters.donor_type),
     count: data.count,
     // Unfinished checkouts are counted as what they are, never as gifts; unasked for, a link offers them.
     unfinished: asksForUnfinished(filters),
@@ -43,6 +48,7 @@ export function giftsPageView(locale: Locale, { filters, page, ...parsed }: Filt
       ...r,
       date: r.succeeded_at ?? r.created_at,
       donor: r.donor_name ?? r.donor_record_name ?? '',
+      donorKind: r.donor_type === 'person' ? undefined : donorTypeLabel(locale, r.donor_type),
       status: statusLabel(locale, r.status),
       method: methodLabel(locale, r.payment_method),
     })),
@@ -54,8 +60,25 @@ export interface GiftPageState {
   refund: RefundState;
   offline?: LedgerEntry;
   campaigns: CampaignOption[];
-  /** The receipt's PDF, by its signed link. */
-  receiptPdfUrl?: string;
+  /** Its mainland partner's receipts, newest (the current one) first. */
+  partnerReceipts?: PartnerReceiptListing[];
+  /** What the receipts' signed links and dates are made with. */
+  config: Pick<ReadyConfig, 'sessionSecret' | 'organisation'>;
+}
+
+/** The gift's receipts, first to latest: each with whether it stands or why it is void, its PDF, and its refund notice. */
+function receiptLines(locale: Locale, receipts: GiftDetail['receipts'], { sessionSecret, organisation }: GiftPageState['config']) {
+  const numbers = new Map(receipts.map((r) => [r.id, r.number]));
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: organisation.timeZone });
+  return receipts.map((r) => ({
+    number: r.number,
+    amount: formatMoney(r, locale),
+    state: r.voided_at && r.void_reason ? translate(locale, `finance.gift.receiptVoid.${r.void_reason}`, { date: date.format(r.voided_at) }) : translate(locale, 'finance.gift.receiptStands'),
+    void: r.voided_at !== null,
+    replaces: r.replaces_receipt_id ? translate(locale, 'finance.gift.receiptReplaces', { number: numbers.get(r.replaces_receipt_id) ?? '' }) : undefined,
+    pdfUrl: receiptPdfPath(sessionSecret, r.id),
+    refundNoticeUrl: hasRefundNotice(r) ? refundNoticePdfPath(sessionSecret, r.id) : undefined,
+  }));
 }
 
 /** What a request adds to the page: a notice, or a form sent back with its errors. */
@@ -66,6 +89,7 @@ export interface GiftPageExtra {
   refundError?: string;
   correctionForm?: OfflineGiftForm;
   correctionErrors?: Record<string, string>;
+  partnerReceipt?: PartnerReceiptSent;
 }
 
 function refundView(locale: Locale, { left, attempt, unanswered }: RefundState, sent: GiftPageExtra['refundForm']) {
@@ -80,8 +104,8 @@ function refundView(locale: Locale, { left, attempt, unanswered }: RefundState, 
   };
 }
 
-export function giftPageView(locale: Locale, { donation, ledger, receipt, refunds }: GiftDetail, state: GiftPageState, extra: GiftPageExtra = {}) {
-  const { correctionForm, refundForm, ...shown } = extra;
+export function giftPageView(locale: Locale, { donation, ledger, receipts, refunds }: GiftDetail, state: GiftPageState, extra: GiftPageExtra = {}) {
+  const { correctionForm, refundForm, partnerReceipt, ...shown } = extra;
   // The form as sent when it comes back with errors; otherwise the offline gift as recorded.
   const correction = correctionForm ?? (state.offline ? offlineFormOf(donation, state.offline) : undefined);
   return {
@@ -96,11 +120,12 @@ export function giftPageView(locale: Locale, { donation, ledger, receipt, refund
       donorName: donation.donor_name ?? donation.donor_record_name ?? '',
       donorType: donorTypeLabel(locale, donation.donor_record_type ?? donation.donor_type),
     },
-    receipt: receipt && { ...receipt, pdfUrl: state.receiptPdfUrl },
+    receipts: receiptLines(locale, receipts, state.config),
     ledger: ledger.map((e) => ({ ...e, method: methodLabel(locale, e.method) })),
     refunds: refunds.map((r) => ({ ...r, status: statusLabel(locale, r.status) })),
     refund: refundView(locale, state.refund, refundForm),
     correction: correction ? { form: correction, ...offlineFormChoices(locale, correction, state.campaigns) } : undefined,
+    partnerReceipt: partnerReceiptSection(locale, donation, state.partnerReceipts ?? [], partnerReceipt),
     ...shown,
   };
 }

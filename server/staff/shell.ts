@@ -27,6 +27,8 @@ export function staffShell(ctx: AppContext): Router {
   // A round's spending carries a receipt scan of up to 5 MB: read only for a signed-in colleague of finance
   // (the form's token is checked next, once the body is read); anyone else's upload is never parsed.
   shell.use('/finance/rounds', financeOnly(multipartForms({ limit: '8mb' })));
+  // So does a mainland partner's receipt on a gift's page (server/finance/partner-receipts).
+  shell.use('/finance/gifts/:id/partner-receipts', financeOnly(multipartForms({ limit: '8mb' })));
   shell.use(bodyAsObject);
   shell.use(checkFormOrigin(ctx));
   shell.use(staffLayout(ctx));

@@ -67,7 +67,8 @@ function attachmentName(filename: string, type: AttachmentType): string {
   return [...base].length > 200 ? [...base].slice(-200).join('') : base || `receipt${extensions[type]}`;
 }
 
-function readAttachment(file: UploadedFile | undefined, locale: Locale): { attachment: Attachment | null } | { problem: string } {
+/** The receipt scan a form sent, checked by its size and first bytes, or what is wrong with it; also read for a mainland partner's receipt (server/finance/partner-receipts). */
+export function readAttachment(file: UploadedFile | undefined, locale: Locale): { attachment: Attachment | null } | { problem: string } {
   if (!file) return { attachment: null };
   if (file.content.length === 0) return { problem: translate(locale, 'rounds.spending.error.attachmentEmpty') };
   if (file.content.length > attachmentLimitBytes) {

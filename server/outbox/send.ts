@@ -48,7 +48,8 @@ export async function sendOutboxRow(ctx: Pick<AppContext, 'db' | 'config' | 'mai
         const row = await lockOutboxRow(trx, outboxId);
         if (!row || row.sent_at) return { done: 'already sent' };
         const email = await composers[row.topic](ctx, trx, row.payload, row.id);
-        if (!email) {
+        // An address of the .invalid domain (RFC 2606) reaches nobody: a forgotten donor's row holds one.
+        if (!email || /\.invalid>?$/i.test(email.to.trim())) {
           lastError = 'nothing to send: no donor address, or no consent any more';
           await markSent(trx, false);
           return { done: 'nothing to send' };

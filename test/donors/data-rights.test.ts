@@ -13,11 +13,12 @@ import { relayOutbox } from '../../server/outbox/outbox';
 import { oweEmail } from '../../server/outbox/outbox.repository';
 import { receiptPath } from '../../server/receipts/receipt.view';
 import { csvRows, minorUnits } from '../support/csv';
+import { bytesOf } from '../support/pdf';
 import { startGivingHarness, type GivingHarness } from '../support/giving';
 import { decodeEntities, fieldError } from '../support/html';
 import { aStaffMember, downloadText, signInAs } from '../support/staff';
 import { waitUntil } from '../support/wait';
-import { askForLink, csrfOf, giveAndPay, linkIn, signIn, signInMails, useLink, type Agent } from './account-helpers';
+import { askForLink, csrfOf, giveAndPay, linkIn, signIn, signInMails, useLink } from './account-helpers';
 
 describe('a donor’s data rights', () => {
   let h: GivingHarness;
@@ -47,16 +48,6 @@ describe('a donor’s data rights', () => {
     return { once, monthly, plan, donor, donorId: once.donor_id! };
   }
 
-  function downloaded(agent: Agent, path: string) {
-    return agent
-      .get(path)
-      .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-      });
-  }
 
   /** What finance adds up: the gifts CSV’s money columns summed per currency, and the campaigns’ kept totals and givers. */
   async function financeTotals(finance: Awaited<ReturnType<typeof signInAs>>) {
@@ -113,11 +104,12 @@ describe('a donor’s data rights', () => {
     // Nothing of the other donor’s.
     for (const theirs of ['wing.data@example.com', 'Wing Lee', 'Keep smiling', 'Uncle Ho', wing.once.id, wing.plan.id]) expect(json.text).not.toContain(theirs);
 
-    const csv = await downloaded(mei.donor.agent, '/account/data.csv').expect(200);
+    const csv = await bytesOf(mei.donor.agent.get('/account/data.csv'));
+    expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="my-data-\d{4}-\d{2}-\d{2}\.csv"$/);
     expect(csv.headers['cache-control']).toBe('private, no-store');
-    const rows = csvRows(csv.body as string);
+    const rows = csvRows(csv.body.toString('utf8'));
     expect(rows[0]).toEqual(['section', 'record', 'field', 'value']);
     expect(rows).toContainEqual(['profile', '', 'email', 'mei.data@example.com']);
     expect(rows).toContainEqual(['profile', '', 'name', 'Mei Chan']);

@@ -8,7 +8,7 @@ import { oweAnnualStatements, oweLastYearsStatements } from '../../server/receip
 import { settableClock } from '../support/clock';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { decodeEntities, links } from '../support/html';
-import { pdfText } from '../support/pdf';
+import { bytesOf, pdfText } from '../support/pdf';
 import { waitUntil } from '../support/wait';
 import { giveAndPay, signIn, type Agent } from '../donors/account-helpers';
 
@@ -16,17 +16,7 @@ import { giveAndPay, signIn, type Agent } from '../donors/account-helpers';
 const inHongKong = (local: string) => new Date(`${local}+08:00`);
 
 /** A PDF (or any file) a signed-in browser downloads, as bytes. */
-async function downloadAs(agent: Agent, path: string) {
-  const res = await agent
-    .get(path)
-    .buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-  return { status: res.status, headers: res.headers as Record<string, string>, body: res.body as Buffer };
-}
+const downloadAs = (agent: Agent, path: string) => bytesOf(agent.get(path));
 
 /** Text as a PDF reader shows it, without the line breaks and spaces its wrapping puts anywhere. */
 const unwrapped = (text: string) => text.replace(/\s+/g, '');

@@ -15,15 +15,15 @@ export function pdfText(pdf: Buffer): Promise<string> {
   });
 }
 
-/** GETs `path` from `url` (an address, or an app) and gives its body as bytes, whatever its content type. */
-export async function downloadBytes(url: Parameters<typeof request>[0], path: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
-  const res = await request(url)
-    .get(path)
-    .buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+/** A request's answer with its body as bytes, whatever its content type: for a PDF, a CSV or a scan. */
+export async function bytesOf(test: request.Test): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  const res = await test.buffer(true).parse((response, done) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => done(null, Buffer.concat(chunks)));
+  });
   return { status: res.status, headers: res.headers as Record<string, string>, body: res.body as Buffer };
 }
+
+/** GETs `path` from `url` (an address, or an app) and gives its body as bytes. */
+export const downloadBytes = (url: Parameters<typeof request>[0], path: string) => bytesOf(request(url).get(path));

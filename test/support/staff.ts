@@ -1,4 +1,5 @@
 // Staff for tests: an account with a password, and a supertest agent signed in as it.
+import { bytesOf } from './pdf';
 import request from 'supertest';
 import type { Db } from '../../server/database';
 import type { StaffRole } from '../../server/tables/staff-members.table';
@@ -55,16 +56,8 @@ export async function signInAs(app: Parameters<typeof request.agent>[0], email: 
 
 /** A file the staff area sends (a CSV export), as the exact text that came over the wire, byte order mark included. */
 export async function downloadText(staff: StaffAgent, path: string): Promise<string> {
-  const res = await staff.agent
-    .get(path)
-    .buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-    })
-    .expect(200);
-  return res.body as string;
+  const res = await bytesOf(staff.agent.get(path).expect(200));
+  return res.body.toString('utf8');
 }
 
 /** Signs in with plain HTTP, as a browser does, against a running server; the cookies for later requests. */

@@ -12,9 +12,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('given_at', 'timestamptz')
     .addColumn('replaces_receipt_id', 'uuid', (col) => col.unique().references('receipts.id'))
     .addColumn('voided_at', 'timestamptz')
-    .addColumn('void_reason', 'text', (col) => col.check(sql`void_reason in ('refund', 'dispute', 'correction')`))
+    .addColumn('void_reason', 'text', (col) => col.check(sql`void_reason in ('refund', 'dispute', 'correction', 'reinstated')`))
     .execute();
   await sql`update receipts r set amount = d.amount, currency = d.currency, given_at = r.issued_at from donations d where d.id = r.donation_id`.execute(db);
+  // Receipts of gifts refunded or disputed before this change are made to say what they now can: a part
+  // refund's receipt certifies what was kept (no replacement number is taken for the past), and a receipt
+  // of a gift refunded in full or lost to a dispute is void from the last such movement.
+  await sql`
+    update receipts r set amount = kept.amount
+    from donations d, lateral (select sum(l.amount) as amount from ledger_entries l where l.donation_id = d.id and l.currency = d.currency) kept
+    where d.id = r.donation_id and d.status = 'partially_refunded' and kept.amount > 0`.execute(db);
+  await sql`
+    update receipts r set voided_at = coalesce(last.at, now()), void_reason = case when d.status = 'refunded' then 'refund' else 'dispute' end
+    from donations d, lateral (select max(l.occurred_at) as at from ledger_entries l where l.donation_id = d.id and l.kind in ('refund', 'dispute')) last
+    where d.id = r.donation_id and d.status in ('refunded', 'disputed')`.execute(db);
   await sql`alter table receipts alter column amount set not null, alter column currency set not null, alter column given_at set not null`.execute(db);
   await sql`alter table receipts add constraint receipts_amount_positive check (amount > 0)`.execute(db);
   await sql`alter table receipts add constraint receipts_void_whole check ((voided_at is null) = (void_reason is null))`.execute(db);

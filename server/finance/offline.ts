@@ -305,8 +305,8 @@ async function correctUnderLock(trx: Trx, donationId: string, gift: OfflineGift,
   const reversalId = await insertLedgerEntry(trx, reversalEntry(current, staffId, now));
   const replacementId = await insertLedgerEntry(trx, offlineEntry(donation, gift, staffId, current.id));
   const updated = await updateOfflineDonation(trx, donation.id, donationColumns(gift, donorId));
-  // A receipt certifies an amount: when that changed, it is voided and replaced; otherwise a corrected copy goes out.
-  const change = await bringReceiptInLine(trx, donation.id, { amount: gift.amount, currency: gift.currency }, now, 'correction', timeZone);
+  // A receipt certifies an amount on a day: when either changed, it is voided and replaced; otherwise a corrected copy goes out.
+  const change = await bringReceiptInLine(trx, donation.id, { amount: gift.amount, currency: gift.currency }, now, 'correction', timeZone, dayOf(gift.receivedOn));
   const receipt = change?.replacement ?? (await findLatestReceiptOfDonation(trx, donation.id));
   if (receipt) await oweEmail(trx, 'receipt', `receipt-${donation.id}-corrected-${replacementId}`, { receiptId: receipt.id });
   await recordAudit(trx, {

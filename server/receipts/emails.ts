@@ -25,7 +25,9 @@ export const receiptEmail: Composer = async ({ config }, trx, payload) => {
 
 /** The notice of a receipt a refund voided, with its PDF and, when something was kept, the replacement receipt's. */
 export const refundNoticeEmail: Composer = async ({ config }, trx, payload) => {
-  const voided = await findReceipt(trx, String(payload.receiptId));
+  // Notices owed before receipts could be voided named the gift, not a receipt: they have nothing to cite.
+  if (typeof payload.receiptId !== 'string') return undefined;
+  const voided = await findReceipt(trx, payload.receiptId);
   if (!voided?.email || !voided.voided_at) return undefined;
   const view = refundNoticeView(config, { ...voided, voided_at: voided.voided_at });
   const attachments = [{ filename: refundNoticePdfName(voided.number), content: await renderRefundNoticePdf(view, voided.voided_at), contentType: 'application/pdf' }];

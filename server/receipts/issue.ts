@@ -41,18 +41,30 @@ export interface ReceiptChange {
 
 /**
  * Makes the gift's receipts certify what it kept, inside the transaction that changed its ledger: the
- * standing receipt is voided and, if anything is kept, a replacement is numbered for that, keeping the
- * gift's date and citing the receipt it replaces. Money that comes back (a failed refund, a won dispute)
- * gets a replacement too. Nothing happens when the standing receipt already says what was kept, so a
- * redelivered event changes nothing; undefined then, or when the gift was never receipted.
+ * standing receipt is voided and, if anything is kept, a replacement is numbered for that, citing the
+ * receipt it replaces and keeping the gift's date unless a correction moved it (`givenAt`). Money that
+ * comes back (a failed refund, a won dispute) gets a replacement too, the old receipt voided as
+ * 'reinstated'. `reason` says why less is kept, or that the record was corrected. Nothing happens when
+ * the standing receipt already says what was kept, so a redelivered event changes nothing; undefined
+ * then, or when the gift was never receipted.
  */
-export async function bringReceiptInLine(trx: Trx, donationId: string, kept: Money, at: Date, reason: ReceiptVoidReason, timeZone: string): Promise<ReceiptChange | undefined> {
+export async function bringReceiptInLine(
+  trx: Trx,
+  donationId: string,
+  kept: Money,
+  at: Date,
+  reason: Exclude<ReceiptVoidReason, 'reinstated'>,
+  timeZone: string,
+  givenAt?: Date,
+): Promise<ReceiptChange | undefined> {
   const latest = await findLatestReceiptOfDonation(trx, donationId);
   if (!latest) return undefined;
   const stands = latest.voided_at === null;
-  if (stands && latest.amount === kept.amount && latest.currency === kept.currency) return undefined;
+  const dated = givenAt ?? latest.given_at;
+  if (stands && latest.amount === kept.amount && latest.currency === kept.currency && latest.given_at.getTime() === dated.getTime()) return undefined;
   if (!stands && kept.amount <= 0) return undefined;
-  const voided = stands ? await voidReceipt(trx, latest.id, at, reason) : null;
+  const more = kept.currency === latest.currency && kept.amount > latest.amount;
+  const voided = stands ? await voidReceipt(trx, latest.id, at, more && reason !== 'correction' ? 'reinstated' : reason) : null;
   if (kept.amount <= 0) return { voided, replacement: null };
   const year = receiptYear(at, timeZone);
   const sequence = await takeNextReceiptSequence(trx, year);
@@ -63,7 +75,7 @@ export async function bringReceiptInLine(trx: Trx, donationId: string, kept: Mon
     number: receiptNumber(year, sequence),
     amount: kept.amount,
     currency: kept.currency,
-    given_at: latest.given_at,
+    given_at: dated,
     issued_at: at,
     replaces_receipt_id: latest.id,
   });

@@ -105,7 +105,7 @@ export function drawFields(doc: Pdf, lines: Array<[string, string | null | undef
   doc.moveDown(1);
 }
 
-/** A paragraph across the page; `strong` draws it in the organisation's colour, for what must not be missed (a void). */
+/** A paragraph across the page, at `size` points in `colour` (voidInk for what must not be missed). */
 export function drawParagraph(doc: Pdf, text: string, options: { size?: number; colour?: string } = {}): void {
   doc.x = doc.page.margins.left;
   doc.fillColor(options.colour ?? ink).fontSize(options.size ?? 10).text(text, textOptions(doc, { width: contentWidth(doc) }));

@@ -25,12 +25,13 @@ export const refundNoticePdfPath = (sessionSecret: string, voidedReceiptId: stri
 /** Whether a receipt was voided by a refund, and so has a refund notice. */
 export const hasRefundNotice = (receipt: { void_reason: string | null }) => receipt.void_reason === 'refund';
 
-const dateIn = (config: ReadyConfig, locale: Locale, at: Date) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(at);
+/** A date on a receipt or notice: long, on the organisation's calendar. */
+export const documentDate = (config: Pick<ReadyConfig, 'organisation'>, locale: Locale, at: Date) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(at);
 
 /** What a void receipt says about itself, in the order it is read: why it is void, and what replaces it. */
 function voidLines(config: ReadyConfig, receipt: ReceiptDetails, locale: Locale): string[] {
   if (!receipt.voided_at || !receipt.void_reason) return [];
-  const why = translate(locale, `receipt.void.${receipt.void_reason}`, { date: dateIn(config, locale, receipt.voided_at) });
+  const why = translate(locale, `receipt.void.${receipt.void_reason}`, { date: documentDate(config, locale, receipt.voided_at) });
   const replaced =
     receipt.replacement_number && receipt.replacement_amount !== null
       ? translate(locale, 'receipt.void.replacedBy', { number: receipt.replacement_number, amount: formatMoney({ amount: receipt.replacement_amount, currency: receipt.currency }, locale) })
@@ -54,9 +55,9 @@ export function receiptView(config: ReadyConfig, receipt: ReceiptDetails, locale
     // A receipt made out to an organisation: its contact and registration, as its gift gave them.
     contactName: receipt.donor_contact_name,
     businessRegistration: receipt.donor_business_registration,
-    givenOn: dateIn(config, locale, receipt.given_at),
+    givenOn: documentDate(config, locale, receipt.given_at),
     /** A replacement is issued after the gift it certifies; a first receipt on the day of the gift. */
-    issuedOn: receipt.replaces_number ? dateIn(config, locale, receipt.issued_at) : null,
+    issuedOn: receipt.replaces_number ? documentDate(config, locale, receipt.issued_at) : null,
     void: voidLines(config, receipt, locale),
     voidStamp: receipt.voided_at ? translate(locale, 'receipt.void.stamp') : null,
     replaces: receipt.replaces_number ? translate(locale, 'receipt.replaces', { number: receipt.replaces_number }) : null,

@@ -9,12 +9,12 @@ import { formatMoney } from '../money';
 import { organisationIn } from '../organisation';
 import { drawFields, drawHeading, drawParagraph, drawVerification, renderPdf } from './pdf-document';
 import type { ReceiptDetails } from './receipt.repository';
-import { receiptPath } from './receipt.view';
+import { documentDate, receiptPath } from './receipt.view';
 
 /** The notice of `voided`, a receipt a refund voided, in `locale` (by default the donor's). */
 export function refundNoticeView(config: ReadyConfig, voided: ReceiptDetails & { voided_at: Date }, locale: Locale = localeFrom(voided.locale)) {
   const money = (amount: number) => formatMoney({ amount, currency: voided.currency }, locale);
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.organisation.timeZone }).format(voided.voided_at);
+  const date = documentDate(config, locale, voided.voided_at);
   const campaign = localize(voided.campaign_title, locale);
   const kept = voided.replacement_amount ?? 0;
   const replacement = voided.replacement_number ? { number: voided.replacement_number, amount: money(kept) } : null;

@@ -10,7 +10,7 @@ export type OutboxTopic = 'receipt' | 'refund_notice' | 'payment_failed' | 'annu
 export interface OutboxTable {
   id: Generated<number>;
   topic: OutboxTopic;
-  /** One email per key, ever: "receipt-<donation id>", "refund-<refund id>". */
+  /** One email per key, ever: "receipt-<donation id>", "refund-notice-<voided receipt id>". */
   dedupe_key: string;
   payload: Jsonb<Record<string, string | number | null>>;
   created_at: Timestamp;

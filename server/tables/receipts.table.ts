@@ -1,10 +1,11 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Nullable, NullableTimestamp, Timestamp } from './columns';
 
-export type ReceiptVoidReason = 'refund' | 'dispute' | 'correction';
+/** Why a receipt stopped standing: less was kept (a refund, a dispute), its record was corrected, or money came back to the gift. */
+export type ReceiptVoidReason = 'refund' | 'dispute' | 'correction' | 'reinstated';
 
 /**
- * A charitable receipt: numbered once, in the gift's own transaction, never reused. A gift's first receipt
+ * A charitable receipt: numbered once, in the transaction that changed the gift's money, never reused. A gift's first receipt
  * certifies what was given; a refund, a lost dispute or a correction voids the standing one and, when
  * something is kept, a replacement certifies that. At most one receipt of a gift stands (voided_at null).
  */

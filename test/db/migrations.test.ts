@@ -31,6 +31,39 @@ describe('migrations', () => {
     expect(await tableNames(database)).toEqual(['kysely_migration', 'kysely_migration_lock']);
   });
 
+  it('make receipts of gifts refunded before 0027 say what was kept, or void', async () => {
+    const { applied } = await migrateToLatest(database.db);
+    // Back to just before receipts carried amounts: 0027 and everything after it.
+    for (let i = applied.indexOf('0027_receipt_replacements'); i < applied.length; i++) await migrateDown(database.db);
+    const db = database.db;
+    const { rows: [campaign] } = await sql<{ id: number }>`
+      insert into campaigns (slug, title, summary, story, target_amount, target_currency, accepted_currencies, starts_at)
+      values ('old-gifts', '{"en":"Old gifts"}', '{"en":""}', '{"en":""}', 100000, 'HKD', '{HKD}', '2026-01-01')
+      returning id`.execute(db);
+    const refundedOn = new Date('2026-05-02T03:00:00Z');
+    async function aGift(status: string, movements: Array<[string, number]>, sequence: number) {
+      const { rows: [gift] } = await sql<{ id: string }>`
+        insert into donations (campaign_id, frequency, amount, currency, status, origin)
+        values (${campaign!.id}, 'once', 50000, 'HKD', ${status}, 'checkout') returning id`.execute(db);
+      for (const [index, [kind, amount]] of [['gift', 50000] as [string, number], ...movements].entries()) {
+        await sql`
+          insert into ledger_entries (donation_id, campaign_id, kind, amount, currency, settlement_amount, settlement_currency, fee, net, stripe_balance_transaction_id, stripe_object_id, occurred_at)
+          values (${gift!.id}, ${campaign!.id}, ${kind}, ${amount}, 'HKD', ${amount}, 'HKD', 0, ${amount}, ${`txn_${sequence}_${index}`}, ${`obj_${sequence}_${index}`}, ${index === 0 ? new Date('2026-04-20T03:00:00Z') : refundedOn})`.execute(db);
+      }
+      await sql`insert into receipts (donation_id, year, sequence, number, issued_at) values (${gift!.id}, 2026, ${sequence}, ${`2026-00000${sequence}`}, '2026-04-20T03:00:00Z')`.execute(db);
+      return gift!.id;
+    }
+    const kept = await aGift('partially_refunded', [['refund', -12000]], 1);
+    const refunded = await aGift('refunded', [['refund', -50000]], 2);
+    const standing = await aGift('succeeded', [], 3);
+
+    await migrateToLatest(db);
+    const receipts = await db.selectFrom('receipts').select(['donation_id', 'amount', 'voided_at', 'void_reason']).execute();
+    expect(receipts.find((r) => r.donation_id === kept)).toEqual({ donation_id: kept, amount: 38000, voided_at: null, void_reason: null });
+    expect(receipts.find((r) => r.donation_id === refunded)).toEqual({ donation_id: refunded, amount: 50000, voided_at: refundedOn, void_reason: 'refund' });
+    expect(receipts.find((r) => r.donation_id === standing)).toEqual({ donation_id: standing, amount: 50000, voided_at: null, void_reason: null });
+  });
+
   it('refuse money that is not a positive whole number of minor units', async () => {
     await migrateToLatest(database.db);
     const insert = (target_amount: number) =>

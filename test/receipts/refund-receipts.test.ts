@@ -2,6 +2,7 @@
 // for what the gift kept, each cites the other, and the donor's refund notice cites both.
 import request from 'supertest';
 import type Stripe from 'stripe';
+import { bringReceiptInLine } from '../../server/receipts/issue';
 import { applyStripeEvent } from '../../server/webhooks/events';
 import { giveAndPay, signIn } from '../donors/account-helpers';
 import { startGivingHarness, type GivingHarness } from '../support/giving';
@@ -118,6 +119,19 @@ describe('receipts after a refund', () => {
       expect.stringContaining(`Your receipt ${disputed!.number}`),
       expect.stringContaining(`Your receipt ${reinstated!.number}`),
     ]);
+  });
+
+  it('voids a receipt as reinstated, never as refunded, when refunded money comes back to the gift', async () => {
+    const gift = await giveAndPay(h, { email: 'back@example.com', amount: '500' });
+    await h.stripe.refunds.create({ payment_intent: gift.stripe_payment_intent_id!, amount: 10_000 });
+    await h.settle();
+    // What the ledger sync does when Stripe reports the refund failed and the money is the gift's again
+    // (the emulator cannot fail a refund, so the step is taken as the sync takes it).
+    const change = await h.database.db.transaction().execute((trx) => bringReceiptInLine(trx, gift.id, { amount: 50_000, currency: 'HKD' }, new Date(gift.succeeded_at!.getTime() + 60_000), 'refund', h.config.organisation.timeZone));
+    expect(change!.voided).toMatchObject({ amount: 40_000, void_reason: 'reinstated' });
+    expect(change!.replacement).toMatchObject({ amount: 50_000, replaces_receipt_id: change!.voided!.id });
+    const notices = await h.database.db.selectFrom('receipts').select('number').where('donation_id', '=', gift.id).where('void_reason', '=', 'refund').execute();
+    expect(notices).toHaveLength(1);
   });
 
   it('shows the donor each receipt’s state and every refund notice, and finance the whole chain', async () => {

@@ -289,6 +289,18 @@ describe('finance: the gifts ledger, offline gifts and corrections', () => {
       await expect(db.updateTable('ledger_entries').set({ amount: 1 }).where('donation_id', '=', id).execute()).rejects.toThrow(/append-only/);
     });
 
+    it('moves the receipt to the corrected day: the old one void, a replacement dated as corrected, so the gift counts in its right year', async () => {
+      const db = t.database.db;
+      const res = await finance.post('/staff/finance/offline-gifts', aCheque({ donor_name: 'April Chan', received_on: '2026-04-02' })).expect(303);
+      const id = /([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+      await finance.post(`/staff/finance/gifts/${id}/correction`, { ...aCheque({ donor_name: 'April Chan', received_on: '2026-03-30' }), reason: 'The cheque was banked before the year ended.' }).expect(303);
+      const receipts = await db.selectFrom('receipts').selectAll().where('donation_id', '=', id).orderBy('sequence').execute();
+      expect(receipts.map((r) => [r.given_at.toISOString().slice(0, 10), r.void_reason, r.replaces_receipt_id])).toEqual([
+        ['2026-04-02', 'correction', null],
+        ['2026-03-30', null, receipts[0]!.id],
+      ]);
+    });
+
     it('keeps what the bank credited for a gift it converted, with the rate, so the gift counts in other currencies; both fields or neither', async () => {
       const db = t.database.db;
       const usdCheque = aCheque({ donor_name: 'Pacific Rim Dental', donor_type: 'enterprise', amount: '700', currency: 'USD', campaign: 'general', locale: 'en' });

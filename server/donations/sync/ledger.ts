@@ -93,11 +93,10 @@ async function oweDonor(c: RecordingContext, donation: Donation, added: AddedEnt
   const changes = added.filter((entry) => entry.kind !== 'gift');
   if (changes.length === 0) return;
   const at = new Date(Math.max(...changes.map((entry) => entry.occurred_at.getTime())));
-  const refunded = changes.some((entry) => entry.kind === 'refund' || entry.kind === 'refund_reversal');
+  const refunded = changes.some((entry) => entry.kind === 'refund');
   const change = await bringReceiptInLine(c.trx, donation.id, { amount: Math.max(kept, 0), currency: donation.currency }, at, refunded ? 'refund' : 'dispute', c.timeZone);
   if (!change) return;
-  const lessKept = change.voided !== null && (change.replacement?.amount ?? 0) < change.voided.amount;
-  if (lessKept && refunded && donation.donor_id) await oweEmail(c.trx, 'refund_notice', `refund-notice-${change.voided!.id}`, { receiptId: change.voided!.id });
+  if (change.voided?.void_reason === 'refund' && donation.donor_id) await oweEmail(c.trx, 'refund_notice', `refund-notice-${change.voided!.id}`, { receiptId: change.voided!.id });
   else if (change.replacement) await oweEmail(c.trx, 'receipt', `receipt-${change.replacement.id}`, { receiptId: change.replacement.id });
 }
 

@@ -134,7 +134,7 @@ export async function findGiftDetail(db: Db, id: string) {
     .leftJoin('campaigns as intended', 'intended.id', 'donations.intended_campaign_id')
     .leftJoin('donors', 'donors.id', 'donations.donor_id')
     .selectAll('donations')
-    .select(['campaigns.slug as campaign_slug', 'campaigns.title as campaign_title', 'donors.email as donor_email', 'donors.name as donor_record_name', 'donors.donor_type as donor_record_type'])
+    .select(['campaigns.slug as campaign_slug', 'campaigns.title as campaign_title', 'donors.email as donor_email', 'donors.name as donor_record_name'])
     .select(['intended.slug as intended_campaign_slug', 'intended.title as intended_campaign_title'])
     .where('donations.id', '=', id)
     .executeTakeFirst();

@@ -118,7 +118,8 @@ export function giftPageView(locale: Locale, { donation, ledger, receipts, refun
       // A payment for a round that had closed, credited where its gift now points (server/donations/plan-moves.ts).
       intended: donation.intended_campaign_title ? translate(locale, 'finance.gift.intended', { intended: `${localize(donation.intended_campaign_title, defaultLocale)} (${donation.intended_campaign_slug})`, campaign: `${localize(donation.campaign_title, defaultLocale)} (${donation.campaign_slug})` }) : undefined,
       donorName: donation.donor_name ?? donation.donor_record_name ?? '',
-      donorType: donorTypeLabel(locale, donation.donor_record_type ?? donation.donor_type),
+      // Who gave this gift, as recorded with it: the donor's record follows their latest gift instead.
+      donorType: donorTypeLabel(locale, donation.donor_type),
     },
     receipts: receiptLines(locale, receipts, state.config),
     ledger: ledger.map((e) => ({ ...e, method: methodLabel(locale, e.method) })),

@@ -133,8 +133,9 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
       origin: 'stripe',
       // As typed on a payment page that is not our form: one line, like every name on a receipt.
       donor_name: oneLine(charge?.billing_details.name) || (donor?.name ?? null),
-      // A payment page does not ask who gives: the donor is taken to be who they last gave as.
-      donor_type: donor?.donor_type ?? 'person',
+      // A payment page does not ask who gives. A cardholder's name is a person's; only a gift named by the
+      // donor's record is taken to come from who they last gave as.
+      donor_type: oneLine(charge?.billing_details.name) ? 'person' : (donor?.donor_type ?? 'person'),
       // Nobody agreed to be named in public on our site: such gifts show as anonymous.
       anonymous: true,
       stripe_payment_intent_id: intent.id,

@@ -8,7 +8,7 @@ import { reconcileYesterday } from '../server/finance/reconciliation/reconciliat
 import { resumeImpactUpdates } from '../server/impact/fanout';
 import { relayOutbox, sweepOutbox } from '../server/outbox/outbox';
 import { oweLastYearsStatements } from '../server/receipts/statements';
-import { statementDay } from '../server/receipts/fiscal-year';
+import { statementDay } from '../server/fiscal-year';
 import { sweepStripeEvents } from '../server/webhooks/events';
 import type { QueuePayloads } from '../server/queues';
 

@@ -1,5 +1,6 @@
 // The organisation's calendar: days written YYYY-MM-DD, each a day in its time zone
 // (config.organisation.timeZone), as receipts, finance and reconciliation count them.
+import type { Locale } from './locale';
 
 export const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -13,6 +14,19 @@ export function isDay(value: unknown): value is string {
 /** The calendar day `at` falls on in `timeZone`, as YYYY-MM-DD. */
 export function dayIn(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A YYYY-MM-DD day as a reader in `locale` writes it, "Apr 1, 2026" (medium) or "April 1, 2026" (long): the
+ * day stays the day written, whatever the time zone.
+ */
+export function dayText(day: string, locale: Locale, style: 'medium' | 'long'): string {
+  const key = `${locale} ${style}`;
+  let format = dayFormats.get(key);
+  if (!format) dayFormats.set(key, (format = new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' })));
+  return format.format(new Date(`${day}T00:00:00Z`));
 }
 
 /** How far `timeZone`'s wall clock is ahead of UTC at the instant `ms`, in ms. */

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LocalizedText } from './locale';
 import { organisationFrom, organisationVariables, type Organisation } from './organisation';
-import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from './receipts/fiscal-year';
+import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from './fiscal-year';
 
 const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET']);
 

@@ -11,7 +11,7 @@ import { findNewsConsent } from '../impact/consent.repository';
 import { listRefundNotices } from '../receipts/receipt.repository';
 import { listDonorGifts, listPlanMoves, listRunningPlans, saveEmailLanguage } from './donor.repository';
 import { accountStatementRoutes } from './statement.routes';
-import { fiscalYearLabel } from '../receipts/fiscal-year';
+import { fiscalYearLabel } from '../fiscal-year';
 import { accountPlanRoutes } from './plan.routes';
 import { accountShell, signedIn } from './shell';
 import { accountSignInRoutes } from './sign-in.routes';

@@ -1,9 +1,8 @@
 // The signed-in donor's statements in their account, by fiscal year: the page and its PDF, only ever their own.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
-import { NotFound } from '../http/errors';
-import { localeOf, say } from '../http/language';
-import { renderStatementPdf } from '../receipts/statement-pdf';
+import { localeOf } from '../http/language';
+import { sendStatementPdf } from '../receipts/statement.routes';
 import { statementView } from '../receipts/statement.view';
 import { readStatement } from '../receipts/statements';
 import { signedIn } from './shell';
@@ -32,9 +31,7 @@ const showStatement = (ctx: AppContext) => async (req: Request, res: Response) =
 
 const downloadStatementPdf = (ctx: AppContext) => async (req: Request, res: Response) => {
   const view = await ownStatement(ctx, req, res);
-  if (!view) return;
-  if (view.lines.length === 0) throw new NotFound(say(res, 'statement.notFound', { year: view.label }));
-  res.type('application/pdf').attachment(view.pdfName).send(await renderStatementPdf(view));
+  if (view) await sendStatementPdf(res, view);
 };
 
 /** Mounted inside the account's routes, behind its shell (session, CSRF, no caching). */

@@ -54,7 +54,7 @@ export const paymentFailedEmail: Composer = async ({ config }, trx, payload) => 
 /** The fiscal year's statement, with its PDF; nothing when no receipt of the year still stands (all refunded since). */
 export const annualStatementEmail: Composer = async ({ config }, trx, payload) => {
   const statement = await readStatement(trx, config, Number(payload.donorId), Number(payload.year));
-  if (!statement || statement.gifts.length === 0) return undefined;
+  if (!statement || statement.givers.length === 0) return undefined;
   const view = statementView(config, statement, localeFrom(statement.donor.locale));
   const pdf = { filename: view.pdfName, content: await renderStatementPdf(view), contentType: 'application/pdf' };
   return { to: statement.donor.email, subject: view.subject, locale: view.locale, attachments: [pdf], ...(await renderEmail('statement', view, config.env === 'production')) };

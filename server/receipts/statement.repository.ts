@@ -1,10 +1,10 @@
-// The annual statements' queries: whom a statement is made out to, the receipts it lists, the fiscal years a
+// The annual statements' queries: whom a statement goes to, the receipts it lists, the fiscal years a
 // donor has one for, and owing the year's statements. A statement lists a donor's standing receipts (not
 // voided by a refund, a dispute or a correction: a replacement stands for what was kept) by the date of the
 // gift, of gifts that still count (not lost to a dispute, nor disputed now).
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import { fiscalYearOf, type FiscalYearStart } from './fiscal-year';
+import { fiscalYearOf, type FiscalYearStart } from '../fiscal-year';
 
 const countingStatuses = ['succeeded', 'partially_refunded'] as const;
 
@@ -14,9 +14,9 @@ export interface Period {
   end: Date;
 }
 
-/** The donor a statement is made out to: their name (a person's, or the organisation they give as), email and language. */
+/** The donor a statement goes to: their address and language, and the name (with its kind) their latest paid gift gave. */
 export async function findStatementDonor(db: Db, donorId: number) {
-  return db.selectFrom('donors').select(['id', 'email', 'name', 'locale']).where('id', '=', donorId).executeTakeFirst();
+  return db.selectFrom('donors').select(['id', 'email', 'name', 'donor_type', 'locale']).where('id', '=', donorId).executeTakeFirst();
 }
 
 export type StatementDonor = NonNullable<Awaited<ReturnType<typeof findStatementDonor>>>;
@@ -29,11 +29,15 @@ function standingReceipts(db: Db) {
     .where('donations.status', 'in', countingStatuses);
 }
 
-/** The donor's standing receipts of gifts given in `period`, in the order they were given, each for its own amount. */
+/**
+ * The donor's standing receipts of gifts given in `period`, in the order they were given, each for its own
+ * amount and with whom its gift was given as (the person, or an organisation by its name and registration).
+ */
 export async function statementGifts(db: Db, donorId: number, period: Period) {
   return standingReceipts(db)
     .innerJoin('campaigns', 'campaigns.id', 'donations.campaign_id')
     .select(['receipts.number', 'receipts.given_at', 'receipts.issued_at', 'receipts.amount', 'receipts.currency', 'campaigns.title'])
+    .select(['donations.donor_type', 'donations.donor_name', 'donations.donor_business_registration'])
     .where('donations.donor_id', '=', donorId)
     .where('receipts.given_at', '>=', period.start)
     .where('receipts.given_at', '<', period.end)

@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { asLocale, localeFrom, say } from '../http/language';
 import { NotFound } from '../http/errors';
 import { renderStatementPdf } from './statement-pdf';
-import { statementOfPath, statementView } from './statement.view';
+import { statementOfPath, statementView, type StatementView } from './statement.view';
 import { readStatement } from './statements';
 
 /** The statement a link's token names, in the donor's language unless the reader switched; 404 for any other token. */
@@ -23,11 +23,15 @@ const showStatement = (ctx: AppContext) => async (req: Request<{ token: string }
   res.render('donors/statement', { title: view.title, statement: view, pdfHref: view.pdfUrl });
 };
 
-const downloadStatementPdf = (ctx: AppContext) => async (req: Request<{ token: string }>, res: Response) => {
-  const view = await statementOfLink(ctx, req, res);
-  // Every receipt of the year refunded since: the page says so, and there is nothing to print.
-  if (view.lines.length === 0) throw new NotFound(say(res, 'statement.notFound', { year: view.label }));
+/** Sends the statement's PDF, from its link and from the account alike; 404 for a year with nothing to print. */
+export async function sendStatementPdf(res: Response, view: StatementView): Promise<void> {
+  // No receipted gift that year, or every one refunded since: the page says so, and there is nothing to print.
+  if (view.givers.length === 0) throw new NotFound(say(res, 'statement.notFound', { year: view.label }));
   res.type('application/pdf').attachment(view.pdfName).send(await renderStatementPdf(view));
+}
+
+const downloadStatementPdf = (ctx: AppContext) => async (req: Request<{ token: string }>, res: Response) => {
+  await sendStatementPdf(res, await statementOfLink(ctx, req, res));
 };
 
 export function statementRoutes(ctx: AppContext): Router {

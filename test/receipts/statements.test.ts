@@ -83,6 +83,8 @@ describe('annual statements by Hong Kong’s year of assessment', () => {
     expect(after).toContain('Each currency is totalled as given: amounts in different currencies are never converted or added together.');
     expect(after).toContain('Your HKD gifts to Smile Bridge Foundation in this year of assessment total HK$150.00, which is HK$100 or more.');
     expect(after).not.toContain('Wing Lee');
+    // One giver: the statement is simply theirs, with no part headed by whom it is made out to.
+    expect(after).not.toContain('Made out to');
 
     const traditional = decodeEntities((await agent.get('/account/statements/2026?lang=zh-HK').expect(200)).text);
     expect(traditional).toContain('本彙總涵蓋課稅年度2026年4月1日至2027年3月31日。');
@@ -203,6 +205,87 @@ describe('annual statements by Hong Kong’s year of assessment', () => {
       ['Total in USD', 'US$15.00'],
     ]);
     expect(page).not.toContain('US$20.00');
+  });
+});
+
+describe('a statement of a donor who gave as themselves and as their company', () => {
+  let h: GivingHarness;
+  const email = 'ada.lam@harbourdental.hk';
+  const company = { giving_as: 'organisation', organisation_kind: 'enterprise', organisation_name: 'Harbour Dental Ltd', contact_name: 'Ada Lam', business_registration: '12345678-000-03-24-A' };
+  const brn = '12345678-000-03-24-A';
+
+  /** A statement page's parts, each from its "Made out to" heading on. */
+  const partsOf = (html: string) => html.split('<h2>').slice(1);
+
+  beforeAll(async () => {
+    // 10 June 2026: in the year of assessment 2026/27.
+    h = await startGivingHarness({ config: { fiscalYearStart: { month: 4, day: 1 } } });
+    await giveAndPay(h, { email, name: 'Ada Lam', amount: '300' });
+    // Her company's gift comes last, so her donor record now bears the company's name.
+    await giveAndPay(h, { email, name: '', amount: '5000', ...company });
+    await waitUntil('the two receipts', () => h.mail.to(email).filter((mail) => mail.subject?.startsWith('Your receipt')).length === 2);
+  });
+  afterAll(() => h.stop());
+
+  it('makes a part out to each, with its own lines, HKD total and section 88 sentence, never one total of both', async () => {
+    const { agent } = await signIn(h, email);
+    // Her donor record now bears the company's name: the statement names her by her own gift.
+    expect(await h.database.db.selectFrom('donors').select(['name', 'donor_type']).where('email', '=', email).executeTakeFirstOrThrow()).toEqual({ name: 'Harbour Dental Ltd', donor_type: 'enterprise' });
+    const page = decodeEntities((await agent.get('/account/statements/2026?lang=en').expect(200)).text);
+    expect(page).toContain('You gave under more than one name in 2026/27');
+    // Section 88's rule once, for both.
+    expect(page.split('Under section 88 of the Inland Revenue Ordinance')).toHaveLength(2);
+    const [person, enterprise, ...more] = partsOf(page);
+    expect(more).toEqual([]);
+    expect(person).toMatch(/^Made out to: Ada Lam<\/h2>/);
+    expect(totalsOf(person!)).toEqual([['HKD total for the year of assessment', 'HK$300.00']]);
+    expect(person).toContain('Your HKD gifts to Smile Bridge Foundation in this year of assessment total HK$300.00, which is HK$100 or more.');
+    expect(person).not.toMatch(/HK\$5,000\.00|Business registration/);
+    expect(enterprise).toMatch(/^Made out to: Harbour Dental Ltd<\/h2>/);
+    expect(enterprise).toContain(`Business registration: ${brn}`);
+    expect(totalsOf(enterprise!)).toEqual([['HKD total for the year of assessment', 'HK$5,000.00']]);
+    expect(enterprise).toContain('Your HKD gifts to Smile Bridge Foundation in this year of assessment total HK$5,000.00, which is HK$100 or more.');
+    expect(page).not.toContain('HK$5,300.00');
+  });
+
+  it('prints both parts in its PDF, in English and in Traditional Chinese, and emails it once to the address', async () => {
+    const { agent } = await signIn(h, email);
+    const english = (await downloadAs(agent, '/account/statements/2026/pdf?lang=en')).body;
+    const text = unwrapped(await pdfText(english));
+    const order = ['Made out to: Ada Lam', 'HK$300.00', 'HK$300.00, which is HK$100 or more.', 'Made out to: Harbour Dental Ltd', brn, 'HK$5,000.00', 'HK$5,000.00, which is HK$100 or more.'];
+    const at = order.map((shown) => text.indexOf(unwrapped(shown)));
+    expect(at.every((index) => index >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(text).not.toContain('HK$5,300.00');
+
+    const traditional = unwrapped(await pdfText((await downloadAs(agent, '/account/statements/2026/pdf?lang=zh-HK')).body));
+    for (const shown of ['抬頭：Ada Lam', '抬頭：Harbour Dental Ltd', `商業登記號碼${brn}`, '合共HK$300.00，已達港幣100元或以上。', '合共HK$5,000.00，已達港幣100元或以上。']) {
+      expect(traditional).toContain(unwrapped(shown));
+    }
+
+    // The link it carries opens the same two parts for whoever holds it.
+    const path = /\/statements\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{24}/.exec(text)?.[0];
+    const shared = decodeEntities((await request(h.url).get(path!).expect(200)).text);
+    expect(partsOf(shared).map((part) => totalsOf(part))).toEqual([[['HKD total for the year of assessment', 'HK$300.00']], [['HKD total for the year of assessment', 'HK$5,000.00']]]);
+
+    const ctx = openContext(h.config, createLogger(h.config));
+    try {
+      expect(await oweAnnualStatements(ctx, 2026)).toBe(1);
+    } finally {
+      await closeContext(ctx);
+    }
+    const donorId = (await h.database.db.selectFrom('donors').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    const owed = await h.database.db.selectFrom('outbox').select('dedupe_key').where('topic', '=', 'annual_statement').execute();
+    expect(owed.map((row) => row.dedupe_key)).toEqual([`statement-2026-27-${donorId}`]);
+    const statements = () => h.mail.to(email).filter((mail) => mail.subject === 'Your giving in 2026/27: annual statement');
+    await waitUntil('the statement', () => statements().length === 1);
+    const mail = statements()[0]!;
+    expect(mail.text).toContain('Dear Ada Lam,');
+    const lines = (mail.text ?? '').split(/\r?\n/);
+    const mailOrder = ['Made out to: Ada Lam', 'HKD total for the year of assessment: HK$300.00', 'Made out to: Harbour Dental Ltd', `Business registration: ${brn}`, 'HKD total for the year of assessment: HK$5,000.00'].map((line) => lines.indexOf(line));
+    expect(mailOrder.every((index) => index >= 0)).toBe(true);
+    expect(mailOrder).toEqual([...mailOrder].sort((a, b) => a - b));
+    expect(mail.attachments[0]!.content.equals(english)).toBe(true);
   });
 });
 

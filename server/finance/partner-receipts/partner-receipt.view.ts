@@ -1,5 +1,6 @@
 // A gift's mainland partner's receipt as the pages show it: on finance's gift page (the current one, the ones
 // it replaced, and the form), and in the donor's list of gifts.
+import { dayText } from '../../calendar';
 import { translate } from '../../i18n/messages';
 import type { Locale } from '../../locale';
 import { attachmentLimitBytes } from '../rounds/spending';
@@ -9,9 +10,6 @@ import type { PartnerReceiptListing } from './partner-receipt.repository';
 export const staffFilePath = (donationId: string, id: number) => `/staff/finance/gifts/${donationId}/partner-receipts/${id}/file`;
 export const donorFilePath = (donationId: string) => `/account/gifts/${donationId}/partner-receipt`;
 
-/** A calendar day as a reader in `locale` writes it; the day stays the day printed, whatever the time zone. */
-const dayText = (day: string, locale: Locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
-
 const sizeText = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 function staffReceiptView(donationId: string, row: PartnerReceiptListing, locale: Locale) {
@@ -20,7 +18,7 @@ function staffReceiptView(donationId: string, row: PartnerReceiptListing, locale
     partner: row.partner_name,
     number: row.receipt_number,
     issuedOn: row.issued_on ?? undefined,
-    issuedText: row.issued_on ? dayText(row.issued_on, locale) : undefined,
+    issuedText: row.issued_on ? dayText(row.issued_on, locale, 'medium') : undefined,
     file: { href: staffFilePath(donationId, row.id), name: row.filename, size: sizeText(row.byte_size) },
     recordedBy: row.recorded_by_name,
     recordedAt: row.recorded_at,
@@ -71,7 +69,7 @@ export function donorPartnerReceipt(locale: Locale, gift: GiftWithPartnerReceipt
   if (gift.partner_receipt_id === null) return undefined;
   return {
     line: translate(locale, 'partnerReceipt.account.line', { partner: gift.partner_receipt_partner ?? '', number: gift.partner_receipt_number ?? '' }),
-    issued: gift.partner_receipt_issued_on ? translate(locale, 'partnerReceipt.account.issued', { date: dayText(gift.partner_receipt_issued_on, locale) }) : undefined,
+    issued: gift.partner_receipt_issued_on ? translate(locale, 'partnerReceipt.account.issued', { date: dayText(gift.partner_receipt_issued_on, locale, 'medium') }) : undefined,
     href: donorFilePath(gift.id),
   };
 }

@@ -1,8 +1,8 @@
 // The organisation's fiscal year: which one a moment falls in, its bounds and its name, checked at the
 // boundaries with fixed dates and as properties over many moments, starts and time zones (fixed seed).
 import fc from 'fast-check';
-import { ConfigError, loadConfig } from '../../server/config';
-import { fiscalYearBounds, fiscalYearDays, fiscalYearLabel, fiscalYearOf, parseFiscalYearStart, statementDay, type FiscalYearStart } from '../../server/receipts/fiscal-year';
+import { ConfigError, loadConfig } from '../server/config';
+import { fiscalYearBounds, fiscalYearDays, fiscalYearLabel, fiscalYearOf, parseFiscalYearStart, statementDay, type FiscalYearStart } from '../server/fiscal-year';
 
 const hongKong = 'Asia/Hong_Kong';
 const april: FiscalYearStart = { month: 4, day: 1 };

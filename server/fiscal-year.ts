@@ -1,7 +1,7 @@
 // The organisation's fiscal year (ORG_FISCAL_YEAR_START), which its statements follow: the one a moment falls
 // in by the organisation's calendar, when it begins and ends, and how people write it. Hong Kong's year of
 // assessment runs from 1 April to 31 March. A fiscal year is known by the calendar year it begins in.
-import { dayBounds, dayIn, previousDay } from '../calendar';
+import { dayBounds, dayIn, previousDay } from './calendar';
 
 /** The day each fiscal year begins: month 1 to 12, day of that month. */
 export interface FiscalYearStart {

@@ -18,6 +18,7 @@ import { startEmbeddedPostgres, type LocalService } from './postgres';
 import { onPreferredPort } from './ports';
 import { findOrStartRedis } from './redis';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index';
+import { stripeLoadFromEnv } from './stripe-emulator/load';
 
 function hostOf(url: string): string {
   const { host, pathname } = new URL(url);
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
       if (!stripe.webhookSecret) throw new ConfigError(['STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (it is not set); `stripe listen` prints one']);
       console.log(`stripe: ${stripe.apiUrl ?? 'api.stripe.com'} (STRIPE_SECRET_KEY)`);
     } else {
-      emulator = await onPreferredPort(12111, (port) => startStripeEmulator({ port, stateFile: path.join(config.dataDir, 'stripe.json'), clockStart: config.clockStart }));
+      emulator = await onPreferredPort(12111, (port) => startStripeEmulator({ port, stateFile: path.join(config.dataDir, 'stripe.json'), clockStart: config.clockStart, load: stripeLoadFromEnv(process.env) }));
       standIns.push({ url: emulator.url, description: 'stripe emulator', stop: emulator.stop });
       stripe = { ...stripe, secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url };
       console.log(`stripe: local emulator on ${emulator.url}, state in ${path.join(config.dataDir, 'stripe.json')} (test card 4242 4242 4242 4242)`);

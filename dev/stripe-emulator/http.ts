@@ -15,6 +15,8 @@ export interface AppParts {
   pages: Router[];
   /** /v1 and /_emulator routes, behind the API key. */
   api: Router[];
+  /** Runs once the key is checked, before idempotency and the routes: what it refuses leaves no trace. */
+  admission?: RequestHandler;
 }
 
 /** The request an API call's events name, as Stripe's event.request does. */
@@ -77,7 +79,7 @@ export function createHttpApp(parts: AppParts): express.Express {
     next();
   });
   app.use(...parts.everyRequest, ...parts.pages);
-  app.use(authenticate(parts.secretKey), idempotentReplays(), ...parts.api, unrecognized);
+  app.use(authenticate(parts.secretKey), ...(parts.admission ? [parts.admission] : []), idempotentReplays(), ...parts.api, unrecognized);
   app.use(stripeErrors);
   return app;
 }

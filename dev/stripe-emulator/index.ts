@@ -15,6 +15,7 @@ import { disputeRoutes } from './disputes';
 import { eventRoutes } from './events';
 import { createHttpApp } from './http';
 import { invoiceRoutes } from './invoices';
+import { stripeLoad, type StripeLoadOptions } from './load';
 import { pageRoutes } from './pages';
 import { paymentMethodRoutes } from './payment-methods';
 import { paymentRoutes } from './payments';
@@ -44,6 +45,8 @@ export interface StripeEmulatorOptions {
   settlementCurrency?: string;
   /** What its clock reads at start (then it runs on, and advance_time moves it): the platform's CLOCK_START. A state file's clock wins. */
   clockStart?: Date;
+  /** Stripe under load: latency per API call and Stripe's rate limits with its 429s. Off by default, so tests run fast. */
+  load?: StripeLoadOptions;
 }
 
 export interface StripeEmulator {
@@ -89,6 +92,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const app = createHttpApp({
     secretKey,
     apiVersion: Stripe.API_VERSION,
+    admission: options.load ? stripeLoad(options.load) : undefined,
     everyRequest: [
       (_req, res, next) => {
         catchUp(account);

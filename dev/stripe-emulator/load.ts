@@ -1,0 +1,126 @@
+// Stripe under load, by option: each API call answered after a network-like delay, and calls over
+// Stripe's per-second limits refused with 429 as Stripe refuses them (docs.stripe.com/rate-limits).
+// Only /v1 calls: hosted pages, /_emulator helpers and webhook deliveries are not Stripe's API.
+import type { RequestHandler } from 'express';
+import { StripeApiError } from './errors';
+
+export interface StripeRateLimits {
+  /** Requests a second across the account. */
+  global: number;
+  /** Requests a second for each operation (method and path, ids left out) not named in `operations`. */
+  perOperation: number;
+  /** Limits Stripe set for single operations, e.g. { 'POST /v1/checkout/sessions': 100 } once raised. */
+  operations?: Record<string, number>;
+}
+
+export interface StripeLoadOptions {
+  /** Every API call waits mean ± jitter ms (uniformly) before it is handled; others go on meanwhile. */
+  latencyMs?: { mean: number; jitter: number };
+  /** 'live': 100/s global, 25/s per operation; 'sandbox': 25/s and 25/s; or the values Stripe granted. */
+  limits?: 'live' | 'sandbox' | StripeRateLimits;
+  /** Source of the jitter, default Math.random; a seeded one makes runs repeatable. */
+  random?: () => number;
+}
+
+const defaultLimits: Record<'live' | 'sandbox', StripeRateLimits> = {
+  live: { global: 100, perOperation: 25 },
+  sandbox: { global: 25, perOperation: 25 },
+};
+
+/** The operation a call counts against: `GET /v1/payment_intents/{id}` for every PaymentIntent. */
+export function operationOf(method: string, path: string): string {
+  // Stripe's path words are lowercase with underscores; generated ids always carry digits or capitals.
+  const segments = path.split('/').map((segment, i) => (i < 2 || /^[a-z_]*$/.test(segment) ? segment : '{id}'));
+  return `${method.toUpperCase()} ${segments.join('/')}`;
+}
+
+/** Calls admitted within the last second of real time (the emulator's simulated clock plays no part). */
+class OneSecondWindow {
+  private readonly admitted: number[] = [];
+
+  isFull(limit: number, now: number): boolean {
+    while (this.admitted.length > 0 && now - this.admitted[0]! >= 1000) this.admitted.shift();
+    return this.admitted.length >= limit;
+  }
+
+  admit(now: number): void {
+    this.admitted.push(now);
+  }
+}
+
+function rateLimited(): StripeApiError {
+  return new StripeApiError(429, 'invalid_request_error', 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.', {
+    code: 'rate_limit',
+  });
+}
+
+/** Express middleware for the API; with no options it lets every call straight through. */
+export function stripeLoad(options: StripeLoadOptions = {}): RequestHandler {
+  const limits = typeof options.limits === 'string' ? defaultLimits[options.limits] : options.limits;
+  const latency = options.latencyMs;
+  const random = options.random ?? Math.random;
+  const global = new OneSecondWindow();
+  const perOperation = new Map<string, OneSecondWindow>();
+
+  return (req, res, next) => {
+    if (!req.path.startsWith('/v1/')) return next();
+    let refusal: StripeApiError | undefined;
+    if (limits) {
+      const now = performance.now();
+      const operation = operationOf(req.method, req.path);
+      let window = perOperation.get(operation);
+      if (!window) perOperation.set(operation, (window = new OneSecondWindow()));
+      // A refused call uses up neither limit, as it did nothing.
+      if (global.isFull(limits.global, now)) {
+        res.set('Stripe-Rate-Limited-Reason', 'global-rate');
+        refusal = rateLimited();
+      } else if (window.isFull(limits.operations?.[operation] ?? limits.perOperation, now)) {
+        res.set('Stripe-Rate-Limited-Reason', 'endpoint-rate');
+        refusal = rateLimited();
+      } else {
+        global.admit(now);
+        window.admit(now);
+      }
+    }
+    const delay = latency ? Math.max(0, latency.mean + (2 * random() - 1) * latency.jitter) : 0;
+    if (delay > 0) setTimeout(() => next(refusal), delay);
+    else next(refusal);
+  };
+}
+
+/**
+ * `npm start`'s reading of STRIPE_EMULATOR_LATENCY_MS (`mean,jitter`, e.g. `150,50`) and
+ * STRIPE_EMULATOR_LIMITS (`live`, `sandbox`, or `global:100,op:25` with any `POST /v1/checkout/sessions:100`).
+ */
+export function stripeLoadFromEnv(env: NodeJS.ProcessEnv): StripeLoadOptions | undefined {
+  const latencyText = env.STRIPE_EMULATOR_LATENCY_MS?.trim();
+  const limitsText = env.STRIPE_EMULATOR_LIMITS?.trim();
+  if (!latencyText && !limitsText) return undefined;
+  const number = (text: string | undefined, name: string): number => {
+    const value = Number(text);
+    if (!text || !Number.isFinite(value) || value < 0) throw new Error(`${name}: "${text ?? ''}" is not a number of 0 or more`);
+    return value;
+  };
+
+  const load: StripeLoadOptions = {};
+  if (latencyText) {
+    const [mean, jitter] = latencyText.split(',');
+    load.latencyMs = { mean: number(mean, 'STRIPE_EMULATOR_LATENCY_MS'), jitter: jitter === undefined ? 0 : number(jitter, 'STRIPE_EMULATOR_LATENCY_MS') };
+  }
+  if (limitsText === 'live' || limitsText === 'sandbox') load.limits = limitsText;
+  else if (limitsText) {
+    const operations: Record<string, number> = {};
+    const limits: StripeRateLimits = { ...defaultLimits.live, operations };
+    for (const part of limitsText.split(',')) {
+      const colon = part.lastIndexOf(':');
+      const key = part.slice(0, colon).trim();
+      const value = number(part.slice(colon + 1).trim(), `STRIPE_EMULATOR_LIMITS (${part.trim()})`);
+      if (key === 'global') limits.global = value;
+      else if (key === 'op') limits.perOperation = value;
+      else if (/^(GET|POST|DELETE) \/v1\//.test(key)) operations[key] = value;
+      else throw new Error(`STRIPE_EMULATOR_LIMITS: "${part.trim()}" is none of live, sandbox, global:N, op:N, "POST /v1/…:N"`);
+    }
+    load.limits = limits;
+  }
+  return load;
+}

@@ -253,7 +253,7 @@ export function createCheckoutSession(account: Account, params: CreateParams): S
     subscription: null,
     success_url: params.success_url ?? null,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: 'hosted',
+    ui_mode: 'hosted_page',
     url: `${account.url}/pay/${id}`,
     wallet_options: null,
   };

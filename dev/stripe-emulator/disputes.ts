@@ -32,7 +32,7 @@ export function openDispute(account: Account, charge: Stripe.Charge, reason: str
   if (store.all('dispute').some((dispute) => dispute.charge === charge.id)) throw invalidRequest(`Charge ${charge.id} is already disputed.`, { param: 'charge' });
   const amount = charge.amount - charge.amount_refunded;
   if (amount === 0) throw invalidRequest(`Charge ${charge.id} is fully refunded, so there is nothing to dispute.`, { param: 'charge' });
-  const id = newId('du');
+  const id = newId('dp');
   const withdrawal = recordBalanceTransaction(account, {
     type: 'adjustment',
     reporting_category: 'dispute',

@@ -112,6 +112,26 @@ describe('the Stripe emulator’s API answers as Stripe does', () => {
 });
 
 describe('the Stripe emulator’s state file', () => {
+  it('keeps events for 30 days, as Stripe does: older ones are neither listed nor retrieved', async () => {
+    const emulator = await startStripeEmulator({ clockStart: testNow });
+    try {
+      const stripe = new Stripe(emulator.secretKey, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
+      await stripe.customers.create({ email: 'old@example.com' });
+      const [old] = (await stripe.events.list({ type: 'customer.created' })).data;
+      expect(old).toBeDefined();
+      const advance = (seconds: number) =>
+        fetch(`${emulator.url}/_emulator/advance_time`, { method: 'POST', headers: { Authorization: `Bearer ${emulator.secretKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds }) });
+      expect((await advance(29 * 86400)).status).toBe(200);
+      expect((await stripe.events.retrieve(old!.id)).id).toBe(old!.id);
+      expect((await advance(2 * 86400)).status).toBe(200);
+      await stripe.customers.create({ email: 'new@example.com' });
+      expect((await stripe.events.list({ type: 'customer.created' })).data.map((e) => (e.data.object as Stripe.Customer).email)).toEqual(['new@example.com']);
+      await expect(stripe.events.retrieve(old!.id)).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    } finally {
+      await emulator.stop();
+    }
+  });
+
   it('keeps objects and the clock across a restart', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'smilefund-stripe-'));
     const stateFile = path.join(dir, 'stripe.json');
@@ -119,7 +139,8 @@ describe('the Stripe emulator’s state file', () => {
       const first = await startStripeEmulator({ stateFile, clockStart: testNow });
       const stripe = new Stripe(first.secretKey, { host: '127.0.0.1', port: first.port, protocol: 'http' });
       const customer = await stripe.customers.create({ email: 'kept@example.com' });
-      const moved = await fetch(`${first.url}/_emulator/advance_time`, { method: 'POST', headers: { Authorization: `Bearer ${first.secretKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 86400 * 40 }) });
+      // Within the 30 days Stripe keeps events, so the event listed below is still there.
+      const moved = await fetch(`${first.url}/_emulator/advance_time`, { method: 'POST', headers: { Authorization: `Bearer ${first.secretKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 86400 * 20 }) });
       const { now } = (await moved.json()) as { now: number };
       await first.stop();
 

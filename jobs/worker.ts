@@ -5,6 +5,7 @@ import type { ReadyConfig } from '../server/config';
 import { closeContext, openContext, type AppContext } from '../server/context';
 import type { Logger } from '../server/logger';
 import { runProcess } from '../server/lifecycle';
+import { startMetricsListener } from '../server/metrics/listener';
 import { emailProcessor, emailWorkerOptions } from './emails';
 import { impactProcessor, impactWorkerOptions } from './impact';
 import { maintenanceProcessor, scheduleChores } from './maintenance';
@@ -27,6 +28,8 @@ const workerOptions: Partial<Record<QueueName, (config: ReadyConfig) => Partial<
 
 export interface RunningWorker {
   queues: QueueName[];
+  /** Where 127.0.0.1 is served this process's metrics (WORKER_METRICS_PORT); undefined when they are off. */
+  metricsPort: number | undefined;
   /** Lets active jobs finish, then closes connections. */
   stop(): Promise<void>;
 }
@@ -53,14 +56,17 @@ export async function startWorker(config: ReadyConfig, logger: Logger): Promise<
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   await scheduleChores(ctx.queues.queue('maintenance'), config);
+  const metrics = ctx.metrics && config.metrics ? await startMetricsListener(ctx.metrics.registry, { port: config.metrics.workerPort, token: config.metrics.token }, logger) : undefined;
   // The chores' schedules live in Redis: after Redis comes back empty, schedule them again.
   ctx.redis.on('ready', () => {
     scheduleChores(ctx.queues.queue('maintenance'), config).catch((error: unknown) => logger.warn({ err: error }, 'chores: could not schedule'));
   });
   return {
     queues,
+    metricsPort: metrics?.port,
     async stop() {
       await Promise.all(workers.map((worker) => worker.close()));
+      await metrics?.close();
       await connection.quit().catch(() => connection.disconnect());
       await closeContext(ctx);
     },
@@ -77,6 +83,6 @@ if (require.main === module) {
       logger.warn({ err: error }, 'worker: could not lower its CPU priority');
     }
     const worker = await startWorker(config, logger);
-    return { stop: worker.stop, describe: { queues: worker.queues } };
+    return { stop: worker.stop, describe: { queues: worker.queues, metricsPort: worker.metricsPort } };
   });
 }

@@ -8,7 +8,7 @@ import type { LocalizedText } from './locale';
 import { organisationFrom, organisationVariables, type Organisation } from './organisation';
 import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from './fiscal-year';
 
-const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET']);
+const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET', 'METRICS_TOKEN']);
 
 const optionalText = z
   .string()
@@ -39,6 +39,11 @@ function isProxyAddress(value: string): boolean {
 
 function wholeNumber(min: number, max: number, message: string) {
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+}
+
+/** A whole number, or undefined when unset or empty (an empty value must not read as 0). */
+function optionalWholeNumber(min: number, max: number, message: string) {
+  return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), wholeNumber(min, max, message).optional());
 }
 
 /**
@@ -111,6 +116,10 @@ const environmentSchema = z.object({
     .refine((value) => (typeof value === 'number' ? value <= 10 : value.length > 0 && value.every(isProxyAddress)), {
       message: 'expected loopback, linklocal, uniquelocal, addresses or CIDR ranges (comma-separated), or a number of proxies from 0 to 10',
     }),
+  // Unset, no process serves metrics; 0 picks a free port (tests).
+  METRICS_PORT: optionalWholeNumber(0, 65534, 'expected a whole number between 0 and 65534 (the worker takes the next one)'),
+  WORKER_METRICS_PORT: optionalWholeNumber(0, 65535, 'expected a whole number between 0 and 65535'),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, { message: 'expected at least 16 random characters' }).optional()),
   CLOCK_START: optionalText.pipe(
     z
       .string()
@@ -168,6 +177,11 @@ export interface Config {
   trustProxy: number | string[];
   /** Demos and tests only: the moment the process's clock reads at start (it runs on from there); unset, the real time. */
   clockStart: Date | undefined;
+  /**
+   * Prometheus metrics (METRICS_PORT), off when undefined. Each process serves `/metrics` on its own
+   * listener bound to 127.0.0.1, never on the public app: the web process on webPort, the worker on workerPort.
+   */
+  metrics: { webPort: number; workerPort: number; /** A bearer token scrapers must send, when set. */ token: string | undefined } | undefined;
 }
 
 /** A Config whose services are all known: what the web and worker processes run with. */
@@ -205,6 +219,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const e = parsed.data;
   // A production site whose calendar is not the real one would number receipts in the wrong year.
   if (e.NODE_ENV === 'production' && e.CLOCK_START) throw new ConfigError(['CLOCK_START: for demos and tests only; unset it in production']);
+  if (e.METRICS_PORT === undefined && (e.WORKER_METRICS_PORT !== undefined || e.METRICS_TOKEN !== undefined)) {
+    throw new ConfigError([`${e.WORKER_METRICS_PORT !== undefined ? 'WORKER_METRICS_PORT' : 'METRICS_TOKEN'}: has no effect without METRICS_PORT; set METRICS_PORT to serve metrics`]);
+  }
+  // 0 (tests) picks a free port for each process.
+  const metrics = e.METRICS_PORT === undefined ? undefined : { webPort: e.METRICS_PORT, workerPort: e.WORKER_METRICS_PORT ?? (e.METRICS_PORT === 0 ? 0 : e.METRICS_PORT + 1), token: e.METRICS_TOKEN };
+  if (metrics && metrics.webPort !== 0 && metrics.workerPort === metrics.webPort) {
+    // `npm start` runs both in one process: one port cannot serve both.
+    throw new ConfigError([`WORKER_METRICS_PORT: must differ from METRICS_PORT (got ${metrics.workerPort} for both)`]);
+  }
+  for (const [variable, port] of [['METRICS_PORT', metrics?.webPort], ['WORKER_METRICS_PORT', metrics?.workerPort]] as const) {
+    // The public site's port would refuse the metrics listener.
+    if (port !== undefined && port !== 0 && port === e.PORT) throw new ConfigError([`${variable}: must differ from PORT, the public site’s (got ${port} for both)`]);
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -232,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     workerNiceness: e.WORKER_NICENESS,
     trustProxy: e.TRUST_PROXY,
     clockStart: e.CLOCK_START,
+    metrics,
   };
 }
 

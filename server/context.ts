@@ -1,4 +1,4 @@
-// What every feature is handed: configuration, the clock, the database (and the export connections beside it), Redis, the job queues, Stripe, mail, the campaign cache and the logger.
+// What every feature is handed: configuration, the clock, the database (and the export connections beside it), Redis, the job queues, Stripe, mail, the campaign cache, the logger and metrics.
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type Stripe from 'stripe';
@@ -11,6 +11,8 @@ import type { Logger } from './logger';
 import { createMailer, type Mailer } from './mailer';
 import { createRedis } from './redis';
 import { createStripeClient } from './stripe/client';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { countStripeRequests } from './metrics/stripe-requests';
 
 export interface AppContext {
   config: ReadyConfig;
@@ -26,21 +28,28 @@ export interface AppContext {
   campaignCache: CampaignCache;
   /** The connections CSV exports stream through, apart from the request pool; none is opened until an export asks. */
   exportConnections: pg.Pool;
+  /** This process's Prometheus metrics; undefined unless METRICS_PORT is set, and then served by its own listener. */
+  metrics: Metrics | undefined;
 }
 
 export function openContext(config: ReadyConfig, logger: Logger, clock: Clock = clockFor(config.clockStart)): AppContext {
   const redis = createRedis(config.redisUrl, logger);
+  const queues = openQueues(redis, config.redisPrefix);
+  const metrics = config.metrics ? createMetrics(queues) : undefined;
+  const stripe = createStripeClient(config.stripe);
+  if (metrics) countStripeRequests(stripe, metrics);
   return {
     config,
     clock,
     logger,
     db: createDb(config.databaseUrl, { onIdleError: (error) => logger.warn({ err: error }, 'postgres: idle connection lost') }),
     redis,
-    queues: openQueues(redis, config.redisPrefix),
-    stripe: createStripeClient(config.stripe),
+    queues,
+    stripe,
     mailer: createMailer(config.smtpUrl),
     campaignCache: createCampaignCache(config.databaseUrl, logger),
     exportConnections: exportConnections(config.databaseUrl),
+    metrics,
   };
 }
 

@@ -6,11 +6,14 @@ import { publicUrl, type ReadyConfig } from './config';
 import { closeContext, openContext } from './context';
 import type { Logger } from './logger';
 import { runProcess } from './lifecycle';
+import { startMetricsListener } from './metrics/listener';
 
 export interface RunningWeb {
   server: Server;
   port: number;
   url: string;
+  /** Where 127.0.0.1 is served this process's metrics (METRICS_PORT); undefined when they are off. */
+  metricsPort: number | undefined;
   /** Stops accepting connections, waits for requests in flight, then closes the pools. */
   stop(): Promise<void>;
 }
@@ -23,11 +26,13 @@ export async function startWeb(config: ReadyConfig, logger: Logger, options: App
     server.listen(config.port, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const metrics = ctx.metrics && config.metrics ? await startMetricsListener(ctx.metrics.registry, { port: config.metrics.webPort, token: config.metrics.token }, logger) : undefined;
   const closed = new Promise<void>((resolve) => server.once('close', resolve));
   return {
     server,
     port,
     url: publicUrl(config, port),
+    metricsPort: metrics?.port,
     async stop() {
       if (server.listening) server.close();
       // close() drops only the connections idle at that moment; a keep-alive connection whose request
@@ -35,6 +40,7 @@ export async function startWeb(config: ReadyConfig, logger: Logger, options: App
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       await closed;
       clearInterval(sweep);
+      await metrics?.close();
       await closeContext(ctx);
     },
   };
@@ -43,6 +49,6 @@ export async function startWeb(config: ReadyConfig, logger: Logger, options: App
 if (require.main === module) {
   runProcess('web', async (config, logger) => {
     const web = await startWeb(config, logger);
-    return { stop: web.stop, describe: { url: web.url, port: web.port } };
+    return { stop: web.stop, describe: { url: web.url, port: web.port, metricsPort: web.metricsPort } };
   });
 }

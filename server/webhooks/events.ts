@@ -1,6 +1,7 @@
 // Stripe events: stored once as they arrive, applied once by a job, swept up again if a job never ran.
 import type Stripe from 'stripe';
 import type { AppContext } from '../context';
+import type { RecordedGift } from '../donations/sync/recording-context';
 import { stripeEventHandlers } from './handlers';
 import { commitWithoutWaitingForDisk, listUnappliedStripeEvents, lockStripeEvent, markStripeEventProcessed, noteStripeEventFailure } from './stripe-event.repository';
 
@@ -9,10 +10,15 @@ export type ApplyOutcome = 'applied' | 'ignored' | 'already applied';
 /**
  * Applies a stored event in one transaction that also marks it processed; the row lock makes a second
  * run wait and then find it done. A failure rolls everything back and is noted for staff before it is rethrown.
+ * With metrics on, the gifts it recorded are counted once the transaction has committed, never for a rolled-back attempt.
  */
-export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | 'config'> & { logger?: Pick<AppContext['logger'], 'warn'> }, eventId: string): Promise<ApplyOutcome> {
+export async function applyStripeEvent(
+  ctx: Pick<AppContext, 'db' | 'stripe' | 'config'> & Partial<Pick<AppContext, 'clock' | 'metrics'>> & { logger?: Pick<AppContext['logger'], 'warn'> },
+  eventId: string,
+): Promise<ApplyOutcome> {
+  const giftsRecorded: RecordedGift[] = [];
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    const outcome = await ctx.db.transaction().execute(async (trx) => {
       // The event itself was stored durably before Stripe had its 2xx; what applying it writes can be
       // rebuilt from it, so this commit does not wait for the disk. Should Postgres crash in the next
       // instant, the event is found unapplied and swept up again. Nothing leaves before it is durable:
@@ -32,10 +38,13 @@ export async function applyStripeEvent(ctx: Pick<AppContext, 'db' | 'stripe' | '
           generalFundSlug: ctx.config.donations.generalFundSlug,
           timeZone: ctx.config.organisation.timeZone,
           logger: ctx.logger,
+          giftsRecorded,
         });
       }
       return handler ? 'applied' : 'ignored';
     });
+    if (ctx.metrics && ctx.clock && giftsRecorded.length > 0) ctx.metrics.recordGifts(giftsRecorded, ctx.clock.now());
+    return outcome;
   } catch (error) {
     await noteStripeEventFailure(ctx.db, eventId, error instanceof Error ? error.message.slice(0, 2000) : String(error)).catch(() => undefined);
     throw error;

@@ -128,8 +128,12 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
   // Paid, so the gift may name its donor; before the rows below lock the campaign's totals.
   if (entries.some((entry) => entry.kind === 'gift')) await nameDonorFromPaidGift(trx, donation, succeededAt);
   const added = await insertNewLedgerEntries(trx, entries);
-  // The donor's yes to news counts once the gift is paid: a checkout abandoned unpaid agreed to nothing.
-  if (added.some((entry) => entry.kind === 'gift')) await recordConsentOfPaidGift(trx, donation);
+  const addedGift = added.find((entry) => entry.kind === 'gift');
+  if (addedGift) {
+    // The donor's yes to news counts once the gift is paid: a checkout abandoned unpaid agreed to nothing.
+    await recordConsentOfPaidGift(trx, donation);
+    c.giftsRecorded?.push({ currency: addedGift.currency, paidAt: new Date(charge.created * 1000) });
+  }
   const { given, kept } = await sumLedgerOf(trx, donation.id);
   let status: DonationStatus = donation.status;
   if (disputes.some(disputeStillOpenOrLost)) status = 'disputed';

@@ -11,4 +11,12 @@ export interface RecordingContext {
   timeZone: string;
   /** Where a payment that has nowhere open to go is noted; absent where nobody reads the log. */
   logger?: Pick<Logger, 'warn'>;
+  /** Where each gift this transaction newly records is noted, for the caller to count once it has committed. */
+  giftsRecorded?: RecordedGift[];
+}
+
+/** A gift whose ledger row was newly recorded: its currency, and when the donor paid (the charge's creation). */
+export interface RecordedGift {
+  currency: string;
+  paidAt: Date;
 }

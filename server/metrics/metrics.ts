@@ -2,8 +2,13 @@
 // depths, Stripe calls and 429s by operation. One registry per process context, never prom-client's
 // global one, so a web and a worker sharing one Node process (`npm start`, the tests) keep their own.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RecordedGift } from '../donations/sync/recording-context';
 import { queueNames, withinMs, type JobQueues } from '../queues';
+
+/** A gift whose ledger row was newly recorded: its currency, and when the donor paid (the charge's creation). */
+export interface RecordedGift {
+  currency: string;
+  paidAt: Date;
+}
 
 export interface Metrics {
   registry: Registry;

@@ -2,6 +2,9 @@
 import type Stripe from 'stripe';
 import type { Trx } from '../../database';
 import type { Logger } from '../../logger';
+import type { RecordedGift } from '../../metrics/metrics';
+
+export type { RecordedGift };
 
 export interface RecordingContext {
   trx: Trx;
@@ -15,8 +18,3 @@ export interface RecordingContext {
   giftsRecorded?: RecordedGift[];
 }
 
-/** A gift whose ledger row was newly recorded: its currency, and when the donor paid (the charge's creation). */
-export interface RecordedGift {
-  currency: string;
-  paidAt: Date;
-}

@@ -6,13 +6,13 @@ import { NotFound } from '../../http/errors';
 import { say } from '../../http/language';
 import { isUuid } from '../../http/params';
 import { findDonorsPartnerReceiptFile } from './partner-receipt.repository';
-import { sendPartnerReceiptFile } from './file-response';
+import { sendUploadedFile } from '../../http/uploaded-file';
 
 const downloadOwnFile = (ctx: AppContext) => async (req: Request<{ id: string }>, res: Response) => {
   const donor = res.locals.donor;
   const file = donor && isUuid(req.params.id) ? await findDonorsPartnerReceiptFile(ctx.db, donor.id, req.params.id) : undefined;
   if (!file) throw new NotFound(say(res, 'partnerReceipt.error.noFile'));
-  sendPartnerReceiptFile(res, file);
+  sendUploadedFile(res, file);
 };
 
 /** Mounted after the account's shell (server/donors/account.routes.ts), which reads the donor's session. */

@@ -8,7 +8,7 @@ import { requireArea } from '../../staff/access';
 import { loadGift, renderGift } from '../finance.routes';
 import { findPartnerReceiptFile } from './partner-receipt.repository';
 import { attachPartnerReceipt, partnerReceiptFormFrom } from './partner-receipts';
-import { sendPartnerReceiptFile } from './file-response';
+import { sendUploadedFile } from '../../http/uploaded-file';
 
 type ReceiptRequest = Request<{ id: string; receiptId?: string }>;
 
@@ -25,7 +25,7 @@ const downloadFile = (ctx: AppContext) => async (req: ReceiptRequest, res: Respo
   const id = serialId(req.params.receiptId);
   const file = isUuid(req.params.id) && id !== undefined ? await findPartnerReceiptFile(ctx.db, req.params.id, id) : undefined;
   if (!file) throw new NotFound(say(res, 'partnerReceipt.error.noFile'));
-  sendPartnerReceiptFile(res, file);
+  sendUploadedFile(res, file);
 };
 
 export function partnerReceiptStaffRoutes(ctx: AppContext): Router {

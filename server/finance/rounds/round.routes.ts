@@ -1,6 +1,7 @@
 // Finance's pages for rounds: every round with its balances, a round's statement (and its CSV), the
 // spending and transfers recorded on it, their reversals, the receipt scans behind the spending, and the
 // round's report to donors with the CSV of its shares.
+import { sendUploadedFile } from '../../http/uploaded-file';
 import { Router, type Request, type Response } from 'express';
 import { dayIn } from '../../calendar';
 import type { AppContext } from '../../context';
@@ -89,14 +90,12 @@ const reverseSpendingLine = (ctx: AppContext) => async (req: RoundRequest, res: 
   await answerReversal(ctx, req, res, round, 'spending', await reverseSpending(ctx.db, round, lineId(req, res), req.body.reason, res.locals.staff!.id, ctx.clock.now(), localeOf(res)));
 };
 
-/** The receipt scan, always as a download of its own checked type: never shown inline, never sniffed into HTML. */
+/** The receipt scan, as every uploaded file is sent back. */
 const downloadAttachment = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {
   const round = await roundOr404(ctx.db, req.params.slug, res);
   const attachment = await findSpendingAttachment(ctx.db, round.id, lineId(req, res));
   if (!attachment) throw new NotFound(say(res, 'rounds.spending.noAttachment'));
-  res.attachment(attachment.filename);
-  res.set({ 'Content-Type': attachment.content_type, 'Content-Security-Policy': "default-src 'none'; sandbox", 'X-Content-Type-Options': 'nosniff' });
-  res.send(attachment.content);
+  sendUploadedFile(res, attachment);
 };
 
 const recordTransferFromForm = (ctx: AppContext) => async (req: RoundRequest, res: Response) => {

@@ -3,6 +3,7 @@
 // Only /v1 calls: hosted pages, /_emulator helpers and webhook deliveries are not Stripe's API.
 import type { RequestHandler } from 'express';
 import { StripeApiError } from './errors';
+import { stripeOperation } from '../../server/stripe/operations';
 
 export interface StripeRateLimits {
   /** Requests a second across the account. */
@@ -26,13 +27,6 @@ const defaultLimits: Record<'live' | 'sandbox', StripeRateLimits> = {
   live: { global: 100, perOperation: 25 },
   sandbox: { global: 25, perOperation: 25 },
 };
-
-/** The operation a call counts against: `GET /v1/payment_intents/{id}` for every PaymentIntent. */
-export function operationOf(method: string, path: string): string {
-  // Stripe's path words are lowercase with underscores; generated ids always carry digits or capitals.
-  const segments = path.split('/').map((segment, i) => (i < 2 || /^[a-z_]*$/.test(segment) ? segment : '{id}'));
-  return `${method.toUpperCase()} ${segments.join('/')}`;
-}
 
 /** Calls admitted within the last second of real time (the emulator's simulated clock plays no part). */
 class OneSecondWindow {
@@ -67,7 +61,7 @@ export function stripeLoad(options: StripeLoadOptions = {}): RequestHandler {
     let refusal: StripeApiError | undefined;
     if (limits) {
       const now = performance.now();
-      const operation = operationOf(req.method, req.path);
+      const operation = stripeOperation(req.method, req.path);
       let window = perOperation.get(operation);
       if (!window) perOperation.set(operation, (window = new OneSecondWindow()));
       // A refused call uses up neither limit, as it did nothing.

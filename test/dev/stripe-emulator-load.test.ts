@@ -2,7 +2,8 @@
 // nothing refused leaves a trace. No assertion here depends on how long anything took: each burst is
 // many calls against a tiny limit, so however slowly the machine runs, some of them are refused.
 import Stripe from 'stripe';
-import { operationOf, stripeLoadFromEnv } from '../../dev/stripe-emulator/load';
+import { stripeLoadFromEnv } from '../../dev/stripe-emulator/load';
+import { stripeOperation } from '../../server/stripe/operations';
 import { startEmulatorHarness, type EmulatorHarness } from '../support/stripe-emulator';
 import { waitUntil } from '../support/wait';
 
@@ -162,10 +163,10 @@ describe('the Stripe emulator under Stripe’s rate limits', () => {
   });
 
   it('names an operation by its method and path, ids left out', () => {
-    expect(operationOf('post', '/v1/checkout/sessions')).toBe('POST /v1/checkout/sessions');
-    expect(operationOf('GET', '/v1/payment_intents/pi_3QxAbC123def456GHI789jkl')).toBe('GET /v1/payment_intents/{id}');
-    expect(operationOf('POST', '/v1/checkout/sessions/cs_test_a1B2c3D4e5/expire')).toBe('POST /v1/checkout/sessions/{id}/expire');
-    expect(operationOf('POST', '/v1/billing_portal/sessions')).toBe('POST /v1/billing_portal/sessions');
+    expect(stripeOperation('post', '/v1/checkout/sessions')).toBe('POST /v1/checkout/sessions');
+    expect(stripeOperation('GET', '/v1/payment_intents/pi_3QxAbC123def456GHI789jkl')).toBe('GET /v1/payment_intents/{id}');
+    expect(stripeOperation('POST', '/v1/checkout/sessions/cs_test_a1B2c3D4e5/expire')).toBe('POST /v1/checkout/sessions/{id}/expire');
+    expect(stripeOperation('POST', '/v1/billing_portal/sessions')).toBe('POST /v1/billing_portal/sessions');
   });
 
   it('reads `npm start`’s environment', () => {

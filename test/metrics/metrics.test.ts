@@ -5,7 +5,7 @@ import { startWorker, type RunningWorker } from '../../jobs/worker';
 import { createLogger } from '../../server/logger';
 import { createMetrics } from '../../server/metrics/metrics';
 import { startMetricsListener } from '../../server/metrics/listener';
-import { stripeOperation } from '../../server/metrics/stripe-requests';
+import { stripeOperation } from '../../server/stripe/operations';
 import type { JobQueues } from '../../server/queues';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 

@@ -1,12 +1,10 @@
 // The impact updates' queries, and the donors they go to.
 import { sql } from 'kysely';
 import type { Db } from '../database';
+import { standingStatuses } from '../tables/donations.table';
 import type { ImpactFigure, ImpactPhoto, ImpactUpdate } from '../tables/impact-updates.table';
 import type { LocalizedText } from '../locale';
 import { agreesToNews } from './consent.repository';
-
-/** The gifts that make a donor someone we report back to: money that arrived and stayed, at least in part. */
-export const givingStatuses = ['succeeded', 'partially_refunded'] as const;
 
 /** The campaign an update is posted to, by its address: whether it exists and whether it is still a draft. */
 export async function findCampaignForUpdate(db: Db, slug: string) {
@@ -89,7 +87,7 @@ function recipients(db: Db, update: Pick<ImpactUpdate, 'id' | 'campaign_id'>) {
           .select(sql.lit(1).as('one'))
           .whereRef('donations.donor_id', '=', 'donors.id')
           .where('donations.campaign_id', '=', update.campaign_id)
-          .where('donations.status', 'in', givingStatuses)
+          .where('donations.status', 'in', standingStatuses)
           // Compared in SQL: a JavaScript Date would drop the microseconds of created_at.
           .where(sql<Date>`coalesce(donations.succeeded_at, donations.created_at)`, '<=', sql<Date>`(select created_at from impact_updates where id = ${update.id})`),
       ),

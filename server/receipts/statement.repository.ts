@@ -5,8 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import { fiscalYearOf, type FiscalYearStart } from '../fiscal-year';
-
-const countingStatuses = ['succeeded', 'partially_refunded'] as const;
+import { standingStatuses } from '../tables/donations.table';
 
 /** [start, end) of a fiscal year: see fiscalYearBounds. */
 export interface Period {
@@ -26,7 +25,7 @@ function standingReceipts(db: Db) {
     .selectFrom('receipts')
     .innerJoin('donations', 'donations.id', 'receipts.donation_id')
     .where('receipts.voided_at', 'is', null)
-    .where('donations.status', 'in', countingStatuses);
+    .where('donations.status', 'in', standingStatuses);
 }
 
 /**
@@ -65,7 +64,7 @@ export async function oweStatementsForYear(db: Db, year: { year: number; label: 
     select distinct 'annual_statement', ${`statement-${year.label.replace('/', '-')}-`} || d.donor_id, jsonb_build_object('donorId', d.donor_id, 'year', ${year.year}::int)
     from receipts r join donations d on d.id = r.donation_id
     where r.given_at >= ${year.period.start} and r.given_at < ${year.period.end} and r.voided_at is null
-      and d.donor_id is not null and d.status in (${sql.join([...countingStatuses])})
+      and d.donor_id is not null and d.status in (${sql.join([...standingStatuses])})
     on conflict (dedupe_key) do nothing
     returning id`.execute(db);
   return inserted.rows.length;

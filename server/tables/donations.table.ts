@@ -5,6 +5,14 @@ import type { RecurringInterval } from './recurring-plans.table';
 
 export type DonationStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'refunded' | 'partially_refunded' | 'disputed';
 
+/**
+ * A gift whose money arrived and stayed, at least in part: who is reported back to, what a statement counts,
+ * what a mainland partner may receipt.
+ */
+export const standingStatuses = ['succeeded', 'partially_refunded'] as const satisfies readonly DonationStatus[];
+
+export const isStanding = (status: string): boolean => (standingStatuses as readonly string[]).includes(status);
+
 export type DonationFrequency = 'once' | RecurringInterval;
 
 /**

@@ -4,7 +4,8 @@ import { dayText } from '../../calendar';
 import { translate } from '../../i18n/messages';
 import type { Locale } from '../../locale';
 import { attachmentLimitBytes } from '../rounds/spending';
-import { paidStatuses, type PartnerReceiptForm } from './partner-receipts';
+import { isStanding } from '../../tables/donations.table';
+import type { PartnerReceiptForm } from './partner-receipts';
 import type { PartnerReceiptListing } from './partner-receipt.repository';
 
 export const staffFilePath = (donationId: string, id: number) => `/staff/finance/gifts/${donationId}/partner-receipts/${id}/file`;
@@ -41,7 +42,7 @@ export function partnerReceiptSection(locale: Locale, donation: { id: string; st
     replaced: replaced.map((row) => staffReceiptView(donation.id, row, locale)),
     replacedHeading: translate(locale, 'partnerReceipt.replaced.heading', { count: replaced.length }),
     // A refused form shows itself again, whatever the gift's state now, so that its message is read.
-    mayRecord: paidStatuses.includes(donation.status) || sent.errors !== undefined,
+    mayRecord: isStanding(donation.status) || sent.errors !== undefined,
     form: {
       // The receipt current as this page is drawn: what the form replaces when sent.
       values: { ...(sent.form ?? { partner: current?.partner_name ?? '', number: '', issued_on: '' }), current: current ? String(current.id) : '' },

@@ -1,6 +1,7 @@
 // Finance records a mainland partner's receipt (公益事业捐赠票据) against a paid gift: who issued it, its number,
 // the day it was issued and its scan. Recording another for the same gift replaces the current one, which is
 // kept; each is audited in the transaction that writes it.
+import { isStanding } from '../../tables/donations.table';
 import { dayIn, isDay } from '../../calendar';
 import type { Db, Trx } from '../../database';
 import type { UploadedFile } from '../../http/multipart';
@@ -12,9 +13,6 @@ import { recordAudit } from '../../staff/audit.repository';
 import { statusLabel } from '../labels';
 import { readAttachment, type Attachment } from '../rounds/spending';
 import { findCurrentPartnerReceipt, insertPartnerReceipt, lockGiftForPartnerReceipt, type PartnerReceiptSummary } from './partner-receipt.repository';
-
-/** A gift whose money the charity holds: the only kind a partner's receipt may be recorded for. */
-export const paidStatuses: readonly string[] = ['succeeded', 'partially_refunded'];
 
 /**
  * The form as typed, kept to show it again beside its errors (the file is never sent back: it is chosen
@@ -90,7 +88,8 @@ const auditView = (row: PartnerReceiptSummary) => ({
 async function attachUnderLock(trx: Trx, donationId: string, entry: PartnerReceiptEntry, staffId: number, now: Date, locale: Locale, timeZone: string): Promise<PartnerReceiptOutcome> {
   const gift = await lockGiftForPartnerReceipt(trx, donationId);
   if (!gift) return { ok: false, status: 404, errors: { form: translate(locale, 'finance.error.noSuchGift') } };
-  if (!paidStatuses.includes(gift.status)) return { ok: false, status: 409, errors: { form: translate(locale, 'partnerReceipt.error.notPaid', { status: statusLabel(locale, gift.status) }) } };
+  // Only a gift whose money the charity holds may carry a partner's receipt.
+  if (!isStanding(gift.status)) return { ok: false, status: 409, errors: { form: translate(locale, 'partnerReceipt.error.notPaid', { status: statusLabel(locale, gift.status) }) } };
   const givenAt = gift.succeeded_at ?? gift.created_at;
   if (entry.issuedOn !== null && entry.issuedOn < dayIn(givenAt, timeZone)) {
     const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(givenAt);

@@ -46,15 +46,16 @@ const showAccount = (ctx: AppContext) => async (req: Request, res: Response) => 
     findNewsConsent(db, donor.id),
     listDonorShares(db, donor.id),
   ]);
-  const [nextDates, moves] = await Promise.all([
+  const [nextDates, moves, refundNotices] = await Promise.all([
     Promise.all(plans.map((plan) => (plan.status === 'canceled' ? null : nextGiftDate(stripe, plan.stripe_subscription_id!)))),
     listPlanMoves(db, plans.map((plan) => plan.id)),
+    listRefundNotices(db, gifts.map((gift) => gift.id)),
   ]);
   res.render('donors/account', {
     title: say(res, 'account.title'),
     donor,
     notice: noticeOf(req, res),
-    gifts: giftRows(res, config, gifts, await listRefundNotices(db, gifts.map((gift) => gift.id))),
+    gifts: giftRows(res, config, gifts, refundNotices),
     plans: plans.map((plan, i) => {
       const next = nextDates[i];
       return { ...planSummary(res, plan), next: next && plan.status !== 'paused' ? dateIn(config, localeOf(res), next) : null, moves: planMoveLines(res, config, moves, plan.id) };

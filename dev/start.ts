@@ -19,6 +19,7 @@ import { onPreferredPort } from './ports';
 import { findOrStartRedis } from './redis';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index';
 import { stripeLoadFromEnv } from './stripe-emulator/load';
+import { deliveryFromEnv } from './stripe-emulator/webhooks';
 
 function hostOf(url: string): string {
   const { host, pathname } = new URL(url);
@@ -69,10 +70,15 @@ async function main(): Promise<void> {
       if (!stripe.webhookSecret) throw new ConfigError(['STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (it is not set); `stripe listen` prints one']);
       console.log(`stripe: ${stripe.apiUrl ?? 'api.stripe.com'} (STRIPE_SECRET_KEY)`);
     } else {
-      emulator = await onPreferredPort(12111, (port) => startStripeEmulator({ port, stateFile: path.join(config.dataDir, 'stripe.json'), clockStart: config.clockStart, load: stripeLoadFromEnv(process.env) }));
+      // Webhooks as Stripe sends them (several at once, out of order, some twice) unless STRIPE_EMULATOR_DELIVERY=ordered.
+      const delivery = deliveryFromEnv(process.env);
+      emulator = await onPreferredPort(12111, (port) =>
+        startStripeEmulator({ port, stateFile: path.join(config.dataDir, 'stripe.json'), clockStart: config.clockStart, load: stripeLoadFromEnv(process.env), delivery }),
+      );
       standIns.push({ url: emulator.url, description: 'stripe emulator', stop: emulator.stop });
       stripe = { ...stripe, secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url };
       console.log(`stripe: local emulator on ${emulator.url}, state in ${path.join(config.dataDir, 'stripe.json')} (test card 4242 4242 4242 4242)`);
+      console.log(`stripe: webhooks ${delivery ? 'as Stripe sends them: several at once, out of order, some twice' : 'one at a time, in order, once'} (STRIPE_EMULATOR_DELIVERY=${delivery ? 'stripe' : 'ordered'})`);
     }
 
     let smtpUrl = config.smtpUrl;

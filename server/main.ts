@@ -7,6 +7,7 @@ import { closeContext, openContext } from './context';
 import type { Logger } from './logger';
 import { runProcess } from './lifecycle';
 import { startMetricsListener } from './metrics/listener';
+import { preparePortalConfiguration } from './donations/billing-portal';
 
 export interface RunningWeb {
   server: Server;
@@ -20,6 +21,12 @@ export interface RunningWeb {
 
 export async function startWeb(config: ReadyConfig, logger: Logger, options: AppOptions = {}): Promise<RunningWeb> {
   const ctx = openContext(config, logger);
+  // Stripe refuses portal sessions until a configuration exists: checked (or made) now. Waited for a few
+  // seconds at most, so the first donor finds it ready while a Stripe that does not answer holds nothing up.
+  const portalReady = preparePortalConfiguration(ctx.stripe, { defaultReturnUrl: `${publicUrl(config)}/account`, privacyPolicyUrl: config.organisation.privacyUrl }, logger);
+  let portalPatience: NodeJS.Timeout | undefined;
+  await Promise.race([portalReady, new Promise((resolve) => (portalPatience = setTimeout(resolve, 5_000)))]);
+  clearTimeout(portalPatience);
   const server = createServer(createApp(ctx, options));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -41,6 +48,7 @@ export async function startWeb(config: ReadyConfig, logger: Logger, options: App
       await closed;
       clearInterval(sweep);
       await metrics?.close();
+      await portalReady;
       await closeContext(ctx);
     },
   };

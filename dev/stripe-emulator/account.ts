@@ -22,6 +22,13 @@ export interface Account {
   /** Something changed that a state file should keep. */
   changed(): void;
   stop(): void;
+  /** Which of Stripe's less convenient habits this account has (the emulator's options). */
+  habits: AccountHabits;
+}
+
+export interface AccountHabits {
+  /** Set: a charge's balance transaction arrives this long after the charge succeeded, by charge.updated. */
+  balanceTransactionAfterMs?: number;
 }
 
 export interface AccountHooks {
@@ -32,7 +39,7 @@ export interface AccountHooks {
 
 const automatic: Stripe.Event.Request = { id: null, idempotency_key: null };
 
-export function createAccount(store: Store, settlement: Settlement, hooks: AccountHooks): Account {
+export function createAccount(store: Store, settlement: Settlement, hooks: AccountHooks, habits: AccountHabits = {}): Account {
   // Work runs synchronously inside one request or timer, so one current request is enough.
   let request = automatic;
   const timers = new Set<NodeJS.Timeout>();
@@ -52,6 +59,7 @@ export function createAccount(store: Store, settlement: Settlement, hooks: Accou
   const account: Account = {
     store,
     settlement,
+    habits,
     url: '',
     emit: (type, object) => record(createEvent(store, type, object, request)),
     emitChange(type, object, before) {

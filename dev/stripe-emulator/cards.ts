@@ -13,11 +13,18 @@ export interface TestCard {
   country: string;
   /** Set when charging this card fails. */
   decline?: CardDecline;
+  /**
+   * What a refund of a charge on this card does, as Stripe's refund test cards: `pending` stays pending until
+   * /_emulator/refunds/:id/succeed or /fail says; `fails` begins succeeded and fails a moment later.
+   */
+  refund?: 'pending' | 'fails';
 }
 
 const testCards: TestCard[] = [
   { number: '4242424242424242', brand: 'visa', last4: '4242', funding: 'credit', country: 'US' },
   { number: '5555555555554444', brand: 'mastercard', last4: '4444', funding: 'credit', country: 'US' },
+  { number: '4000000000007726', brand: 'visa', last4: '7726', funding: 'credit', country: 'US', refund: 'pending' },
+  { number: '4000000000005126', brand: 'visa', last4: '5126', funding: 'credit', country: 'US', refund: 'fails' },
   {
     number: '4000000000000002',
     brand: 'visa',

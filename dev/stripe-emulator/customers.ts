@@ -5,14 +5,15 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Account } from './account';
 import { findTestCard, useATestCard, type TestCard } from './cards';
-import { InvalidParams } from './errors';
+import { InvalidParams, noSuch } from './errors';
 import { sample } from './fixtures';
 import { requestOf } from './http';
 import { newId } from './ids';
 import { listParams, paginate } from './lists';
-import { expand, metadata, parseParams, text } from './params';
+import { expand, mergeMetadata, metadata, parseParams, text } from './params';
 import { createPaymentMethod } from './payment-methods';
 import { respond } from './responses';
+import { cancelSubscriptionNow } from './subscriptions';
 
 export interface CustomerFields {
   email?: string | null;
@@ -53,17 +54,6 @@ export function createCustomer(account: Account, fields: CustomerFields): Stripe
   return customer;
 }
 
-/** Metadata as Stripe updates it: given keys are set, a key set to '' is removed. */
-export function mergeMetadata(current: Stripe.Metadata | null, changes: Record<string, string>): Stripe.Metadata {
-  const merged: Stripe.Metadata = { ...(current ?? {}) };
-  if (Object.keys(changes).length === 0) return {};
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === '') delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}
-
 /** The card that renewals charge from now on, as when a donor updates it in the billing portal. */
 export function setCardOnFile(account: Account, customer: Stripe.Customer, card: TestCard): Stripe.PaymentMethod {
   const method = createPaymentMethod(account, { type: 'card', card }, customer.id, customer.email);
@@ -79,6 +69,18 @@ export function setCardOnFile(account: Account, customer: Stripe.Customer, card:
     account.emitChange('customer.subscription.updated', subscription, previous);
   }
   return method;
+}
+
+/**
+ * Deletes the customer as Stripe does: its subscriptions are canceled at once, customer.deleted carries the
+ * customer as it was, and from then on a retrieve answers with the stub `{id, object, deleted: true}`.
+ */
+export function deleteCustomer(account: Account, customer: Stripe.Customer): Stripe.DeletedCustomer {
+  for (const subscription of account.store.all('subscription')) {
+    if (subscription.customer === customer.id && subscription.status !== 'canceled' && subscription.status !== 'incomplete_expired') cancelSubscriptionNow(account, subscription);
+  }
+  account.emit('customer.deleted', customer);
+  return account.store.markDeleted(customer.id);
 }
 
 export function testCardOrRefuse(typed: string, param = 'card_number'): TestCard {
@@ -113,7 +115,16 @@ export function customerRoutes(account: Account): Router {
   });
   routes.get('/v1/customers/:id', (req, res) => {
     const params = parseParams(z.strictObject({ expand }), req.query);
-    respond(res, account, account.store.get('customer', req.params.id), params.expand);
+    // A deleted customer is still found, as its stub.
+    const customer = account.store.findAny(req.params.id);
+    if (!customer || customer.object !== 'customer') throw noSuch('customer', req.params.id);
+    respond(res, account, customer, params.expand);
+  });
+  routes.delete('/v1/customers/:id', (req, res) => {
+    parseParams(z.strictObject({}), req.query);
+    const customer = account.store.get('customer', req.params.id);
+    const deleted = account.onBehalfOf(requestOf(res, req), () => deleteCustomer(account, customer));
+    respond(res, account, deleted);
   });
   routes.post('/v1/customers/:id', (req, res) => {
     const params = parseParams(customerParams, req.body);

@@ -36,6 +36,14 @@ const includables: Record<string, Record<string, (account: Account, parent: Hash
   },
 };
 
+/**
+ * Expandable fields Stripe leaves out of an object until they apply (a refund's failure_balance_transaction
+ * until it fails): asking to expand one that is absent is no error, and the object comes back as it is.
+ */
+const absentUntilSet: Record<string, string[]> = {
+  refund: ['failure_balance_transaction'],
+};
+
 function expandAlong(account: Account, node: unknown, path: string[], asked: string): unknown {
   if (path.length === 0) return node;
   if (Array.isArray(node)) return node.map((item) => expandAlong(account, item, path, asked));
@@ -43,6 +51,7 @@ function expandAlong(account: Account, node: unknown, path: string[], asked: str
   if (!isHash(node)) throw cannot;
   const [field = '', ...rest] = path;
   let value = node[field];
+  if (value === undefined && absentUntilSet[String(node.object)]?.includes(field)) return node;
   const include = includables[String(node.object)]?.[field];
   if (value === undefined && include) value = include(account, node);
   else if (typeof value === 'string') {

@@ -15,7 +15,7 @@ import { disputeRoutes } from './disputes';
 import { eventRoutes } from './events';
 import { createHttpApp } from './http';
 import { invoiceRoutes } from './invoices';
-import { stripeLoad, type StripeLoadOptions } from './load';
+import { createStripeCallLog, stripeLoad, type StripeCallSecond, type StripeLoadOptions } from './load';
 import { pageRoutes } from './pages';
 import { paymentMethodRoutes } from './payment-methods';
 import { paymentRoutes } from './payments';
@@ -26,7 +26,7 @@ import { ratesRoutes, settlementIn } from './settlement';
 import { readSnapshot, stateWriter } from './state-file';
 import { createStore } from './store';
 import { subscriptionRoutes } from './subscriptions';
-import { createWebhookDelivery, type ReleaseOrder } from './webhooks';
+import { createWebhookDelivery, type DeliveryOptions, type ReleaseOrder } from './webhooks';
 
 export interface StripeEmulatorOptions {
   /** 0 or absent: a free port on 127.0.0.1. */
@@ -47,6 +47,13 @@ export interface StripeEmulatorOptions {
   clockStart?: Date;
   /** Stripe under load: latency per API call and Stripe's rate limits with its 429s. Off by default, so tests run fast. */
   load?: StripeLoadOptions;
+  /** Webhooks as Stripe sends them: several at once, out of order, some twice. Absent: one at a time, oldest first, once. */
+  delivery?: DeliveryOptions;
+  /**
+   * A charge succeeds before its balance transaction exists (as with Stripe's background capture): charge.succeeded
+   * carries balance_transaction null, and a moment later (`afterMs`, default 200) charge.updated brings it.
+   */
+  lateBalanceTransactions?: boolean | { afterMs: number };
 }
 
 export interface StripeEmulator {
@@ -71,6 +78,8 @@ export interface StripeEmulator {
   takeHeldWebhooks(type?: Stripe.Event.Type): Stripe.Event[];
   /** Sends an already delivered event again, as Stripe does on retries. */
   resendEvent(eventId: string): Promise<void>;
+  /** Every API call so far by operation and second of real time, admitted or refused with 429 (see load.ts). */
+  stripeCalls(): Record<string, StripeCallSecond[]>;
   stop(): Promise<void>;
 }
 
@@ -83,16 +92,22 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     url: options.webhookUrl,
     secret: webhookSecret,
     retryDelaysMs: options.retryDelaysMs ?? [1000, 5000, 30000, 120000, 600000],
+    delivery: options.delivery,
   });
-  const account = createAccount(store, settlementIn(options.settlementCurrency ?? 'HKD'), {
-    deliver: (event) => webhooks.deliver(event),
-    changed: () => state?.soon(),
-  });
+  const late = options.lateBalanceTransactions;
+  const account = createAccount(
+    store,
+    settlementIn(options.settlementCurrency ?? 'HKD'),
+    { deliver: (event) => webhooks.deliver(event), changed: () => state?.soon() },
+    { balanceTransactionAfterMs: late === true ? 200 : late ? late.afterMs : undefined },
+  );
 
+  const calls = createStripeCallLog();
   const app = createHttpApp({
     secretKey,
     apiVersion: Stripe.API_VERSION,
-    admission: options.load ? stripeLoad(options.load) : undefined,
+    // Always mounted, to count calls; without load options it delays and refuses nothing.
+    admission: stripeLoad(options.load ?? {}, calls),
     everyRequest: [
       (_req, res, next) => {
         catchUp(account);
@@ -148,6 +163,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     releaseWebhooks: (order) => webhooks.release(order),
     takeHeldWebhooks: (type) => webhooks.take(type),
     resendEvent: (eventId) => webhooks.resend(eventId),
+    stripeCalls: () => calls.read(),
     async stop() {
       webhooks.stop();
       account.stop();

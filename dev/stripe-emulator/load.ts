@@ -48,9 +48,55 @@ function rateLimited(): StripeApiError {
   });
 }
 
-/** Express middleware for the API; with no options it lets every call straight through. */
-export function stripeLoad(options: StripeLoadOptions = {}): RequestHandler {
-  const limits = typeof options.limits === 'string' ? defaultLimits[options.limits] : options.limits;
+/** The limits `limits` stands for ('live' and 'sandbox' spelled out); none when calls are not limited. */
+export function rateLimitsOf(limits: StripeLoadOptions['limits']): StripeRateLimits | undefined {
+  return typeof limits === 'string' ? defaultLimits[limits] : limits;
+}
+
+/** An operation's own limit a second under `limits`. */
+export function operationLimit(limits: StripeRateLimits, operation: string): number {
+  return limits.operations?.[operation] ?? limits.perOperation;
+}
+
+/** API calls one operation received in one second of real time (Date.now() / 1000, floored). */
+export interface StripeCallSecond {
+  second: number;
+  admitted: number;
+  /** Refused with 429 by the limits. */
+  refused: number;
+}
+
+/**
+ * Every /v1 call by operation and second, read-only for whoever asks (a benchmark counting calls per gift
+ * and each operation's peak against its limit). Seconds are epoch seconds, comparable across processes.
+ */
+export interface StripeCallLog {
+  count(operation: string, refused: boolean, nowMs: number): void;
+  /** Per operation, its seconds with calls, oldest first. */
+  read(): Record<string, StripeCallSecond[]>;
+}
+
+export function createStripeCallLog(): StripeCallLog {
+  const byOperation = new Map<string, Map<number, StripeCallSecond>>();
+  return {
+    count(operation, refused, nowMs) {
+      const second = Math.floor(nowMs / 1000);
+      let seconds = byOperation.get(operation);
+      if (!seconds) byOperation.set(operation, (seconds = new Map()));
+      let entry = seconds.get(second);
+      if (!entry) seconds.set(second, (entry = { second, admitted: 0, refused: 0 }));
+      if (refused) entry.refused += 1;
+      else entry.admitted += 1;
+    },
+    read() {
+      return Object.fromEntries([...byOperation].map(([operation, seconds]) => [operation, [...seconds.values()].map((entry) => ({ ...entry })).sort((a, b) => a.second - b.second)]));
+    },
+  };
+}
+
+/** Express middleware for the API; with no options it lets every call straight through (counting it in `calls`, if given). */
+export function stripeLoad(options: StripeLoadOptions = {}, calls?: StripeCallLog): RequestHandler {
+  const limits = rateLimitsOf(options.limits);
   const latency = options.latencyMs;
   const random = options.random ?? Math.random;
   const global = new OneSecondWindow();
@@ -59,16 +105,16 @@ export function stripeLoad(options: StripeLoadOptions = {}): RequestHandler {
   return (req, res, next) => {
     if (!req.path.startsWith('/v1/')) return next();
     let refusal: StripeApiError | undefined;
+    const operation = limits || calls ? stripeOperation(req.method, req.path) : '';
     if (limits) {
       const now = performance.now();
-      const operation = stripeOperation(req.method, req.path);
       let window = perOperation.get(operation);
       if (!window) perOperation.set(operation, (window = new OneSecondWindow()));
       // A refused call uses up neither limit, as it did nothing.
       if (global.isFull(limits.global, now)) {
         res.set('Stripe-Rate-Limited-Reason', 'global-rate');
         refusal = rateLimited();
-      } else if (window.isFull(limits.operations?.[operation] ?? limits.perOperation, now)) {
+      } else if (window.isFull(operationLimit(limits, operation), now)) {
         res.set('Stripe-Rate-Limited-Reason', 'endpoint-rate');
         refusal = rateLimited();
       } else {
@@ -76,6 +122,7 @@ export function stripeLoad(options: StripeLoadOptions = {}): RequestHandler {
         window.admit(now);
       }
     }
+    calls?.count(operation, refusal !== undefined, Date.now());
     const delay = latency ? Math.max(0, latency.mean + (2 * random() - 1) * latency.jitter) : 0;
     if (delay > 0) setTimeout(() => next(refusal), delay);
     else next(refusal);

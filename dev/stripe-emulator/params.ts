@@ -19,6 +19,17 @@ export const metadata = z
   .preprocess((value) => (value === '' ? {} : value), z.record(z.string().max(40), z.string().max(500)))
   .refine((value) => Object.keys(value).length <= 50, 'at most 50 keys');
 
+/** Metadata as Stripe updates it: given keys are set, a key set to '' is removed. */
+export function mergeMetadata(current: Record<string, string> | null, changes: Record<string, string>): Record<string, string> {
+  const merged: Record<string, string> = { ...(current ?? {}) };
+  if (Object.keys(changes).length === 0) return {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === '') delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
 /** `param=` (empty) is how stripe-node sends null, to unset an optional hash. */
 export function unsettable<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? null : value), schema.nullable());

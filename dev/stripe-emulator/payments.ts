@@ -139,11 +139,11 @@ function buildCharge(account: Account, intent: Stripe.PaymentIntent, choice: Pay
 
 export type PaymentOutcome = { status: 'succeeded'; charge: Stripe.Charge } | { status: 'declined'; charge: Stripe.Charge; decline: CardDecline };
 
-function succeed(account: Account, intent: Stripe.PaymentIntent, choice: PaymentMethodChoice, method: Stripe.PaymentMethod): PaymentOutcome {
-  const { store, settlement } = account;
-  const charge = buildCharge(account, intent, choice, method);
-  const converted = convertToSettlement(settlement, charge.amount, charge.currency);
-  const transaction = recordBalanceTransaction(account, {
+/** The money a successful charge adds to the balance, less Stripe's fee. */
+function recordChargeTransaction(account: Account, charge: Stripe.Charge): Stripe.BalanceTransaction {
+  const { settlement } = account;
+  const converted = convertToSettlement(settlement, charge.amount, charge.currency, account.store.notes(charge.id).rate);
+  return recordBalanceTransaction(account, {
     type: 'charge',
     reporting_category: 'charge',
     amount: converted.amount,
@@ -153,12 +153,29 @@ function succeed(account: Account, intent: Stripe.PaymentIntent, choice: Payment
     rate: converted.rate,
     available_on: availableOn(charge.created),
   });
-  charge.balance_transaction = transaction.id;
+}
+
+function succeed(account: Account, intent: Stripe.PaymentIntent, choice: PaymentMethodChoice, method: Stripe.PaymentMethod): PaymentOutcome {
+  const { store, settlement } = account;
+  const charge = buildCharge(account, intent, choice, method);
+  const notes = store.notes(charge.id);
+  const { rate } = convertToSettlement(settlement, charge.amount, charge.currency);
+  if (rate) notes.rate = rate;
+  if (choice.type === 'card') notes.card = choice.card.number;
+  const late = account.habits.balanceTransactionAfterMs;
+  // With background capture Stripe answers before the money is booked: the charge names no balance transaction yet.
+  if (late === undefined) charge.balance_transaction = recordChargeTransaction(account, charge).id;
   store.insert(charge);
-  if (converted.rate) store.notes(charge.id).rate = converted.rate;
   Object.assign(intent, { status: 'succeeded', amount_received: intent.amount, latest_charge: charge.id, payment_method: method.id, last_payment_error: null, processing: null });
   account.emit('charge.succeeded', charge);
   account.emit('payment_intent.succeeded', intent);
+  if (late !== undefined) {
+    account.later(late, () => {
+      const before = structuredClone(charge);
+      charge.balance_transaction = recordChargeTransaction(account, charge).id;
+      account.emitChange('charge.updated', charge, before);
+    });
+  }
   return { status: 'succeeded', charge };
 }
 

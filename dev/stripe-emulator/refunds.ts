@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { formatMoney } from '../../server/money';
 import type { Account } from './account';
 import { recordBalanceTransaction } from './balance';
+import { findTestCard } from './cards';
 import { InvalidParams, invalidRequest } from './errors';
 import { sample } from './fixtures';
 import { requestOf } from './http';
@@ -82,6 +83,7 @@ export function createRefund(account: Account, request: RefundRequest): Stripe.R
     rate: store.notes(charge.id).rate ?? null,
   });
   const wallet = charge.payment_method_details?.type !== 'card';
+  const card = findTestCard(store.notes(charge.id).card ?? '');
   const refund: Stripe.Refund = {
     ...sample('refund'),
     id,
@@ -99,8 +101,10 @@ export function createRefund(account: Account, request: RefundRequest): Stripe.R
     reason: request.reason ?? null,
     receipt_number: null,
     source_transfer_reversal: null,
-    // Wallets confirm a refund a moment later; cards at once, with the acquirer's reference to follow.
-    status: wallet ? 'pending' : 'succeeded',
+    // Wallets confirm a refund a moment later; cards at once, with the acquirer's reference to follow,
+    // unless the card is one whose bank keeps the refund pending.
+    status: wallet || card?.refund === 'pending' ? 'pending' : 'succeeded',
+    ...(card?.refund === 'pending' ? { pending_reason: 'processing' as const } : {}),
     transfer_reversal: null,
   };
   store.insert(refund);
@@ -108,10 +112,62 @@ export function createRefund(account: Account, request: RefundRequest): Stripe.R
   charge.refunded = charge.amount_refunded === charge.amount;
   account.emit('refund.created', refund);
   account.emit('charge.refunded', charge);
+  if (card?.refund === 'pending') return refund;
   const before = structuredClone(refund);
   if (wallet) refund.status = 'succeeded';
   else refund.destination_details = { type: 'card', card: { reference: cardReference(), reference_status: 'available', reference_type: 'acquirer_reference_number', type: 'refund' } };
   account.emitChange('refund.updated', refund, before);
+  if (card?.refund === 'fails') account.later(refundFailsAfterMs, () => failRefund(account, refund, 'expired_or_canceled_card'));
+  return refund;
+}
+
+/** How long the bank of Stripe's "asynchronous refund failure" card takes to send a refund back. */
+export const refundFailsAfterMs = 300;
+
+/** Both events Stripe sends when a refund changes: refund.updated and, for a charge's refund, charge.refund.updated. */
+function emitRefundChange(account: Account, refund: Stripe.Refund, before: Stripe.Refund): void {
+  account.emitChange('refund.updated', refund, before);
+  account.emitChange('charge.refund.updated', refund, before);
+}
+
+/** A pending card refund the bank accepted. */
+export function settleRefund(account: Account, refund: Stripe.Refund): Stripe.Refund {
+  if (refund.status !== 'pending') throw invalidRequest(`Refund ${refund.id} is ${refund.status}; only a pending refund can succeed.`);
+  const before = structuredClone(refund);
+  refund.status = 'succeeded';
+  delete refund.pending_reason;
+  if (refund.destination_details?.type === 'card') {
+    refund.destination_details = { type: 'card', card: { reference: cardReference(), reference_status: 'available', reference_type: 'acquirer_reference_number', type: 'refund' } };
+  }
+  emitRefundChange(account, refund, before);
+  return refund;
+}
+
+/**
+ * The bank sent the refund back (a closed or lost card): the money returns to the balance by a
+ * refund_failure balance transaction, and the charge counts it as refunded no longer.
+ */
+export function failRefund(account: Account, refund: Stripe.Refund, reason: Stripe.Refund['failure_reason'] & string): Stripe.Refund {
+  const { store } = account;
+  if (refund.status !== 'pending' && refund.status !== 'succeeded') throw invalidRequest(`Refund ${refund.id} is ${refund.status}; only a pending or succeeded refund can fail.`);
+  const charge = store.get('charge', String(refund.charge));
+  const refunded = store.find('balance_transaction', String(refund.balance_transaction));
+  const failure = recordBalanceTransaction(account, {
+    type: 'refund_failure',
+    reporting_category: 'refund_failure',
+    amount: -(refunded?.amount ?? 0),
+    fee: 0,
+    source: refund.id,
+    description: `REFUND FAILURE FOR CHARGE (${charge.description ?? charge.id})`,
+    rate: store.notes(charge.id).rate ?? null,
+  });
+  const before = structuredClone(refund);
+  Object.assign(refund, { status: 'failed', failure_balance_transaction: failure.id, failure_reason: reason });
+  delete refund.pending_reason;
+  charge.amount_refunded -= refund.amount;
+  charge.refunded = charge.amount_refunded === charge.amount;
+  emitRefundChange(account, refund, before);
+  account.emit('refund.failed', refund);
   return refund;
 }
 
@@ -143,6 +199,20 @@ export function refundRoutes(account: Account): Router {
   routes.get('/v1/refunds/:id', (req, res) => {
     const params = parseParams(z.strictObject({ expand }), req.query);
     respond(res, account, account.store.get('refund', req.params.id), params.expand);
+  });
+  // The card's bank answering at last: what Stripe's test mode does on its own some time later.
+  routes.post('/_emulator/refunds/:id/succeed', (req, res) => {
+    parseParams(z.strictObject({}), req.body);
+    const refund = account.store.get('refund', req.params.id);
+    account.onBehalfOf({ id: null, idempotency_key: null }, () => settleRefund(account, refund));
+    respond(res, account, refund);
+  });
+  routes.post('/_emulator/refunds/:id/fail', (req, res) => {
+    const params = parseParams(z.strictObject({ failure_reason: z.enum(['expired_or_canceled_card', 'lost_or_stolen_card', 'unknown']).optional() }), req.body);
+    const refund = account.store.get('refund', req.params.id);
+    if (refund.destination_details?.type !== 'card') throw invalidRequest(`Refund ${refund.id} is not a card refund; only card refunds fail this way.`);
+    account.onBehalfOf({ id: null, idempotency_key: null }, () => failRefund(account, refund, params.failure_reason ?? 'expired_or_canceled_card'));
+    respond(res, account, refund);
   });
   return routes;
 }

@@ -5,6 +5,7 @@ import { noSuch } from './errors';
 
 export interface ObjectsByType {
   balance_transaction: Stripe.BalanceTransaction;
+  'billing_portal.configuration': Stripe.BillingPortal.Configuration;
   'billing_portal.session': Stripe.BillingPortal.Session;
   charge: Stripe.Charge;
   'checkout.session': Stripe.Checkout.Session;
@@ -26,7 +27,7 @@ export type StripeObject = ObjectsByType[ObjectType];
 
 /** What the emulator remembers about an object beyond its Stripe fields. */
 export interface Notes {
-  /** customer: the test card number that renewals charge. */
+  /** customer: the test card number that renewals charge; charge: the test card it was paid with. */
   card?: string;
   /** charge: the decimal rate its amount was converted to the settlement currency with. */
   rate?: string;
@@ -57,6 +58,11 @@ export interface Store {
   /** Holds the clock at one second while work that Stripe dates to that moment runs; undefined lets it tick again. */
   pinClock(unixSeconds: number | undefined): void;
   insert<T extends StripeObject>(object: T): T;
+  /**
+   * Puts Stripe's stub of a deleted object (`{id, object, deleted: true}`) in its place: from then on only
+   * findAny (a retrieve, an expand) sees it; find, get and all treat it as gone.
+   */
+  markDeleted(id: string): Stripe.DeletedCustomer;
   find<K extends ObjectType>(type: K, id: string): ObjectsByType[K] | undefined;
   /** The object, or Stripe's 404 naming the parameter that carried the id. */
   get<K extends ObjectType>(type: K, id: string, param?: string): ObjectsByType[K];
@@ -87,9 +93,10 @@ export function createStore(snapshot?: StoreSnapshot, clockStart?: Date): Store 
   };
   for (const object of snapshot?.objects ?? []) insert(object);
 
+  const isDeleted = (object: StripeObject) => (object as { deleted?: boolean }).deleted === true;
   const find = <K extends ObjectType>(type: K, id: string) => {
     const object = byId.get(id);
-    return object && object.object === type ? (object as ObjectsByType[K]) : undefined;
+    return object && object.object === type && !isDeleted(object) ? (object as ObjectsByType[K]) : undefined;
   };
 
   return {
@@ -101,6 +108,15 @@ export function createStore(snapshot?: StoreSnapshot, clockStart?: Date): Store 
       pinned = unixSeconds;
     },
     insert,
+    markDeleted(id) {
+      const object = byId.get(id);
+      if (!object) throw new Error(`no object ${id} to delete`);
+      const stub = { id, object: object.object, deleted: true } as unknown as StripeObject;
+      byId.set(id, stub);
+      const list = byType.get(object.object as ObjectType) ?? [];
+      list[list.indexOf(object)] = stub;
+      return stub as unknown as Stripe.DeletedCustomer;
+    },
     find,
     get(type, id, param = 'id') {
       const object = find(type, id);
@@ -108,7 +124,7 @@ export function createStore(snapshot?: StoreSnapshot, clockStart?: Date): Store 
       return object;
     },
     findAny: (id) => byId.get(id),
-    all: <K extends ObjectType>(type: K) => [...((byType.get(type) ?? []) as ObjectsByType[K][])],
+    all: <K extends ObjectType>(type: K) => ((byType.get(type) ?? []) as ObjectsByType[K][]).filter((object) => !isDeleted(object)),
     notes(id) {
       let note = notes.get(id);
       if (!note) notes.set(id, (note = {}));

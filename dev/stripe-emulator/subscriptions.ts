@@ -4,14 +4,13 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Account } from './account';
 import { currency, createPrice, recurring, refuseUnsettled } from './catalog';
-import { mergeMetadata } from './customers';
 import { InvalidParams, invalidRequest } from './errors';
 import { sample } from './fixtures';
 import { requestOf } from './http';
 import { newId } from './ids';
 import { attemptInvoicePayment, draftInvoice, finalizeInvoice } from './invoices';
 import { listOf, listParams, paginate } from './lists';
-import { boolean, expand, integer, metadata, nonNegativeInteger, parseParams, positiveInteger, text, unsettable } from './params';
+import { boolean, expand, integer, mergeMetadata, metadata, nonNegativeInteger, parseParams, positiveInteger, text, unsettable } from './params';
 import type { PaymentMethodChoice } from './payment-methods';
 import type { PaymentOutcome } from './payments';
 import { addIntervals } from './periods';
@@ -71,7 +70,10 @@ export interface NewSubscription {
   intent?: Stripe.PaymentIntent;
 }
 
-/** Creates an active subscription and collects its first invoice, emitting Stripe's events in order. */
+/**
+ * Creates a subscription and collects its first invoice, emitting Stripe's events in order. As at Stripe, a
+ * subscription made by Checkout begins `incomplete` and is updated to `active` once its first invoice is paid.
+ */
 export function startSubscription(account: Account, start: NewSubscription): { subscription: Stripe.Subscription; invoice: Stripe.Invoice; outcome: PaymentOutcome } {
   const { store } = account;
   const now = store.now();
@@ -125,7 +127,7 @@ export function startSubscription(account: Account, start: NewSubscription): { s
     pending_update: null,
     schedule: null,
     start_date: now,
-    status: 'active',
+    status: 'incomplete',
     test_clock: null,
     transfer_data: null,
     trial_end: null,
@@ -137,6 +139,11 @@ export function startSubscription(account: Account, start: NewSubscription): { s
   const invoice = draftInvoice(account, { id: invoiceId, subscription, billing_reason: 'subscription_create', period: { start: now, end: now } });
   finalizeInvoice(account, invoice, start.intent);
   const outcome = attemptInvoicePayment(account, invoice, start.choice, start.paymentMethod);
+  if (outcome.status === 'succeeded') {
+    const before = structuredClone(subscription);
+    subscription.status = 'active';
+    account.emitChange('customer.subscription.updated', subscription, before);
+  }
   return { subscription, invoice, outcome };
 }
 

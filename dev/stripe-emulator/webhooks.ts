@@ -1,5 +1,6 @@
-// Webhook delivery as Stripe does it: each event POSTed as JSON with a Stripe-Signature header, one at a
-// time in the order they were created, and retried on a schedule after a failed attempt.
+// Webhook delivery: each event POSTed as JSON with a Stripe-Signature header and retried on a schedule after
+// a failed attempt. By default one at a time in the order they were created, which tests can reason about;
+// `delivery` makes it what Stripe promises instead: several in flight, in no set order, some sent twice.
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -23,10 +24,37 @@ export interface WebhookDelivery {
   stop(): void;
 }
 
+/**
+ * How events go out. Stripe guarantees neither order nor exactly-once delivery (docs.stripe.com/webhooks:
+ * "Event ordering", "Handle duplicate events"), and it sends many at once.
+ */
+export interface DeliveryOptions {
+  /** Deliveries in flight at once; default 1. */
+  concurrency?: number;
+  /** Pick the next event at random from those waiting, instead of the oldest; default false. */
+  disorder?: boolean;
+  /** Probability (0..1) that an event delivered successfully is sent once more, with the same id; default 0. */
+  duplicates?: number;
+  /** Replaces Math.random for disorder and duplicates, so a test can make them certain. */
+  random?: () => number;
+}
+
+/** What `npm start` uses unless STRIPE_EMULATOR_DELIVERY=ordered: Stripe as it is. */
+export const stripeLikeDelivery: DeliveryOptions = { concurrency: 8, disorder: true, duplicates: 0.1 };
+
+/** STRIPE_EMULATOR_DELIVERY: `stripe` (the default) or `ordered` (one at a time, oldest first, once). */
+export function deliveryFromEnv(env: NodeJS.ProcessEnv): DeliveryOptions | undefined {
+  const value = (env.STRIPE_EMULATOR_DELIVERY ?? '').trim().toLowerCase();
+  if (value === '' || value === 'stripe') return stripeLikeDelivery;
+  if (value === 'ordered') return undefined;
+  throw new Error(`STRIPE_EMULATOR_DELIVERY must be "stripe" or "ordered", not "${env.STRIPE_EMULATOR_DELIVERY}"`);
+}
+
 export interface WebhookOptions {
   url?: string;
   secret: string;
   retryDelaysMs: number[];
+  delivery?: DeliveryOptions;
 }
 
 /**
@@ -59,10 +87,10 @@ function post(url: string, body: string, headers: Record<string, string>, signal
   });
 }
 
-function shuffled<T>(items: T[]): T[] {
+function shuffled<T>(items: T[], random: () => number = Math.random): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
   }
   return copy;
@@ -72,8 +100,14 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
   let endpoint = options.url;
   let held = false;
   let stopped = false;
-  let sending = false;
+  const concurrency = Math.max(1, Math.floor(options.delivery?.concurrency ?? 1));
+  const disorder = options.delivery?.disorder ?? false;
+  const duplicates = options.delivery?.duplicates ?? 0;
+  const random = options.delivery?.random ?? Math.random;
+  let sending = 0;
   const queue: string[] = [];
+  /** Events already sent a second time: Stripe's duplicates are occasional, not endless. */
+  const duplicated = new Set<string>();
   const unsettled = new Set<string>();
   const attempts = new Map<string, number>();
   const retries = new Map<string, NodeJS.Timeout>();
@@ -121,7 +155,7 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
     const timer = setTimeout(() => {
       retries.delete(id);
       queue.push(id);
-      void pump();
+      pump();
     }, delay);
     timer.unref();
     retries.set(id, timer);
@@ -137,22 +171,39 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
     const header = signatureHeader(payload, options.secret);
     try {
       const status = await post(url, payload, { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': header, 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' }, inFlight.signal);
-      if (status >= 200 && status < 300) settle(id);
-      else fail(id, `HTTP ${status}`);
+      if (status >= 200 && status < 300) {
+        settle(id);
+        sendAgainSometimes(id);
+      } else fail(id, `HTTP ${status}`);
     } catch (error) {
       fail(id, (error as Error).message);
     }
   };
 
-  const pump = async () => {
-    if (sending) return;
-    sending = true;
-    try {
-      while (queue.length > 0 && !held && !stopped) await send(queue.shift() as string);
-    } finally {
-      sending = false;
-      checkWaiters();
+  /** A delivered event queued once more, as Stripe now and then sends one twice; it counts as unsettled until that lands too. */
+  const sendAgainSometimes = (id: string) => {
+    if (duplicates <= 0 || duplicated.has(id) || stopped || random() >= duplicates) return;
+    duplicated.add(id);
+    unsettled.add(id);
+    queue.push(id);
+  };
+
+  const nextInQueue = (): string => {
+    const index = disorder ? Math.floor(random() * queue.length) : 0;
+    return queue.splice(Math.min(index, queue.length - 1), 1)[0] as string;
+  };
+
+  // Up to `concurrency` deliveries in flight; each one finished makes room for the next.
+  const pump = () => {
+    while (queue.length > 0 && !held && !stopped && sending < concurrency) {
+      const id = nextInQueue();
+      sending += 1;
+      void send(id).finally(() => {
+        sending -= 1;
+        pump();
+      });
     }
+    checkWaiters();
   };
 
   return {
@@ -165,7 +216,7 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
       event.pending_webhooks = 1;
       unsettled.add(event.id);
       queue.push(event.id);
-      void pump();
+      pump();
       return 1;
     },
     settled() {
@@ -177,10 +228,10 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
     },
     release(order = 'created') {
       const waiting = queue.splice(0, queue.length);
-      const sequence = order === 'reverse' ? [...waiting].reverse() : order === 'shuffle' ? shuffled(waiting) : waiting;
+      const sequence = order === 'reverse' ? [...waiting].reverse() : order === 'shuffle' ? shuffled(waiting, random) : waiting;
       queue.push(...sequence);
       held = false;
-      void pump();
+      pump();
       return waitFor(waiting);
     },
     take(type) {
@@ -205,7 +256,7 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
       failures.delete(eventId);
       unsettled.add(eventId);
       queue.push(eventId);
-      void pump();
+      pump();
       return waitFor([eventId]);
     },
     stop() {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Stripe from 'stripe';
 import { startStripeEmulator } from '../../dev/stripe-emulator/index';
-import { aGiftSession, startEmulatorHarness, type EmulatorHarness } from '../support/stripe-emulator';
+import { aGiftSession, aMonthlyGiftSession, startEmulatorHarness, type EmulatorHarness } from '../support/stripe-emulator';
 import { testNow } from '../support/clock';
 
 describe('the Stripe emulator’s API answers as Stripe does', () => {
@@ -109,6 +109,28 @@ describe('the Stripe emulator’s API answers as Stripe does', () => {
     expect((await h.stripe.events.list({ created: { gt: latest.created } })).data).toEqual([]);
     expect(await h.stripe.events.retrieve(latest.id)).toMatchObject({ id: latest.id, object: 'event', api_version: Stripe.API_VERSION, livemode: false });
   });
+
+  it('deletes a customer as Stripe does: its subscriptions end, and a retrieve answers with the stub', async () => {
+    const session = await aMonthlyGiftSession(h.stripe, { customer_email: 'leaving@example.com' });
+    const paid = await h.helper<{ session: Stripe.Checkout.Session }>(`/_emulator/checkout/sessions/${session.id}/pay`, { card_number: '4242424242424242' });
+    const customerId = String(paid.session.customer);
+    await h.emulator.webhooksSettled();
+    const before = h.receiver.deliveries.length;
+
+    const deleted = await h.stripe.customers.del(customerId);
+    expect(deleted).toEqual(expect.objectContaining({ id: customerId, object: 'customer', deleted: true }));
+    await h.emulator.webhooksSettled();
+    const events = h.receiver.deliveries.slice(before);
+    expect(events.map((event) => event.type)).toEqual(['customer.subscription.deleted', 'customer.deleted']);
+    expect(events[1]?.data.object).toMatchObject({ id: customerId, email: 'leaving@example.com' });
+    expect((await h.stripe.subscriptions.retrieve(String(paid.session.subscription))).status).toBe('canceled');
+
+    expect(await h.stripe.customers.retrieve(customerId)).toEqual(expect.objectContaining({ id: customerId, object: 'customer', deleted: true }));
+    expect((await h.stripe.customers.list({ email: 'leaving@example.com' })).data).toEqual([]);
+    await expect(h.stripe.customers.del(customerId)).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    await expect(h.stripe.customers.update(customerId, { name: 'Back again' })).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    await expect(h.stripe.billingPortal.sessions.create({ customer: customerId })).rejects.toMatchObject({ statusCode: 404, param: 'customer' });
+  });
 });
 
 describe('the Stripe emulator’s state file', () => {
@@ -139,6 +161,7 @@ describe('the Stripe emulator’s state file', () => {
       const first = await startStripeEmulator({ stateFile, clockStart: testNow });
       const stripe = new Stripe(first.secretKey, { host: '127.0.0.1', port: first.port, protocol: 'http' });
       const customer = await stripe.customers.create({ email: 'kept@example.com' });
+      const configuration = await stripe.billingPortal.configurations.create({ features: { payment_method_update: { enabled: true } }, metadata: { smilefund: 'card-update' } });
       // Within the 30 days Stripe keeps events, so the event listed below is still there.
       const moved = await fetch(`${first.url}/_emulator/advance_time`, { method: 'POST', headers: { Authorization: `Bearer ${first.secretKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 86400 * 20 }) });
       const { now } = (await moved.json()) as { now: number };
@@ -147,6 +170,8 @@ describe('the Stripe emulator’s state file', () => {
       const second = await startStripeEmulator({ stateFile });
       const again = new Stripe(second.secretKey, { host: '127.0.0.1', port: second.port, protocol: 'http' });
       expect(await again.customers.retrieve(customer.id)).toMatchObject({ email: 'kept@example.com' });
+      expect(await again.billingPortal.configurations.retrieve(configuration.id)).toEqual(configuration);
+      expect((await again.billingPortal.sessions.create({ customer: customer.id, configuration: configuration.id, return_url: 'http://localhost:3000/account' })).configuration).toBe(configuration.id);
       expect((await again.events.list({ type: 'customer.created' })).data.map((event) => (event.data.object as Stripe.Customer).id)).toEqual([customer.id]);
       const later = await again.customers.create({ email: 'later@example.com' });
       expect(later.created).toBeGreaterThanOrEqual(now);

@@ -11,9 +11,9 @@ describe('the Stripe emulator moves the money finance reconciles: refunds, dispu
   afterEach(() => h.stop());
 
   /** A paid CNY 100.00 gift: HK$108.50 in the balance, less a HK$6.04 fee. */
-  async function paidGift(): Promise<Stripe.Charge> {
+  async function paidGift(cardNumber = '4242424242424242'): Promise<Stripe.Charge> {
     const session = await aGiftSession(h.stripe);
-    await h.helper(`/_emulator/checkout/sessions/${session.id}/pay`, { card_number: '4242424242424242' });
+    await h.helper(`/_emulator/checkout/sessions/${session.id}/pay`, { card_number: cardNumber });
     const intent = await h.stripe.paymentIntents.retrieve(String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent));
     await h.emulator.webhooksSettled();
     h.newEventTypes();
@@ -62,6 +62,61 @@ describe('the Stripe emulator moves the money finance reconciles: refunds, dispu
     const [created, , updated] = h.receiver.deliveries.slice(-3);
     expect((created?.data.object as Stripe.Refund).status).toBe('pending');
     expect(updated?.data.previous_attributes).toEqual({ status: 'pending' });
+  });
+
+  it('keeps a refund to Stripe’s pending-refund card pending until the bank answers, then succeeds it', async () => {
+    const charge = await paidGift('4000000000007726');
+    const refund = await h.stripe.refunds.create({ charge: charge.id });
+    expect(refund).toMatchObject({ status: 'pending', pending_reason: 'processing', amount: 10000 });
+    expect(refund.balance_transaction).toEqual(expect.stringMatching(/^txn_/));
+    await h.emulator.webhooksSettled();
+    expect(h.newEventTypes()).toEqual(['refund.created', 'charge.refunded']);
+    expect((await h.stripe.refunds.retrieve(refund.id)).status).toBe('pending');
+
+    const settled = await h.helper<Stripe.Refund>(`/_emulator/refunds/${refund.id}/succeed`);
+    expect(settled).toMatchObject({ status: 'succeeded', destination_details: { card: { reference_status: 'available' } } });
+    expect(settled).not.toHaveProperty('pending_reason');
+    await h.emulator.webhooksSettled();
+    expect(h.newEventTypes()).toEqual(['refund.updated', 'charge.refund.updated']);
+    expect(h.receiver.deliveries.at(-1)?.data.previous_attributes).toMatchObject({ status: 'pending' });
+    await expect(h.helper(`/_emulator/refunds/${refund.id}/succeed`)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('fails a pending refund: the money comes back by its own balance transaction and the charge is no longer refunded', async () => {
+    const charge = await paidGift('4000000000007726');
+    const refund = await h.stripe.refunds.create({ charge: charge.id, amount: 4000 });
+    await h.emulator.webhooksSettled();
+    h.newEventTypes();
+    const failed = await h.helper<Stripe.Refund>(`/_emulator/refunds/${refund.id}/fail`, { failure_reason: 'lost_or_stolen_card' });
+    expect(failed).toMatchObject({ status: 'failed', failure_reason: 'lost_or_stolen_card', failure_balance_transaction: expect.stringMatching(/^txn_/) });
+    await h.emulator.webhooksSettled();
+    expect(h.newEventTypes()).toEqual(['refund.updated', 'charge.refund.updated', 'refund.failed']);
+    const update = h.receiver.deliveries.find((event) => event.type === 'refund.updated');
+    expect(update?.data.previous_attributes).toEqual({ status: 'pending', pending_reason: 'processing', failure_balance_transaction: null, failure_reason: null });
+
+    const out = await h.stripe.balanceTransactions.retrieve(String(refund.balance_transaction));
+    const back = await h.stripe.balanceTransactions.retrieve(String(failed.failure_balance_transaction));
+    expect(back).toMatchObject({ type: 'refund_failure', reporting_category: 'refund_failure', amount: -out.amount, fee: 0, source: refund.id });
+    expect(await h.stripe.charges.retrieve(charge.id)).toMatchObject({ amount_refunded: 0, refunded: false });
+    // Refundable again, as the money is back.
+    const again = await h.stripe.refunds.create({ charge: charge.id });
+    expect(again.amount).toBe(10000);
+    // Only a failed refund has a failure balance transaction; asking to expand it on the others is no error.
+    const listed = await h.stripe.refunds.list({ charge: charge.id, expand: ['data.failure_balance_transaction'] });
+    expect(listed.data.map((r) => [r.id, r.status, (r.failure_balance_transaction as Stripe.BalanceTransaction | undefined)?.type])).toEqual([
+      [again.id, 'pending', undefined],
+      [refund.id, 'failed', 'refund_failure'],
+    ]);
+    expect(listed.data[0]).not.toHaveProperty('failure_balance_transaction');
+  });
+
+  it('fails a refund to Stripe’s asynchronous-failure card by itself, a moment after it succeeded', async () => {
+    const charge = await paidGift('4000000000005126');
+    const refund = await h.stripe.refunds.create({ charge: charge.id });
+    expect(refund.status).toBe('succeeded');
+    await h.emulator.webhooksSettled();
+    expect(h.newEventTypes()).toEqual(['refund.created', 'charge.refunded', 'refund.updated', 'refund.updated', 'charge.refund.updated', 'refund.failed']);
+    expect(await h.stripe.refunds.retrieve(refund.id)).toMatchObject({ status: 'failed', failure_reason: 'expired_or_canceled_card' });
   });
 
   it('opens a dispute and wins it: the amount and the fee go out, then come back', async () => {
@@ -118,5 +173,27 @@ describe('the Stripe emulator moves the money finance reconciles: refunds, dispu
     const created = h.receiver.deliveries.find((event) => event.type === 'payout.created')?.data.object as Stripe.Payout;
     expect(created.status).toBe('pending');
     await expect(h.helper('/_emulator/payouts')).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('the Stripe emulator books a charge’s money after the charge, when asked to', () => {
+  let h: EmulatorHarness;
+  beforeAll(async () => {
+    h = await startEmulatorHarness({ lateBalanceTransactions: { afterMs: 50 } });
+  });
+  afterAll(() => h.stop());
+
+  it('sends charge.succeeded without a balance transaction, then charge.updated with it', async () => {
+    const session = await aGiftSession(h.stripe);
+    await h.helper(`/_emulator/checkout/sessions/${session.id}/pay`, { card_number: '4242424242424242' });
+    await h.emulator.webhooksSettled();
+    expect(h.newEventTypes()).toEqual(['charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed', 'charge.updated']);
+    const succeeded = h.receiver.deliveries.find((event) => event.type === 'charge.succeeded')?.data.object as Stripe.Charge;
+    expect(succeeded).toMatchObject({ status: 'succeeded', balance_transaction: null });
+    const updated = h.receiver.deliveries.find((event) => event.type === 'charge.updated');
+    expect(updated?.data.previous_attributes).toEqual({ balance_transaction: null });
+    const charge = await h.stripe.charges.retrieve(succeeded.id, { expand: ['balance_transaction'] });
+    expect(charge.balance_transaction).toMatchObject({ type: 'charge', source: charge.id, amount: 10850, fee: 604, currency: 'hkd' });
+    expect(updated?.data.object).toMatchObject({ id: charge.id, balance_transaction: (charge.balance_transaction as Stripe.BalanceTransaction).id });
   });
 });

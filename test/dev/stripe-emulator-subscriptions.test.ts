@@ -33,6 +33,7 @@ describe('the Stripe emulator runs monthly gifts as subscriptions', () => {
       'payment_intent.succeeded',
       'invoice.paid',
       'invoice.payment_succeeded',
+      'customer.subscription.updated',
       'checkout.session.completed',
     ]);
     expect(subscription).toMatchObject({ status: 'active', metadata: { plan_id: 'plan_1' }, currency: 'hkd' });
@@ -171,8 +172,86 @@ describe('the Stripe emulator runs monthly gifts as subscriptions', () => {
     expect((await h.stripe.subscriptions.list({ status: 'canceled', customer: String(subscription.customer) })).data.map((s) => s.id)).toEqual([subscription.id]);
   });
 
+  it('begins a subscription made through Checkout incomplete, and makes it active by an update once the first invoice is paid', async () => {
+    const subscription = await subscribe();
+    const events = h.receiver.deliveries.filter((event) => (event.data.object as { id?: string }).id === subscription.id);
+    expect(events.map((event) => [event.type, (event.data.object as Stripe.Subscription).status])).toEqual([
+      ['customer.subscription.created', 'incomplete'],
+      ['customer.subscription.updated', 'active'],
+    ]);
+    expect(events[1]?.data.previous_attributes).toEqual({ status: 'incomplete' });
+    const types = h.receiver.types();
+    expect(types.indexOf('customer.subscription.updated')).toBeGreaterThan(types.indexOf('invoice.paid'));
+  });
+
+  it('makes no subscription while Checkout declines the first payment', async () => {
+    const session = await aMonthlyGiftSession(h.stripe);
+    const declined = await h.helper<{ status: string; session: Stripe.Checkout.Session }>(`/_emulator/checkout/sessions/${session.id}/pay`, { card_number: '4000000000000002' });
+    expect(declined.status).toBe('declined');
+    await h.emulator.webhooksSettled();
+    expect(h.receiver.types()).not.toContain('customer.subscription.created');
+    expect((await h.stripe.subscriptions.list({ status: 'all' })).data).toEqual([]);
+  });
+
+  it('refuses a billing portal session until a configuration is saved, with Stripe’s words', async () => {
+    const subscription = await subscribe();
+    const customer = String(subscription.customer);
+    await expect(h.stripe.billingPortal.sessions.create({ customer, return_url: 'http://localhost:3000/account' })).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      message: 'You can’t create a portal session in test mode until you save your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.',
+    });
+    expect((await h.stripe.billingPortal.configurations.list()).data).toEqual([]);
+
+    // A configuration made through the API is not the default: a session must name it.
+    const made = await h.stripe.billingPortal.configurations.create({
+      features: { payment_method_update: { enabled: true }, subscription_cancel: { enabled: false } },
+      business_profile: { privacy_policy_url: 'https://example.org/privacy' },
+      default_return_url: 'http://localhost:3000/account',
+      metadata: { smilefund: 'card-update' },
+    });
+    expect(made).toMatchObject({
+      object: 'billing_portal.configuration',
+      active: true,
+      is_default: false,
+      default_return_url: 'http://localhost:3000/account',
+      business_profile: { privacy_policy_url: 'https://example.org/privacy', headline: null },
+      features: { payment_method_update: { enabled: true }, subscription_cancel: { enabled: false }, customer_update: { enabled: false } },
+      metadata: { smilefund: 'card-update' },
+    });
+    await expect(h.stripe.billingPortal.sessions.create({ customer })).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('save your customer portal settings') });
+    const session = await h.stripe.billingPortal.sessions.create({ customer, configuration: made.id, flow_data: { type: 'payment_method_update' } });
+    expect(session).toMatchObject({ configuration: made.id, return_url: 'http://localhost:3000/account' });
+    await expect(h.stripe.billingPortal.sessions.create({ customer, configuration: 'bpc_nothing' })).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'configuration' });
+    await expect(h.stripe.billingPortal.configurations.create({ features: { payment_method_update: { enabled: false } } })).rejects.toMatchObject({ statusCode: 400, param: 'features' });
+
+    // Updated, listed and retrieved as Stripe does; a deactivated one serves no session.
+    const updated = await h.stripe.billingPortal.configurations.update(made.id, { features: { subscription_cancel: { enabled: true, mode: 'immediately' } } });
+    expect(updated.features.subscription_cancel).toMatchObject({ enabled: true, mode: 'immediately' });
+    expect(updated.features.payment_method_update.enabled).toBe(true);
+    expect(await h.stripe.billingPortal.configurations.retrieve(made.id)).toEqual(updated);
+    await h.stripe.billingPortal.configurations.update(made.id, { active: false });
+    expect((await h.stripe.billingPortal.configurations.list({ active: true })).data).toEqual([]);
+    await expect(h.stripe.billingPortal.sessions.create({ customer, configuration: made.id })).rejects.toMatchObject({ statusCode: 400, param: 'configuration' });
+
+    // Saving the settings in the Dashboard makes the default, which a session naming none uses.
+    const saved = await h.helper<Stripe.BillingPortal.Configuration>('/_emulator/billing_portal/default_configuration');
+    expect(saved).toMatchObject({ is_default: true, features: { payment_method_update: { enabled: true } } });
+    expect((await h.stripe.billingPortal.configurations.list({ is_default: true })).data.map((c) => c.id)).toEqual([saved.id]);
+    const byDefault = await h.stripe.billingPortal.sessions.create({ customer, return_url: 'http://localhost:3000/account' });
+    expect(byDefault.configuration).toBe(saved.id);
+    await h.emulator.webhooksSettled();
+    expect(h.receiver.types().filter((type) => type.startsWith('billing_portal.configuration'))).toEqual([
+      'billing_portal.configuration.created',
+      'billing_portal.configuration.updated',
+      'billing_portal.configuration.updated',
+      'billing_portal.configuration.created',
+    ]);
+  });
+
   it('lets the donor replace the card in the billing portal, and renewals charge the new card', async () => {
     const subscription = await subscribe();
+    await h.helper('/_emulator/billing_portal/default_configuration');
     const portal = await h.stripe.billingPortal.sessions.create({
       customer: String(subscription.customer),
       return_url: 'http://localhost:3000/account',

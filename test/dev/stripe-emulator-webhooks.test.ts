@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { deliveryFromEnv, stripeLikeDelivery, type DeliveryOptions } from '../../dev/stripe-emulator/webhooks';
 import { aGiftSession, startEmulatorHarness, type EmulatorHarness } from '../support/stripe-emulator';
 
 describe('the Stripe emulator delivers webhooks as Stripe does', () => {
@@ -74,5 +77,98 @@ describe('the Stripe emulator delivers webhooks as Stripe does', () => {
     expect(h.receiver.attempts()).toBe(0);
     const [event] = (await h.stripe.events.list({ type: 'customer.created' })).data;
     expect(event).toMatchObject({ pending_webhooks: 0, data: { object: { id: customer.id } } });
+  });
+});
+
+/** A receiver that holds each delivery a little before answering, noting how many were in flight together and in what order they came. */
+async function startSlowReceiver(secret: string) {
+  const verifier = new Stripe('sk_test_verifier');
+  const arrivals: Array<{ id: string; type: string; created: number; answeredBefore: string[] }> = [];
+  const answered: string[] = [];
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const server = http.createServer((req, res) => {
+    inFlight += 1;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const event = verifier.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), secret);
+      arrivals.push({ id: event.id, type: event.type, created: event.created, answeredBefore: [...answered] });
+      setTimeout(() => {
+        inFlight -= 1;
+        answered.push(event.id);
+        res.writeHead(200).end('{}');
+      }, 20);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/stripe`,
+    arrivals,
+    mostInFlight: () => mostInFlight,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A repeatable sequence in [0, 1), so a test’s disorder and duplicates are the same on every run. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+describe('the Stripe emulator can deliver webhooks as Stripe really does', () => {
+  async function deliverCustomers(delivery: DeliveryOptions | undefined, count: number) {
+    const h = await startEmulatorHarness({ delivery });
+    const receiver = await startSlowReceiver('whsec_emulator_tests');
+    h.emulator.setWebhookUrl(receiver.url);
+    try {
+      h.emulator.holdWebhooks();
+      const created: string[] = [];
+      for (let i = 0; i < count; i++) await h.stripe.customers.create({ email: `donor${i}@example.com` });
+      for await (const event of h.stripe.events.list({ type: 'customer.created', limit: 100 })) created.unshift(event.id);
+      await h.emulator.releaseWebhooks();
+      await h.emulator.webhooksSettled();
+      return { created, arrivals: [...receiver.arrivals], mostInFlight: receiver.mostInFlight() };
+    } finally {
+      await h.stop();
+      await receiver.close();
+    }
+  }
+
+  it('sends several at once, in no set order, and some twice under the same id once the first was accepted', async () => {
+    const { created, arrivals, mostInFlight } = await deliverCustomers({ concurrency: 4, disorder: true, duplicates: 0.5, random: seeded(7) }, 12);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(4);
+    const firsts = arrivals.filter((arrival, index) => arrivals.findIndex((other) => other.id === arrival.id) === index).map((arrival) => arrival.id);
+    expect(new Set(firsts)).toEqual(new Set(created));
+    expect(firsts).not.toEqual(created);
+    const twice = created.filter((id) => arrivals.filter((arrival) => arrival.id === id).length === 2);
+    expect(twice.length).toBeGreaterThan(0);
+    expect(twice.length).toBeLessThan(created.length);
+    expect(arrivals.every((arrival) => arrivals.filter((other) => other.id === arrival.id).length <= 2)).toBe(true);
+    // A duplicate is sent only after the first delivery of that event was answered with a 2xx.
+    for (const id of twice) {
+      const second = arrivals.filter((arrival) => arrival.id === id)[1];
+      expect(second?.answeredBefore).toContain(id);
+    }
+  });
+
+  it('keeps to one at a time, oldest first, once, unless asked otherwise', async () => {
+    const { created, arrivals, mostInFlight } = await deliverCustomers(undefined, 6);
+    expect(mostInFlight).toBe(1);
+    expect(arrivals.map((arrival) => arrival.id)).toEqual(created);
+  });
+
+  it('reads npm start’s STRIPE_EMULATOR_DELIVERY: Stripe’s way unless told `ordered`', () => {
+    expect(deliveryFromEnv({})).toEqual(stripeLikeDelivery);
+    expect(deliveryFromEnv({ STRIPE_EMULATOR_DELIVERY: 'stripe' })).toEqual(stripeLikeDelivery);
+    expect(deliveryFromEnv({ STRIPE_EMULATOR_DELIVERY: 'ordered' })).toBeUndefined();
+    expect(() => deliveryFromEnv({ STRIPE_EMULATOR_DELIVERY: 'sometimes' })).toThrow(/"stripe" or "ordered"/);
+    expect(stripeLikeDelivery).toMatchObject({ disorder: true, concurrency: expect.any(Number), duplicates: expect.any(Number) });
+    expect(stripeLikeDelivery.concurrency).toBeGreaterThan(1);
   });
 });

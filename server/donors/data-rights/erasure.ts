@@ -1,9 +1,11 @@
 // A donor asks to be forgotten. Their regular gifts are stopped at Stripe first (no money may come in for a
-// person we no longer know), then one transaction makes the donor a pseudonym: name, address, messages,
+// person we no longer know) and their customers there deleted (Stripe keeps a customer's email and name until
+// then), then one transaction makes the donor a pseudonym: name, address, messages,
 // dedications, consents, sessions and sign-in links go, and so do the copies of them in the stored Stripe
 // events, the audit log and refund reasons. The gifts, receipts and ledger rows stay, with their numbers
 // and amounts, for the seven years Hong Kong's law keeps financial records: finance's totals do not move.
 import { randomInt, randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
 import type { AppContext } from '../../context';
 import { localeFrom } from '../../http/language';
 import { translate } from '../../i18n/messages';
@@ -33,15 +35,42 @@ import {
 } from './erasure.repository';
 import { redactAuditRecord, redactStripeEvent, redactTypedText, type PersonalTexts } from './redaction';
 
-/** Stripe did not stop one of the donor's regular gifts: nothing was erased, and the donor may try again. */
+/**
+ * Stripe did not do its part first (stop one of the donor's regular gifts, or delete one of their customers):
+ * nothing was erased, and the donor may try again.
+ */
 export class PlansNotStopped extends Error {
-  constructor(cause: unknown) {
-    super('a regular gift could not be stopped at Stripe', { cause });
+  constructor(cause: unknown, message = 'a regular gift could not be stopped at Stripe') {
+    super(message, { cause });
     this.name = 'PlansNotStopped';
   }
 }
 
-export type ErasureOutcome = { kind: 'erased' | 'already erased'; pseudonym: string; plansStopped: number };
+export type ErasureOutcome = { kind: 'erased' | 'already erased'; pseudonym: string; plansStopped: number; customersDeleted?: number };
+
+/**
+ * The donor's customers at Stripe: the one we linked, and every other Checkout made with their address (a
+ * monthly gift's, a one-off gift's). Listed by the exact address, as Stripe compares it.
+ */
+async function stripeCustomersOf(stripe: Stripe, donor: { email: string; stripe_customer_id: string | null }): Promise<string[]> {
+  const ids = new Set<string>(donor.stripe_customer_id ? [donor.stripe_customer_id] : []);
+  for await (const customer of stripe.customers.list({ email: donor.email, limit: 100 })) ids.add(customer.id);
+  return [...ids];
+}
+
+/** Deletes each customer; one already deleted (an earlier attempt got this far) counts as done. */
+async function deleteStripeCustomers(stripe: Stripe, customerIds: string[]): Promise<number> {
+  let deleted = 0;
+  for (const id of customerIds) {
+    try {
+      await stripe.customers.del(id);
+      deleted += 1;
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing')) throw error;
+    }
+  }
+  return deleted;
+}
 
 /** Letters and digits nobody misreads (no 0/O, 1/I/L). */
 const codeAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -71,6 +100,14 @@ export async function eraseDonor(ctx: Pick<AppContext, 'db' | 'stripe'>, donorId
     for (const plan of plans) await cancel(ctx.stripe, plan.stripe_subscription_id!, 'Stopped because the donor asked to be forgotten');
   } catch (error) {
     throw new PlansNotStopped(error);
+  }
+  // Also outside any transaction, once no plan can take money any more. Its customer.deleted event carries the
+  // customer's email as it was: the webhook intake stores that event without it (server/webhooks/webhook.routes.ts).
+  let customersDeleted: number;
+  try {
+    customersDeleted = await deleteStripeCustomers(ctx.stripe, await stripeCustomersOf(ctx.stripe, donor));
+  } catch (error) {
+    throw new PlansNotStopped(error, "the donor's customer could not be deleted at Stripe");
   }
 
   const needles = present([...(await listStripeIdsOfDonor(db, donorId)), donor.email, donor.stripe_customer_id]);
@@ -128,6 +165,7 @@ export async function eraseDonor(ctx: Pick<AppContext, 'db' | 'stripe'>, donorId
       after: {
         name: pseudonym,
         plans_stopped: plans.length,
+        stripe_customers_deleted: customersDeleted,
         gifts_kept: kept.gifts,
         receipts_kept: kept.receipts,
         consents_removed: consentsRemoved,
@@ -138,6 +176,6 @@ export async function eraseDonor(ctx: Pick<AppContext, 'db' | 'stripe'>, donorId
         erased_at: now.toISOString(),
       },
     });
-    return { kind: 'erased', pseudonym, plansStopped: plans.length };
+    return { kind: 'erased', pseudonym, plansStopped: plans.length, customersDeleted };
   });
 }

@@ -1,5 +1,4 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { Config } from './config';
 
 export type { Logger };
 
@@ -13,7 +12,7 @@ function withoutSecrets(destination: DestinationStream): DestinationStream {
 }
 
 /** JSON lines on standard output, or to `destination` (a test that reads what was logged). */
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+export function createLogger(config: { logLevel: pino.LevelWithSilentOrString }, destination?: DestinationStream): Logger {
   const options = {
     level: config.logLevel,
     base: undefined,

@@ -15,6 +15,7 @@ import { idOf } from '../stripe/ids';
 import { isUuid } from '../http/params';
 import { donationExists } from './donation.repository';
 import { countRecentDeclines, deleteDeclinesOlderThan, forgetNetworksOlderThan, insertCardDecline } from './card-decline.repository';
+import type { StripeReads } from './sync/stripe-reads';
 
 export const cardTestingRules = {
   /** How far back a decline counts. */
@@ -79,15 +80,14 @@ export interface StripeDecline {
  * PaymentIntent's last error, because a second card declined on the same page replaces that error before
  * the first card's event may be applied, and each card counts.
  */
-export async function declineAtStripe(stripe: Stripe, reported: Stripe.PaymentIntent): Promise<StripeDecline | undefined> {
+export async function declineAtStripe(stripe: StripeReads, reported: Stripe.PaymentIntent): Promise<StripeDecline | undefined> {
   const chargeId = idOf(reported.last_payment_error?.charge);
   if (!chargeId) {
-    const intent = await stripe.paymentIntents.retrieve(reported.id);
+    const intent = await stripe.paymentIntent(reported.id);
     return intent.last_payment_error && !idOf(intent.last_payment_error.charge) ? { intent, chargeId: null } : undefined;
   }
-  const charge = await stripe.charges.retrieve(chargeId, { expand: ['payment_intent'] });
-  const intent = charge.payment_intent;
-  if (charge.status !== 'failed' || typeof intent !== 'object' || intent === null || intent.id !== reported.id) return undefined;
+  const [charge, intent] = await Promise.all([stripe.charge(chargeId), stripe.paymentIntent(reported.id)]);
+  if (charge.status !== 'failed' || idOf(charge.payment_intent) !== reported.id) return undefined;
   return { intent, chargeId: charge.id };
 }
 

@@ -183,6 +183,8 @@ export interface ChargeOutcome {
   paymentMethod: string | null;
   failureMessage: string | null;
   succeededAt: Date | null;
+  /** The number of the Stripe reads this outcome was taken from (see requireFreshReads). */
+  stripeRead: string;
 }
 
 export async function updateDonationFromCharge(trx: Trx, donationId: string, outcome: ChargeOutcome): Promise<void> {
@@ -194,6 +196,7 @@ export async function updateDonationFromCharge(trx: Trx, donationId: string, out
       payment_method: outcome.paymentMethod,
       failure_message: outcome.failureMessage,
       succeeded_at: outcome.succeededAt,
+      stripe_read: outcome.stripeRead,
       updated_at: sql`now()`,
     })
     .where('id', '=', donationId)

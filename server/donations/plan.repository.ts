@@ -24,11 +24,17 @@ export async function insertPlanUnlessKnown(trx: Trx, plan: Insertable<Recurring
   await trx.insertInto('recurring_plans').values(plan).onConflict((oc) => oc.column('stripe_subscription_id').doNothing()).execute();
 }
 
-export async function updatePlan(trx: Trx, planId: string, changes: Pick<Updateable<RecurringPlanTable>, 'status' | 'amount' | 'currency' | 'interval' | 'canceled_at'>): Promise<void> {
-  await trx.updateTable('recurring_plans').set({ ...changes, updated_at: sql`now()` }).where('id', '=', planId).execute();
+/** The plan as its subscription was read by the Stripe reads numbered `stripeRead`. */
+export async function updatePlan(trx: Trx, planId: string, changes: Pick<Updateable<RecurringPlanTable>, 'status' | 'amount' | 'currency' | 'interval' | 'canceled_at'>, stripeRead: string): Promise<void> {
+  await trx.updateTable('recurring_plans').set({ ...changes, stripe_read: stripeRead, updated_at: sql`now()` }).where('id', '=', planId).execute();
 }
 
 /** Cancels a plan whose first payment never came; a plan that started meanwhile is left as it is. */
+/** Stripe's rule, applied without asking it: a subscription whose first invoice is paid is active. Any other state is left to the subscription's events. */
+export async function activateIncompletePlan(trx: Trx, planId: string): Promise<void> {
+  await trx.updateTable('recurring_plans').set({ status: 'active', updated_at: sql`now()` }).where('id', '=', planId).where('status', '=', 'incomplete').execute();
+}
+
 export async function cancelIncompletePlan(trx: Trx, planId: string): Promise<void> {
   await trx
     .updateTable('recurring_plans')

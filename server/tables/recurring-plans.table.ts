@@ -19,6 +19,8 @@ export interface RecurringPlanTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   canceled_at: NullableTimestamp;
+  /** The number (sequence stripe_reads) of the Stripe reads the plan was last synced from; null before any. */
+  stripe_read: ColumnType<string | null, never, string>;
 }
 
 export type RecurringPlan = Selectable<RecurringPlanTable>;

@@ -14,9 +14,28 @@ export async function storeStripeEvent(db: Db, event: Stripe.Event): Promise<boo
   return stored !== undefined;
 }
 
+/**
+ * Stores events from their JSON text (a webhook's verified body), in one statement and one commit for a
+ * whole burst, each unless its id is already stored; the ids this statement stored. Postgres takes each
+ * event's fields from the text itself, so the bodies are neither parsed nor serialised again here.
+ */
+export async function storeStripeEventBodies(db: Db, bodies: string[]): Promise<Set<string>> {
+  const { rows } = await sql<{ id: string }>`
+    insert into stripe_events (id, type, payload, stripe_created_at)
+    select e ->> 'id', e ->> 'type', e, to_timestamp((e ->> 'created')::bigint) from jsonb_array_elements(${`[${bodies.join(',')}]`}::jsonb) as e
+    on conflict (id) do nothing
+    returning id`.execute(db);
+  return new Set(rows.map((row) => row.id));
+}
+
 /** This transaction's commit returns before the disk has it: for writes that can be rebuilt. */
 export async function commitWithoutWaitingForDisk(trx: Trx): Promise<void> {
   await sql`set local synchronous_commit = off`.execute(trx);
+}
+
+/** The event as stored, read without a lock: what applying it reads from Stripe before its transaction. */
+export async function findStripeEvent(db: Db, id: string) {
+  return db.selectFrom('stripe_events').select(['type', 'payload', 'processed_at']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function lockStripeEvent(trx: Trx, id: string) {

@@ -10,6 +10,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../dev/stripe-emula
 import type Stripe from 'stripe';
 import { seedDemoData } from '../../dev/seed';
 import { testNow } from '../support/clock';
+import { stripeReads } from '../../server/donations/sync/stripe-reads';
 import { cardTestingRules, cardTestingVerdict, declineAtStripe, fingerprint, firstNoticeInWindow, forgetOldAttempts, isSmallAttempt, recordCardDecline, smallAttemptCeiling } from '../../server/donations/card-testing';
 import { emailAttempts } from '../../server/donations/limits';
 import { applyStripeEvent } from '../../server/webhooks/events';
@@ -184,7 +185,7 @@ describe('the card-testing brake on the donate form', () => {
     for (const event of mine) await h.emulator.resendEvent(event.id);
     await h.settle();
     // Applied again under another event id (a replay, a reconciliation): the charge id keeps it one row.
-    const decline = await declineAtStripe(h.stripe, (mine[0]!.payload as Stripe.Event).data.object as Stripe.PaymentIntent);
+    const decline = await declineAtStripe(stripeReads(h.stripe), (mine[0]!.payload as Stripe.Event).data.object as Stripe.PaymentIntent);
     const again = await recordCardDecline(h.database.db, decline!, 'evt_replayed');
     expect(again).toBe(false);
     expect(await h.database.db.selectFrom('card_declines').select('attempt_id').where('donation_id', '=', donationId).execute()).toHaveLength(2);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type Stripe from 'stripe';
 import type { Donation } from '../../server/tables/donations.table';
 import { syncCharge } from '../../server/donations/sync/ledger';
+import { StaleStripeReads, StripeSnapshot } from '../../server/donations/sync/stripe-reads';
 import { applyStripeEvent } from '../../server/webhooks/events';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 
@@ -121,21 +122,27 @@ describe('refunds and disputes of a card gift', () => {
     expect(await ledgerOf(gift.id)).toEqual(before.ledger);
   });
 
-  it('a payment event holding a copy of the charge from before a dispute, applied after it, leaves the gift disputed', async () => {
+  it('a payment event that read the charge before a dispute was recorded reads again rather than apply its copy, and a later reading of that copy leaves the gift disputed', async () => {
     const gift = await aSucceededGift();
     // What a payment event's handler read from Stripe a moment before the dispute was recorded.
-    const before = await h.stripe.charges.retrieve(gift.stripe_charge_id!, { expand: ['balance_transaction'] });
+    const earlier = await StripeSnapshot.begin(h.database.db, h.stripe);
+    const before = await earlier.fromStripe.charge(gift.stripe_charge_id!);
     await h.helper<Stripe.Dispute>('/_emulator/disputes', { charge: gift.stripe_charge_id });
     await h.settle();
     expect((await h.donation(gift.id)).status).toBe('disputed');
     const ledger = await ledgerOf(gift.id);
 
-    await h.database.db.transaction().execute(async (trx) => {
-      const donation = await trx.selectFrom('donations').selectAll().where('id', '=', gift.id).forUpdate().executeTakeFirstOrThrow();
-      const c = { trx, stripe: h.stripe, generalFundSlug: h.config.donations.generalFundSlug, timeZone: h.config.organisation.timeZone };
-      expect(before.disputed).toBe(false);
-      expect(await syncCharge(c, donation, before, 'the payment')).toBe('disputed');
-    });
+    const syncFrom = ({ number: stripeRead, fromStripe: stripe }: StripeSnapshot) =>
+      h.database.db.transaction().execute(async (trx) => {
+        const donation = await trx.selectFrom('donations').selectAll().where('id', '=', gift.id).forUpdate().executeTakeFirstOrThrow();
+        const c = { trx, stripe, stripeRead, generalFundSlug: h.config.donations.generalFundSlug, timeZone: h.config.organisation.timeZone };
+        return syncCharge(c, donation, before, 'the payment');
+      });
+    expect(before.disputed).toBe(false);
+    await expect(syncFrom(earlier)).rejects.toBeInstanceOf(StaleStripeReads);
+    // Numbered after the dispute's own reads, the old copy of the charge still cannot undo what the ledger holds.
+    const later = await StripeSnapshot.begin(h.database.db, h.stripe);
+    await expect(syncFrom(later)).resolves.toBe('disputed');
     expect((await h.donation(gift.id)).status).toBe('disputed');
     expect(await ledgerOf(gift.id)).toEqual(ledger);
   });

@@ -3,10 +3,38 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../database';
 import type { LedgerKind, NewLedgerEntry } from '../../tables/ledger-entries.table';
 
-/** True when the donation's ledger holds anything besides the gift itself: a refund, a dispute. */
-export async function hasEntriesBesidesGift(db: Db, donationId: string): Promise<boolean> {
-  const found = await db.selectFrom('ledger_entries').select('id').where('donation_id', '=', donationId).where('kind', '<>', 'gift').limit(1).executeTakeFirst();
+/** The kinds of row the donation's ledger holds: a gift, refunds, disputes. */
+export async function ledgerKindsOf(db: Db, donationId: string): Promise<Set<LedgerKind>> {
+  const rows = await db.selectFrom('ledger_entries').select('kind').distinct().where('donation_id', '=', donationId).execute();
+  return new Set(rows.map((row) => row.kind));
+}
+
+/**
+ * Whether the ledger holds the gift paid through this PaymentIntent or invoice. A row once there stays, so an
+ * event that could only bring the gift may skip asking Stripe, before or inside its transaction.
+ */
+export async function isGiftRecorded(db: Db, by: 'stripe_payment_intent_id' | 'stripe_invoice_id', id: string): Promise<boolean> {
+  const found = await db
+    .selectFrom('ledger_entries')
+    .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
+    .select('ledger_entries.id')
+    .where(`donations.${by}`, '=', id)
+    .where('ledger_entries.kind', '=', 'gift')
+    .limit(1)
+    .executeTakeFirst();
   return found !== undefined;
+}
+
+/** Whether the ledger holds the failure of a refund of the gift paid through this PaymentIntent: the refund, and the row that undid it. */
+export async function isRefundFailureRecorded(db: Db, intentId: string, refundId: string): Promise<boolean> {
+  const kinds = await db
+    .selectFrom('ledger_entries')
+    .innerJoin('donations', 'donations.id', 'ledger_entries.donation_id')
+    .select('ledger_entries.kind')
+    .where('donations.stripe_payment_intent_id', '=', intentId)
+    .where('ledger_entries.stripe_object_id', '=', refundId)
+    .execute();
+  return kinds.some((row) => row.kind === 'refund') && kinds.some((row) => row.kind === 'refund_reversal');
 }
 
 export interface AddedEntry {

@@ -8,8 +8,9 @@ import { bringReceiptInLine, issueReceipt } from '../../receipts/issue';
 import { oweEmail } from '../../outbox/outbox.repository';
 import { recordConsentOfPaidGift } from '../../impact/consent';
 import { nameDonorFromPaidGift, updateDonationFromCharge } from '../donation.repository';
-import { hasEntriesBesidesGift, insertNewLedgerEntries, sumLedgerOf, type AddedEntry } from './ledger.repository';
+import { ledgerKindsOf, insertNewLedgerEntries, sumLedgerOf, type AddedEntry } from './ledger.repository';
 import type { RecordingContext } from './recording-context';
+import { requireFreshReads, type StripeReads } from './stripe-reads';
 
 function entryFor(donation: Donation, kind: LedgerKind, amount: number, currency: string, objectId: string, bt: Stripe.BalanceTransaction): NewLedgerEntry {
   return {
@@ -47,37 +48,28 @@ function disputedAmount(dispute: Stripe.Dispute, bt: Stripe.BalanceTransaction):
 
 const expanded = <T extends { id: string }>(value: string | T | null | undefined): T | undefined => (typeof value === 'object' && value !== null ? value : undefined);
 
-const noneListed = <T>(): Stripe.ApiList<T> => ({ object: 'list', data: [], has_more: false, url: '' });
-
-async function ledgerEntriesOf(stripe: Stripe, donation: Donation, charge: Stripe.Charge, listEverything: boolean): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
-  const [refunds, disputes] =
-    listEverything
-      ? await Promise.all([
-          stripe.refunds.list({ charge: charge.id, limit: 100, expand: ['data.balance_transaction'] }),
-          stripe.disputes.list({ charge: charge.id, limit: 100 }),
-        ])
-      : [noneListed<Stripe.Refund>(), noneListed<Stripe.Dispute>()];
+async function ledgerEntriesOf(stripe: StripeReads, donation: Donation, charge: Stripe.Charge, toList: { refunds: boolean; disputes: boolean }): Promise<{ entries: NewLedgerEntry[]; disputes: Stripe.Dispute[] }> {
+  const [refunds, disputes] = await Promise.all([toList.refunds ? stripe.refundsOfCharge(charge.id) : [], toList.disputes ? stripe.disputesOfCharge(charge.id) : []]);
   const entries: NewLedgerEntry[] = [];
   const giftTransaction = expanded<Stripe.BalanceTransaction>(charge.balance_transaction);
   // Stripe may capture in the background: a charge can succeed a moment before its balance transaction
-  // exists. Failing here lets the job retry; charge.updated brings the same charge back too.
-  if (charge.status === 'succeeded' && !giftTransaction) throw new Error(`charge ${charge.id} has succeeded but has no balance transaction yet`);
+  // exists. The gift waits for it: Stripe sends charge.updated when it comes, and that records the gift.
   if (charge.status === 'succeeded' && giftTransaction) entries.push(entryFor(donation, 'gift', charge.amount, charge.currency, charge.id, giftTransaction));
-  for (const refund of refunds.data) {
+  for (const refund of refunds) {
     const bt = expanded<Stripe.BalanceTransaction>(refund.balance_transaction);
     if (bt) entries.push(entryFor(donation, 'refund', -refund.amount, refund.currency, refund.id, bt));
     if (refund.status === 'failed' && refund.failure_balance_transaction) {
-      const failure = await stripe.balanceTransactions.retrieve(String(refund.failure_balance_transaction));
+      const failure = await stripe.balanceTransaction(String(refund.failure_balance_transaction));
       entries.push(entryFor(donation, 'refund_reversal', refund.amount, refund.currency, refund.id, failure));
     }
   }
-  for (const dispute of disputes.data) {
+  for (const dispute of disputes) {
     for (const bt of dispute.balance_transactions) {
       const amount = disputedAmount(dispute, bt);
       if (amount !== 0) entries.push(entryFor(donation, amount < 0 ? 'dispute' : 'dispute_won', amount, dispute.currency, dispute.id, bt));
     }
   }
-  return { entries, disputes: disputes.data };
+  return { entries, disputes };
 }
 
 const disputeStillOpenOrLost = (dispute: Stripe.Dispute) => dispute.status !== 'won' && dispute.status !== 'warning_closed';
@@ -101,29 +93,34 @@ async function oweDonor(c: RecordingContext, donation: Donation, added: AddedEnt
 }
 
 /**
- * What an event about a charge looks up at Stripe besides the charge. An event about the payment itself
- * ('the payment') lists refunds and disputes only when the charge shows some: the events of each refund
- * and dispute look up 'everything' (a refund that failed leaves no trace on the charge but its own).
+ * What an event about a charge looks up at Stripe besides the charge: an event about the payment itself
+ * ('the payment') nothing, unless the charge shows refunds or a dispute; the events of each refund and
+ * dispute their own kind (a refund that failed leaves no trace on the charge but its own).
  */
-export type ChargeHistory = 'the payment' | 'everything';
+export type ChargeHistory = 'the payment' | 'refunds' | 'disputes';
+
+/** Which of the charge's lists to read, from the charge and what the ledger already holds of it. */
+export function historyToList(charge: Stripe.Charge, lookUp: ChargeHistory, recorded: ReadonlySet<LedgerKind> = new Set()): { refunds: boolean; disputes: boolean } {
+  return {
+    refunds: lookUp === 'refunds' || charge.refunded || charge.amount_refunded > 0 || recorded.has('refund') || recorded.has('refund_reversal'),
+    disputes: lookUp === 'disputes' || charge.disputed || recorded.has('dispute') || recorded.has('dispute_won'),
+  };
+}
 
 /**
  * Records every balance transaction of the charge not yet in the ledger and sets the donation's status
  * from the ledger. The caller holds the donation's row lock, so two deliveries never race. A charge
- * already read with its balance transaction expanded is used as it is.
+ * already read with its balance transaction expanded is used as it is. A donation already synced from
+ * later reads than these makes the transaction read Stripe again (its disputes may have moved on).
  */
 export async function syncCharge(c: RecordingContext, donation: Donation, chargeOrId: string | Stripe.Charge, lookUp: ChargeHistory): Promise<DonationStatus> {
   const { trx, stripe } = c;
-  const charge = typeof chargeOrId === 'string' ? await stripe.charges.retrieve(chargeOrId, { expand: ['balance_transaction'] }) : chargeOrId;
-  // The charge may have been read before the donation's lock was taken, while a refund or dispute was
-  // being recorded: the ledger, read under the lock, says so even when that copy of the charge does not.
-  const listEverything =
-    lookUp === 'everything' ||
-    charge.refunded ||
-    charge.amount_refunded > 0 ||
-    charge.disputed ||
-    (await hasEntriesBesidesGift(trx, donation.id));
-  const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, listEverything);
+  requireFreshReads(donation, c.stripeRead, `donation ${donation.id}`);
+  const charge = typeof chargeOrId === 'string' ? await stripe.charge(chargeOrId) : chargeOrId;
+  // The charge was read before the donation's lock was taken, and a refund or dispute may have been
+  // recorded since: the ledger, read under the lock, says so even when that copy of the charge does not.
+  const toList = historyToList(charge, lookUp, await ledgerKindsOf(trx, donation.id));
+  const { entries, disputes } = await ledgerEntriesOf(stripe, donation, charge, toList);
   const succeededAt = donation.succeeded_at ?? new Date(charge.created * 1000);
   // Paid, so the gift may name its donor; before the rows below lock the campaign's totals.
   if (entries.some((entry) => entry.kind === 'gift')) await nameDonorFromPaidGift(trx, donation, succeededAt);
@@ -146,6 +143,7 @@ export async function syncCharge(c: RecordingContext, donation: Donation, charge
     paymentMethod: charge.payment_method_details?.type ?? donation.payment_method,
     failureMessage: charge.failure_message ?? null,
     succeededAt: given > 0 ? succeededAt : donation.succeeded_at,
+    stripeRead: c.stripeRead,
   });
   // Last, because numbering a receipt holds the year's counter until the transaction ends.
   await oweDonor(c, donation, added, kept);

@@ -1,5 +1,6 @@
 // Who paid and for what, when a payment reaches us from Stripe without our own record of it.
 import type Stripe from 'stripe';
+import type { StripeReads } from './stripe-reads';
 import type { Db } from '../../database';
 import type { Campaign } from '../../tables/campaigns.table';
 import type { Donor } from '../../tables/donors.table';
@@ -22,13 +23,13 @@ export async function linkStripeCustomer(db: Db, donorId: number, customer: stri
   if (customerId) await linkDonorToStripeCustomer(db, donorId, customerId);
 }
 
-export async function donorForCustomer(db: Db, stripe: Stripe, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null, fallbackEmail?: string | null): Promise<Donor | undefined> {
+export async function donorForCustomer(db: Db, stripe: StripeReads, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null, fallbackEmail?: string | null): Promise<Donor | undefined> {
   const customerId = idOf(customer);
   if (customerId) {
     const known = await findDonorByStripeCustomer(db, customerId);
     if (known) return known;
   }
-  const found = customerId ? await stripe.customers.retrieve(customerId) : undefined;
+  const found = customerId ? await stripe.customer(customerId) : undefined;
   const email = (found && !found.deleted ? found.email : null) ?? fallbackEmail;
   if (!email) return undefined;
   // Not the customer's name: whoever made the customer chose it; a paid gift names the donor.

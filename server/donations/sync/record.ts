@@ -1,5 +1,6 @@
-// Turns what Stripe says into donations and ledger rows. Every function here re-reads Stripe's current
-// state and may run any number of times, in any order: a repeat changes nothing.
+// Turns what Stripe says into donations and ledger rows. Every function here works from Stripe's state as
+// read just before its transaction (c.stripe; the read* functions say what to read) and may run any number
+// of times, in any order: a repeat changes nothing.
 import type Stripe from 'stripe';
 import type { Donation } from '../../tables/donations.table';
 import type { RecurringPlan } from '../../tables/recurring-plans.table';
@@ -15,12 +16,13 @@ import {
   lockDonation,
   lockFirstDonationOfPlan,
 } from '../donation.repository';
-import { cancelIncompletePlan } from '../plan.repository';
+import { activateIncompletePlan, cancelIncompletePlan } from '../plan.repository';
 import { creditForOurPayment, creditForPayment, creditForRenewal } from '../plan-moves';
-import { syncCharge } from './ledger';
+import { historyToList, syncCharge, type ChargeHistory } from './ledger';
 import { campaignForPayment, donorForCustomer, linkStripeCustomer } from './payers';
-import { planForSubscription, syncPlan } from './plans';
+import { planForSubscription } from './plans';
 import type { RecordingContext } from './recording-context';
+import type { StripeReads } from './stripe-reads';
 import { idOf } from '../../stripe/ids';
 import { isUuid } from '../../http/params';
 
@@ -67,39 +69,53 @@ async function donationForInvoice(c: RecordingContext, invoice: Stripe.Invoice, 
 }
 
 /**
- * A recurring gift's payment (the first one included): its plan, synced from Stripe here and nowhere
- * else on the way, then the invoice, its payment and its charge. Reached from a payment rather than
- * the invoice's own event, the plan is taken as stored: the invoice's event syncs it.
+ * A recurring gift's payment (the first one included), from the invoice as its event gave it: what is used of
+ * it (its subscription, reason, date, amount and, for a failed payment, that attempt's count) is fixed for that
+ * event. Then its payment and its charge, as read. The plan is taken as stored: the subscription's own events
+ * sync it.
  */
-export async function recordInvoice(c: RecordingContext, invoiceId: string, plan: 'sync' | 'as stored' = 'sync'): Promise<Donation | undefined> {
-  const invoice = await c.stripe.invoices.retrieve(invoiceId);
+export async function recordInvoice(c: RecordingContext, invoice: Stripe.Invoice): Promise<Donation | undefined> {
   const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
   if (!subscriptionId) return undefined;
   // The plan first: recording the gift numbers its receipt, and that counter lock should be taken last.
-  const known = plan === 'sync' ? await syncPlan(c.trx, c.stripe, subscriptionId, c.generalFundSlug) : await planForSubscription(c.trx, c.stripe, subscriptionId, c.generalFundSlug);
-  const donation = await donationForInvoice(c, invoice, known);
-  const payments = await c.stripe.invoicePayments.list({ invoice: invoiceId, limit: 10, expand: ['data.payment.payment_intent'] });
-  const paid = payments.data.find((p) => p.status === 'paid') ?? payments.data[0];
-  const intent = paid?.payment.payment_intent as Stripe.PaymentIntent | undefined;
+  const plan = await planForSubscription(c, subscriptionId);
+  if (plan.donor_id) await linkStripeCustomer(c.trx, plan.donor_id, invoice.customer);
+  const donation = await donationForInvoice(c, invoice, plan);
+  const intent = paidIntentOf(await c.stripe.paymentsOfInvoice(invoice.id!));
   if (intent && !donation.stripe_payment_intent_id) await attachPaymentIntent(c.trx, donation.id, intent.id);
   const chargeId = idOf(intent?.latest_charge);
-  if (chargeId) await syncCharge(c, donation, chargeId, 'the payment');
-  if (invoice.status === 'open' && invoice.attempt_count > 0 && !chargeIdSucceeded(intent)) {
+  const status = chargeId ? await syncCharge(c, donation, chargeId, 'the payment') : undefined;
+  if (status === 'succeeded' && plan.status === 'incomplete') await activateIncompletePlan(c.trx, plan.id);
+  if (invoice.status === 'open' && invoice.attempt_count > 0 && intent?.status !== 'succeeded') {
     await closePendingDonation(c.trx, donation.id, 'failed');
     if (donation.donor_id) await oweEmail(c.trx, 'payment_failed', `payment-failed-${invoice.id}-${invoice.attempt_count}`, { donationId: donation.id });
   }
   return donation;
 }
 
-const chargeIdSucceeded = (intent: Stripe.PaymentIntent | undefined) => intent?.status === 'succeeded';
+/** The PaymentIntent that paid the invoice, or its latest attempt. */
+function paidIntentOf(payments: Stripe.InvoicePayment[]): Stripe.PaymentIntent | undefined {
+  const paid = payments.find((p) => p.status === 'paid') ?? payments[0];
+  return paid?.payment.payment_intent as Stripe.PaymentIntent | undefined;
+}
+
+/** What recordInvoice reads: the invoice's payments, then the paying charge. */
+export async function readInvoice(reads: StripeReads, invoice: Stripe.Invoice): Promise<void> {
+  const chargeId = idOf(paidIntentOf(await reads.paymentsOfInvoice(invoice.id!))?.latest_charge);
+  if (chargeId) await reads.charge(chargeId);
+}
 
 /** Paid when Stripe made the charge (or, before one, the payment): a round closed by then gets nothing. */
 const paidAtOf = (intent: Stripe.PaymentIntent) => new Date(((typeof intent.latest_charge === 'object' ? intent.latest_charge?.created : undefined) ?? intent.created) * 1000);
 
-/** The donation a PaymentIntent pays for: ours by id or metadata, a subscription's, or a new one for a payment begun elsewhere. */
-async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.PaymentIntent): Promise<{ donation: Donation; viaInvoice: boolean } | undefined> {
-  const known = await lockDonation(c.trx, 'stripe_payment_intent_id', intent.id);
+/**
+ * The donation a PaymentIntent pays for: ours by id or metadata, a subscription's, or a new one for a payment
+ * begun elsewhere. Stripe's copy of the payment is looked at only when we do not know it yet.
+ */
+async function donationForPaymentIntent(c: RecordingContext, intentId: string): Promise<{ donation: Donation; viaInvoice: boolean } | undefined> {
+  const known = await lockDonation(c.trx, 'stripe_payment_intent_id', intentId);
   if (known) return { donation: known, viaInvoice: false };
+  const intent = await c.stripe.paymentIntent(intentId);
 
   const ours = isUuid(intent.metadata.donation_id) ? await lockDonation(c.trx, 'id', intent.metadata.donation_id) : undefined;
   if (ours) {
@@ -111,10 +127,9 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
     return { donation: { ...ours, ...(credit ?? {}), stripe_payment_intent_id: intent.id }, viaInvoice: false };
   }
 
-  const invoicePayment = await c.stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: intent.id }, limit: 1 });
-  const invoiceId = idOf(invoicePayment.data[0]?.invoice);
+  const invoiceId = await c.stripe.invoiceOfPayment(intent.id);
   if (invoiceId) {
-    const donation = await recordInvoice(c, invoiceId, 'as stored');
+    const donation = await recordInvoice(c, await c.stripe.invoice(invoiceId));
     return donation ? { donation, viaInvoice: true } : undefined;
   }
 
@@ -147,42 +162,41 @@ async function donationForPaymentIntent(c: RecordingContext, intent: Stripe.Paym
 
 /** Any PaymentIntent: records its donation and, once it has a charge, the charge's money. */
 export async function recordPaymentIntent(c: RecordingContext, intentId: string): Promise<Donation | undefined> {
-  const intent = await c.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge.balance_transaction'] });
-  const found = await donationForPaymentIntent(c, intent);
+  const found = await donationForPaymentIntent(c, intentId);
   if (!found) return undefined;
-  if (!found.viaInvoice && intent.latest_charge) await syncCharge(c, found.donation, intent.latest_charge, 'the payment');
+  if (found.viaInvoice) return found.donation;
+  const intent = await c.stripe.paymentIntent(intentId);
+  if (intent.latest_charge) await syncCharge(c, found.donation, intent.latest_charge, 'the payment');
   return found.donation;
 }
 
 /** Refunds and disputes name a charge; its PaymentIntent leads to the donation. */
-export async function recordCharge(c: RecordingContext, chargeId: string): Promise<Donation | undefined> {
-  const charge = await c.stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] });
+export async function recordCharge(c: RecordingContext, chargeId: string, lookUp: ChargeHistory): Promise<Donation | undefined> {
+  const charge = await c.stripe.charge(chargeId);
   const intentId = idOf(charge.payment_intent);
   if (!intentId) return undefined;
-  const intent = await c.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge'] });
-  const found = await donationForPaymentIntent(c, intent);
+  const found = await donationForPaymentIntent(c, intentId);
   if (!found) return undefined;
-  await syncCharge(c, found.donation, charge, 'everything');
+  await syncCharge(c, found.donation, charge, lookUp);
   return found.donation;
 }
 
-/** A finished Checkout Session: the payment, or for a recurring gift the plan and its first invoice. */
-export async function recordCheckoutSession(c: RecordingContext, sessionId: string): Promise<Donation | undefined> {
-  const session = await c.stripe.checkout.sessions.retrieve(sessionId);
+/** What recordCharge reads: the charge, then the refunds and disputes it or the event points to (and what undid a failed refund). */
+export async function readCharge(reads: StripeReads, chargeId: string, lookUp: ChargeHistory): Promise<void> {
+  const charge = await reads.charge(chargeId);
+  const { refunds, disputes } = historyToList(charge, lookUp);
+  const [listed] = await Promise.all([refunds ? reads.refundsOfCharge(chargeId) : [], disputes ? reads.disputesOfCharge(chargeId) : undefined]);
+  await Promise.all(listed.filter((refund) => refund.status === 'failed' && refund.failure_balance_transaction).map((refund) => reads.balanceTransaction(String(refund.failure_balance_transaction))));
+}
+
+/**
+ * A finished Checkout Session is only linked to its gift: the money is recorded by the events of its
+ * payment (payment_intent.succeeded) or its first invoice (invoice.paid), which Stripe sends for every
+ * session paid, so the session is never read. Its ids, taken from the event, are fixed once it has completed.
+ */
+export async function recordCheckoutSession(c: RecordingContext, session: Stripe.Checkout.Session): Promise<void> {
   const donationId = session.metadata?.donation_id ?? session.client_reference_id;
-  if (isUuid(donationId)) {
-    await attachCheckoutSessionIfNone(c.trx, donationId, session.id);
-  }
-  const subscriptionId = idOf(session.subscription);
-  if (session.mode === 'subscription' && subscriptionId) {
-    // The invoice syncs its plan; a session without one yet still brings the plan up to date.
-    const invoiceId = idOf(session.invoice);
-    if (invoiceId) return recordInvoice(c, invoiceId);
-    await syncPlan(c.trx, c.stripe, subscriptionId, c.generalFundSlug);
-    return undefined;
-  }
-  const intentId = idOf(session.payment_intent);
-  return intentId ? recordPaymentIntent(c, intentId) : undefined;
+  if (isUuid(donationId)) await attachCheckoutSessionIfNone(c.trx, donationId, session.id);
 }
 
 /** What Stripe's own session says: expired unpaid, or completed with a delayed payment that failed rather than one still on its way. */
@@ -199,7 +213,7 @@ function endedUnpaid(session: Stripe.Checkout.Session, outcome: 'failed' | 'expi
  * Stripe says of it, never on the event's copy of the session.
  */
 export async function recordUnpaidCheckout(c: RecordingContext, sessionId: string, outcome: 'failed' | 'expired'): Promise<void> {
-  const session = await c.stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent'] });
+  const session = await c.stripe.checkoutSession(sessionId);
   if (!endedUnpaid(session, outcome)) return;
   const donationId = session.metadata?.donation_id ?? session.client_reference_id;
   if (!isUuid(donationId)) return;

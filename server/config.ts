@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { LocalizedText } from './locale';
 import { organisationFrom, organisationVariables, type Organisation } from './organisation';
 import { calendarYear, parseFiscalYearStart, type FiscalYearStart } from './fiscal-year';
+import { parseStripeRateLimits, stripeBudgetFor, type StripeBudgetLimits, type StripeRateLimits } from './stripe/budget-limits';
 
 const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'SMTP_URL', 'SESSION_SECRET', 'METRICS_TOKEN']);
 
@@ -75,6 +76,20 @@ const environmentSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['alipay', 'wechat_pay'], { message: 'expected a comma-separated list of alipay and wechat_pay, or nothing' }))),
+  // Stripe's limits for the account (live unless Stripe raised them, or sandbox), and the share of them the platform uses.
+  STRIPE_RATE_LIMITS: z
+    .string()
+    .trim()
+    .default('live')
+    .transform((value, context): StripeRateLimits => {
+      try {
+        return parseStripeRateLimits(value === '' ? 'live' : value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `expected live, sandbox, or limits such as global:100,op:25,POST /v1/checkout/sessions:100: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  STRIPE_RATE_SHARE: wholeNumber(1, 100, 'expected the percentage of Stripe’s limits to use, 1 to 100').default(100),
   DONATION_MAXIMUM: wholeNumber(1, 999_999, 'expected a whole number of major units between 1 and 999999').default(100_000),
   GENERAL_FUND_SLUG: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'expected a campaign slug such as "general"' }).default('general'),
   SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']),
@@ -152,6 +167,8 @@ export interface Config {
     apiUrl: string | undefined;
     /** Wallets offered beside cards for one-off CNY and HKD gifts. */
     wallets: Array<'alipay' | 'wechat_pay'>;
+    /** The calls a second every web and worker process together may make (STRIPE_RATE_LIMITS × STRIPE_RATE_SHARE); unset, live's. */
+    budget?: StripeBudgetLimits;
   };
   donations: {
     /** Largest single gift accepted online, in major units of whatever currency it is given in. */
@@ -242,7 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX ?? 'smilefund',
     redisPrefixSet: e.REDIS_PREFIX !== undefined,
-    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, wallets: e.STRIPE_WALLETS },
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL, wallets: e.STRIPE_WALLETS, budget: stripeBudgetFor(e.STRIPE_RATE_LIMITS, e.STRIPE_RATE_SHARE) },
     donations: { maximumMajorUnits: e.DONATION_MAXIMUM, generalFundSlug: e.GENERAL_FUND_SLUG },
     smtpUrl: e.SMTP_URL,
     mailFrom: /<\s*([^\s<>]+)\s*>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM,

@@ -12,7 +12,8 @@ import { createMailer, type Mailer } from './mailer';
 import { createRedis } from './redis';
 import { createStripeClient } from './stripe/client';
 import { createMetrics, type Metrics } from './metrics/metrics';
-import { countStripeRequests } from './metrics/stripe-requests';
+import { createStripeBudget, type StripeBudget } from './stripe/budget';
+import { defaultStripeBudget } from './stripe/budget-limits';
 
 export interface AppContext {
   config: ReadyConfig;
@@ -22,6 +23,8 @@ export interface AppContext {
   redis: Redis;
   queues: JobQueues;
   stripe: Stripe;
+  /** The Stripe calls a second every process shares, which the Stripe client draws from; the waiting page reads a donor's place in its line. */
+  stripeBudget: StripeBudget;
   mailer: Mailer;
   logger: Logger;
   /** What donors read about campaigns, in memory until it changes; it connects on first use, so only the web process holds it open. */
@@ -32,20 +35,26 @@ export interface AppContext {
   metrics: Metrics | undefined;
 }
 
-export function openContext(config: ReadyConfig, logger: Logger, clock: Clock = clockFor(config.clockStart)): AppContext {
+export interface ContextOptions {
+  /** The database pool's size: the web process's default, 10, or what a worker running many jobs at once needs. */
+  databaseConnections?: number;
+}
+
+export function openContext(config: ReadyConfig, logger: Logger, clock: Clock = clockFor(config.clockStart), options: ContextOptions = {}): AppContext {
   const redis = createRedis(config.redisUrl, logger);
   const queues = openQueues(redis, config.redisPrefix);
-  const metrics = config.metrics ? createMetrics(queues) : undefined;
-  const stripe = createStripeClient(config.stripe);
-  if (metrics) countStripeRequests(stripe, metrics);
+  const stripeBudget = createStripeBudget(redis, config.redisPrefix, config.stripe.budget ?? defaultStripeBudget);
+  const metrics = config.metrics ? createMetrics(queues, stripeBudget) : undefined;
+  const stripe = createStripeClient(config.stripe, { budget: stripeBudget, metrics, logger });
   return {
     config,
     clock,
     logger,
-    db: createDb(config.databaseUrl, { onIdleError: (error) => logger.warn({ err: error }, 'postgres: idle connection lost') }),
+    db: createDb(config.databaseUrl, { max: options.databaseConnections, onIdleError: (error) => logger.warn({ err: error }, 'postgres: idle connection lost') }),
     redis,
     queues,
     stripe,
+    stripeBudget,
     mailer: createMailer(config.smtpUrl),
     campaignCache: createCampaignCache(config.databaseUrl, logger),
     exportConnections: exportConnections(config.databaseUrl),

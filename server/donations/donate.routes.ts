@@ -1,16 +1,18 @@
-// The donate form's POST, which sends the donor to Stripe Checkout, and the thank-you page they come back to.
+// The donate form's POST, which sends the donor to Stripe Checkout (or, while Stripe is busy, to the page
+// where they wait their turn for it), and the thank-you page they come back to.
 import express, { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import { campaignPageView } from '../campaigns/page.view';
 import { findPublicCampaign } from '../campaigns/campaign.repository';
 import { readSource } from '../campaigns/donate-form';
 import { NotFound, TooManyRequests, ValidationError } from '../http/errors';
-import { asLocale, localeOf } from '../http/language';
+import { asLocale, localeFrom, localeOf } from '../http/language';
 import { networkOf } from '../http/network';
-import { signToken } from '../http/signed-links';
+import { signToken, verifyToken } from '../http/signed-links';
 import { siteUrlFor } from '../http/site-url';
 import { translate } from '../i18n/messages';
-import { beginGift } from './begin-gift';
+import { beginGift, resumeCheckout } from './begin-gift';
+import { waitingView } from './waiting.view';
 import { findDonationByCheckoutSession } from './donation.repository';
 import { thanksView } from './thanks.view';
 import { shareLinks } from '../campaigns/share';
@@ -30,7 +32,7 @@ const giveToCampaign = (ctx: AppContext) => async (req: Request<{ slug: string }
     locale,
     baseUrl: siteUrlFor(ctx.config, req),
   });
-  if (outcome.kind === 'checkout') {
+  if (outcome.kind === 'checkout' || outcome.kind === 'waiting') {
     res.redirect(303, outcome.url);
     return;
   }
@@ -56,10 +58,26 @@ const showThanks = ({ db, config }: AppContext) => async (req: Request, res: Res
   res.render('donations/thanks', thanksView(donation, locale, signToken(config.sessionSecret, 'retry', donation.id), share));
 };
 
+const showWaiting = (ctx: AppContext) => async (req: Request<{ token: string }>, res: Response): Promise<void> => {
+  const donationId = verifyToken(ctx.config.sessionSecret, 'checkout-wait', req.params.token);
+  const outcome = donationId === undefined ? undefined : await resumeCheckout(ctx, donationId, siteUrlFor(ctx.config, req));
+  if (!outcome) throw new NotFound(translate(localeOf(res), 'errors.giftNotFound'));
+  res.set('Cache-Control', 'no-store');
+  if (outcome.kind !== 'waiting') {
+    res.redirect(303, outcome.url);
+    return;
+  }
+  // The language the donor gave in, unless they choose another here (the language switch).
+  const locale = asLocale(req.query.lang) ?? localeFrom(outcome.gift.donation.locale);
+  res.locals.locale = locale;
+  res.render('donations/waiting', waitingView(outcome.gift, locale, { organisation: localize(ctx.config.organisation.name, locale), refreshSeconds: outcome.refreshSeconds, href: req.originalUrl }));
+};
+
 export function donationRoutes(ctx: AppContext): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 30 });
   router.post('/campaigns/:slug/donate', form, giveToCampaign(ctx));
   router.get('/donations/thanks', showThanks(ctx));
+  router.get('/donations/waiting/:token', showWaiting(ctx));
   return router;
 }

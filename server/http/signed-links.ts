@@ -1,7 +1,7 @@
 // Unguessable links for people without an account: an id and an HMAC of it, per purpose, under SESSION_SECRET.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'receipt' | 'statement' | 'unsubscribe' | 'update-card' | 'retry' | 'stop-plan';
+export type TokenPurpose = 'receipt' | 'statement' | 'unsubscribe' | 'update-card' | 'retry' | 'stop-plan' | 'checkout-wait';
 
 function signatureOf(secret: string, purpose: TokenPurpose, id: string): Buffer {
   return createHmac('sha256', secret).update(`${purpose}:${id}`).digest().subarray(0, 18);

@@ -6,6 +6,7 @@ import * as account from './account';
 import * as campaigns from './campaigns';
 import * as donate from './donate';
 import * as thanks from './thanks';
+import * as waiting from './waiting';
 import * as errors from './errors';
 import * as embed from './embed';
 import * as staff from './staff';
@@ -21,13 +22,13 @@ import * as organisations from './organisations';
 import * as partnerReceipts from './partner-receipts';
 import * as dataRights from './data-rights';
 
-const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...errors.en, ...account.en, ...staff.en, ...finance.en, ...campaignStaff.en, ...receipts.en, ...impact.en, ...missions.en, ...rounds.en, ...shares.en, ...statements.en, ...organisations.en, ...partnerReceipts.en, ...dataRights.en } as const;
+const en = { ...embed.en, ...site.en, ...campaigns.en, ...donate.en, ...thanks.en, ...waiting.en, ...errors.en, ...account.en, ...staff.en, ...finance.en, ...campaignStaff.en, ...receipts.en, ...impact.en, ...missions.en, ...rounds.en, ...shares.en, ...statements.en, ...organisations.en, ...partnerReceipts.en, ...dataRights.en } as const;
 
 export type MessageKey = keyof typeof en;
 
-const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN, ...receipts.zhCN, ...impact.zhCN, ...missions.zhCN, ...rounds.zhCN, ...shares.zhCN, ...statements.zhCN, ...organisations.zhCN, ...partnerReceipts.zhCN, ...dataRights.zhCN };
+const zhCN: Record<MessageKey, string> = { ...embed.zhCN, ...site.zhCN, ...campaigns.zhCN, ...donate.zhCN, ...thanks.zhCN, ...waiting.zhCN, ...errors.zhCN, ...account.zhCN, ...staff.zhCN, ...finance.zhCN, ...campaignStaff.zhCN, ...receipts.zhCN, ...impact.zhCN, ...missions.zhCN, ...rounds.zhCN, ...shares.zhCN, ...statements.zhCN, ...organisations.zhCN, ...partnerReceipts.zhCN, ...dataRights.zhCN };
 
-const zhHK: Record<MessageKey, string> = { ...embed.zhHK, ...site.zhHK, ...campaigns.zhHK, ...donate.zhHK, ...thanks.zhHK, ...errors.zhHK, ...account.zhHK, ...staff.zhHK, ...finance.zhHK, ...campaignStaff.zhHK, ...receipts.zhHK, ...impact.zhHK, ...missions.zhHK, ...rounds.zhHK, ...shares.zhHK, ...statements.zhHK, ...organisations.zhHK, ...partnerReceipts.zhHK, ...dataRights.zhHK };
+const zhHK: Record<MessageKey, string> = { ...embed.zhHK, ...site.zhHK, ...campaigns.zhHK, ...donate.zhHK, ...thanks.zhHK, ...waiting.zhHK, ...errors.zhHK, ...account.zhHK, ...staff.zhHK, ...finance.zhHK, ...campaignStaff.zhHK, ...receipts.zhHK, ...impact.zhHK, ...missions.zhHK, ...rounds.zhHK, ...shares.zhHK, ...statements.zhHK, ...organisations.zhHK, ...partnerReceipts.zhHK, ...dataRights.zhHK };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN, 'zh-HK': zhHK };
 

@@ -1,8 +1,10 @@
 // What operators scrape from each process (METRICS_PORT): gifts recorded, payment → ledger lag, queue
-// depths, Stripe calls and 429s by operation. One registry per process context, never prom-client's
+// depths, Stripe calls and 429s by operation, the shared Stripe budget in use, how long donors waited for
+// Checkout. One registry per process context, never prom-client's
 // global one, so a web and a worker sharing one Node process (`npm start`, the tests) keep their own.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { queueNames, withinMs, type JobQueues } from '../queues';
+import type { StripeBudget } from '../stripe/budget';
 
 /** A gift whose ledger row was newly recorded: its currency, and when the donor paid (the charge's creation). */
 export interface RecordedGift {
@@ -16,11 +18,13 @@ export interface Metrics {
   recordGifts(gifts: readonly RecordedGift[], committedAt: Date): void;
   /** Counts one answer from Stripe to an operation such as `GET /v1/payment_intents/{id}`. */
   countStripeResponse(operation: string, status: number): void;
+  /** How long a donor waited for their Checkout Session to open: 0 for one who went straight through. */
+  observeCheckoutWait(waitedMs: number): void;
 }
 
 const queueStates = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 
-export function createMetrics(queues: JobQueues): Metrics {
+export function createMetrics(queues: JobQueues, budget?: Pick<StripeBudget, 'inUse'>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'smilefund_' });
 
@@ -38,7 +42,7 @@ export function createMetrics(queues: JobQueues): Metrics {
   });
   const stripeRequests = new Counter({
     name: 'smilefund_stripe_requests_total',
-    help: 'Answers from Stripe by operation (method and path, ids replaced) and HTTP status; a call stripe-node retried is counted once, by its last answer.',
+    help: 'Answers from Stripe by operation (method and path, ids replaced) and HTTP status, each try of a retried call counted; calls the budget held back never reached Stripe and are not counted.',
     labelNames: ['operation', 'status'] as const,
     registers: [registry],
   });
@@ -64,7 +68,24 @@ export function createMetrics(queues: JobQueues): Metrics {
       );
     },
   });
-  // The shared Stripe budget (issue #19) registers its gauge here, e.g. smilefund_stripe_budget_in_use{operation}.
+  new Gauge({
+    name: 'smilefund_stripe_budget_in_use',
+    help: 'Stripe calls admitted by the shared budget within the last second, across every process, by operation ("*": all of them), read from Redis when scraped.',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      if (!budget) return;
+      const inUse = await withinMs(budget.inUse(), 1_000, 'read the Stripe budget: Redis did not answer').catch(() => ({}));
+      for (const [operation, count] of Object.entries(inUse)) this.set({ operation }, count);
+    },
+  });
+  const checkoutWait = new Histogram({
+    name: 'smilefund_checkout_wait_seconds',
+    help: 'How long a donor waited for a slot in the Stripe budget before their Checkout Session opened (0: straight through).',
+    buckets: [0, 1, 2, 5, 10, 20, 30, 60, 120, 300],
+    registers: [registry],
+  });
 
   return {
     registry,
@@ -78,6 +99,9 @@ export function createMetrics(queues: JobQueues): Metrics {
     countStripeResponse(operation, status) {
       stripeRequests.inc({ operation, status: String(status) });
       if (status === 429) stripeRateLimited.inc({ operation });
+    },
+    observeCheckoutWait(waitedMs) {
+      checkoutWait.observe(Math.max(0, waitedMs) / 1000);
     },
   };
 }

@@ -68,6 +68,8 @@ export interface DonationTable {
   stripe_charge_id: Nullable<string>;
   stripe_invoice_id: Nullable<string>;
   succeeded_at: NullableTimestamp;
+  /** The number (sequence stripe_reads) of the Stripe reads its payment was last synced from; null before any. */
+  stripe_read: ColumnType<string | null, never, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
   /** HMAC (SESSION_SECRET) of the address the donate form was sent from, for the card-testing brake; null for gifts not started on our form. */
@@ -79,6 +81,11 @@ export interface DonationTable {
    */
   updates_consent_wording: Nullable<string>;
   updates_consent_chosen_at: NullableTimestamp;
+  /**
+   * How long the donor waited, in ms, for a slot in the shared Stripe budget before their Checkout Session
+   * opened (the waiting page): 0 when it opened at once; null for gifts not started on our form.
+   */
+  checkout_waited_ms: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type Donation = Selectable<DonationTable>;

@@ -15,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { waitUntil } from './wait';
 
+const unlimitedStripeBudget = { global: 100_000, perOperation: 100_000, operations: {}, donorReserve: 0 };
+
 export interface GivingHarness {
   database: TestDatabase;
   config: ReadyConfig;
@@ -74,7 +76,8 @@ export async function startGivingHarness(options: { emulator?: StripeEmulatorOpt
   const config = testConfig({
     databaseUrl: database.url,
     smtpUrl: mail.url,
-    stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [], ...stripeOverrides },
+    // The emulator refuses nothing unless a test gives it limits, so neither does the budget unless the test sets one.
+    stripe: { secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret, apiUrl: emulator.url, wallets: [], budget: unlimitedStripeBudget, ...stripeOverrides },
     ...configOverrides,
   });
   const logs: LogLine[] = [];

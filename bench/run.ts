@@ -10,6 +10,8 @@ const benches: Array<[string, string[]]> = [
   ['http.ts', ['8']],
   ['finance.ts', ['1000000']],
   ['webhooks.ts', ['2000']],
+  // A short appeal: that the donor's whole path works under Stripe's latency and live limits; the scenarios themselves are run alone.
+  ['telethon.ts', ['5', '10', '150,50', 'live']],
 ];
 
 type Row = [string, string, string, string];
@@ -46,6 +48,13 @@ function rowsOf(result: Record<string, any>): Row[] {
         ['webhooks', `${result.events} signed events (${(result.eventBytes / 1024).toFixed(1)} KB), acknowledged`, `${result.ackedRate}/s`, `${result.ackedToFloor} of the floor (${result.floorRate}/s)`],
         ['webhooks', `the same, fully processed (ledger, totals, receipt jobs)`, `${result.processedRate}/s`, `${result.processedToPeer} of the peer, Stripe Sync Engine (${result.peerRate}/s)`],
       ];
+    case 'telethon': {
+      const lag = result.receiptLagSeconds;
+      return [
+        ['telethon', `${result.rate} gifts/s × ${result.duration} s, Stripe live limits, ${result.latency ? `${result.latency.mean} ± ${result.latency.jitter} ms` : 'no latency'}`, `${result.refused} refused, ${result.waited} waited, ${result.lost} lost, ${result.doubled} doubled`, 'goal 0 each'],
+        ['telethon', 'payment → receipt (p50 / p99 / max)', `${lag.p50} / ${lag.p99} / ${lag.max} s`, `${result.stripeCallsPerGift} Stripe calls per gift, ${result.rateLimited} 429s`],
+      ];
+    }
     default:
       return [];
   }

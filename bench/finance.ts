@@ -178,7 +178,8 @@ async function main(): Promise<void> {
 
     // The export, from the web process as `npm run web` runs it.
     const { config } = t.ctx;
-    web = spawnScript('server/main.ts', { ...processEnvironment(config), NODE_ENV: 'production', BASE_URL: 'http://localhost', LOG_LEVEL: 'info' });
+    // The test clock (CLOCK_START) is refused in production, and the export needs none.
+    web = spawnScript('server/main.ts', { ...processEnvironment(config), CLOCK_START: undefined, NODE_ENV: 'production', BASE_URL: 'http://localhost', LOG_LEVEL: 'info' });
     const [, port] = await waitForOutput(web, /"port":(\d+)/);
     const url = `http://127.0.0.1:${port}`;
     const member = await aStaffMember(db, ['finance']);

@@ -5,6 +5,7 @@ import type { AppContext } from '../server/context';
 import { forgetOldAttempts } from '../server/donations/card-testing';
 import { movePlansOffClosedRounds } from '../server/donations/plan-moves';
 import { reconcileYesterday } from '../server/finance/reconciliation/reconciliation';
+import { foldGiftDaySlots } from '../server/finance/gift-day-totals.repository';
 import { resumeImpactUpdates } from '../server/impact/fanout';
 import { relayOutbox, sweepOutbox } from '../server/outbox/outbox';
 import { oweLastYearsStatements } from '../server/receipts/statements';
@@ -39,6 +40,8 @@ const chores: Record<string, Chore> = {
   },
   // At 03:15: the card-testing brake's month-old declines and the networks gifts were started from, forgotten.
   'forget-old-attempts': { repeat: (config) => ({ pattern: '15 3 * * *', tz: config.organisation.timeZone }), run: (ctx) => forgetOldAttempts(ctx.db) },
+  // At 04:10: the gifts ledger's summary rows of past days, sixteen slots each while they were today's, folded into one.
+  'fold-gift-day-slots': { repeat: (config) => ({ pattern: '10 4 * * *', tz: config.organisation.timeZone }), run: (ctx) => foldGiftDaySlots(ctx.db, ctx.clock.now()) },
   // At 02:30 in the organisation's time zone: yesterday's balance transactions against the ledger, missed webhooks recovered first.
   'reconcile-yesterday': { repeat: (config) => ({ pattern: '30 2 * * *', tz: config.organisation.timeZone }), run: (ctx) => reconcileYesterday(ctx) },
 };

@@ -36,6 +36,8 @@ import type { RoundOutcomeTable } from './tables/round-outcomes.table';
 import type { FundTransferTable } from './tables/fund-transfers.table';
 import type { RoundReportShareTable, RoundReportTable } from './tables/round-reports.table';
 import type { PartnerReceiptTable } from './tables/partner-receipts.table';
+import type { GiftDayCountTable, GiftDayTotalTable } from './tables/gift-day-totals.table';
+import type { CampaignDonorCountTable } from './tables/campaign-donor-counts.table';
 
 export interface Database {
   missions: MissionTable;
@@ -72,6 +74,9 @@ export interface Database {
   round_reports: RoundReportTable;
   round_report_shares: RoundReportShareTable;
   partner_receipts: PartnerReceiptTable;
+  gift_day_counts: GiftDayCountTable;
+  gift_day_totals: GiftDayTotalTable;
+  campaign_donor_counts: CampaignDonorCountTable;
 }
 
 export type Db = Kysely<Database>;

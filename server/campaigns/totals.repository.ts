@@ -1,5 +1,6 @@
 // The ledger's sums a campaign's totals are built from: campaign_totals and campaign_givers, kept by
-// triggers in the transaction that writes the ledger (migration 0011), and the ledger itself by day.
+// triggers in the transaction that writes the ledger (migration 0011), the givers counted per campaign
+// (campaign_donor_counts, 0032), and the ledger itself by day.
 import { sql } from 'kysely';
 import type { Db } from '../database';
 
@@ -42,13 +43,12 @@ export function sumCampaignLedgers(db: Db, campaignIds: number[]) {
     .execute();
 }
 
-/** People whose gifts to each campaign, net of refunds and disputes, are still above zero. */
+/** People whose gifts to each campaign, net of refunds and disputes, are still above zero: kept per campaign by triggers on campaign_givers (migration 0032). */
 export function countCampaignDonors(db: Db, campaignIds: number[]) {
   return db
-    .selectFrom('campaign_givers')
-    .select(['campaign_id', (eb) => eb.fn.countAll<string>().as('donors')])
+    .selectFrom('campaign_donor_counts')
+    .select(['campaign_id', sql<string>`sum(donors)`.as('donors')])
     .where('campaign_id', 'in', campaignIds)
-    .where('donations', '>', 0)
     .groupBy('campaign_id')
     .execute();
 }

@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     const { config } = t.ctx;
     // The test clock (CLOCK_START) is refused in production, and the export needs none.
     web = spawnScript('server/main.ts', { ...processEnvironment(config), CLOCK_START: undefined, NODE_ENV: 'production', BASE_URL: 'http://localhost', LOG_LEVEL: 'info' });
-    const [, port] = await waitForOutput(web, /"port":(\d+)/);
+    const [, port] = await waitForOutput(web, /"port":(\d+)[^\n]*"msg":"web: ready"/);
     const url = `http://127.0.0.1:${port}`;
     const member = await aStaffMember(db, ['finance']);
     // A production session cookie is Secure only when BASE_URL is https; plain HTTP on loopback is fine here.

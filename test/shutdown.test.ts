@@ -62,7 +62,7 @@ describe('graceful shutdown', () => {
 
   it('exits 0 on SIGTERM when run as `npm run web`', async () => {
     const web = spawnScript('server/main.ts', environment());
-    const [, port] = await waitForOutput(web, /"port":(\d+)/);
+    const [, port] = await waitForOutput(web, /"port":(\d+)[^\n]*"msg":"web: ready"/);
     expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     web.kill('SIGTERM');
     expect(await exitOf(web)).toBe(0);

@@ -27,7 +27,7 @@ describe('the gifts export', () => {
     await seedDemoData(t.database.db, testNow);
     const { config } = t.ctx;
     web = spawnScript('server/main.ts', processEnvironment(config));
-    const [, port] = await waitForOutput(web, /"port":(\d+)/);
+    const [, port] = await waitForOutput(web, /"port":(\d+)[^\n]*"msg":"web: ready"/);
     url = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {

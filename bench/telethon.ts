@@ -13,16 +13,14 @@
 //      one at a time in order, once.
 //      MAIL_RATE_PER_SECOND (default here 100, a transactional mail provider's usual allowance; the platform's
 //      own default is 20) and MAIL_CONCURRENCY are handed to the worker: an operator sizes them to their provider.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import Stripe from 'stripe';
 import { seedDemoData } from '../dev/seed';
+import { cpuSecondsOf, deleteRedisKeys } from './processes';
 import { startStripeEmulator } from '../dev/stripe-emulator/index';
 import { stripeLikeDelivery, type DeliveryOptions } from '../dev/stripe-emulator/webhooks';
 import { operationLimit, rateLimitsOf, stripeLoadFromEnv, type StripeCallSecond, type StripeLoadOptions, type StripeRateLimits } from '../dev/stripe-emulator/load';
@@ -369,28 +367,6 @@ async function until(what: string, limitMs: number, check: () => Promise<boolean
     if (performance.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs / 1000} s; ${describe()}`);
     await sleep(200);
   }
-}
-
-const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parts = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
-    return (Number(parts[11]) + Number(parts[12])) / ticksPerSecond;
-  } catch {
-    return 0;
-  }
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 interface Arguments {

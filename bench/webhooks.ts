@@ -11,7 +11,6 @@
 //      BENCH_PROFILE_DIR=/tmp/prof also writes --cpu-prof profiles of the platform's web and worker there;
 //      MAIL_RATE_PER_SECOND=1 is handed to the worker, to see the gifts without the receipts being sent
 //      (by default the worker sends them at its production default of 20 a second meanwhile).
-import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
@@ -25,6 +24,7 @@ import { sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { seedDemoData } from '../dev/seed';
+import { cpuSecondsOf, deleteRedisKeys } from './processes';
 import { startStripeEmulator } from '../dev/stripe-emulator/index';
 import { openQueues } from '../server/queues';
 import { campaignTotals } from '../server/campaigns/totals';
@@ -343,30 +343,6 @@ async function lossesAndDuplicates(db: TestDatabase['db'], events: Stripe.Event[
     connection.disconnect();
   }
   return problems;
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
-// CPU time per process, from /proc: where a run's time went, per event.
-const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-  } catch {
-    return 0; // gone: a pooled connection closed
-  }
 }
 
 /** The backends serving one database, which is all of a target's PostgreSQL work. */

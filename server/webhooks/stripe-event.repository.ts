@@ -38,8 +38,9 @@ export async function findStripeEvent(db: Db, id: string) {
   return db.selectFrom('stripe_events').select(['type', 'payload', 'processed_at']).where('id', '=', id).executeTakeFirst();
 }
 
+/** Locks the event for the transaction that applies it; its payload was read before (findStripeEvent), and is not read again. */
 export async function lockStripeEvent(trx: Trx, id: string) {
-  return trx.selectFrom('stripe_events').select(['type', 'payload', 'processed_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return trx.selectFrom('stripe_events').select('processed_at').where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 /** Marks the event applied, in the transaction that applies it. */

@@ -17,7 +17,10 @@ export interface StripeBudgetLimits {
   global: number;
   perOperation: number;
   operations: Record<string, number>;
-  /** Background calls take at most `global - donorReserve` a second; donors' sessions may take all of `global`. */
+  /**
+   * Background calls among them take at most `global - donorReserve` a second, and whatever donors leave of
+   * `global` up to that; donors' sessions may take all of `global`, so at least `donorReserve` is always theirs.
+   */
   donorReserve: number;
 }
 

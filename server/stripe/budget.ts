@@ -88,14 +88,20 @@ local function nextFreeIn(window, inGlobal, globalLimit, inOperation, operationL
 end
 `;
 
-// KEYS: global window, operation window, the operation's line (by arrival), the line's deadlines, operations seen.
-// ARGV: global limit for this priority, operation limit, window ms, call id, line id or '', back-within ms, operation, priority.
-// Returns {1, waited ms or -1} or {0, retry in ms, donors ahead}.
+// KEYS: global window, operation window, the operation's line (by arrival), the line's deadlines, operations
+// seen, background calls' window. ARGV: global limit, operation limit, window ms, call id, line id or '',
+// back-within ms, operation, priority, background limit. Returns {1, waited ms or -1} or {0, retry in ms, donors ahead}.
 const takeScript = `${commonLua}
 local globalLimit, operationLimit, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local line, backWithin, donor = ARGV[5], tonumber(ARGV[6]), ARGV[8] == 'donor'
 local inGlobal, inOperation = emptyWindows(window)
 local free = math.min(globalLimit - inGlobal, operationLimit - inOperation)
+local backgroundLimit, inBackground = tonumber(ARGV[9]), 0
+if not donor then
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - window)
+  inBackground = redis.call('ZCARD', KEYS[6])
+  free = math.min(free, backgroundLimit - inBackground)
+end
 local ahead, since = 0, false
 if donor then
   dropGone()
@@ -108,6 +114,10 @@ if free > ahead then
   redis.call('PEXPIRE', KEYS[1], window * 2)
   redis.call('PEXPIRE', KEYS[2], window * 2)
   redis.call('SADD', KEYS[5], ARGV[7])
+  if not donor then
+    redis.call('ZADD', KEYS[6], now, ARGV[4])
+    redis.call('PEXPIRE', KEYS[6], window * 2)
+  end
   if since then
     redis.call('ZREM', KEYS[3], line)
     redis.call('ZREM', KEYS[4], line)
@@ -116,6 +126,10 @@ if free > ahead then
   return {1, -1}
 end
 local wait = nextFreeIn(window, inGlobal, globalLimit, inOperation, operationLimit)
+if not donor and inBackground >= backgroundLimit then
+  local oldest = redis.call('ZRANGE', KEYS[6], inBackground - backgroundLimit, inBackground - backgroundLimit, 'WITHSCORES')
+  if oldest[2] then wait = math.max(wait, tonumber(oldest[2]) + window - now) end
+end
 if donor and line ~= '' then
   if not since then redis.call('ZADD', KEYS[3], now, line) end
   keepPlace(line, backWithin)
@@ -158,7 +172,7 @@ type BudgetRedis = Redis & {
 export function createStripeBudget(redis: Redis, prefix: string, limits: StripeBudgetLimits): StripeBudget {
   const client = redis as BudgetRedis;
   if (typeof client.takeStripeSlot !== 'function') {
-    client.defineCommand('takeStripeSlot', { numberOfKeys: 5, lua: takeScript });
+    client.defineCommand('takeStripeSlot', { numberOfKeys: 6, lua: takeScript });
     client.defineCommand('stripeBudgetInUse', { numberOfKeys: 2, lua: inUseScript });
     client.defineCommand('stripeLinePlace', { numberOfKeys: 4, lua: placeScript });
   }
@@ -167,22 +181,22 @@ export function createStripeBudget(redis: Redis, prefix: string, limits: StripeB
   return {
     limits,
     async take(operation, priority, line) {
-      const globalLimit = priority === 'donor' ? limits.global : limits.global - limits.donorReserve;
-      const operationLimit = operationLimitOf(operation);
       const [taken, value, ahead] = await client.takeStripeSlot(
         key('global'),
         key(`op:${operation}`),
         key(`line:${operation}`),
         key(`line-visits:${operation}`),
         key('operations'),
-        globalLimit,
-        operationLimit,
+        key('background'),
+        limits.global,
+        operationLimitOf(operation),
         windowMs,
         randomBytes(8).toString('hex'),
         line ?? '',
         donorBackWithinMs,
         operation,
         priority,
+        limits.global - limits.donorReserve,
       );
       return taken === 1 ? { taken: true, waitedMs: value >= 0 ? value : undefined } : { taken: false, retryInMs: value, ahead: ahead ?? 0 };
     },

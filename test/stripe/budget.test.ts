@@ -104,6 +104,19 @@ describe('the shared Stripe budget', () => {
     expect(calls(stripeApi, 'POST /v1/customers').refused).toBe(0);
   });
 
+  it('lets background work use what donors leave of the global limit while an appeal keeps them busy', async () => {
+    // Ten calls a second in all, five of them kept for donors; donors have just taken six.
+    const budget = createStripeBudget(redis, prefix, { global: 10, perOperation: 25, operations: {}, donorReserve: 5 });
+    const donors = await Promise.all(Array.from({ length: 6 }, () => budget.take('POST /v1/checkout/sessions', 'donor')));
+    expect(donors.every((answer) => answer.taken)).toBe(true);
+
+    // The four left are background work's: a reserve that counted the donors' own calls would leave it none,
+    // and receipts would wait for the appeal to end.
+    const background = await Promise.all(Array.from({ length: 6 }, () => budget.take('GET /v1/payment_intents/{id}', 'background')));
+    expect(background.filter((answer) => answer.taken).length).toBeGreaterThanOrEqual(4);
+    expect((await budget.inUse())['*']).toBeLessThanOrEqual(10);
+  });
+
   it('tells a donor at once when there is no slot for their Checkout Session, rather than keep them waiting', async () => {
     const stripeApi = await emulator({ global: 100, perOperation: 100 });
     const web = processClient(stripeApi, redis, prefix, { global: 50, perOperation: 50, operations: { 'POST /v1/checkout/sessions': 2 }, donorReserve: 10 });

@@ -15,17 +15,31 @@ const fontFiles: Record<'simplified' | 'traditional', string> = {
   simplified: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
   traditional: '@expo-google-fonts/noto-sans-tc/400Regular/NotoSansTC_400Regular.ttf',
 };
-const fonts = new Map<keyof typeof fontFiles, fontkit.Font>();
+const fonts = new Map<keyof typeof fontFiles | 'english', fontkit.Font>();
 
 /**
  * Parsed once per process and shared by every document, which only lays it out and embeds a subset: parsing
  * the 10 MB file again for each receipt (and warming its glyph caches again) was a third of the worker's CPU.
  */
 function fontFor(locale: Locale): fontkit.Font {
-  const script = locale === 'zh-HK' ? 'traditional' : 'simplified';
+  const script = locale === 'zh-HK' ? 'traditional' : locale === 'en' ? 'english' : 'simplified';
   let font = fonts.get(script);
-  if (!font) fonts.set(script, (font = fontkit.create(readFileSync(require.resolve(fontFiles[script]))) as fontkit.Font));
+  if (!font) {
+    if (script === 'english') font = withProportionalForms(fontFor('zh-CN'));
+    else font = fontkit.create(readFileSync(require.resolve(fontFiles[script]))) as fontkit.Font;
+    fonts.set(script, font);
+  }
   return font;
+}
+
+/**
+ * The CJK fonts draw ’ and “ ” full width, which leaves a gap in "Kong’s": English documents lay their text
+ * out with the font's proportional forms ('pwid'), while Chinese keeps its full-width punctuation. Made the
+ * font's own default rather than an option of each text, so that pdfkit's cache of laid-out words (which it
+ * skips for text given features) serves English documents too.
+ */
+function withProportionalForms(font: fontkit.Font): fontkit.Font {
+  return Object.create(font, { layout: { value: (text: string, features?: string[]) => font.layout(text, features ?? ['pwid']) } }) as fontkit.Font;
 }
 
 export const ink = '#1d2330';
@@ -44,15 +58,6 @@ export interface DocumentMeta {
 
 export type Pdf = PDFKit.PDFDocument;
 
-// The CJK fonts draw ’ and “ ” full width, which leaves a gap in "Kong’s"; English text asks the font for
-// its proportional forms instead, while Chinese keeps its full-width punctuation.
-const englishDocuments = new WeakSet<Pdf>();
-
-/** Options for `doc.text`: every text drawn on one of our documents goes through this. */
-export function textOptions(doc: Pdf, options: PDFKit.Mixins.TextOptions = {}): PDFKit.Mixins.TextOptions {
-  return englishDocuments.has(doc) ? { ...options, features: ['pwid'] } : options;
-}
-
 /** A4 in the document's language with its letterhead drawn; `draw` adds the rest, and the bytes come back. */
 export async function renderPdf(meta: DocumentMeta, draw: (doc: Pdf) => void): Promise<Buffer> {
   const doc = new PDFDocument({
@@ -70,7 +75,6 @@ export async function renderPdf(meta: DocumentMeta, draw: (doc: Pdf) => void): P
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  if (meta.locale === 'en') englishDocuments.add(doc);
   drawLetterhead(doc, meta);
   draw(doc);
   doc.end();
@@ -79,16 +83,16 @@ export async function renderPdf(meta: DocumentMeta, draw: (doc: Pdf) => void): P
 }
 
 function drawLetterhead(doc: Pdf, { organisation, locale }: DocumentMeta): void {
-  doc.fillColor(organisation.colour).fontSize(18).text(organisation.name, textOptions(doc));
-  doc.fillColor(ink).fontSize(10).text(organisation.address, textOptions(doc));
-  doc.fillColor(muted).text(`${translate(locale, 'receipt.registration')}: ${organisation.registration}`, textOptions(doc));
+  doc.fillColor(organisation.colour).fontSize(18).text(organisation.name);
+  doc.fillColor(ink).fontSize(10).text(organisation.address);
+  doc.fillColor(muted).text(`${translate(locale, 'receipt.registration')}: ${organisation.registration}`);
   doc.moveDown(1.5);
 }
 
 const contentWidth = (doc: Pdf) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
 
 export function drawHeading(doc: Pdf, heading: string): void {
-  doc.fillColor(ink).fontSize(16).text(heading, textOptions(doc));
+  doc.fillColor(ink).fontSize(16).text(heading);
   doc.moveDown(0.8);
 }
 
@@ -101,9 +105,9 @@ export function drawFields(doc: Pdf, lines: Array<[string, string | null | undef
   for (const [label, value] of lines) {
     if (value === null || value === undefined) continue;
     const y = doc.y;
-    doc.fillColor(muted).text(label, doc.page.margins.left, y, textOptions(doc, { width: labelWidth - 12 }));
+    doc.fillColor(muted).text(label, doc.page.margins.left, y, { width: labelWidth - 12 });
     const labelBottom = doc.y;
-    doc.fillColor(ink).text(value, valueX, y, textOptions(doc, { width: valueWidth }));
+    doc.fillColor(ink).text(value, valueX, y, { width: valueWidth });
     doc.y = Math.max(doc.y, labelBottom) + 4;
   }
   doc.x = doc.page.margins.left;
@@ -113,7 +117,7 @@ export function drawFields(doc: Pdf, lines: Array<[string, string | null | undef
 /** A paragraph across the page, at `size` points in `colour` (voidInk for what must not be missed). */
 export function drawParagraph(doc: Pdf, text: string, options: { size?: number; colour?: string } = {}): void {
   doc.x = doc.page.margins.left;
-  doc.fillColor(options.colour ?? ink).fontSize(options.size ?? 10).text(text, textOptions(doc, { width: contentWidth(doc) }));
+  doc.fillColor(options.colour ?? ink).fontSize(options.size ?? 10).text(text, { width: contentWidth(doc) });
   doc.moveDown(0.8);
 }
 
@@ -137,8 +141,8 @@ export function drawVerification(doc: Pdf, url: string, explanation: string): vo
   const textX = left + 110;
   const textWidth = doc.page.width - doc.page.margins.right - textX;
   drawQrCode(doc, url, left, qrTop, 96);
-  doc.fillColor(muted).fontSize(9).text(explanation, textX, qrTop + 8, textOptions(doc, { width: textWidth }));
-  doc.fillColor(ink).text(url, textOptions(doc, { width: textWidth, link: url }));
+  doc.fillColor(muted).fontSize(9).text(explanation, textX, qrTop + 8, { width: textWidth });
+  doc.fillColor(ink).text(url, { width: textWidth, link: url });
   doc.x = left;
   doc.y = Math.max(doc.y, qrTop + 96);
 }

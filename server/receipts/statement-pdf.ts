@@ -2,7 +2,7 @@
 // statement's page: the same lines and totals they show, dated by its latest receipt, so the same statement
 // is the same bytes every time.
 import { translate, type MessageKey } from '../i18n/messages';
-import { drawFields, drawHeading, drawParagraph, drawVerification, ink, muted, renderPdf, textOptions, type Pdf } from './pdf-document';
+import { drawFields, drawHeading, drawParagraph, drawVerification, ink, muted, renderPdf, type Pdf } from './pdf-document';
 import type { StatementView } from './statement.view';
 
 const gap = 10;
@@ -22,7 +22,7 @@ function drawLines(doc: Pdf, giver: GiverPart, say: (key: MessageKey) => string)
   const x = { number: left, date: left + widths.number + gap, campaign: left + widths.number + widths.date + 2 * gap, amount: right - widths.amount };
   const campaignWidth = x.amount - gap - x.campaign;
   const rule = (y: number, colour: string) => doc.moveTo(left, y).lineTo(right, y).lineWidth(0.5).strokeColor(colour).stroke();
-  const cell = (text: string, at: number, y: number, options: PDFKit.Mixins.TextOptions) => doc.text(text, at, y, textOptions(doc, options));
+  const cell = (text: string, at: number, y: number, options: PDFKit.Mixins.TextOptions) => doc.text(text, at, y, options);
 
   const header = () => {
     const y = doc.y;
@@ -39,7 +39,7 @@ function drawLines(doc: Pdf, giver: GiverPart, say: (key: MessageKey) => string)
   header();
   doc.fontSize(10);
   for (const line of giver.lines) {
-    const height = Math.max(doc.heightOfString(line.campaign, textOptions(doc, { width: campaignWidth })), doc.heightOfString(line.number, textOptions(doc, { width: widths.number })));
+    const height = Math.max(doc.heightOfString(line.campaign, { width: campaignWidth }), doc.heightOfString(line.number, { width: widths.number }));
     if (doc.y + height > doc.page.height - doc.page.margins.bottom) {
       doc.addPage();
       header();

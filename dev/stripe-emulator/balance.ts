@@ -7,6 +7,7 @@ import { sample } from './fixtures';
 import { newId } from './ids';
 import { listParams, paginate } from './lists';
 import { expand, parseParams, text } from './params';
+import { watchFallingDue } from './falling-due';
 import { respond } from './responses';
 
 export interface BalanceEntry {
@@ -54,11 +55,12 @@ export function recordBalanceTransaction(account: Account, entry: BalanceEntry):
 }
 
 /** Funds become available as the clock passes their available_on. */
+const pendingFunds = watchFallingDue('balance_transaction', (transaction) => (transaction.status === 'pending' ? transaction.available_on : undefined));
+
 export function makeFundsAvailable(account: Account): void {
-  const now = account.store.now();
-  for (const transaction of account.store.all('balance_transaction')) {
-    if (transaction.status === 'pending' && transaction.available_on <= now) transaction.status = 'available';
-  }
+  pendingFunds(account.store, account.store.now(), (transaction) => {
+    transaction.status = 'available';
+  });
 }
 
 const listTransactionsParams = listParams({

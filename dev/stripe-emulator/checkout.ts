@@ -11,6 +11,7 @@ import { requestOf } from './http';
 import { newCheckoutSessionId, newId } from './ids';
 import { listParams, pageOf, paginate } from './lists';
 import { expand, integer, metadata, nonNegativeInteger, parseParams, positiveInteger, text } from './params';
+import { watchFallingDue } from './falling-due';
 import { respond } from './responses';
 
 /** Stripe's Checkout locales. */
@@ -271,11 +272,10 @@ export function expireSession(account: Account, session: Stripe.Checkout.Session
   account.emit('checkout.session.expired', session);
 }
 
+const openSessions = watchFallingDue('checkout.session', (session) => (session.status === 'open' ? session.expires_at : undefined));
+
 export function expireDueSessions(account: Account): void {
-  const now = account.store.now();
-  for (const session of account.store.all('checkout.session')) {
-    if (session.status === 'open' && session.expires_at <= now) expireSession(account, session);
-  }
+  openSessions(account.store, account.store.now(), (session) => expireSession(account, session));
 }
 
 const listSessionsParams = listParams({

@@ -69,6 +69,8 @@ export interface Store {
   findAny(id: string): StripeObject | undefined;
   /** Oldest first. */
   all<K extends ObjectType>(type: K): ObjectsByType[K][];
+  /** Those of `type` made since the `from`th was (all(type) is that list from 0), and where the next look starts. */
+  since<K extends ObjectType>(type: K, from: number): { objects: ObjectsByType[K][]; next: number };
   notes(id: string): Notes;
   snapshot(): StoreSnapshot;
 }
@@ -125,6 +127,10 @@ export function createStore(snapshot?: StoreSnapshot, clockStart?: Date): Store 
     },
     findAny: (id) => byId.get(id),
     all: <K extends ObjectType>(type: K) => ((byType.get(type) ?? []) as ObjectsByType[K][]).filter((object) => !isDeleted(object)),
+    since<K extends ObjectType>(type: K, from: number) {
+      const list = (byType.get(type) ?? []) as ObjectsByType[K][];
+      return { objects: list.slice(from).filter((object) => !isDeleted(object)), next: list.length };
+    },
     notes(id) {
       let note = notes.get(id);
       if (!note) notes.set(id, (note = {}));

@@ -55,7 +55,7 @@ export function openContext(config: ReadyConfig, logger: Logger, clock: Clock = 
     queues,
     stripe,
     stripeBudget,
-    mailer: createMailer(config.smtpUrl),
+    mailer: createMailer(config.smtpUrl, config.mail.concurrency),
     campaignCache: createCampaignCache(config.databaseUrl, logger),
     exportConnections: exportConnections(config.databaseUrl),
     metrics,

@@ -17,12 +17,14 @@ export async function storeStripeEvent(db: Db, event: Stripe.Event): Promise<boo
 /**
  * Stores events from their JSON text (a webhook's verified body), in one statement and one commit for a
  * whole burst, each unless its id is already stored; the ids this statement stored. Postgres takes each
- * event's fields from the text itself, so the bodies are neither parsed nor serialised again here.
+ * event's fields from the text itself, so the bodies are neither parsed nor serialised again here. An event
+ * of a type not in `appliedTypes` has nothing to apply: it is stored processed, for the record.
  */
-export async function storeStripeEventBodies(db: Db, bodies: string[]): Promise<Set<string>> {
+export async function storeStripeEventBodies(db: Db, bodies: string[], appliedTypes: readonly string[]): Promise<Set<string>> {
   const { rows } = await sql<{ id: string }>`
-    insert into stripe_events (id, type, payload, stripe_created_at)
-    select e ->> 'id', e ->> 'type', e, to_timestamp((e ->> 'created')::bigint) from jsonb_array_elements(${`[${bodies.join(',')}]`}::jsonb) as e
+    insert into stripe_events (id, type, payload, stripe_created_at, processed_at)
+    select e ->> 'id', e ->> 'type', e, to_timestamp((e ->> 'created')::bigint), case when e ->> 'type' = any(${appliedTypes}::text[]) then null else now() end
+    from jsonb_array_elements(${`[${bodies.join(',')}]`}::jsonb) as e
     on conflict (id) do nothing
     returning id`.execute(db);
   return new Set(rows.map((row) => row.id));

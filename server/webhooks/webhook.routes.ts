@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import type { AppContext } from '../context';
 import { AppError } from '../http/errors';
 import type { Db } from '../database';
+import { stripeEventHandlers } from './handlers';
 import { storeStripeEventBodies } from './stripe-event.repository';
 
 // A signature proves who sent the body, not that it is an event: a test or a misconfigured endpoint
@@ -26,6 +27,9 @@ function storedFormOf(event: Stripe.Event): Stripe.Event {
   if (event.type !== 'customer.deleted') return event;
   return { ...event, data: { object: { id: event.data.object.id, object: 'customer', deleted: true } } } as unknown as Stripe.Event;
 }
+
+/** The types a job applies: any other (charge.succeeded, for one) is stored already processed and never queued. */
+const appliedTypes = Object.keys(stripeEventHandlers);
 
 /** Events stored in one statement at most, and their bodies' bytes at most, in one statement. */
 const batchLimit = { events: 500, bytes: 4 * 1024 * 1024 };
@@ -52,11 +56,11 @@ function eventStore(db: Db): (id: string, body: string) => Promise<boolean> {
     }
   };
   const store = (arrivals: Arrival[]) => {
-    storeStripeEventBodies(db, arrivals.map((a) => a.body)).then(
+    storeStripeEventBodies(db, arrivals.map((a) => a.body), appliedTypes).then(
       (stored) => answer(arrivals, stored),
       // One body Postgres refuses (jsonb takes no \u0000) must not fail the others: each is stored on its own.
       () => {
-        for (const arrival of arrivals) storeStripeEventBodies(db, [arrival.body]).then((stored) => answer([arrival], stored), arrival.failed);
+        for (const arrival of arrivals) storeStripeEventBodies(db, [arrival.body], appliedTypes).then((stored) => answer([arrival], stored), arrival.failed);
       },
     );
   };
@@ -97,8 +101,9 @@ const receiveStripeEvent = ({ db, stripe, queues, config, logger }: AppContext) 
     const kept = storedFormOf(event);
     const first = await storeEvent(event.id, kept === event ? body.toString('utf8') : JSON.stringify(kept));
     // A duplicate is queued again too: if its first job was lost, this brings it back; if not, the job id dedupes it.
-    const queued = await queues.enqueueStripeEvent(event.id);
-    if (!queued) logger.warn({ eventId: event.id }, 'webhook: stored but not queued (Redis away); the sweeper will queue it');
+    if (event.type in stripeEventHandlers && !(await queues.enqueueStripeEvent(event.id))) {
+      logger.warn({ eventId: event.id }, 'webhook: stored but not queued (Redis away); the sweeper will queue it');
+    }
     res.json({ received: true, duplicate: !first });
   };
 };

@@ -15,31 +15,55 @@ const fontFiles: Record<'simplified' | 'traditional', string> = {
   simplified: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
   traditional: '@expo-google-fonts/noto-sans-tc/400Regular/NotoSansTC_400Regular.ttf',
 };
-const fonts = new Map<keyof typeof fontFiles | 'english', fontkit.Font>();
+const parsedFonts = new Map<keyof typeof fontFiles, fontkit.Font>();
+const documentFonts = new Map<Locale, fontkit.Font>();
+/** Laid-out words kept per font: a receipt needs a few hundred, and a statement's names and numbers come and go. */
+const maxSharedLayouts = 20_000;
 
 /**
  * Parsed once per process and shared by every document, which only lays it out and embeds a subset: parsing
  * the 10 MB file again for each receipt (and warming its glyph caches again) was a third of the worker's CPU.
  */
-function fontFor(locale: Locale): fontkit.Font {
-  const script = locale === 'zh-HK' ? 'traditional' : locale === 'en' ? 'english' : 'simplified';
-  let font = fonts.get(script);
-  if (!font) {
-    if (script === 'english') font = withProportionalForms(fontFor('zh-CN'));
-    else font = fontkit.create(readFileSync(require.resolve(fontFiles[script]))) as fontkit.Font;
-    fonts.set(script, font);
-  }
+function parsedFont(script: keyof typeof fontFiles): fontkit.Font {
+  let font = parsedFonts.get(script);
+  if (!font) parsedFonts.set(script, (font = fontkit.create(readFileSync(require.resolve(fontFiles[script]))) as fontkit.Font));
   return font;
 }
 
 /**
  * The CJK fonts draw ’ and “ ” full width, which leaves a gap in "Kong’s": English documents lay their text
- * out with the font's proportional forms ('pwid'), while Chinese keeps its full-width punctuation. Made the
- * font's own default rather than an option of each text, so that pdfkit's cache of laid-out words (which it
- * skips for text given features) serves English documents too.
+ * out with the font's proportional forms ('pwid'), while Chinese keeps its full-width punctuation.
  */
-function withProportionalForms(font: fontkit.Font): fontkit.Font {
-  return Object.create(font, { layout: { value: (text: string, features?: string[]) => font.layout(text, features ?? ['pwid']) } }) as fontkit.Font;
+function fontFor(locale: Locale): fontkit.Font {
+  let font = documentFonts.get(locale);
+  if (!font) {
+    font = locale === 'en' ? withSharedLayouts(parsedFont('simplified'), ['pwid']) : withSharedLayouts(parsedFont(locale === 'zh-HK' ? 'traditional' : 'simplified'));
+    documentFonts.set(locale, font);
+  }
+  return font;
+}
+
+/**
+ * The font with its words' layouts shared by every document, `features` its default: pdfkit keeps a word's
+ * layout for one document only (and none for text given features), while receipts repeat the same
+ * letterhead, labels and sentences, and shaping them again was most of a receipt's CPU. pdfkit scales the
+ * positions it is given in place, so each call gets its own copy of them.
+ */
+function withSharedLayouts(font: fontkit.Font, features?: string[]): fontkit.Font {
+  const runs = new Map<string, fontkit.GlyphRun>();
+  const layout = (text: string, requested?: string[]) => {
+    const wanted = requested ?? features;
+    const key = wanted ? `${wanted.join(',')}\u0000${text}` : text;
+    let run = runs.get(key);
+    if (!run) {
+      if (runs.size >= maxSharedLayouts) runs.clear();
+      runs.set(key, (run = font.layout(text, wanted)));
+    }
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(run) as object) as fontkit.GlyphRun, run);
+    copy.positions = run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object) as fontkit.GlyphPosition, position));
+    return copy;
+  };
+  return Object.create(font, { layout: { value: layout } }) as fontkit.Font;
 }
 
 export const ink = '#1d2330';

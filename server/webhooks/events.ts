@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import type { RecordedGift } from '../donations/sync/recording-context';
 import { StaleStripeReads, StripeReadNeeded, StripeSnapshot } from '../donations/sync/stripe-reads';
 import { stripeEventHandlers, type StripeEventHandler } from './handlers';
-import { commitWithoutWaitingForDisk, findStripeEvent, listUnappliedStripeEvents, lockStripeEvent, markStripeEventProcessed, noteStripeEventFailure } from './stripe-event.repository';
+import { claimStripeEvent, findStripeEvent, listUnappliedStripeEvents, noteStripeEventFailure } from './stripe-event.repository';
 
 export type ApplyOutcome = 'applied' | 'ignored' | 'already applied';
 
@@ -65,15 +65,8 @@ async function applyInOneTransaction(
   giftsRecorded: RecordedGift[],
 ): Promise<ApplyOutcome> {
   return ctx.db.transaction().execute(async (trx) => {
-    // The event itself was stored durably before Stripe had its 2xx; what applying it writes can be
-    // rebuilt from it, so this commit does not wait for the disk. Should Postgres crash in the next
-    // instant, the event is found unapplied and swept up again. Nothing leaves before it is durable:
-    // an email is sent only after the outbox relay's own (durable, later) commit has released its row.
-    await commitWithoutWaitingForDisk(trx);
-    const row = await lockStripeEvent(trx, eventId);
-    if (!row) throw new Error(`Stripe event ${eventId} is not stored`);
-    if (row.processed_at) return 'already applied';
-    await markStripeEventProcessed(trx, eventId);
+    // The event itself was stored durably before Stripe had its 2xx (see claimStripeEvent).
+    if (!(await claimStripeEvent(trx, eventId))) return 'already applied';
     // The handler runs last: the shared rows it updates (a campaign's totals, the receipt counter) stay
     // locked from then until the commit, so the less that follows them, the less other gifts wait.
     if (applying) {

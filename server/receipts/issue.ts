@@ -3,7 +3,7 @@ import type { Trx } from '../database';
 import { oweEmail } from '../outbox/outbox.repository';
 import type { Money } from '../money';
 import type { Receipt, ReceiptVoidReason } from '../tables/receipts.table';
-import { findLatestReceiptOfDonation, findReceiptOfDonation, insertReceipt, takeNextReceiptSequence, voidReceipt } from './receipt.repository';
+import { findLatestReceiptOfDonation, findReceiptOfDonation, insertNumberedReceipt, voidReceipt } from './receipt.repository';
 
 // Building a formatter costs more than the rest of numbering a receipt; there is one time zone.
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
@@ -15,20 +15,14 @@ export function receiptYear(issuedAt: Date, timeZone: string): number {
   return Number(format.format(issuedAt));
 }
 
-export function receiptNumber(year: number, sequence: number): string {
-  return `${year}-${String(sequence).padStart(6, '0')}`;
-}
-
 /**
  * Numbers the gift's receipt and owes its email, inside the gift's transaction: the receipt counter
- * stays locked until it ends (see takeNextReceiptSequence).
+ * stays locked until it ends (see insertNumberedReceipt).
  */
 export async function issueReceipt(trx: Trx, donation: { id: string; amount: number; currency: string }, issuedAt: Date, timeZone: string): Promise<Receipt> {
   const existing = await findReceiptOfDonation(trx, donation.id);
   if (existing) return existing;
-  const year = receiptYear(issuedAt, timeZone);
-  const sequence = await takeNextReceiptSequence(trx, year);
-  const receipt = await insertReceipt(trx, { donation_id: donation.id, year, sequence, number: receiptNumber(year, sequence), amount: donation.amount, currency: donation.currency, given_at: issuedAt, issued_at: issuedAt });
+  const receipt = await insertNumberedReceipt(trx, receiptYear(issuedAt, timeZone), { donation_id: donation.id, amount: donation.amount, currency: donation.currency, given_at: issuedAt, issued_at: issuedAt });
   await oweEmail(trx, 'receipt', `receipt-${donation.id}`, { receiptId: receipt.id });
   return receipt;
 }
@@ -66,13 +60,8 @@ export async function bringReceiptInLine(
   const more = kept.currency === latest.currency && kept.amount > latest.amount;
   const voided = stands ? await voidReceipt(trx, latest.id, at, more && reason !== 'correction' ? 'reinstated' : reason) : null;
   if (kept.amount <= 0) return { voided, replacement: null };
-  const year = receiptYear(at, timeZone);
-  const sequence = await takeNextReceiptSequence(trx, year);
-  const replacement = await insertReceipt(trx, {
+  const replacement = await insertNumberedReceipt(trx, receiptYear(at, timeZone), {
     donation_id: donationId,
-    year,
-    sequence,
-    number: receiptNumber(year, sequence),
     amount: kept.amount,
     currency: kept.currency,
     given_at: dated,

@@ -9,22 +9,28 @@ export async function findReceiptOfDonation(db: Db, donationId: string): Promise
   return db.selectFrom('receipts').selectAll().where('donation_id', '=', donationId).where('replaces_receipt_id', 'is', null).executeTakeFirst();
 }
 
-/**
- * The next sequence number of `year`. The counter row stays locked until the transaction ends, so
- * concurrent gifts take consecutive numbers, and a rolled-back gift gives its number back.
- */
-export async function takeNextReceiptSequence(trx: Trx, year: number): Promise<number> {
-  const { last_sequence: sequence } = await trx
-    .insertInto('receipt_counters')
-    .values({ year, last_sequence: 1 })
-    .onConflict((oc) => oc.column('year').doUpdateSet({ last_sequence: sql`receipt_counters.last_sequence + 1` }))
-    .returning('last_sequence')
-    .executeTakeFirstOrThrow();
-  return sequence;
-}
+/** What numbering a receipt is told: the rest (year, sequence, number) it takes from the year's counter. */
+export type ReceiptToNumber = Omit<Insertable<ReceiptTable>, 'year' | 'sequence' | 'number'>;
 
-export async function insertReceipt(trx: Trx, receipt: Insertable<ReceiptTable>): Promise<Receipt> {
-  return trx.insertInto('receipts').values(receipt).returningAll().executeTakeFirstOrThrow();
+/**
+ * Numbers and stores a receipt in one statement: the next sequence of `year` from its counter, and the number
+ * "2026-000123" made of them. The counter row stays locked until the transaction ends, so concurrent gifts
+ * take consecutive numbers and a rolled-back gift gives its number back; every gift waits on that one row,
+ * which is why this is one round trip, taken as late in a gift's transaction as can be.
+ */
+export async function insertNumberedReceipt(trx: Trx, year: number, receipt: ReceiptToNumber): Promise<Receipt> {
+  const { rows } = await sql<Receipt>`
+    with counter as (
+      insert into receipt_counters as c (year, last_sequence) values (${year}, 1)
+      on conflict (year) do update set last_sequence = c.last_sequence + 1
+      returning last_sequence
+    )
+    insert into receipts (donation_id, year, sequence, number, amount, currency, given_at, issued_at, replaces_receipt_id)
+    select ${receipt.donation_id}, ${year}, last_sequence, ${String(year)} || '-' || lpad(last_sequence::text, greatest(6, length(last_sequence::text)), '0'),
+      ${receipt.amount}, ${receipt.currency}, ${receipt.given_at}, ${receipt.issued_at}, ${receipt.replaces_receipt_id ?? null}
+    from counter
+    returning *`.execute(trx);
+  return rows[0]!;
 }
 
 /**

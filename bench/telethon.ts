@@ -16,6 +16,7 @@
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import Stripe from 'stripe';
@@ -53,7 +54,9 @@ const benchMail = { ratePerSecond: '100', concurrency: '10' };
 
 async function serveEmulator(settings: { load: StripeLoadOptions; webhookUrl: string; delivery?: DeliveryOptions }): Promise<void> {
   const emulator = await startStripeEmulator({ webhookUrl: settings.webhookUrl, webhookSecret, load: settings.load, delivery: settings.delivery });
-  const stats = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(emulator.stripeCalls())));
+  const stats = http.createServer((req, res) =>
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(req.url === '/webhooks' ? { waiting: emulator.webhooksWaiting() } : emulator.stripeCalls())),
+  );
   await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
   const callsUrl = `http://127.0.0.1:${(stats.address() as AddressInfo).port}/calls`;
   console.log(`emulator ready ${JSON.stringify({ url: emulator.url, secretKey: emulator.secretKey, callsUrl })}`);
@@ -349,6 +352,50 @@ function operationFigures(calls: Record<string, StripeCallSecond[]>, fromSecond:
 // ---------------------------------------------------------------------------------------------------
 // The run.
 
+/** Where a gift is waiting: its webhook at Stripe (the emulator), its event's job, its receipt's job. */
+interface Backlog {
+  webhooks: number;
+  events: number;
+  emails: number;
+}
+
+const backlogText = (b: Backlog) => `webhooks ${b.webhooks}, events ${b.events}, emails ${b.emails}`;
+
+/** Samples the backlog of each stage once a second until stopped; stop() gives each stage's peak. */
+function sampleBacklog(callsUrl: string, redisUrl: string, prefix: string) {
+  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  const jobsOf = async (queue: string) => {
+    const [[, waiting], [, active], [, delayed], [, prioritized]] = (await redis
+      .multi()
+      .llen(`${prefix}:${queue}:wait`)
+      .llen(`${prefix}:${queue}:active`)
+      .zcard(`${prefix}:${queue}:delayed`)
+      .zcard(`${prefix}:${queue}:prioritized`)
+      .exec()) as Array<[Error | null, number]> as [[Error | null, number], [Error | null, number], [Error | null, number], [Error | null, number]];
+    return waiting + active + delayed + prioritized;
+  };
+  let latest: Backlog = { webhooks: 0, events: 0, emails: 0 };
+  const peaks: Backlog = { ...latest };
+  const sample = async () => {
+    const webhooks = ((await (await fetch(callsUrl.replace(/\/calls$/, '/webhooks'))).json()) as { waiting: number }).waiting;
+    latest = { webhooks, events: await jobsOf('stripe-events'), emails: await jobsOf('emails') };
+    for (const stage of ['webhooks', 'events', 'emails'] as const) peaks[stage] = Math.max(peaks[stage], latest[stage]);
+  };
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sample().catch(() => undefined);
+  }, 1000);
+  return {
+    latest: () => latest,
+    async stop(): Promise<Backlog> {
+      clearInterval(timer);
+      await sampling;
+      redis.disconnect();
+      return peaks;
+    },
+  };
+}
+
 type Child = ReturnType<typeof spawnScript>;
 
 async function stopChild(child: Child | undefined): Promise<void> {
@@ -486,6 +533,7 @@ async function main(): Promise<void> {
     const cpuBefore = { driver: process.cpuUsage(), web: cpuSecondsOf(web.pid!), worker: cpuSecondsOf(worker.pid!), emulator: cpuSecondsOf(emulatorProcess.pid!) };
     const startedAt = performance.now();
     const startedEpoch = Date.now();
+    const backlog = sampleBacklog(emulator.callsUrl, config.redisUrl, config.redisPrefix);
     const donors: Donor[] = [];
     const journeys: Promise<void>[] = [];
     await new Promise<void>((resolve) => {
@@ -505,6 +553,7 @@ async function main(): Promise<void> {
       launchDue();
     });
     const arrivalsEndedAt = performance.now();
+    const backlogAtArrivalsEnd = backlog.latest();
     await Promise.all(journeys);
     const journeysEndedAt = performance.now();
 
@@ -526,6 +575,7 @@ async function main(): Promise<void> {
       await sleep(250);
     }
     const drainedAt = performance.now();
+    const backlogPeaks = await backlog.stop();
     loopDelay.disable();
     const cpu = {
       driver: (() => {
@@ -617,6 +667,10 @@ async function main(): Promise<void> {
         `  ${op.operation}`,
         `${op.perGift} per gift, ${op.calls} calls, 429s ${op.refused}, peak ${op.peakPerSecond}/s${op.limit !== null ? ` = ${Math.round(op.peakShare! * 100)} % of ${op.limit}/s, at its limit ${op.secondsAtLimit} s` : ''}`,
       ]),
+      [
+        'waiting, by stage',
+        `when arrivals ended: ${backlogText(backlogAtArrivalsEnd)}; at most: ${backlogText(backlogPeaks)} (webhooks not yet answered by the web, stripe-events jobs, emails jobs)`,
+      ],
       ['CPU seconds', `driver ${cpu.driver.toFixed(1)}, web ${cpu.web.toFixed(1)}, worker ${cpu.worker.toFixed(1)}, emulator ${cpu.emulator.toFixed(1)} over ${((drainedAt - startedAt) / 1000).toFixed(0)} s; driver event loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms`],
     ];
     // What the web process logged as failed requests (a 5xx is logged with its cause), grouped by path and cause.

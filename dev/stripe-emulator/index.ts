@@ -80,6 +80,8 @@ export interface StripeEmulator {
   resendEvent(eventId: string): Promise<void>;
   /** Every API call so far by operation and second of real time, admitted or refused with 429 (see load.ts). */
   stripeCalls(): Record<string, StripeCallSecond[]>;
+  /** Events whose webhook the endpoint has not yet answered 2xx. */
+  webhooksWaiting(): number;
   stop(): Promise<void>;
 }
 
@@ -164,6 +166,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     takeHeldWebhooks: (type) => webhooks.take(type),
     resendEvent: (eventId) => webhooks.resend(eventId),
     stripeCalls: () => calls.read(),
+    webhooksWaiting: () => webhooks.waiting(),
     async stop() {
       webhooks.stop();
       account.stop();

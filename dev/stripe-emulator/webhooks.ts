@@ -21,6 +21,8 @@ export interface WebhookDelivery {
   /** Removes held events (of one type, if named) from the queue and returns them, undelivered, oldest first. */
   take(type?: string): Stripe.Event[];
   resend(eventId: string): Promise<void>;
+  /** Deliveries not yet answered 2xx: waiting their turn, in flight, or waiting to be retried. */
+  waiting(): number;
   stop(): void;
 }
 
@@ -208,6 +210,7 @@ export function createWebhookDelivery(store: Store, options: WebhookOptions): We
 
   return {
     url: () => endpoint,
+    waiting: () => unsettled.size,
     setUrl(url) {
       endpoint = url;
     },

@@ -637,7 +637,8 @@ async function main(): Promise<void> {
     const goals = [
       {
         goal: 'at 20 gifts/s on live default limits: 0 waited, p99 payment → receipt under 10 s',
-        applies: args.rate >= 20 && defaultLive,
+        // From 25 gifts a second live limits make waiting certain (25 Checkout Sessions a second): the goal below judges those runs.
+        applies: args.rate >= 20 && args.rate < 25 && defaultLive,
         met: waited.length === 0 && lags.n > 0 && unreceipted === 0 && lags.p99 < 10_000,
       },
       {

@@ -10,6 +10,7 @@ const benches: Array<[string, string[]]> = [
   ['http.ts', ['8']],
   ['finance.ts', ['1000000']],
   ['webhooks.ts', ['2000']],
+  ['stripe-calls.ts', []],
   // A short appeal: that the donor's whole path works under Stripe's latency and live limits; the scenarios themselves are run alone.
   ['telethon.ts', ['5', '10', '150,50', 'live']],
 ];
@@ -48,6 +49,15 @@ function rowsOf(result: Record<string, any>): Row[] {
         ['webhooks', `${result.events} signed events (${(result.eventBytes / 1024).toFixed(1)} KB), acknowledged`, `${result.ackedRate}/s`, `${result.ackedToFloor} of the floor (${result.floorRate}/s)`],
         ['webhooks', `the same, fully processed (ledger, totals, receipt jobs)`, `${result.processedRate}/s`, `${result.processedToPeer} of the peer, Stripe Sync Engine (${result.peerRate}/s)`],
       ];
+    case 'stripe-calls':
+      return Object.entries(result.scenarios as Record<string, { total: number; byOperation: Record<string, number> }>).map(([name, { total, byOperation }]) => [
+        'stripe-calls',
+        name,
+        `${total} Stripe calls`,
+        Object.entries(byOperation)
+          .map(([operation, n]) => `${n} × ${operation}`)
+          .join(', '),
+      ]);
     case 'telethon': {
       const lag = result.receiptLagSeconds;
       return [

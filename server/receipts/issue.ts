@@ -1,4 +1,5 @@
 // Receipts and the emails a gift owes, written inside the gift's own transaction.
+import { randomUUID } from 'node:crypto';
 import type { Trx } from '../database';
 import { oweEmail } from '../outbox/outbox.repository';
 import type { Money } from '../money';
@@ -16,15 +17,16 @@ export function receiptYear(issuedAt: Date, timeZone: string): number {
 }
 
 /**
- * Numbers the gift's receipt and owes its email, inside the gift's transaction: the receipt counter
- * stays locked until it ends (see insertNumberedReceipt).
+ * Owes the gift's receipt email and numbers its receipt, inside the gift's transaction, in that order: the
+ * receipt counter stays locked from its number until the transaction ends (see insertNumberedReceipt), and
+ * every gift waits on it, so nothing else of the gift's is left to do by then.
  */
 export async function issueReceipt(trx: Trx, donation: { id: string; amount: number; currency: string }, issuedAt: Date, timeZone: string): Promise<Receipt> {
   const existing = await findReceiptOfDonation(trx, donation.id);
   if (existing) return existing;
-  const receipt = await insertNumberedReceipt(trx, receiptYear(issuedAt, timeZone), { donation_id: donation.id, amount: donation.amount, currency: donation.currency, given_at: issuedAt, issued_at: issuedAt });
-  await oweEmail(trx, 'receipt', `receipt-${donation.id}`, { receiptId: receipt.id });
-  return receipt;
+  const id = randomUUID();
+  await oweEmail(trx, 'receipt', `receipt-${donation.id}`, { receiptId: id });
+  return insertNumberedReceipt(trx, receiptYear(issuedAt, timeZone), { id, donation_id: donation.id, amount: donation.amount, currency: donation.currency, given_at: issuedAt, issued_at: issuedAt });
 }
 
 /** What bringing a gift's receipt in line did: the receipt it voided (if one stood) and the one it numbered (if something is kept). */

@@ -25,8 +25,8 @@ export async function insertNumberedReceipt(trx: Trx, year: number, receipt: Rec
       on conflict (year) do update set last_sequence = c.last_sequence + 1
       returning last_sequence
     )
-    insert into receipts (donation_id, year, sequence, number, amount, currency, given_at, issued_at, replaces_receipt_id)
-    select ${receipt.donation_id}, ${year}, last_sequence, ${String(year)} || '-' || lpad(last_sequence::text, greatest(6, length(last_sequence::text)), '0'),
+    insert into receipts (id, donation_id, year, sequence, number, amount, currency, given_at, issued_at, replaces_receipt_id)
+    select coalesce(${receipt.id ?? null}::uuid, gen_random_uuid()), ${receipt.donation_id}, ${year}, last_sequence, ${String(year)} || '-' || lpad(last_sequence::text, greatest(6, length(last_sequence::text)), '0'),
       ${receipt.amount}, ${receipt.currency}, ${receipt.given_at}, ${receipt.issued_at}, ${receipt.replaces_receipt_id ?? null}
     from counter
     returning *`.execute(trx);

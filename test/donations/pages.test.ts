@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startWorker } from '../../jobs/worker';
 import { createLogger } from '../../server/logger';
+import { stripeEventHandlers } from '../../server/webhooks/handlers';
 import { aDonor, startGivingHarness, type GivingHarness } from '../support/giving';
 import { signToken } from '../../server/http/signed-links';
 import { checkedRadio, inputValue, isChecked, links, selectedOption, textareaValue } from '../support/html';
@@ -18,7 +19,7 @@ describe('the thank-you page', () => {
     const { donation, sessionId } = await h.give('speech-therapy-fund', aDonor({ amount: '250.50', name: 'Mei Chan' }));
     await h.pay(sessionId);
     await h.emulator.webhooksSettled();
-    const stored = await h.database.db.selectFrom('stripe_events').select(['type', 'processed_at']).execute();
+    const stored = await h.database.db.selectFrom('stripe_events').select(['type', 'processed_at']).where('type', 'in', Object.keys(stripeEventHandlers)).execute();
     expect(stored.map((e) => e.type)).toContain('checkout.session.completed');
     expect(stored.every((e) => e.processed_at === null)).toBe(true);
 

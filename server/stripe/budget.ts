@@ -77,14 +77,14 @@ local function keepPlace(line, backWithin)
   redis.call('PEXPIRE', KEYS[3], backWithin + 60000)
   redis.call('PEXPIRE', KEYS[4], backWithin + 60000)
 end
+local function freedAt(window, key, count, limit)
+  if count < limit then return 0 end
+  if limit <= 0 then return window end
+  local entry = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+  return tonumber(entry[2]) + window - now
+end
 local function nextFreeIn(window, inGlobal, globalLimit, inOperation, operationLimit)
-  local function freedAt(key, count, limit)
-    if count < limit then return 0 end
-    if limit <= 0 then return window end
-    local entry = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-    return tonumber(entry[2]) + window - now
-  end
-  return math.max(50, freedAt(KEYS[1], inGlobal, globalLimit), freedAt(KEYS[2], inOperation, operationLimit))
+  return math.max(50, freedAt(window, KEYS[1], inGlobal, globalLimit), freedAt(window, KEYS[2], inOperation, operationLimit))
 end
 `;
 
@@ -126,10 +126,7 @@ if free > ahead then
   return {1, -1}
 end
 local wait = nextFreeIn(window, inGlobal, globalLimit, inOperation, operationLimit)
-if not donor and inBackground >= backgroundLimit then
-  local oldest = redis.call('ZRANGE', KEYS[6], inBackground - backgroundLimit, inBackground - backgroundLimit, 'WITHSCORES')
-  if oldest[2] then wait = math.max(wait, tonumber(oldest[2]) + window - now) end
-end
+if not donor then wait = math.max(wait, freedAt(window, KEYS[6], inBackground, backgroundLimit)) end
 if donor and line ~= '' then
   if not since then redis.call('ZADD', KEYS[3], now, line) end
   keepPlace(line, backWithin)

@@ -1,7 +1,10 @@
-// What the benchmarks that run the platform as processes share: each process's CPU time, and clearing a run's Redis keys.
+// What the benchmarks that run the platform as processes share: a free port, stopping a child, each process's CPU
+// time, and clearing a run's Redis keys.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { exitOf, type spawnScript } from '../test/support/processes';
 
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
@@ -26,4 +29,20 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
+}
+
+/** A port nothing listens on now, for a child process to listen on. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** SIGTERM, then waits for it to exit; nothing for a child that is absent or already gone. */
+export async function stopChild(child: ReturnType<typeof spawnScript> | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await exitOf(child);
 }

@@ -14,14 +14,14 @@
 //      MAIL_RATE_PER_SECOND and MAIL_CONCURRENCY (here 100 and 10, a transactional mail provider's usual
 //      allowance; the platform's own defaults are 20 and 5) are handed to the worker: an operator sizes them to their provider.
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import Stripe from 'stripe';
 import { seedDemoData } from '../dev/seed';
-import { cpuSecondsOf, deleteRedisKeys } from './processes';
+import { cpuSecondsOf, deleteRedisKeys, freePort, stopChild } from './processes';
 import { startStripeEmulator } from '../dev/stripe-emulator/index';
 import { stripeLikeDelivery, type DeliveryOptions } from '../dev/stripe-emulator/webhooks';
 import { operationLimit, rateLimitsOf, stripeLoadFromEnv, type StripeCallSecond, type StripeLoadOptions, type StripeRateLimits } from '../dev/stripe-emulator/load';
@@ -29,7 +29,7 @@ import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
 import { processEnvironment, testConfig } from '../test/support/context';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
-import { exitOf, spawnScript, waitForOutput } from '../test/support/processes';
+import { spawnScript, waitForOutput } from '../test/support/processes';
 
 const slug = 'speech-therapy-fund';
 const webhookSecret = 'whsec_bench_telethon';
@@ -397,20 +397,6 @@ function sampleBacklog(callsUrl: string, redisUrl: string, prefix: string) {
 }
 
 type Child = ReturnType<typeof spawnScript>;
-
-async function stopChild(child: Child | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await exitOf(child);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until(what: string, limitMs: number, check: () => Promise<boolean>, describe: () => string): Promise<void> {
   const started = performance.now();

@@ -13,7 +13,7 @@
 //      (by default the worker sends them at its production default of 20 a second meanwhile).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +24,7 @@ import { sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { seedDemoData } from '../dev/seed';
-import { cpuSecondsOf, deleteRedisKeys } from './processes';
+import { cpuSecondsOf, deleteRedisKeys, freePort, stopChild } from './processes';
 import { startStripeEmulator } from '../dev/stripe-emulator/index';
 import { openQueues } from '../server/queues';
 import { campaignTotals } from '../server/campaigns/totals';
@@ -32,7 +32,7 @@ import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
 import { processEnvironment, testConfig } from '../test/support/context';
 import { createTestDatabase, type TestDatabase } from '../test/support/database';
-import { exitOf, spawnScript, waitForOutput } from '../test/support/processes';
+import { spawnScript, waitForOutput } from '../test/support/processes';
 import { startSmtpSink } from '../test/support/smtp-sink';
 
 const connections = 32;
@@ -220,22 +220,8 @@ async function postAll(url: string, payloads: string[], secret: string): Promise
 
 type Child = ReturnType<typeof spawnScript>;
 
-async function stopChild(child: Child | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await exitOf(child);
-}
-
 function serve(which: 'floor' | 'peer', databaseUrl: string): Child {
   return spawnScript('bench/webhooks.ts', {}, ['--serve', which, databaseUrl, secrets[which]]);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Checks every 100 ms (often enough for runs of many seconds, seldom enough not to load the database being measured). */

@@ -63,6 +63,7 @@ export async function bringReceiptInLine(
   const voided = stands ? await voidReceipt(trx, latest.id, at, more && reason !== 'correction' ? 'reinstated' : reason) : null;
   if (kept.amount <= 0) return { voided, replacement: null };
   const replacement = await insertNumberedReceipt(trx, receiptYear(at, timeZone), {
+    id: randomUUID(),
     donation_id: donationId,
     amount: kept.amount,
     currency: kept.currency,

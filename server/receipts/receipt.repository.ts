@@ -9,8 +9,11 @@ export async function findReceiptOfDonation(db: Db, donationId: string): Promise
   return db.selectFrom('receipts').selectAll().where('donation_id', '=', donationId).where('replaces_receipt_id', 'is', null).executeTakeFirst();
 }
 
-/** What numbering a receipt is told: the rest (year, sequence, number) it takes from the year's counter. */
-export type ReceiptToNumber = Omit<Insertable<ReceiptTable>, 'year' | 'sequence' | 'number'>;
+/**
+ * What numbering a receipt is told, its id made by the caller (an email may be owed for it first); the rest
+ * (year, sequence, number) it takes from the year's counter.
+ */
+export type ReceiptToNumber = Omit<Insertable<ReceiptTable>, 'id' | 'year' | 'sequence' | 'number'> & { id: string };
 
 /**
  * Numbers and stores a receipt in one statement: the next sequence of `year` from its counter, and the number
@@ -26,7 +29,7 @@ export async function insertNumberedReceipt(trx: Trx, year: number, receipt: Rec
       returning last_sequence
     )
     insert into receipts (id, donation_id, year, sequence, number, amount, currency, given_at, issued_at, replaces_receipt_id)
-    select coalesce(${receipt.id ?? null}::uuid, gen_random_uuid()), ${receipt.donation_id}, ${year}, last_sequence, ${String(year)} || '-' || lpad(last_sequence::text, greatest(6, length(last_sequence::text)), '0'),
+    select ${receipt.id}, ${receipt.donation_id}, ${year}, last_sequence, ${String(year)} || '-' || lpad(last_sequence::text, greatest(6, length(last_sequence::text)), '0'),
       ${receipt.amount}, ${receipt.currency}, ${receipt.given_at}, ${receipt.issued_at}, ${receipt.replaces_receipt_id ?? null}
     from counter
     returning *`.execute(trx);
